@@ -1,0 +1,3 @@
+from highyield.cli import main
+
+main()

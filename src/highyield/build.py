@@ -1,0 +1,107 @@
+"""The pipeline for one deck: vault → parse → extract → identity → export.
+
+``collect`` does everything but writing, for ``cards`` and ``check``; ``build`` writes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from highyield.config import DeckConfig
+from highyield.errors import Diagnostic, Severity
+from highyield.export import write_deck
+from highyield.extract import ExtractRules, extract_note
+from highyield.identity import assign_keys
+from highyield.media import MediaSet
+from highyield.model import Card, CardKind, Draft, Embed
+from highyield.parse import parse_note
+from highyield.vault import MediaResolver, find_notes, read_note
+
+Progress = Callable[[int, int], None]  # (notes done, notes in all)
+
+
+@dataclass(frozen=True)
+class Collected:
+    deck: DeckConfig
+    notes: int
+    cards: tuple[Card, ...]
+    merged: int  # exact duplicates made into one card
+    media: MediaSet
+    diagnostics: tuple[Diagnostic, ...]
+
+    def count(self, kind: CardKind) -> int:
+        return sum(1 for c in self.cards if c.kind is kind)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True)
+class Built:
+    collected: Collected
+    output: Path
+
+
+def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
+    paths = find_notes(deck.vault, deck.selection)
+    rules = ExtractRules(deck.highlights, deck.tags)
+    media = MediaSet(MediaResolver(deck.vault))
+    diagnostics: list[Diagnostic] = []
+    drafts: list[Draft] = []
+    notes = 0
+    for done, path in enumerate(paths, 1):
+        source = read_note(deck.vault, path, diagnostics)
+        if source is not None:
+            note, found = parse_note(source)
+            note_drafts, problems = extract_note(note, rules)
+            diagnostics.extend(found + problems)
+            diagnostics.extend(_resolve_media(note_drafts, source.display, media))
+            drafts.extend(note_drafts)
+            notes += 1
+        if progress is not None:
+            progress(done, len(paths))
+    cards, merged = assign_keys(drafts)
+    return Collected(deck, notes, tuple(cards), merged, media, tuple(diagnostics))
+
+
+def _resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for draft in drafts:
+        for embed in _embeds(draft):
+            problem = media.add(draft.ref.path, display, embed)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def _embeds(draft: Draft) -> list[Embed]:
+    from highyield.model import CONTAINERS
+
+    found: list[Embed] = list(draft.images)
+    stack = [draft.front, draft.back, *draft.cue, *draft.extra]
+    while stack:
+        for node in stack.pop():
+            if isinstance(node, Embed):
+                found.append(node)
+            elif isinstance(node, CONTAINERS):
+                stack.append(node.children)
+    return found
+
+
+def build(deck: DeckConfig, now: float, progress: Progress | None = None) -> Built:
+    collected = collect(deck, progress)
+    write_deck(deck.name, collected.cards, collected.media, deck.obsidian_vault,
+               deck.output, now)
+    return Built(collected, deck.output)
+
+
+def kind_counts(cards: tuple[Card, ...]) -> Counter[CardKind]:
+    return Counter(c.kind for c in cards)

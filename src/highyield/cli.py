@@ -1,0 +1,151 @@
+"""The command line. Each command parses its arguments, calls the library once per deck
+and prints the result. A HighyieldError becomes a clean message and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from highyield import __version__, report
+from highyield.build import build as build_deck
+from highyield.build import collect
+from highyield.config import DeckConfig, decks_for
+from highyield.errors import HighyieldError
+from highyield.progress import DelayedProgress
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HighyieldError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"  hint: {exc.hint}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="highyield")
+def cli() -> None:
+    """Turn an Obsidian vault of study notes into Anki decks.
+
+    highyield reads your notes, makes a cloze card from every highlighted fact
+    (==text==, <mark>, Highlightr spans), keeps the cards you wrote yourself
+    ({{c1::…}}, Front::Back, multi-line ? cards), and writes .apkg files that
+    import cleanly into Anki.
+
+    \b
+    Start here:
+      highyield build                 build every deck in decks/*.yaml
+      highyield build notes -o my.apkg   build one deck from a folder
+      highyield cards notes           preview the cards without building
+      highyield check notes           list problems in the notes
+    """
+
+
+def _targets(vault: Path | None, decks: tuple[str, ...],
+             output: Path | None = None) -> list[DeckConfig]:
+    return decks_for(vault, decks, output, Path.cwd())
+
+
+_vault_argument = click.argument(
+    "vault", required=False, type=click.Path(path_type=Path))
+_deck_option = click.option(
+    "--deck", "decks", multiple=True, metavar="NAME",
+    help="Only the deck with this name (or deck file name) from decks/*.yaml. Repeatable.")
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="OUT.apkg",
+              help="Where to write the deck (default: the deck file's `output`, or "
+                   "FOLDER-NAME.apkg in the current folder).")
+def build(vault: Path | None, decks: tuple[str, ...], output: Path | None) -> None:
+    """Build Anki decks (.apkg) from your notes.
+
+    VAULT is a folder of notes or a deck file. Without it, every deck defined in
+    decks/*.yaml is built. Import the .apkg in Anki with File › Import.
+
+    \b
+    Examples:
+      highyield build
+      highyield build --deck USMLE
+      highyield build ~/Obsidian/Step1 -o step1.apkg
+    """
+    for deck in _targets(vault, decks, output):
+        with DelayedProgress(f"Reading {deck.name}") as progress:
+            result = build_deck(deck, now=time.time(), progress=progress)
+        if result.collected.diagnostics:
+            click.echo(report.diagnostics(result.collected.diagnostics, report.MAX_SHOWN),
+                       err=True)
+        click.echo(report.built(result))
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per line: key, kind, text or front/back, "
+                   "context, tags and source (path:line).")
+def cards(vault: Path | None, decks: tuple[str, ...], as_json: bool) -> None:
+    """Preview the cards without building a deck.
+
+    \b
+    Examples:
+      highyield cards notes
+      highyield cards --json | jq -r .text
+    """
+    for deck in _targets(vault, decks):
+        collected = collect(deck)
+        for card in collected.cards:
+            click.echo(report.card_json(card, deck.name) if as_json else
+                       report.card_text(card) + "\n")
+        if not as_json:
+            click.echo(report.counts(collected))
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+def check(vault: Path | None, decks: tuple[str, ...]) -> None:
+    """List every problem in the notes as path:line: severity: message.
+
+    Exits with status 1 when there is an error, so it can guard a script or a
+    git hook.
+
+    \b
+    Examples:
+      highyield check
+      highyield check notes
+    """
+    errors = 0
+    for deck in _targets(vault, decks):
+        collected = collect(deck)
+        if collected.diagnostics:
+            click.echo(report.diagnostics(collected.diagnostics))
+        click.echo(report.checked(collected))
+        errors += collected.errors
+    if errors:
+        sys.exit(1)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="highyield")
+    except Exception as exc:  # a bug: say so plainly, without a traceback
+        if os.environ.get("HIGHYIELD_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("  hint: this is a bug in highyield; run again with HIGHYIELD_DEBUG=1 "
+                   "for the details and report them", err=True)
+        sys.exit(70)

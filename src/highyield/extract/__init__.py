@@ -1,0 +1,110 @@
+"""Note to card drafts: highlighted facts, explicit clozes, Front::Back and multi-line cards.
+
+Nothing here reads files or prints; problems come back as diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from highyield.config import HighlightRules
+from highyield.errors import Diagnostic, warning
+from highyield.extract import basic, clozes, context
+from highyield.extract.statements import Statement, only_images, statements
+from highyield.extract.tags import note_tags
+from highyield.model import (
+    BlockKind, CardKind, Draft, Embed, Inlines, Note, SourceRef,
+)
+
+__all__ = ["ExtractRules", "extract_note"]
+
+BARE_HINT = ("highlight only the words worth hiding, or write a label before them, "
+             "e.g. `Mechanism: ==…==`")
+
+
+@dataclass(frozen=True)
+class ExtractRules:
+    highlights: HighlightRules = field(default_factory=HighlightRules)
+    tags: tuple[str, ...] = ()  # the deck's extra tags
+
+
+def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
+    return _Extractor(note, rules).run()
+
+
+class _Extractor:
+    def __init__(self, note: Note, rules: ExtractRules) -> None:
+        self.note = note
+        self.rules = rules
+        self.tags = note_tags(note, rules.tags)
+        self.figures: dict[tuple[str, ...], list[Embed]] = {}
+        self.drafts: list[Draft] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def run(self) -> tuple[list[Draft], list[Diagnostic]]:
+        found = list(statements(self.note))
+        for s in found:
+            if only_images(s.inlines):
+                section = self.note.blocks[s.block].section
+                self.figures.setdefault(section, []).extend(
+                    n for n in s.inlines if isinstance(n, Embed))
+        for index, block in enumerate(self.note.blocks):
+            if block.kind is BlockKind.MULTILINE_CARD:
+                kind, front, back = basic.multiline(block)
+                self._basic(kind, front, back, index, block.line)
+        for s in found:
+            if not only_images(s.inlines):
+                self._statement(s)
+        return self.drafts, self.diagnostics
+
+    def _statement(self, s: Statement) -> None:
+        pair = basic.split_pair(s.inlines)
+        if pair is not None:
+            self._basic(*pair, s.block, s.line)
+            return
+        front = clozes.make_clozes(s.inlines, self.rules.highlights)
+        if any(True for _ in clozes.iter_clozes(front)):
+            self._cloze(s, front)
+
+    def _basic(self, kind: CardKind, front: Inlines, back: Inlines, index: int,
+               line: int) -> None:
+        block = self.note.blocks[index]
+        self.drafts.append(Draft(
+            kind=kind, ref=SourceRef(self.note.rel, line),
+            context=context.breadcrumb(self.note, block), front=front, back=back,
+            images=context.images_for(block.section, self.figures), tags=self.tags))
+
+    def _cloze(self, s: Statement, front: Inlines) -> None:
+        block = self.note.blocks[s.block]
+        items = context.children(self.note, s.block) if block.kind is BlockKind.LIST_ITEM else ()
+        cue: tuple[Inlines, ...] = ()
+        extra = items
+        if clozes.is_bare(front):
+            front, cue, extra = self._unbare(s, front, items)
+        self.drafts.append(Draft(
+            kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
+            context=context.breadcrumb(self.note, block), front=front, cue=cue, extra=extra,
+            images=context.images_for(block.section, self.figures), tags=self.tags))
+
+    def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]
+                ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:
+        """Give a whole-statement deletion something to read: a narrower deletion, its
+        child items, its parent item, or failing those a neighbouring statement."""
+        narrowed = clozes.narrow(front) if not _explicit(s.inlines) else None
+        if narrowed is not None:
+            return narrowed, (), items
+        if items:
+            return front, items, ()
+        if self.note.blocks[s.block].parent is not None:
+            return front, (), ()
+        near = context.neighbour(self.note, s)
+        if near:
+            return front, (near,), ()
+        self.diagnostics.append(warning(
+            self.note.display, s.line, "card shows nothing but its title and headings",
+            BARE_HINT))
+        return front, (), ()
+
+
+def _explicit(inlines: Inlines) -> bool:
+    return any(True for _ in clozes.iter_clozes(inlines))

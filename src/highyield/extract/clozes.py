@@ -1,0 +1,182 @@
+"""Highlights and explicit clozes become cloze deletions.
+
+A highlight that covers a whole statement leaves nothing to read on the front. When the
+statement has a natural cue ("Label: …", "X due to Y", "X such as Y"), only the part after
+or before the cue is hidden.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from highyield.config import HighlightRules
+from highyield.model import Cloze, Highlight, Inline, Inlines, Styled, Text, plain_text
+
+MAX_LABEL_WORDS = 8
+MAX_HIDDEN_WORDS = 14
+# (marker, which side is hidden), most specific first.
+CLAUSE_MARKERS = (
+    (" such as ", "after"), (" due to ", "before"), (" caused by ", "before"),
+    (" secondary to ", "before"), (" because of ", "before"), (", ", "before"),
+)
+_LABEL = re.compile(r"^([^:]{1,80}?):\s+(?=\S)")
+
+
+def make_clozes(inlines: Inlines, rules: HighlightRules) -> Inlines:
+    """Turn counted highlights into ``Cloze`` nodes numbered after any explicit ones."""
+    first = max((c.number for c in iter_clozes(inlines)), default=0) + 1
+    return _convert(inlines, rules, itertools.count(first))
+
+
+def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> Inlines:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Highlight):
+            children = unwrap(node.children)
+            if rules.counts(node.syntax, node.color) and plain_text(children) and \
+                    not any(True for _ in iter_clozes(node.children)):
+                out.append(Cloze(next(numbers), children))
+            else:
+                out.extend(_convert(node.children, rules, numbers))
+        elif isinstance(node, Cloze):
+            out.append(Cloze(node.number, unwrap(node.children), node.hint))
+        elif isinstance(node, Styled):
+            out.append(Styled(node.tag, _convert(node.children, rules, numbers)))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def unwrap(nodes: Inlines) -> Inlines:
+    """Highlights inside a deletion, or on a card that is not a cloze, are plain text."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Highlight):
+            out.extend(unwrap(node.children))
+        elif isinstance(node, Styled):
+            out.append(Styled(node.tag, unwrap(node.children)))
+        elif isinstance(node, Cloze):
+            out.append(Cloze(node.number, unwrap(node.children), node.hint))
+        else:
+            out.append(node)
+    return _merge(out)
+
+
+def plain_unwrap(nodes: Inlines) -> Inlines:
+    """Context shown around a card: no highlights and no deletions."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, (Highlight, Cloze)):
+            out.extend(plain_unwrap(node.children))
+        elif isinstance(node, Styled):
+            out.append(Styled(node.tag, plain_unwrap(node.children)))
+        else:
+            out.append(node)
+    return _merge(out)
+
+
+def iter_clozes(nodes: Inlines) -> Iterator[Cloze]:
+    for node in nodes:
+        if isinstance(node, Cloze):
+            yield node
+        if isinstance(node, (Highlight, Cloze, Styled)):
+            yield from iter_clozes(node.children)
+
+
+def visible(nodes: Inlines) -> str:
+    """The text a reader sees on the front: everything but the deletions."""
+    return plain_text(tuple(_hide(nodes)))
+
+
+def _hide(nodes: Inlines) -> Iterator[Inline]:
+    for node in nodes:
+        if isinstance(node, Cloze):
+            continue
+        if isinstance(node, (Highlight, Styled)):
+            yield from _hide(node.children)
+        else:
+            yield node
+
+
+def is_bare(front: Inlines) -> bool:
+    """A front with no words outside its deletions cannot be answered without context."""
+    return not re.search(r"[^\W_]{2,}", visible(front))
+
+
+def narrow(front: Inlines) -> Inlines | None:
+    """Hide only the answer part of a statement that is one whole-statement deletion."""
+    nodes = [n for n in front if not (isinstance(n, Text) and not n.text.strip())]
+    if len(nodes) != 1 or not isinstance(nodes[0], Cloze) or nodes[0].hint:
+        return None
+    cloze = nodes[0]
+    narrowed = _label_split(cloze) or _clause_split(cloze)
+    if narrowed is None:
+        return None
+    merged = list(_merge(list(narrowed)))
+    if merged and isinstance(merged[-1], Text):
+        merged[-1] = Text(merged[-1].text.rstrip())
+    return tuple(merged)
+
+
+def _label_split(cloze: Cloze) -> Inlines | None:
+    first = cloze.children[0] if cloze.children else None
+    if not isinstance(first, Text):
+        return None
+    m = _LABEL.match(first.text)
+    if m is None or len(m.group(1).split()) > MAX_LABEL_WORDS:
+        return None
+    rest = (Text(first.text[m.end():]), *cloze.children[1:])
+    if not plain_text(rest):
+        return None
+    return (Text(m.group(0).rstrip() + " "), *_hidden(cloze.number, rest))
+
+
+def _clause_split(cloze: Cloze) -> Inlines | None:
+    for marker, side in CLAUSE_MARKERS:
+        for i, child in enumerate(cloze.children):
+            if not isinstance(child, Text) or marker not in child.text:
+                continue
+            at = child.text.index(marker)
+            before = (*cloze.children[:i], Text(child.text[:at]))
+            after = (Text(child.text[at + len(marker):]), *cloze.children[i + 1:])
+            hidden = before if side == "before" else after
+            if _words(before) < 2 or _words(after) < 2 or _words(hidden) > MAX_HIDDEN_WORDS:
+                continue
+            if side == "before":
+                return (*_hidden(cloze.number, before), Text(marker), *after)
+            return (*before, Text(marker), *_hidden(cloze.number, after))
+    return None
+
+
+def _hidden(number: int, nodes: Inlines) -> Inlines:
+    """The deletion, with trailing punctuation and space left outside it."""
+    parts = list(nodes)
+    tail = ""
+    if parts and isinstance(parts[-1], Text):
+        text = parts[-1].text.rstrip()
+        stripped = text.rstrip(".;,")
+        tail = text[len(stripped):]
+        parts[-1] = Text(stripped)
+    parts = list(_merge(parts))
+    if parts and isinstance(parts[0], Text):
+        parts[0] = Text(parts[0].text.lstrip())
+    result: list[Inline] = [Cloze(number, tuple(parts))]
+    if tail:
+        result.append(Text(tail))
+    return tuple(result)
+
+
+def _words(nodes: Inlines) -> int:
+    return len(plain_text(nodes).split())
+
+
+def _merge(nodes: list[Inline]) -> Inlines:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            out.append(node)
+    return tuple(out)

@@ -1,0 +1,131 @@
+"""Statements: the units a card is made from. A list item, a table row, or one sentence
+(or line) of a paragraph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from highyield.model import (
+    Block, BlockKind, Break, Embed, Inline, Inlines, Note, Styled, Text, plain_text,
+)
+
+# Words that end in a full stop without ending the sentence.
+ABBREVIATIONS = frozenset({
+    "e.g", "i.e", "vs", "etc", "dr", "mr", "mrs", "ms", "prof", "approx", "fig", "figs",
+    "al", "no", "nos", "st", "jr", "sr", "cf", "resp", "incl", "ca", "ref", "refs", "vol",
+    "ed", "eds", "p", "pp", "min", "max", "sec", "mg", "dl", "vs", "u.s", "a.m", "p.m",
+})
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+@dataclass(frozen=True)
+class Statement:
+    inlines: Inlines
+    line: int
+    block: int  # index in Note.blocks
+    position: int  # the sentence's index within its block
+
+
+def statements(note: Note) -> Iterator[Statement]:
+    for index, block in enumerate(note.blocks):
+        if block.kind is BlockKind.LIST_ITEM:
+            yield Statement(trim(block.inlines), block.line, index, 0)
+        elif block.kind is BlockKind.TABLE_ROW:
+            yield Statement(table_row(block), block.line, index, 0)
+        elif block.kind is BlockKind.PARAGRAPH:
+            for position, (line, inlines) in enumerate(sentences(block.inlines, block.line)):
+                yield Statement(inlines, line, index, position)
+
+
+def table_row(block: Block) -> Inlines:
+    """A row reads as "Header: cell · Header: cell", so each cell keeps its meaning."""
+    parts: list[Inline] = []
+    for i, cell in enumerate(block.cells):
+        if not plain_text(cell) and not any(isinstance(n, Embed) for n in cell):
+            continue
+        if parts:
+            parts.append(Text(" · "))
+        header = block.headers[i] if i < len(block.headers) else ()
+        if plain_text(header):
+            parts.extend((Styled("b", header), Text(": ")))
+        parts.extend(cell)
+    return tuple(parts)
+
+
+def lines_of(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
+    """Split at line breaks: Obsidian shows each line of a paragraph on its own line."""
+    result: list[tuple[int, Inlines]] = []
+    current: list[Inline] = []
+    line = first_line
+    for node in inlines:
+        if isinstance(node, Break):
+            result.append((line, tuple(current)))
+            current, line = [], node.line
+        else:
+            current.append(node)
+    result.append((line, tuple(current)))
+    return [(n, trim(part)) for n, part in result if _has_content(part)]
+
+
+def sentences(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
+    """Split a paragraph into sentences: at line breaks, then after . ! ? in plain text.
+    Markup (a highlight, a cloze, math) is never split."""
+    result: list[tuple[int, Inlines]] = []
+    for line, part in lines_of(inlines, first_line):
+        if any(isinstance(n, Text) and "::" in n.text for n in part):
+            result.append((line, part))  # a Front::Back line is one card, never split
+            continue
+        current: list[Inline] = []
+        for node in part:
+            if not isinstance(node, Text):
+                current.append(node)
+                continue
+            pieces = split_text(node.text)
+            for piece in pieces[:-1]:
+                current.append(Text(piece))
+                result.append((line, tuple(current)))
+                current = []
+            current.append(Text(pieces[-1]))
+        result.append((line, tuple(current)))
+    return [(n, trim(s)) for n, s in result if _has_content(s)]
+
+
+def split_text(text: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        before = word.group(1).lower().rstrip(".") if word else ""
+        if before in ABBREVIATIONS or len(before) == 1 and before.isalpha():
+            continue
+        pieces.append(text[start:m.end()])
+        start = m.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def trim(inlines: Inlines) -> Inlines:
+    """Strip white space at both ends of a statement."""
+    nodes = list(inlines)
+    while nodes and isinstance(nodes[0], Text) and not nodes[0].text.strip():
+        nodes.pop(0)
+    while nodes and isinstance(nodes[-1], Text) and not nodes[-1].text.strip():
+        nodes.pop()
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].text.lstrip())
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip())
+    return tuple(nodes)
+
+
+def _has_content(inlines: Inlines) -> bool:
+    return bool(plain_text(inlines)) or any(isinstance(n, Embed) for n in inlines)
+
+
+def only_images(inlines: Inlines) -> bool:
+    """True for a statement that is nothing but embeds: a figure, not a fact."""
+    embeds = [n for n in inlines if isinstance(n, Embed)]
+    return bool(embeds) and not plain_text(tuple(n for n in inlines if not isinstance(n, Embed)))

@@ -1,0 +1,28 @@
+"""Anki tags for a note: its own tags, its folder, and the deck's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from highyield.model import Note
+
+
+def anki_tag(raw: str) -> str:
+    """``#Neuro/ALS`` becomes ``Neuro::ALS``; spaces become underscores."""
+    tag = raw.strip().lstrip("#").strip("/")
+    parts = [re.sub(r"\s+", "_", p.strip()) for p in re.split(r"/|::", tag)]
+    return "::".join(p for p in parts if p)
+
+
+def folder_tag(rel: str) -> str:
+    """A note in ``USMLE/Neurology/`` is tagged ``USMLE::Neurology``."""
+    folders = PurePosixPath(rel).parent.parts
+    return "::".join(re.sub(r"\s+", "_", f.strip()) for f in folders if f.strip())
+
+
+def note_tags(note: Note, deck_tags: tuple[str, ...]) -> tuple[str, ...]:
+    raw = [*note.tags, folder_tag(note.rel), *deck_tags]
+    tags = {anki_tag(t) for t in raw}
+    tags.discard("")
+    return tuple(sorted(tags, key=str.lower))

@@ -1,0 +1,189 @@
+"""Values shared by every step: inline nodes, blocks, notes, card drafts and cards.
+
+Everything here is a frozen dataclass or an enum. Nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TypeAlias, Union
+
+# ---------------------------------------------------------------- inline nodes
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Break:
+    """A line break. ``line`` is the source line the content after it starts on."""
+
+    line: int
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """``==x==``, ``<mark>x</mark>`` or ``<span style="background:…">x</span>``."""
+
+    children: Inlines
+    syntax: str  # "equals" | "mark" | "span"
+    color: str = ""  # the CSS colour as written, "" when none
+
+
+@dataclass(frozen=True)
+class Cloze:
+    """``{{c1::x}}`` or ``{{c1::x::hint}}``; extract also turns highlights into these."""
+
+    number: int
+    children: Inlines
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Formatting kept on cards: b, i, u, sub, sup."""
+
+    tag: str
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Math:
+    source: str
+    display: bool
+
+
+@dataclass(frozen=True)
+class Embed:
+    """An image embed, ``![[x.png|200]]`` or ``![alt](x.png)``, not yet resolved."""
+
+    target: str
+    alt: str = ""
+    width: int | None = None
+    line: int = 0
+
+
+Inline: TypeAlias = Union[Text, Break, Highlight, Cloze, Styled, Code, Math, Embed]
+Inlines: TypeAlias = tuple[Inline, ...]
+
+CONTAINERS = (Highlight, Cloze, Styled)
+
+
+def plain_text(inlines: Inlines) -> str:
+    """The visible text, without markup: what a reader sees, on one line."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, Break):
+            parts.append(" ")
+        elif isinstance(node, (Highlight, Cloze, Styled)):
+            parts.append(plain_text(node.children))
+        elif isinstance(node, Code):
+            parts.append(node.text)
+        elif isinstance(node, Math):
+            parts.append(node.source)
+    return " ".join("".join(parts).split())
+
+
+# ---------------------------------------------------------------- blocks and notes
+
+
+@dataclass(frozen=True)
+class Source:
+    """A note file as read from the vault: text decoded, newlines normalised to LF."""
+
+    rel: str  # vault-relative POSIX path
+    display: str  # the path diagnostics show
+    text: str
+
+
+class BlockKind(enum.Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list item"
+    TABLE_ROW = "table row"
+    MULTILINE_CARD = "multi-line card"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a note, with the lines it came from (1-based, inclusive)."""
+
+    kind: BlockKind
+    line: int
+    end_line: int
+    inlines: Inlines
+    section: tuple[str, ...] = ()  # heading path above the block (and callout titles)
+    parent: int | None = None  # index of the enclosing list item in Note.blocks
+    depth: int = 0  # list nesting, 0 for top-level items
+    level: int = 0  # heading level
+    headers: tuple[Inlines, ...] = ()  # TABLE_ROW: the header cells
+    cells: tuple[Inlines, ...] = ()  # TABLE_ROW: this row's cells
+    answer: Inlines = ()  # MULTILINE_CARD: the back (inlines is the front)
+    reversed: bool = False  # MULTILINE_CARD written with ``??``
+    anchor: str = ""  # Obsidian block id (``^id``) at the end of the block
+
+
+@dataclass(frozen=True)
+class Note:
+    rel: str  # vault-relative POSIX path, e.g. "USMLE/Neurology/ALS.md"
+    display: str  # the path diagnostics show
+    title: str
+    tags: tuple[str, ...]  # frontmatter and inline tags, as written (without '#')
+    aliases: tuple[str, ...]
+    blocks: tuple[Block, ...]
+
+    def children(self, index: int) -> list[int]:
+        return [i for i, b in enumerate(self.blocks) if b.parent == index]
+
+
+# ---------------------------------------------------------------- cards
+
+
+class CardKind(enum.Enum):
+    CLOZE = "cloze"
+    BASIC = "basic"
+    REVERSED = "reversed"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    path: str  # vault-relative
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A card before it has an identity. For a cloze, ``front`` holds the Cloze nodes."""
+
+    kind: CardKind
+    ref: SourceRef
+    context: tuple[str, ...]  # note title, headings, parent items
+    front: Inlines
+    back: Inlines = ()
+    cue: tuple[Inlines, ...] = ()  # statements shown on the front so it can be answered
+    extra: tuple[Inlines, ...] = ()  # shown after the answer: child items and the like
+    images: tuple[Embed, ...] = ()  # section images, shown after the answer
+    tags: tuple[str, ...] = ()  # Anki tags
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str  # stable: the Anki guid and, later, the review-store row
+    draft: Draft
+
+    @property
+    def kind(self) -> CardKind:
+        return self.draft.kind

@@ -1,0 +1,443 @@
+"""Inline Obsidian syntax to nodes: highlights, clozes, links, embeds, math, code, tags.
+
+One left-to-right scan with a stack of open constructs. Every closer search goes through
+``Finder``, so hostile input (a megabyte of unclosed markup) still parses in linear time.
+An opener that never closes becomes literal text, with a warning for highlights and clozes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from highyield.errors import Diagnostic, warning
+from highyield.model import (
+    Break, Cloze, Code, Embed, Highlight, Inline, Inlines, Math, Styled, Text,
+)
+from highyield.parse import htmltags
+from highyield.parse.scan import Finder, LineMap
+
+IMAGE_EXTENSIONS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
+MAX_DEPTH = 32  # deeper nesting is kept as literal text
+
+_TOKEN = re.compile(r"""
+ (?P<blockid>[ \t]\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z))
+|(?P<esc>\\[!-/:-@\[-`{-~])
+|(?P<code>`+)
+|(?P<math>\$\$?)
+|(?P<hl>==)
+|(?P<cloze>\{\{c(?P<num>\d{1,3})::)
+|(?P<cclose>\}\})
+|(?P<sep>::)
+|(?P<embed>!\[\[)
+|(?P<wiki>\[\[)
+|(?P<footnote>\[\^[^\]\s]+\])
+|(?P<mdembed>!\[)
+|(?P<mdlink>\[)
+|(?P<tag><(?P<slash>/?)(?P<name>[A-Za-z][A-Za-z0-9]*)(?P<attrs>(?:[^<>"']|"[^"<>]*"|'[^'<>]*')*)>)
+|(?P<emph>\*\*|__|\*|_)
+|(?P<hashtag>(?<!\S)\#[\w/-]+)
+|(?P<nl>\n)
+""", re.VERBOSE)
+_WIKI_BODY = re.compile(r"([^\[\]\n]+)\]\]")
+_MD_LINK_REST = re.compile(
+    r"([^\[\]\n]*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*x\s*\d{1,5})?\s*$")
+
+
+@dataclass(frozen=True)
+class InlineResult:
+    inlines: Inlines
+    tags: tuple[str, ...]
+
+
+@dataclass
+class _Frame:
+    kind: str  # "==", "cloze", "mark", "span", "b", "i", "u", "sub", "sup", "**", "*", ...
+    index: int  # where its placeholder sits in the output
+    offset: int  # where it opened in the text
+    literal: str  # what it becomes if it never closes
+    number: int = 0
+    color: str = ""
+    hint_at: int = -1
+
+
+class _Slot:
+    """A placeholder in the output for an opener or a hint separator."""
+
+
+@dataclass(frozen=True)
+class _TagMark:
+    name: str
+
+
+@dataclass
+class _Parser:
+    text: str
+    lines: LineMap
+    path: str
+    diagnostics: list[Diagnostic]
+    out: list[Inline | _Slot | _TagMark] = field(default_factory=list)
+    stack: list[_Frame] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    pos: int = 0
+
+    def __post_init__(self) -> None:
+        self.finder = Finder(self.text)
+        self.lower_finder: Finder | None = None
+        self.open: dict[str, int] = {}
+
+    # ------------------------------------------------------------ driver
+
+    def run(self) -> InlineResult:
+        text = self.text
+        while (m := _TOKEN.search(text, self.pos)) is not None:
+            self._text(text[self.pos:m.start()])
+            self.pos = m.end()
+            getattr(self, "_on_" + str(m.lastgroup))(m)
+        self._text(text[self.pos:])
+        while self.stack:
+            self._literalize(self.stack[-1])
+        _strip_trailing_tags(self.out)
+        return InlineResult(_finish(self.out), tuple(self.tags))
+
+    def _text(self, chunk: str) -> None:
+        if chunk:
+            self.out.append(Text(html.unescape(chunk)))
+
+    def _line(self, m: re.Match[str]) -> int:
+        return self.lines.line_at(m.start())
+
+    def _literal(self, m: re.Match[str]) -> None:
+        self.out.append(Text(m.group()))
+
+    # ------------------------------------------------------------ the stack
+
+    def _push(self, kind: str, m: re.Match[str], literal: str, **extra: object) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            self.out.append(Text(literal))
+            return
+        frame = _Frame(kind, len(self.out), m.start(), literal)
+        for name, value in extra.items():
+            setattr(frame, name, value)
+        self.stack.append(frame)
+        self.open[kind] = self.open.get(kind, 0) + 1
+        self.out.append(_Slot())
+
+    def _innermost(self, kind: str) -> _Frame | None:
+        if not self.open.get(kind):
+            return None
+        return next(f for f in reversed(self.stack) if f.kind == kind)
+
+    def _pop_to(self, frame: _Frame) -> list[Inline | _Slot | _TagMark]:
+        """Close ``frame``: inner frames become literal, and its content is returned."""
+        while self.stack[-1] is not frame:
+            self._literalize(self.stack[-1])
+        self.stack.pop()
+        self.open[frame.kind] -= 1
+        content = self.out[frame.index + 1:]
+        del self.out[frame.index:]
+        return content
+
+    def _literalize(self, frame: _Frame) -> None:
+        """Turn the innermost open frame back into the text it was written as."""
+        self.stack.pop()
+        self.open[frame.kind] -= 1
+        self.out[frame.index] = Text(frame.literal)
+        if frame.hint_at >= 0:
+            self.out[frame.hint_at] = Text("::")
+        self._warn_unclosed(frame)
+
+    def _warn_unclosed(self, frame: _Frame) -> None:
+        line = self.lines.line_at(frame.offset)
+        if frame.kind == "==":
+            self.diagnostics.append(warning(
+                self.path, line, "unclosed highlight ==",
+                "add the closing == (write \\== for literal equals signs); "
+                "the text is kept without a highlight"))
+        elif frame.kind == "cloze":
+            self.diagnostics.append(warning(
+                self.path, line, f"unclosed cloze {{{{c{frame.number}::",
+                "close it with }}; the text is kept as written"))
+        elif frame.kind in ("mark", "span") and frame.color != "-":
+            self.diagnostics.append(warning(
+                self.path, line, f"unclosed <{frame.kind}> highlight",
+                f"add </{frame.kind}>; the text is kept without a highlight"))
+
+    # ------------------------------------------------------------ simple tokens
+
+    def _on_blockid(self, m: re.Match[str]) -> None:
+        pass  # an Obsidian block id (^id); the block keeps it as its anchor
+
+    def _on_esc(self, m: re.Match[str]) -> None:
+        self.out.append(Text(m.group()[1]))
+
+    def _on_footnote(self, m: re.Match[str]) -> None:
+        pass
+
+    def _on_nl(self, m: re.Match[str]) -> None:
+        self.out.append(Break(self.lines.line_at(m.end())))
+
+    def _on_hashtag(self, m: re.Match[str]) -> None:
+        name = m.group()[1:].rstrip("/")
+        if not name or name.replace("-", "").replace("_", "").replace("/", "").isdigit():
+            self._literal(m)
+            return
+        self.tags.append(name)
+        self.out.append(_TagMark(name))
+
+    def _on_code(self, m: re.Match[str]) -> None:
+        run = m.group()
+        close = self.finder.find(run, self.pos)
+        if close == -1:
+            self._literal(m)
+            return
+        body = self.text[self.pos:close]
+        if len(body) > 2 and body[0] == body[-1] == " ":
+            body = body[1:-1]
+        self.out.append(Code(body.replace("\n", " ")))
+        self.pos = close + len(run)
+
+    def _on_math(self, m: re.Match[str]) -> None:
+        display = m.group() == "$$"
+        close = self._math_close(display)
+        if close == -1:
+            self._literal(m)
+            return
+        source = self.text[self.pos:close]
+        self.out.append(Math(source.strip(), display))
+        self.pos = close + len(m.group())
+
+    def _math_close(self, display: bool) -> int:
+        text, start = self.text, self.pos
+        if display:
+            return self.finder.find("$$", start)
+        if start >= len(text) or text[start].isspace() or text[start] == "$":
+            return -1
+        close = self.finder.find("$", start)
+        if close == -1 or text[close - 1].isspace():
+            return -1
+        if close + 1 < len(text) and text[close + 1].isdigit():
+            return -1
+        return close
+
+    # ------------------------------------------------------------ highlights and clozes
+
+    def _on_hl(self, m: re.Match[str]) -> None:
+        before = self.text[m.start() - 1] if m.start() else " "
+        after = self.text[m.end()] if m.end() < len(self.text) else " "
+        frame = self._innermost("==")
+        if frame is not None and not before.isspace():
+            content = self._pop_to(frame)
+            self.out.append(Highlight(_finish(content), "equals"))
+        elif frame is None and not after.isspace():
+            self._push("==", m, "==")
+        else:
+            self._literal(m)
+
+    def _on_cloze(self, m: re.Match[str]) -> None:
+        self._push("cloze", m, m.group(), number=int(m.group("num")))
+
+    def _on_sep(self, m: re.Match[str]) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is None or top.kind != "cloze" or top.hint_at >= 0:
+            self._literal(m)
+            return
+        top.hint_at = len(self.out)
+        self.out.append(_Slot())
+
+    def _on_cclose(self, m: re.Match[str]) -> None:
+        frame = self._innermost("cloze")
+        if frame is None:
+            self._literal(m)
+            return
+        hint_at = frame.hint_at
+        content = self._pop_to(frame)
+        hint: list[Inline | _Slot | _TagMark] = []
+        if hint_at >= 0:
+            split = hint_at - frame.index - 1
+            content, hint = content[:split], content[split + 1:]
+        hint_text = " ".join(_plain(hint).split())
+        self.out.append(Cloze(frame.number, _finish(content), hint_text))
+
+    # ------------------------------------------------------------ emphasis
+
+    def _on_emph(self, m: re.Match[str]) -> None:
+        run = m.group()
+        before = self.text[m.start() - 1] if m.start() else " "
+        after = self.text[m.end()] if m.end() < len(self.text) else " "
+        word = run[0] == "_"
+        frame = self._innermost(run)
+        if frame is not None and not before.isspace() and not (word and after.isalnum()):
+            content = self._pop_to(frame)
+            self.out.append(Styled("b" if len(run) == 2 else "i", _finish(content)))
+        elif not after.isspace() and not (word and before.isalnum()):
+            self._push(run, m, run)
+        else:
+            self._literal(m)
+
+    # ------------------------------------------------------------ links and embeds
+
+    def _on_wiki(self, m: re.Match[str]) -> None:
+        body = _WIKI_BODY.match(self.text, self.pos)
+        if body is None:
+            self._literal(m)
+            return
+        self.pos = body.end()
+        target, _, alias = _split_pipe(body.group(1))
+        self.out.append(Text(alias.strip() or _link_label(target)))
+
+    def _on_embed(self, m: re.Match[str]) -> None:
+        body = _WIKI_BODY.match(self.text, self.pos)
+        if body is None:
+            self._literal(m)
+            return
+        self.pos = body.end()
+        target, _, option = _split_pipe(body.group(1))
+        target = target.split("#", 1)[0].strip()
+        if not _is_image(target):
+            self.out.append(Text(_link_label(target)))
+            return
+        size = _SIZE.match(option)
+        self.out.append(Embed(target, "" if size else option.strip(),
+                              int(size.group(1)) if size else None, self._line(m)))
+
+    def _on_mdlink(self, m: re.Match[str]) -> None:
+        rest = _MD_LINK_REST.match(self.text, self.pos)
+        if rest is None:
+            self._literal(m)
+            return
+        self.pos = rest.end()
+        self.out.append(Text(html.unescape(rest.group(1))))
+
+    def _on_mdembed(self, m: re.Match[str]) -> None:
+        rest = _MD_LINK_REST.match(self.text, self.pos)
+        if rest is None:
+            self._literal(m)
+            return
+        self.pos = rest.end()
+        url = unquote(rest.group(2).strip("<>"))
+        alt, _, option = rest.group(1).partition("|")
+        size = _SIZE.match(option)
+        self.out.append(Embed(url, alt.strip(), int(size.group(1)) if size else None,
+                              self._line(m)))
+
+    # ------------------------------------------------------------ raw HTML
+
+    def _on_tag(self, m: re.Match[str]) -> None:
+        name = m.group("name").lower()
+        if name not in htmltags.KNOWN:
+            self._literal(m)
+        elif m.group("slash"):
+            self._close_tag(htmltags.FORMAT.get(name, name))
+        elif name in htmltags.DROP_WITH_CONTENT:
+            self._skip_element(name)
+        else:
+            self._open_tag(name, htmltags.attributes(m.group("attrs")), m)
+
+    def _open_tag(self, name: str, attrs: dict[str, str], m: re.Match[str]) -> None:
+        if name == "br":
+            self.out.append(Break(self.lines.line_at(m.start())))
+        elif name == "img":
+            src = attrs.get("src", "")
+            if src:
+                width = attrs.get("width", "")
+                self.out.append(Embed(unquote(src), attrs.get("alt", ""),
+                                      int(width) if width.isdigit() else None, self._line(m)))
+        elif name == "mark":
+            self._push("mark", m, "", color=htmltags.background(attrs) or htmltags.hltr(attrs))
+        elif name == "span":
+            color = htmltags.background(attrs)
+            self._push("span", m, "", color=color or "-")
+        elif name in htmltags.FORMAT:
+            self._push(htmltags.FORMAT[name], m, "")
+
+    def _close_tag(self, kind: str) -> None:
+        frame = self._innermost(kind)
+        if frame is None:
+            return
+        content = _finish(self._pop_to(frame))
+        if kind == "mark" or (kind == "span" and frame.color != "-"):
+            self.out.append(Highlight(content, kind, frame.color))
+        elif kind == "span":
+            self.out.extend(content)
+        else:
+            self.out.append(Styled(kind, content))
+
+    def _skip_element(self, name: str) -> None:
+        if self.lower_finder is None:
+            self.lower_finder = Finder(self.text.lower())
+        close = self.lower_finder.find("</" + name, self.pos)
+        if close != -1:
+            end = self.finder.find(">", close)
+            self.pos = len(self.text) if end == -1 else end + 1
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _split_pipe(body: str) -> tuple[str, str, str]:
+    """``target|alias`` and the escaped ``target\\|alias`` used inside tables."""
+    body = body.replace("\\|", "|")
+    return body.partition("|")
+
+
+def _link_label(target: str) -> str:
+    """What Obsidian shows for ``[[target]]``: the last path segment, without ``.md``."""
+    page, _, heading = target.partition("#")
+    name = page.strip().rstrip("/").rsplit("/", 1)[-1]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    heading = heading.lstrip("^").strip()
+    if name and heading:
+        return f"{name} > {heading}"
+    return name or heading
+
+
+def _is_image(target: str) -> bool:
+    dot = target.rfind(".")
+    return dot != -1 and target[dot:].lower() in IMAGE_EXTENSIONS
+
+
+def _plain(nodes: list[Inline | _Slot | _TagMark]) -> str:
+    from highyield.model import plain_text
+
+    return plain_text(_finish(nodes))
+
+
+def _finish(nodes: list[Inline | _Slot | _TagMark]) -> Inlines:
+    """Drop placeholders, turn tag marks into text and merge neighbouring text nodes."""
+    result: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, _Slot):
+            continue
+        if isinstance(node, _TagMark):
+            node = Text(node.name)
+        if isinstance(node, Text) and result and isinstance(result[-1], Text):
+            result[-1] = Text(result[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            result.append(node)
+    return tuple(result)
+
+
+def _strip_trailing_tags(nodes: list[Inline | _Slot | _TagMark]) -> None:
+    """Tags at the end of a line are metadata, not words: take them out of the text."""
+    trailing = True
+    for i in range(len(nodes) - 1, -1, -1):
+        node = nodes[i]
+        if isinstance(node, Break):
+            trailing = True
+        elif isinstance(node, _TagMark) and trailing:
+            nodes[i] = Text("")
+        elif not (isinstance(node, (Text, _Slot)) and not getattr(node, "text", "").strip()):
+            trailing = False
+
+
+def parse_inline(text: str, lines: LineMap, path: str,
+                 diagnostics: list[Diagnostic]) -> InlineResult:
+    """Parse a block's text. Tags that end a line are metadata and leave the text."""
+    return _Parser(text, lines, path, diagnostics).run()

@@ -1,0 +1,93 @@
+"""Assemble a ``Note`` from a source file: frontmatter, comments, blocks, inline syntax."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import PurePosixPath
+
+from highyield.errors import Diagnostic, warning
+from highyield.model import Block, Inlines, Note, Source, plain_text
+from highyield.parse.blocks import BlockParser, Line, RawBlock
+from highyield.parse.comments import blank_comments
+from highyield.parse.frontmatter import split_frontmatter
+from highyield.parse.inline import parse_inline
+from highyield.parse.scan import join_lines
+
+MAX_SAME_WARNINGS = 5
+
+
+def parse_note(source: Source) -> tuple[Note, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    lines = source.text.split("\n")
+    front = split_frontmatter(lines, source.display, diagnostics)
+    first = front.body_start + 1
+    body = blank_comments(lines[front.body_start:], first, source.display, diagnostics)
+    raw: list[RawBlock] = []
+    BlockParser(source.display, diagnostics, raw).parse(
+        [(first + k, text) for k, text in enumerate(body)])
+    inline = _InlineStep(source.display, diagnostics)
+    blocks = tuple(inline.block(b) for b in raw)
+    note = Note(
+        rel=source.rel,
+        display=source.display,
+        title=PurePosixPath(source.rel).stem,
+        tags=tuple(dict.fromkeys(front.tags + tuple(inline.tags))),
+        aliases=front.aliases,
+        blocks=blocks,
+    )
+    return note, _limit_repeats(diagnostics, source.display)
+
+
+class _InlineStep:
+    def __init__(self, path: str, diagnostics: list[Diagnostic]) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.tags: list[str] = []
+        self._headings: dict[Line, str] = {}
+
+    def block(self, raw: RawBlock) -> Block:
+        return Block(
+            kind=raw.kind,
+            line=raw.line,
+            end_line=raw.end_line,
+            inlines=self.inlines(raw.lines),
+            section=tuple(self.heading(h) for h in raw.section),
+            parent=raw.parent,
+            depth=raw.depth,
+            level=raw.level,
+            headers=tuple(self.inlines([cell]) for cell in raw.headers),
+            cells=tuple(self.inlines([cell]) for cell in raw.cells),
+            answer=self.inlines(raw.answer),
+            reversed=raw.reversed,
+            anchor=raw.anchor,
+        )
+
+    def inlines(self, lines: list[Line]) -> Inlines:
+        if not lines:
+            return ()
+        text, line_map = join_lines(lines)
+        result = parse_inline(text, line_map, self.path, self.diagnostics)
+        self.tags.extend(result.tags)
+        return result.inlines
+
+    def heading(self, title: Line) -> str:
+        """Headings appear in many blocks' sections; parse each once."""
+        if title not in self._headings:
+            self._headings[title] = plain_text(self.inlines([title]))
+        return self._headings[title]
+
+
+def _limit_repeats(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
+    """A note full of one mistake gets a few examples and a count, not a flood."""
+    counts = Counter(d.message for d in diagnostics)
+    shown: Counter[str] = Counter()
+    result: list[Diagnostic] = []
+    for d in diagnostics:
+        shown[d.message] += 1
+        if shown[d.message] <= MAX_SAME_WARNINGS:
+            result.append(d)
+        elif shown[d.message] == counts[d.message]:
+            more = counts[d.message] - MAX_SAME_WARNINGS
+            result.append(warning(path, None, f"{more} more like this: {d.message}",
+                                  d.hint))
+    return result

@@ -1,0 +1,64 @@
+"""Text the commands print: summaries, diagnostics and card previews. Returns strings;
+printing is the CLI's job."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from highyield.build import Built, Collected
+from highyield.errors import Diagnostic
+from highyield.model import Card, CardKind
+from highyield.render import card_summary, plain
+from highyield.vault import display_path
+
+MAX_SHOWN = 20
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def diagnostics(items: Iterable[Diagnostic], limit: int | None = None) -> str:
+    items = sorted(items, key=lambda d: (d.path, d.line or 0))
+    shown = items if limit is None else items[:limit]
+    lines = [d.format() for d in shown]
+    if len(items) > len(shown):
+        lines.append(f"… and {len(items) - len(shown)} more; "
+                     "`highyield check` lists them all")
+    return "\n".join(lines)
+
+
+def counts(c: Collected) -> str:
+    kinds = ", ".join(f"{c.count(k)} {k.value}" for k in CardKind)
+    parts = [_plural(c.notes, "note") + " read", f"{_plural(len(c.cards), 'card')} ({kinds})"]
+    if c.media.files:
+        parts.append(_plural(len(c.media.files), "image"))
+    if c.merged:
+        parts.append(f"{c.merged} duplicate{'s' if c.merged != 1 else ''} merged")
+    parts.append(_plural(c.errors, "error"))
+    parts.append(_plural(c.warnings, "warning"))
+    return " · ".join(parts)
+
+
+def built(b: Built) -> str:
+    return f"Built {b.collected.deck.name} → {display_path(b.output)}\n  {counts(b.collected)}"
+
+
+def checked(c: Collected) -> str:
+    return f"Checked {c.deck.name} ({display_path(c.deck.vault)}): {counts(c)}"
+
+
+def card_json(card: Card, deck: str) -> str:
+    data = {"deck": deck, **card_summary(card)}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def card_text(card: Card) -> str:
+    d = card.draft
+    lines = [f"{d.ref}  {d.kind.value}  {card.key}", "  " + " › ".join(d.context)]
+    body = plain(d.front) if d.kind is CardKind.CLOZE else \
+        f"{plain(d.front)}\n→ {plain(d.back)}"
+    lines.extend("  " + line for line in body.splitlines())
+    lines.extend(f"    · {plain(c)}" for c in d.cue)
+    return "\n".join(lines)
