@@ -8,6 +8,7 @@ and the obsidian:// link. No attribute a note wrote is ever copied.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -81,8 +82,7 @@ class HtmlRenderer:
 
 
 def context_html(context: tuple[str, ...]) -> str:
-    sep = f'<span class="hy-sep">{SEPARATOR.strip()}</span>'
-    return f" {sep} ".join(f'<span class="hy-crumb">{escape(c)}</span>' for c in context)
+    return escape(SEPARATOR.join(context))
 
 
 def obsidian_url(vault: str, note_rel: str) -> str:
@@ -117,7 +117,7 @@ def plain(nodes: Inlines) -> str:
             parts.append(f"$${node.source}$$" if node.display else f"${node.source}$")
         elif isinstance(node, Embed):
             parts.append(f"[image: {node.target.rsplit('/', 1)[-1]}]")
-    return "".join(parts)
+    return re.sub(r"[ \t]{2,}", " ", "".join(parts))
 
 
 def card_summary(card: Card) -> dict[str, object]:

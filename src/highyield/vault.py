@@ -154,7 +154,7 @@ class MediaResolver:
     def resolve(self, note_rel: str, target: str) -> tuple[Path | None, str]:
         """Returns (file, "") or (None, why it was not packed)."""
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
-            return None, "not a file in the vault (a URL); it is not packed"
+            return None, "is a URL, not a file in the vault; it is not packed"
         clean = target.split("#", 1)[0].split("?", 1)[0].strip()
         note_dir = PurePosixPath(note_rel).parent
         candidates = [self.root / clean.lstrip("/")]
@@ -168,7 +168,7 @@ class MediaResolver:
         found = self._find_by_name(PurePosixPath(clean).name)
         if found is not None:
             return found, ""
-        return None, "file not found in the vault"
+        return None, "was not found in the vault"
 
     def _find_by_name(self, name: str) -> Path | None:
         if not name:

@@ -81,10 +81,11 @@ class _Extractor:
         extra = items
         if clozes.is_bare(front):
             front, cue, extra = self._unbare(s, front, items)
+        images = context.images_for(block.section, self.figures, exclude=s.inlines)
         self.drafts.append(Draft(
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
             context=context.breadcrumb(self.note, block), front=front, cue=cue, extra=extra,
-            images=context.images_for(block.section, self.figures), tags=self.tags))
+            images=images, tags=self.tags))
 
     def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]
                 ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:

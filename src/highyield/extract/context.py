@@ -51,11 +51,17 @@ def neighbour(note: Note, statement: Statement) -> Inlines | None:
     return None
 
 
-def images_for(section: tuple[str, ...],
-               figures: dict[tuple[str, ...], list[Embed]]) -> tuple[Embed, ...]:
-    """A figure standing alone in a section illustrates that section and its subsections."""
+def images_for(section: tuple[str, ...], figures: dict[tuple[str, ...], list[Embed]],
+               exclude: Inlines = ()) -> tuple[Embed, ...]:
+    """A figure standing alone in a section illustrates that section and its subsections.
+    Images the statement already shows are not repeated."""
+    shown = {_base(n.target) for n in exclude if isinstance(n, Embed)}
     found: list[Embed] = []
     for where, embeds in figures.items():
         if section[:len(where)] == where:
-            found.extend(embeds)
+            found.extend(e for e in embeds if _base(e.target) not in shown)
     return tuple(found)
+
+
+def _base(target: str) -> str:
+    return target.replace("\\", "/").rsplit("/", 1)[-1].lower()

@@ -18,6 +18,8 @@ ABBREVIATIONS = frozenset({
     "ed", "eds", "p", "pp", "min", "max", "sec", "mg", "dl", "vs", "u.s", "a.m", "p.m",
 })
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+PAIR = re.compile(r"(?<!\{\{c\d)(?<!\{\{c\d\d)(?<!\{\{c\d\d\d)::")
+_LEADING_SPACE = re.compile(r"\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -75,27 +77,36 @@ def sentences(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
     Markup (a highlight, a cloze, math) is never split."""
     result: list[tuple[int, Inlines]] = []
     for line, part in lines_of(inlines, first_line):
-        if any(isinstance(n, Text) and "::" in n.text for n in part):
+        if any(isinstance(n, Text) and PAIR.search(n.text) for n in part):
             result.append((line, part))  # a Front::Back line is one card, never split
             continue
         current: list[Inline] = []
+        ended = False  # did the content so far end with . ! or ?
         for node in part:
             if not isinstance(node, Text):
                 current.append(node)
+                tail = plain_text((node,))
+                ended = tail.endswith((".", "!", "?")) if tail else ended
                 continue
-            pieces = split_text(node.text)
+            pieces = split_text(node.text, ended)
             for piece in pieces[:-1]:
                 current.append(Text(piece))
                 result.append((line, tuple(current)))
                 current = []
             current.append(Text(pieces[-1]))
+            ended = node.text.rstrip().endswith((".", "!", "?")) if node.text.strip() else ended
         result.append((line, tuple(current)))
     return [(n, trim(s)) for n, s in result if _has_content(s)]
 
 
-def split_text(text: str) -> list[str]:
+def split_text(text: str, after_stop: bool = False) -> list[str]:
+    """Split text at sentence ends. ``after_stop`` says the markup just before the text
+    ended with a full stop, so a sentence may start at the text's beginning."""
     pieces: list[str] = []
     start = 0
+    if after_stop and (lead := _LEADING_SPACE.match(text)):
+        pieces.append("")
+        start = lead.end()
     for m in _BOUNDARY.finditer(text):
         word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
         before = word.group(1).lower().rstrip(".") if word else ""

@@ -1,6 +1,6 @@
 """Blank out ``%% comments %%`` and ``<!-- comments -->`` before block parsing.
 
-Comments may span lines and blocks, so they go first. Their characters become spaces and
+Comments may span lines and blocks, so they go first. Their characters are removed but
 newlines stay, so every line keeps its number. Code fences and inline code are left alone.
 """
 
@@ -61,7 +61,7 @@ def _blank_line(line: str, open_comment: str) -> tuple[str, str, bool]:
             closer = _CLOSERS[open_comment]
             end = finder.find(closer, pos)
             stop = len(line) if end == -1 else end + len(closer)
-            chars[pos:stop] = " " * (stop - pos)
+            chars[pos:stop] = [""] * (stop - pos)
             pos = stop
             if end != -1:
                 open_comment = ""
@@ -74,6 +74,6 @@ def _blank_line(line: str, open_comment: str) -> tuple[str, str, bool]:
             pos = m.end() if close == -1 else close + len(m.group())
             continue
         open_comment, started = m.group(), True
-        chars[m.start():m.end()] = " " * (m.end() - m.start())
+        chars[m.start():m.end()] = [""] * (m.end() - m.start())
         pos = m.end()
     return "".join(chars), open_comment, started

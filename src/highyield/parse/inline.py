@@ -102,7 +102,7 @@ class _Parser:
         self._text(text[self.pos:])
         while self.stack:
             self._literalize(self.stack[-1])
-        _strip_trailing_tags(self.out)
+        _strip_edge_tags(self.out)
         return InlineResult(_finish(self.out), tuple(self.tags))
 
     def _text(self, chunk: str) -> None:
@@ -424,17 +424,23 @@ def _finish(nodes: list[Inline | _Slot | _TagMark]) -> Inlines:
     return tuple(result)
 
 
-def _strip_trailing_tags(nodes: list[Inline | _Slot | _TagMark]) -> None:
-    """Tags at the end of a line are metadata, not words: take them out of the text."""
-    trailing = True
-    for i in range(len(nodes) - 1, -1, -1):
+def _strip_edge_tags(nodes: list[Inline | _Slot | _TagMark]) -> None:
+    """Tags that start or end a line are metadata, not words: take them out of the text.
+    A tag in the middle of a sentence stays, as its word."""
+    _strip_tags(nodes, range(len(nodes)))
+    _strip_tags(nodes, range(len(nodes) - 1, -1, -1))
+
+
+def _strip_tags(nodes: list[Inline | _Slot | _TagMark], order: range) -> None:
+    at_edge = True
+    for i in order:
         node = nodes[i]
         if isinstance(node, Break):
-            trailing = True
-        elif isinstance(node, _TagMark) and trailing:
+            at_edge = True
+        elif isinstance(node, _TagMark) and at_edge:
             nodes[i] = Text("")
         elif not (isinstance(node, (Text, _Slot)) and not getattr(node, "text", "").strip()):
-            trailing = False
+            at_edge = False
 
 
 def parse_inline(text: str, lines: LineMap, path: str,

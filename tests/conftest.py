@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from highyield.build import build as build_deck
+from highyield.config import DeckConfig, folder_deck
+from tests.anki_client import Imported, import_apkg
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parent.parent
+FIXED_NOW = 1_780_000_000.0  # builds in tests use a fixed clock
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own home and temp folder; leaked temp files are visible."""
+    home = tmp_path / "_home"
+    tmp = tmp_path / "_tmp"
+    home.mkdir()
+    tmp.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("HIGHYIELD_HOME", str(home / "highyield"))
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.delenv("HIGHYIELD_DEBUG", raising=False)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    return tmp
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    def make(files: dict[str, str | bytes], name: str = "vault") -> Path:
+        root = tmp_path / name
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        root.mkdir(exist_ok=True)
+        return root
+    return make
+
+
+@pytest.fixture
+def build_and_import(tmp_path: Path) -> Callable[..., Imported]:
+    """Build a deck with the library, then import it into a fresh Anki collection."""
+    counter = iter(range(1000))
+
+    def run(deck: DeckConfig | Path) -> Imported:
+        n = next(counter)
+        if isinstance(deck, Path):
+            deck = folder_deck(deck, tmp_path / f"out{n}" / "deck.apkg")
+        build_deck(deck, now=FIXED_NOW)
+        return import_apkg(deck.output, tmp_path / f"anki{n}")
+    return run
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("HIGHYIELD_PROGRESS_DELAY", "0.5")
