@@ -11,7 +11,9 @@ from pathlib import Path
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 _STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
+_BLOCK_TAG = re.compile(r"</?(?:div|ul|li|hr|p|br)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
+_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
 _ANKI_CLOZE_SPAN = re.compile(r'<span class="cloze(?:-inactive)?"[^>]*>|</span>')
 
 
@@ -35,8 +37,9 @@ class RenderedCard:
         return visible(self.answer)
 
     def without_anki_markup(self) -> str:
-        """Both sides with Anki's own cloze spans removed: what the note contributed."""
-        return _ANKI_CLOZE_SPAN.sub("", self.question + self.answer)
+        """Both sides without Anki's own cloze spans and without code, which is shown
+        verbatim on purpose: what is left came from the note's prose."""
+        return _CODE.sub("", _ANKI_CLOZE_SPAN.sub("", self.question + self.answer))
 
 
 @dataclass
@@ -53,7 +56,8 @@ class Imported:
 
 
 def visible(markup: str) -> str:
-    text = _TAG.sub(" ", markup.replace("<br>", "\n"))
+    """The text a student sees: block tags separate words, inline tags do not."""
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", markup))
     return " ".join(html.unescape(text).split())
 
 

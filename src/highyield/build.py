@@ -69,6 +69,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
         if progress is not None:
             progress(done, len(paths))
     cards, merged = assign_keys(drafts)
+    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     return Collected(deck, notes, tuple(cards), merged, media, tuple(diagnostics))
 
 

@@ -81,6 +81,10 @@ def write_package(package: genanki.Package, media: dict[str, Path], out: Path,
     if out.is_dir():
         raise HighyieldError(f"cannot write {shown}: it is a folder",
                              hint="give a file name ending in .apkg, e.g. -o USMLE.apkg")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise HighyieldError(f"cannot write {shown}: {display_path(blocker)} is a file, "
+                             "not a folder", hint="choose another path with -o PATH.apkg")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".highyield-", dir=out.parent))

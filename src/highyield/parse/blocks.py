@@ -29,6 +29,7 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CALLOUT = re.compile(r"^\[!([A-Za-z0-9_-]+)\][+-]?[ \t]*(.*)$")
 _TABLE_DELIM = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _ANCHOR = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$")
+MAX_QUOTE_DEPTH = 8  # deeper ">" markers are read as text
 
 
 @dataclass
@@ -95,7 +96,8 @@ class BlockParser:
     """Parses one container (the note body, or the inside of a callout)."""
 
     def __init__(self, path: str, diagnostics: list[Diagnostic], blocks: list[RawBlock],
-                 prefix: tuple[Line, ...] = ()) -> None:
+                 prefix: tuple[Line, ...] = (), depth: int = 0) -> None:
+        self.depth = depth
         self.path = path
         self.diagnostics = diagnostics
         self.blocks = blocks
@@ -214,7 +216,7 @@ class BlockParser:
     # ---------------------------------------------------------------- containers
 
     def _quote(self, lines: list[Line], i: int) -> int | None:
-        if _QUOTE.match(lines[i][1]) is None:
+        if self.depth >= MAX_QUOTE_DEPTH or _QUOTE.match(lines[i][1]) is None:
             return None
         self._end_paragraph()
         self.items.clear()
@@ -229,7 +231,7 @@ class BlockParser:
             title = callout.group(2).strip() or callout.group(1).capitalize()
             prefix = (*prefix, (inner[0][0], title))
             inner = inner[1:]
-        BlockParser(self.path, self.diagnostics, self.blocks, prefix).parse(inner)
+        BlockParser(self.path, self.diagnostics, self.blocks, prefix, self.depth + 1).parse(inner)
         return j
 
     def _table(self, lines: list[Line], i: int) -> int | None:

@@ -42,6 +42,8 @@ _TOKEN = re.compile(r"""
 |(?P<hashtag>(?<!\S)\#[\w/-]+)
 |(?P<nl>\n)
 """, re.VERBOSE)
+_HANDLED = tuple(name for name in _TOKEN.groupindex
+                 if name not in ("num", "slash", "name", "attrs"))
 _WIKI_BODY = re.compile(r"([^\[\]\n]+)\]\]")
 _MD_LINK_REST = re.compile(
     r"([^\[\]\n]*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
@@ -89,56 +91,73 @@ class _Parser:
     def __post_init__(self) -> None:
         self.finder = Finder(self.text)
         self.lower_finder: Finder | None = None
-        self.open: dict[str, int] = {}
+        self.by_kind: dict[str, list[_Frame]] = {}
+        self.pending = 0  # start of the text not yet emitted
+        self.token = 0  # start of the token being handled
+        self.used = False  # did the handler use the token (not leave it as text)?
+        self.handlers = {name: getattr(self, "_on_" + name) for name in _HANDLED}
 
     # ------------------------------------------------------------ driver
 
     def run(self) -> InlineResult:
-        text = self.text
+        text, handlers = self.text, self.handlers
         while (m := _TOKEN.search(text, self.pos)) is not None:
-            self._text(text[self.pos:m.start()])
-            self.pos = m.end()
-            getattr(self, "_on_" + str(m.lastgroup))(m)
-        self._text(text[self.pos:])
+            self.pos, self.token = m.end(), m.start()
+            handlers[str(m.lastgroup)](m)
+            if self.used:
+                self.pending, self.used = self.pos, False
+        self.token = len(text)
+        self._flush()
         while self.stack:
             self._literalize(self.stack[-1])
-        _strip_edge_tags(self.out)
+        if self.tags:
+            _strip_edge_tags(self.out)
         return InlineResult(_finish(self.out), tuple(self.tags))
 
-    def _text(self, chunk: str) -> None:
-        if chunk:
-            self.out.append(Text(html.unescape(chunk)))
+    def _flush(self) -> None:
+        """Emit the text before the current token; the token itself is used up."""
+        if self.token > self.pending:
+            chunk = self.text[self.pending:self.token]
+            self.out.append(Text(html.unescape(chunk) if "&" in chunk else chunk))
+            self.pending = self.token
+        self.used = True
+
+    def _emit(self, node: Inline | _Slot | _TagMark) -> None:
+        self._flush()
+        self.out.append(node)
 
     def _line(self, m: re.Match[str]) -> int:
         return self.lines.line_at(m.start())
 
     def _literal(self, m: re.Match[str]) -> None:
-        self.out.append(Text(m.group()))
+        """Leave the token in the text, as written."""
 
     # ------------------------------------------------------------ the stack
 
     def _push(self, kind: str, m: re.Match[str], literal: str, **extra: object) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            self.out.append(Text(literal))
+            if not literal:
+                self._flush()  # a tag too deep is dropped; other openers stay as text
             return
+        self._flush()
         frame = _Frame(kind, len(self.out), m.start(), literal)
         for name, value in extra.items():
             setattr(frame, name, value)
         self.stack.append(frame)
-        self.open[kind] = self.open.get(kind, 0) + 1
+        self.by_kind.setdefault(kind, []).append(frame)
         self.out.append(_Slot())
 
     def _innermost(self, kind: str) -> _Frame | None:
-        if not self.open.get(kind):
-            return None
-        return next(f for f in reversed(self.stack) if f.kind == kind)
+        frames = self.by_kind.get(kind)
+        return frames[-1] if frames else None
 
     def _pop_to(self, frame: _Frame) -> list[Inline | _Slot | _TagMark]:
         """Close ``frame``: inner frames become literal, and its content is returned."""
+        self._flush()
         while self.stack[-1] is not frame:
             self._literalize(self.stack[-1])
         self.stack.pop()
-        self.open[frame.kind] -= 1
+        self.by_kind[frame.kind].pop()
         content = self.out[frame.index + 1:]
         del self.out[frame.index:]
         return content
@@ -146,7 +165,7 @@ class _Parser:
     def _literalize(self, frame: _Frame) -> None:
         """Turn the innermost open frame back into the text it was written as."""
         self.stack.pop()
-        self.open[frame.kind] -= 1
+        self.by_kind[frame.kind].pop()
         self.out[frame.index] = Text(frame.literal)
         if frame.hint_at >= 0:
             self.out[frame.hint_at] = Text("::")
@@ -171,16 +190,16 @@ class _Parser:
     # ------------------------------------------------------------ simple tokens
 
     def _on_blockid(self, m: re.Match[str]) -> None:
-        pass  # an Obsidian block id (^id); the block keeps it as its anchor
+        self._flush()  # an Obsidian block id (^id); the block keeps it as its anchor
 
     def _on_esc(self, m: re.Match[str]) -> None:
-        self.out.append(Text(m.group()[1]))
+        self._emit(Text(m.group()[1]))
 
     def _on_footnote(self, m: re.Match[str]) -> None:
-        pass
+        self._flush()
 
     def _on_nl(self, m: re.Match[str]) -> None:
-        self.out.append(Break(self.lines.line_at(m.end())))
+        self._emit(Break(self.lines.line_at(m.end())))
 
     def _on_hashtag(self, m: re.Match[str]) -> None:
         name = m.group()[1:].rstrip("/")
@@ -188,7 +207,7 @@ class _Parser:
             self._literal(m)
             return
         self.tags.append(name)
-        self.out.append(_TagMark(name))
+        self._emit(_TagMark(name))
 
     def _on_code(self, m: re.Match[str]) -> None:
         run = m.group()
@@ -199,7 +218,7 @@ class _Parser:
         body = self.text[self.pos:close]
         if len(body) > 2 and body[0] == body[-1] == " ":
             body = body[1:-1]
-        self.out.append(Code(body.replace("\n", " ")))
+        self._emit(Code(body.replace("\n", " ")))
         self.pos = close + len(run)
 
     def _on_math(self, m: re.Match[str]) -> None:
@@ -209,7 +228,7 @@ class _Parser:
             self._literal(m)
             return
         source = self.text[self.pos:close]
-        self.out.append(Math(source.strip(), display))
+        self._emit(Math(source.strip(), display))
         self.pos = close + len(m.group())
 
     def _math_close(self, display: bool) -> int:
@@ -247,6 +266,7 @@ class _Parser:
         if top is None or top.kind != "cloze" or top.hint_at >= 0:
             self._literal(m)
             return
+        self._flush()
         top.hint_at = len(self.out)
         self.out.append(_Slot())
 
@@ -289,7 +309,7 @@ class _Parser:
             return
         self.pos = body.end()
         target, _, alias = _split_pipe(body.group(1))
-        self.out.append(Text(alias.strip() or _link_label(target)))
+        self._emit(Text(alias.strip() or _link_label(target)))
 
     def _on_embed(self, m: re.Match[str]) -> None:
         body = _WIKI_BODY.match(self.text, self.pos)
@@ -300,10 +320,10 @@ class _Parser:
         target, _, option = _split_pipe(body.group(1))
         target = target.split("#", 1)[0].strip()
         if not _is_image(target):
-            self.out.append(Text(_link_label(target)))
+            self._emit(Text(_link_label(target)))
             return
         size = _SIZE.match(option)
-        self.out.append(Embed(target, "" if size else option.strip(),
+        self._emit(Embed(target, "" if size else option.strip(),
                               int(size.group(1)) if size else None, self._line(m)))
 
     def _on_mdlink(self, m: re.Match[str]) -> None:
@@ -312,7 +332,7 @@ class _Parser:
             self._literal(m)
             return
         self.pos = rest.end()
-        self.out.append(Text(html.unescape(rest.group(1))))
+        self._emit(Text(html.unescape(rest.group(1))))
 
     def _on_mdembed(self, m: re.Match[str]) -> None:
         rest = _MD_LINK_REST.match(self.text, self.pos)
@@ -323,7 +343,7 @@ class _Parser:
         url = unquote(rest.group(2).strip("<>"))
         alt, _, option = rest.group(1).partition("|")
         size = _SIZE.match(option)
-        self.out.append(Embed(url, alt.strip(), int(size.group(1)) if size else None,
+        self._emit(Embed(url, alt.strip(), int(size.group(1)) if size else None,
                               self._line(m)))
 
     # ------------------------------------------------------------ raw HTML
@@ -333,20 +353,23 @@ class _Parser:
         if name not in htmltags.KNOWN:
             self._literal(m)
         elif m.group("slash"):
+            self._flush()
             self._close_tag(htmltags.FORMAT.get(name, name))
         elif name in htmltags.DROP_WITH_CONTENT:
+            self._flush()
             self._skip_element(name)
         else:
+            self._flush()
             self._open_tag(name, htmltags.attributes(m.group("attrs")), m)
 
     def _open_tag(self, name: str, attrs: dict[str, str], m: re.Match[str]) -> None:
         if name == "br":
-            self.out.append(Break(self.lines.line_at(m.start())))
+            self._emit(Break(self.lines.line_at(m.start())))
         elif name == "img":
             src = attrs.get("src", "")
             if src:
                 width = attrs.get("width", "")
-                self.out.append(Embed(unquote(src), attrs.get("alt", ""),
+                self._emit(Embed(unquote(src), attrs.get("alt", ""),
                                       int(width) if width.isdigit() else None, self._line(m)))
         elif name == "mark":
             self._push("mark", m, "", color=htmltags.background(attrs) or htmltags.hltr(attrs))
@@ -412,16 +435,22 @@ def _plain(nodes: list[Inline | _Slot | _TagMark]) -> str:
 def _finish(nodes: list[Inline | _Slot | _TagMark]) -> Inlines:
     """Drop placeholders, turn tag marks into text and merge neighbouring text nodes."""
     result: list[Inline] = []
+    pending: list[str] = []
     for node in nodes:
         if isinstance(node, _Slot):
             continue
         if isinstance(node, _TagMark):
             node = Text(node.name)
-        if isinstance(node, Text) and result and isinstance(result[-1], Text):
-            result[-1] = Text(result[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
-            result.append(node)
-    return tuple(result)
+        if isinstance(node, Text):
+            pending.append(node.text)
+            continue
+        if pending:
+            result.append(Text("".join(pending)))
+            pending = []
+        result.append(node)
+    if pending:
+        result.append(Text("".join(pending)))
+    return tuple(n for n in result if not (isinstance(n, Text) and not n.text))
 
 
 def _strip_edge_tags(nodes: list[Inline | _Slot | _TagMark]) -> None:

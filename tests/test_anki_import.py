@@ -1,0 +1,222 @@
+"""Real-client tests: every deck is imported with the official anki package and the
+rendered question and answer of its cards are checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from highyield.config import load_deck_file
+from tests.anki_client import Imported, RenderedCard, visible
+from tests.conftest import FIXTURES, PROJECT
+
+BLANK = "[...]"
+LEFTOVERS = ("<span", "==", "[[", "%%", "<script", "onerror", "onclick", "javascript:",
+             "<iframe", "<mark", "{{c")
+CITATION = re.compile(r"[a-z)] \d{1,2}(?:, ?\d{1,2})*\.?$")
+
+
+@pytest.fixture(scope="module")
+def syntax_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    from highyield.build import build
+    from highyield.config import folder_deck
+    from tests.anki_client import import_apkg
+    from tests.conftest import FIXED_NOW
+
+    tmp = tmp_path_factory.mktemp("syntax")
+    deck = folder_deck(FIXTURES / "syntax", tmp / "syntax.apkg")
+    build(deck, now=FIXED_NOW)
+    return import_apkg(deck.output, tmp / "anki")
+
+
+@pytest.fixture(scope="module")
+def sample_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    from highyield.build import build
+    from tests.anki_client import import_apkg
+    from tests.conftest import FIXED_NOW
+
+    tmp = tmp_path_factory.mktemp("sample")
+    deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp / "USMLE.apkg")
+    build(deck, now=FIXED_NOW)
+    return import_apkg(deck.output, tmp / "anki")
+
+
+def _card(deck: Imported, answer_fragment: str, ord_: int | None = None) -> RenderedCard:
+    """The one card whose note text (not its extra items) holds the fragment."""
+    found = [c for c in deck.cards
+             if answer_fragment in visible(c.fields.get("Text", "") + c.fields.get("Front", "")
+                                           + c.fields.get("Back", ""))
+             and (ord_ is None or c.ord == ord_)]
+    assert len(found) == 1, f"{len(found)} cards with {answer_fragment!r}"
+    return found[0]
+
+
+def _active_answer(card: RenderedCard) -> str:
+    """The text Anki reveals for the card's own deletion."""
+    m = re.search(r'<span class="cloze" data-ordinal="\d+">(.*?)</span>', card.answer, re.S)
+    assert m, card.answer
+    return visible(m.group(1))
+
+
+# ---------------------------------------------------------------- the fixture vault
+
+
+def test_blank_is_where_the_highlight_was(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "ethosuximide")
+    assert "The first-line drug for absence seizures is [...]." in card.question_text
+    assert "ethosuximide" not in card.question_text
+    assert _active_answer(card) == "ethosuximide"
+
+
+def test_each_highlight_is_its_own_deletion(syntax_deck: Imported) -> None:
+    first = _card(syntax_deck, "gingival hyperplasia", ord_=0)
+    second = _card(syntax_deck, "gingival hyperplasia", ord_=1)
+    assert _active_answer(first) == "gingival hyperplasia"
+    assert "hirsutism" in first.question_text
+    assert _active_answer(second) == "hirsutism"
+    assert "gingival hyperplasia" in second.question_text
+
+
+def test_context_is_on_the_front(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "deeper fact")
+    assert card.question_text.startswith(
+        "structure › Level one › Level two › Parent item › Child with tab indent")
+
+
+def test_image_is_packed_and_shown(syntax_deck: Imported) -> None:
+    assert "diagram.png" in syntax_deck.media
+    assert "outside.png" not in syntax_deck.media
+    section = _card(syntax_deck, "corticospinal tract")
+    assert '<img src="diagram.png">' in section.answer
+    inline = _card(syntax_deck, "anterior horn")
+    assert '<img src="diagram.png" width="200">' in inline.question
+
+
+def test_tags_are_set(syntax_deck: Imported) -> None:
+    assert set(_card(syntax_deck, "airway").tags) == {"cardio::arrhythmia", "neuro"}
+    assert set(_card(syntax_deck, "hypercalcemia").tags) == {
+        "diuretics", "heading-tag", "pharm", "renal", "Renal_Drugs", "topic::nephro",
+        "trailing-only"}
+
+
+def test_hint_is_shown_in_the_blank(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "larynx", ord_=1)
+    assert "innervates the [organ]." in card.question_text
+
+
+def test_basic_and_reversed_cards(syntax_deck: Imported) -> None:
+    basic = [c for c in syntax_deck.cards if c.notetype == "highyield Basic"]
+    reversed_ = [c for c in syntax_deck.cards if c.notetype == "highyield Basic (and reversed)"]
+    assert len(basic) == 3
+    assert len(reversed_) == 4  # two notes, two cards each
+    horner = _card(syntax_deck, "Anhidrosis")
+    assert "What are the three signs of Horner syndrome?" in horner.question_text
+    assert "• Ptosis<br>• Miosis<br>• Anhidrosis" in horner.answer
+    card2 = [c for c in reversed_ if c.ord == 1 and "Edaravone" in c.answer_text]
+    assert card2 and "Free radical scavenger" in card2[0].question_text
+
+
+def test_math_becomes_mathjax_and_survives_the_cloze(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "summed")
+    assert _active_answer(card) == "\\(\\frac{1}{R_{total}}\\)"
+    clearance = _card(syntax_deck, "creatinine clearance")
+    assert "\\(C = \\frac{U \\times V}{P}\\)" in clearance.question_text
+
+
+def test_no_markup_leftovers_and_nothing_unsafe(syntax_deck: Imported) -> None:
+    for card in syntax_deck.cards:
+        rendered = card.without_anki_markup()
+        for leftover in LEFTOVERS:
+            assert leftover not in rendered, (leftover, card.fields)
+        assert not re.search(r"<[a-z]+[^>]*\son\w+=", rendered)
+
+
+def test_allowed_formatting_is_kept(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "Kept formatting")
+    for tag in ("<b>bold</b>", "<i>italic</i>", "<u>under</u>", "H<sub>2</sub>O",
+                "x<sup>2</sup>"):
+        assert tag in card.question
+    escaped = _card(syntax_deck, "stays text")
+    assert "1 &lt; 2 &amp; 3 &gt; 2" in escaped.fields["Text"]
+    assert _active_answer(escaped) == "a<b"
+
+
+def test_source_links_back_to_obsidian(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "ethosuximide")
+    assert card.fields["Source"] == (
+        '<a href="obsidian://open?vault=syntax&amp;file=highlights">highlights.md:3</a>')
+    assert "highlights.md:3" in card.answer_text
+
+
+def test_deck_and_note_types(syntax_deck: Imported) -> None:
+    assert {c.deck for c in syntax_deck.cards} == {"syntax"}
+    assert {c.notetype for c in syntax_deck.cards} == {
+        "highyield Cloze", "highyield Basic", "highyield Basic (and reversed)"}
+    assert syntax_deck.conflicting == 0
+
+
+# ---------------------------------------------------------------- the sample vault
+
+
+def _als_highlights() -> list[str]:
+    text = (PROJECT / "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md").read_text()
+    return [" ".join(h.split()) for h in re.findall(r'<span style="background:[^"]*">(.*?)</span>',
+                                                  text)]
+
+
+def test_sample_deck_has_every_highlighted_fact(sample_deck: Imported) -> None:
+    highlights = _als_highlights()
+    assert len(highlights) == 12
+    answers = [c.answer_text for c in sample_deck.cards]
+    for fact in highlights:
+        assert any(fact in a for a in answers), fact
+    assert len(sample_deck.cards) == 12
+    assert sample_deck.new == 11
+
+
+def test_sample_cards_are_not_bare(sample_deck: Imported) -> None:
+    text = (PROJECT / "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md").read_text()
+    crumbs = {"Amyotrophic lateral sclerosis",
+              *(h.lstrip("#").strip() for h in text.splitlines() if h.startswith("#"))}
+    for card in sample_deck.cards:
+        assert BLANK in card.question_text
+        context = visible(re.search(r'<div class="hy-context">(.*?)</div>',
+                                    card.question).group(1))
+        rest = card.question_text.replace(context, "").replace(BLANK, "")
+        extra_context = [c for c in context.split(" › ") if c not in crumbs]
+        assert re.search(r"[A-Za-z]{2}", rest) or extra_context, card.question_text
+
+
+def test_sample_cards_have_no_leftovers(sample_deck: Imported) -> None:
+    for card in sample_deck.cards:
+        rendered = card.without_anki_markup()
+        for leftover in LEFTOVERS:
+            assert leftover not in rendered, (leftover, card.fields)
+        assert not CITATION.search(card.answer_text.split("USMLE/")[0].strip())
+        assert "highyield" in card.tags and "USMLE::Neurology" in card.tags
+
+
+def test_rebuild_and_reimport_changes_nothing(tmp_path: Path,
+                                              build_and_import: Callable[..., Imported]
+                                              ) -> None:
+    from highyield.build import build
+    from tests.anki_client import import_apkg
+
+    deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp_path / "a.apkg")
+    build(deck, now=1_800_000_000)
+    first = import_apkg(deck.output, tmp_path / "anki")
+    build(deck, now=1_800_000_100)
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        second = import_apkg(deck.output, tmp_path / "anki", col)
+    finally:
+        col.close()
+    assert second.new == 0
+    assert len(second.cards) == len(first.cards)
+    assert sorted(c.guid for c in second.cards) == sorted(c.guid for c in first.cards)

@@ -1,0 +1,149 @@
+"""Bad input: a clear diagnostic naming the file and line, the rest of the vault still
+built, and never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from highyield.build import collect
+from highyield.cli import cli
+from highyield.config import folder_deck
+from highyield.errors import Severity
+from tests.anki_client import Imported
+
+GOOD = "# Good\n- The ==good note== still builds.\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+
+
+def _messages(vault: Path) -> list[str]:
+    collected = collect(folder_deck(vault, None))
+    return [f"{Path(d.path).name}:{d.line}: {d.severity.value}: {d.message}"
+            for d in collected.diagnostics]
+
+
+def test_non_utf8_is_decoded_with_replacement_and_warned(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({
+        "latin1.md": "# Caf\xe9\n\n- The ==na\xefve== fact\n".encode("latin-1"),
+        "good.md": GOOD,
+    })
+    assert _messages(vault) == [
+        "latin1.md:1: warning: not valid UTF-8; bad bytes shown as \ufffd"]
+    deck = build_and_import(vault)
+    texts = sorted(c.fields["Text"] for c in deck.cards)
+    assert texts == ["The {{c1::good note}} still builds.", "The {{c1::na\ufffdve}} fact"]
+
+
+def test_binary_file_is_skipped_and_warned(make_vault: Callable[..., Path],
+                                           build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({"image.md": PNG + b"\x00" * 20, "good.md": GOOD})
+    assert _messages(vault) == ["image.md:None: warning: binary file skipped"]
+    assert len(build_and_import(vault).cards) == 1
+
+
+def test_invalid_frontmatter_warns_with_line_and_keeps_body(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({"bad.md": "---\ntitle: ok\ntags: [a, b\nmore: x\n---\n- the ==kept== fact\n"})
+    messages = _messages(vault)
+    assert len(messages) == 1
+    assert messages[0].startswith("bad.md:4: warning: invalid YAML frontmatter")
+    assert [c.fields["Text"] for c in build_and_import(vault).cards] == ["the {{c1::kept}} fact"]
+
+
+def test_unclosed_markup_warns_and_the_rest_of_the_note_is_used(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({"n.md": "- one ==open\n- two {{c2::open\n- three ==closed== fact\n"})
+    assert _messages(vault) == [
+        "n.md:1: warning: unclosed highlight ==",
+        "n.md:2: warning: unclosed cloze {{c2::",
+    ]
+    deck = build_and_import(vault)
+    assert [c.fields["Text"] for c in deck.cards] == ["three {{c1::closed}} fact"]
+
+
+def test_embed_outside_the_vault_or_missing_is_never_packed(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported],
+        tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes(PNG)
+    vault = make_vault({
+        "n.md": "- ==a== ![](../secret.png)\n- ==b== ![[/etc/passwd.png]]\n"
+                "- ==c== ![[nowhere.png]]\n- ==d== ![](https://example.org/x.png)\n",
+    })
+    assert _messages(vault) == [
+        "n.md:1: warning: image '../secret.png' points outside the vault; it is not packed",
+        "n.md:2: warning: image '/etc/passwd.png' was not found in the vault",
+        "n.md:3: warning: image 'nowhere.png' was not found in the vault",
+        "n.md:4: warning: image 'https://example.org/x.png' is a URL, not a file in the "
+        "vault; it is not packed",
+    ]
+    deck = build_and_import(vault)
+    assert deck.media == []
+    assert all("<img" not in c.question + c.answer for c in deck.cards)
+
+
+def test_a_symlink_out_of_the_vault_is_not_followed(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported],
+        tmp_path: Path) -> None:
+    (tmp_path / "private.md").write_text("- ==private== note\n")
+    (tmp_path / "private.png").write_bytes(PNG)
+    vault = make_vault({"good.md": GOOD + "- ==pic== ![[link.png]]\n"})
+    (vault / "link.md").symlink_to(tmp_path / "private.md")
+    (vault / "link.png").symlink_to(tmp_path / "private.png")
+    messages = _messages(vault)
+    assert "link.md:None: warning: note is a link to a file outside the vault; skipped" in messages
+    deck = build_and_import(vault)
+    assert deck.media == []
+    assert all("private" not in c.fields["Text"] for c in deck.cards)
+
+
+def test_unreadable_note_is_an_error_and_others_still_build(
+        make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({"locked.md": "- ==x==\n", "good.md": GOOD})
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    collected = collect(folder_deck(vault, None))
+    assert [(d.severity, d.message) for d in collected.diagnostics] == [
+        (Severity.ERROR, "cannot read note: Permission denied")]
+    assert len(build_and_import(vault).cards) == 1
+
+
+@pytest.mark.parametrize("unit", ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
+                                  "%%", "<!--", "![[", "<b>", "{{c1::{{c2::"])
+def test_a_megabyte_of_unclosed_markup_on_one_line(make_vault: Callable[..., Path],
+                                                     unit: str) -> None:
+    line = (unit * (1_000_000 // len(unit)))[:1_000_000]
+    vault = make_vault({"huge.md": line + "\n", "good.md": GOOD})
+    collected = collect(folder_deck(vault, None))
+    assert collected.notes == 2
+    # per kind of problem: five examples and a count, not a flood
+    assert len(collected.diagnostics) <= 12
+    assert any(c.draft.ref.path == "good.md" for c in collected.cards)
+
+
+def test_cli_never_shows_a_traceback_for_a_broken_vault(
+        runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({
+        "a.md": b"\xff\xfe\x00\x00binary",
+        "b.md": "---\n: : :\n---\n- ==x== {{c1::y\n```\nunclosed fence\n",
+        "c.md": "%% never closed\n- ==hidden==\n",
+        "d.md": GOOD,
+    })
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out.apkg"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "vault/c.md:1: warning: unclosed %% comment hides the rest of the note" in result.stderr
+    assert "vault/b.md:5: warning: unclosed code fence hides the rest of the note" in result.stderr
+    assert result.stdout.startswith("Built vault → out.apkg\n  3 notes read")

@@ -1,0 +1,220 @@
+"""The commands: exact output, exit codes, help, errors. Every deck built is imported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from highyield.cli import cli
+from tests.anki_client import import_apkg
+from tests.conftest import FIXTURES, PROJECT
+
+ALS = "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's decks/ and notes/, as the current folder."""
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT / "decks", root / "decks",
+                    ignore=shutil.ignore_patterns("*.apkg"))
+    shutil.copytree(PROJECT / "notes", root / "notes")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_every_command_has_help_with_an_example(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "Start here:" in result.output
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Examples:" in result.output, name
+        assert command.help and len(command.help.split()) > 10, name
+
+
+def test_build_with_no_arguments_builds_every_deck(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Built USMLE → decks/USMLE.apkg\n"
+        "  5 notes read · 11 cards (11 cloze, 0 basic, 0 reversed) · 0 errors · 1 warning\n")
+    assert result.stderr == (
+        f"{ALS}:25: warning: image '/img/user/appendix/Pasted image 20250425151800.png' "
+        "was not found in the vault\n"
+        "  hint: put the image inside the vault and embed it as ![[name.png]]\n")
+    imported = import_apkg(project / "decks" / "USMLE.apkg", project / "anki")
+    assert len(imported.cards) == 12
+    assert {c.deck for c in imported.cards} == {"USMLE"}
+
+
+def test_build_a_folder_to_a_file(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "notes/USMLE", "-o", "out/neuro.apkg"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Built USMLE → out/neuro.apkg\n  1 note read · 11 cards")
+    imported = import_apkg(project / "out" / "neuro.apkg", project / "anki")
+    assert {c.deck for c in imported.cards} == {"USMLE"}
+    assert len(imported.cards) == 12
+
+
+def test_build_one_deck_by_name(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "--deck", "usmle"])
+    assert result.exit_code == 0, result.output
+    assert (project / "decks" / "USMLE.apkg").exists()
+    assert import_apkg(project / "decks" / "USMLE.apkg", project / "anki").new == 11
+
+
+def test_cards_json(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["cards", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 11
+    umn = next(r for r in rows if r["text"].startswith("UMN:"))
+    assert umn == {
+        "deck": "USMLE",
+        "key": umn["key"],
+        "kind": "cloze",
+        "text": "UMN: {{c1::degeneration & atrophy of lateral corticospinal tracts, "
+                "precentral gyrus}}",
+        "context": ["Amyotrophic lateral sclerosis", "Pathophysiology", "Pathology"],
+        "cue": [],
+        "extra": [],
+        "tags": ["highyield", "t1", "USMLE::Neurology"],
+        "source": "USMLE/Neurology/Amyotrophic lateral sclerosis.md:19",
+    }
+    assert len(umn["key"]) == 16
+
+
+def test_cards_preview_text(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["cards", "notes"])
+    assert result.exit_code == 0
+    assert ("USMLE/Neurology/Amyotrophic lateral sclerosis.md:56  cloze" in result.stdout)
+    assert "  {{c1::Riluzole}}\n    · A sodium-channel blocker" in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "5 notes read · 11 cards (11 cloze, 0 basic, 0 reversed) · 0 errors · 1 warning")
+
+
+def test_check_lists_diagnostics_and_exits_zero_on_warnings(runner: CliRunner,
+                                                             project: Path) -> None:
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == (
+        f"{ALS}:25: warning: image '/img/user/appendix/Pasted image 20250425151800.png' "
+        "was not found in the vault")
+    assert result.stdout.splitlines()[-1] == (
+        "Checked USMLE (notes): 5 notes read · 11 cards (11 cloze, 0 basic, 0 reversed) · "
+        "0 errors · 1 warning")
+
+
+def test_check_exits_one_on_an_error(runner: CliRunner, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "cards.md").write_text("What is missing?\n?\n\n- ==fine== fact\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["check", "v"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "v/cards.md:2: error: multi-line card has no answer: the card is skipped",
+        "  hint: put the answer lines right below the line with only ?, "
+        "with no blank line in between",
+    ]
+
+
+def test_missing_vault_is_a_clean_error(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "nowhere"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: no such folder: nowhere\n"
+        "  hint: pass the folder of your notes (e.g. notes) or a deck file "
+        "(e.g. decks/usmle.yaml)\n")
+
+
+def test_no_deck_definitions_is_a_clean_error(runner: CliRunner, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no deck definitions in decks/\n  hint: run this")
+
+
+def test_unknown_deck_name(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["cards", "--deck", "Cardio"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: no deck named 'cardio'\n  hint: decks defined: USMLE\n"
+
+
+def test_output_that_is_a_folder(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "notes", "-o", "notes"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot write notes: it is a folder\n")
+
+
+def test_output_under_a_file_is_unwritable(runner: CliRunner, project: Path) -> None:
+    (project / "blocker").write_text("a file, not a folder")
+    result = runner.invoke(cli, ["build", "notes", "-o", "blocker/deck.apkg"])
+    assert result.exit_code == 2
+    assert result.stderr == ("error: cannot write blocker/deck.apkg: blocker is a file, not a "
+                             "folder\n  hint: choose another path with -o PATH.apkg\n")
+    assert "Traceback" not in result.output
+
+
+def test_failed_write_leaves_the_previous_deck_untouched(
+        runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    deck = project / "decks" / "USMLE.apkg"
+    before = deck.read_bytes()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("zipfile.ZipFile.write", disk_full)
+    (project / "notes" / "new.md").write_text("- a ==new fact==\n")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cannot write decks/USMLE.apkg: No space left on device\n"
+        "  hint: choose a folder you can write to with -o PATH.apkg; "
+        "the previous deck, if any, is untouched\n")
+    assert deck.read_bytes() == before
+    assert sorted(p.name for p in (project / "decks").iterdir()) == ["USMLE.apkg", "usmle.yaml"]
+    assert len(import_apkg(deck, project / "anki").cards) == 12
+
+
+def test_a_deck_definition_error_names_the_line(runner: CliRunner, project: Path) -> None:
+    (project / "decks" / "usmle.yaml").write_text("deck: USMLE\nnotes: ../notes\ntagz: [x]\n")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: decks/usmle.yaml:3: unknown key `tagz`\n  hint: did you mean `tags`?\n"
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("highyield, version ")
+
+
+def test_build_leaves_no_temporary_files(runner: CliRunner, project: Path,
+                                         _isolated: Path) -> None:
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    assert list(_isolated.iterdir()) == []
+    assert sorted(p.name for p in (project / "decks").iterdir()) == ["USMLE.apkg", "usmle.yaml"]
+    assert len(import_apkg(project / "decks" / "USMLE.apkg", project / "anki").cards) == 12
+
+
+def test_fixture_vault_check_output(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = runner.invoke(cli, ["check", "syntax"])
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("  hint")]
+    assert lines[:3] == [
+        "syntax/bad-frontmatter.md:2: warning: invalid YAML frontmatter: "
+        "expected ',' or ']', but got '<stream end>'",
+        "syntax/bare.md:14: warning: card shows nothing but its title and headings",
+        "syntax/edge-cases.md:3: warning: unclosed highlight ==",
+    ]
