@@ -47,7 +47,8 @@ def test_binary_file_is_skipped_and_warned(make_vault: Callable[..., Path],
 
 def test_invalid_frontmatter_warns_with_line_and_keeps_body(
         make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
-    vault = make_vault({"bad.md": "---\ntitle: ok\ntags: [a, b\nmore: x\n---\n- the ==kept== fact\n"})
+    vault = make_vault({
+        "bad.md": "---\ntitle: ok\ntags: [a, b\nmore: x\n---\n- the ==kept== fact\n"})
     messages = _messages(vault)
     assert len(messages) == 1
     assert messages[0].startswith("bad.md:4: warning: invalid YAML frontmatter")
@@ -118,8 +119,9 @@ def test_unreadable_note_is_an_error_and_others_still_build(
     assert len(build_and_import(vault).cards) == 1
 
 
-@pytest.mark.parametrize("unit", ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
-                                  "%%", "<!--", "![[", "<b>", "{{c1::{{c2::"])
+@pytest.mark.parametrize("unit", [
+    "==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>", "%%",
+    "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n"])
 def test_a_megabyte_of_unclosed_markup_on_one_line(make_vault: Callable[..., Path],
                                                      unit: str) -> None:
     line = (unit * (1_000_000 // len(unit)))[:1_000_000]
@@ -134,7 +136,7 @@ def test_a_megabyte_of_unclosed_markup_on_one_line(make_vault: Callable[..., Pat
 def test_cli_never_shows_a_traceback_for_a_broken_vault(
         runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    vault = make_vault({
+    make_vault({
         "a.md": b"\xff\xfe\x00\x00binary",
         "b.md": "---\n: : :\n---\n- ==x== {{c1::y\n```\nunclosed fence\n",
         "c.md": "%% never closed\n- ==hidden==\n",

@@ -190,7 +190,8 @@ def test_a_deck_definition_error_names_the_line(runner: CliRunner, project: Path
     (project / "decks" / "usmle.yaml").write_text("deck: USMLE\nnotes: ../notes\ntagz: [x]\n")
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 2
-    assert result.stderr == "error: decks/usmle.yaml:3: unknown key `tagz`\n  hint: did you mean `tags`?\n"
+    assert result.stderr == (
+        "error: decks/usmle.yaml:3: unknown key `tagz`\n  hint: did you mean `tags`?\n")
 
 
 def test_version(runner: CliRunner) -> None:

@@ -13,7 +13,8 @@ NAMED = {
     "gold": (255, 215, 0), "violet": (238, 130, 238), "brown": (165, 42, 42),
 }
 _HEX = re.compile(r"^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$")
-_RGB = re.compile(r"^rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)\s*(?:[,/]\s*[\d.]+%?\s*)?\)$")
+_RGB = re.compile(
+    r"^rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)\s*(?:[,/]\s*[\d.]+%?\s*)?\)$")
 
 
 def parse_color(text: str) -> tuple[int, int, int] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,9 @@ class DeckConfig:
     name: str  # the Anki deck name; "::" separates subdecks
     vault: Path  # the notes folder, absolute
     output: Path  # the .apkg, absolute
-    selection: Selection = Selection()
+    selection: Selection = field(default_factory=Selection)
     tags: tuple[str, ...] = ()
-    highlights: HighlightRules = HighlightRules()
+    highlights: HighlightRules = field(default_factory=HighlightRules)
     obsidian_vault: str = ""  # vault name for obsidian:// links
     source: Path | None = None  # the YAML file, when there is one
 

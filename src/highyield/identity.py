@@ -12,7 +12,17 @@ import unicodedata
 from collections import defaultdict
 
 from highyield.model import (
-    Break, Card, Cloze, Code, Draft, Embed, Highlight, Inlines, Math, Styled, Text,
+    Break,
+    Card,
+    Cloze,
+    Code,
+    Draft,
+    Embed,
+    Highlight,
+    Inlines,
+    Math,
+    Styled,
+    Text,
 )
 
 KEY_LENGTH = 16

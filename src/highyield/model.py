@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TypeAlias, Union
+from typing import TypeAlias
 
 # ---------------------------------------------------------------- inline nodes
 
@@ -71,7 +71,7 @@ class Embed:
     line: int = 0
 
 
-Inline: TypeAlias = Union[Text, Break, Highlight, Cloze, Styled, Code, Math, Embed]
+Inline: TypeAlias = Text | Break | Highlight | Cloze | Styled | Code | Math | Embed
 Inlines: TypeAlias = tuple[Inline, ...]
 
 CONTAINERS = (Highlight, Cloze, Styled)

@@ -53,12 +53,12 @@ REVERSED = NoteType(
     model_id=1_815_406_893,
     name="highyield Basic (and reversed)",
     fields=("Front", "Back", "Context", "Source"),
-    templates=BASIC.templates + ((
+    templates=(*BASIC.templates, (
         "Card 2",
         f'<div class="hy">{_CONTEXT}<div class="hy-front">{{{{Back}}}}</div></div>',
         '<div class="hy">{{FrontSide}}<hr id="answer"><div class="hy-back">{{Front}}</div>'
         f"{_SOURCE}</div>",
-    ),),
+    )),
 )
 
 BY_KIND = {CardKind.CLOZE: CLOZE, CardKind.BASIC: BASIC, CardKind.REVERSED: REVERSED}

@@ -13,7 +13,17 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from highyield.model import (
-    Break, Card, Cloze, Code, Embed, Highlight, Inlines, Math, SourceRef, Styled, Text,
+    Break,
+    Card,
+    Cloze,
+    Code,
+    Embed,
+    Highlight,
+    Inlines,
+    Math,
+    SourceRef,
+    Styled,
+    Text,
 )
 
 ALLOWED_TAGS = frozenset({"b", "i", "u", "em", "strong", "sub", "sup"})

@@ -13,7 +13,13 @@ from highyield.extract import basic, clozes, context
 from highyield.extract.statements import Statement, only_images, statements
 from highyield.extract.tags import note_tags
 from highyield.model import (
-    BlockKind, CardKind, Draft, Embed, Inlines, Note, SourceRef,
+    BlockKind,
+    CardKind,
+    Draft,
+    Embed,
+    Inlines,
+    Note,
+    SourceRef,
 )
 
 __all__ = ["ExtractRules", "extract_note"]

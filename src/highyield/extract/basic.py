@@ -9,7 +9,6 @@ from highyield.extract.clozes import unwrap
 from highyield.extract.statements import PAIR, trim
 from highyield.model import Block, CardKind, Inline, Inlines, Text, plain_text
 
-
 # "::" (or ":::") that is not the tail of a cloze opener left unclosed ("{{c1::").
 _SEPARATOR = re.compile(PAIR.pattern + ":?")
 

@@ -8,14 +8,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from highyield.model import (
-    Block, BlockKind, Break, Embed, Inline, Inlines, Note, Styled, Text, plain_text,
+    Block,
+    BlockKind,
+    Break,
+    Embed,
+    Inline,
+    Inlines,
+    Note,
+    Styled,
+    Text,
+    plain_text,
 )
 
 # Words that end in a full stop without ending the sentence.
 ABBREVIATIONS = frozenset({
     "e.g", "i.e", "vs", "etc", "dr", "mr", "mrs", "ms", "prof", "approx", "fig", "figs",
     "al", "no", "nos", "st", "jr", "sr", "cf", "resp", "incl", "ca", "ref", "refs", "vol",
-    "ed", "eds", "p", "pp", "min", "max", "sec", "mg", "dl", "vs", "u.s", "a.m", "p.m",
+    "ed", "eds", "p", "pp", "min", "max", "sec", "mg", "dl", "u.s", "a.m", "p.m",
 })
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 PAIR = re.compile(r"(?<!\{\{c\d)(?<!\{\{c\d\d)(?<!\{\{c\d\d\d)::")
@@ -81,22 +90,26 @@ def sentences(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
             result.append((line, part))  # a Front::Back line is one card, never split
             continue
         current: list[Inline] = []
-        ended = False  # did the content so far end with . ! or ?
         for node in part:
             if not isinstance(node, Text):
                 current.append(node)
-                tail = plain_text((node,))
-                ended = tail.endswith((".", "!", "?")) if tail else ended
                 continue
-            pieces = split_text(node.text, ended)
+            pieces = split_text(node.text, _ends_sentence(current))
             for piece in pieces[:-1]:
                 current.append(Text(piece))
                 result.append((line, tuple(current)))
                 current = []
             current.append(Text(pieces[-1]))
-            ended = node.text.rstrip().endswith((".", "!", "?")) if node.text.strip() else ended
         result.append((line, tuple(current)))
     return [(n, trim(s)) for n, s in result if _has_content(s)]
+
+
+def _ends_sentence(current: list[Inline]) -> bool:
+    """Does the markup just before a text node end with . ! or ? (so a sentence may
+    begin right at that text)?"""
+    if not current or isinstance(current[-1], Text):
+        return False
+    return plain_text((current[-1],)).endswith((".", "!", "?"))
 
 
 def split_text(text: str, after_stop: bool = False) -> list[str]:
@@ -110,7 +123,7 @@ def split_text(text: str, after_stop: bool = False) -> list[str]:
     for m in _BOUNDARY.finditer(text):
         word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
         before = word.group(1).lower().rstrip(".") if word else ""
-        if before in ABBREVIATIONS or len(before) == 1 and before.isalpha():
+        if before in ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
             continue
         pieces.append(text[start:m.end()])
         start = m.end()

@@ -14,7 +14,16 @@ from urllib.parse import unquote
 
 from highyield.errors import Diagnostic, warning
 from highyield.model import (
-    Break, Cloze, Code, Embed, Highlight, Inline, Inlines, Math, Styled, Text,
+    Break,
+    Cloze,
+    Code,
+    Embed,
+    Highlight,
+    Inline,
+    Inlines,
+    Math,
+    Styled,
+    Text,
 )
 from highyield.parse import htmltags
 from highyield.parse.scan import Finder, LineMap
@@ -23,11 +32,12 @@ IMAGE_EXTENSIONS = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
 MAX_DEPTH = 32  # deeper nesting is kept as literal text
 
-_TOKEN = re.compile(r"""
- (?P<blockid>[ \t]\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z))
-|(?P<esc>\\[!-/:-@\[-`{-~])
+# The lookahead lets the scan skip plain text fast: every token starts with one of these.
+_TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^])(?:
+ (?P<blockid>(?<=[ \t])\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z))
+|(?P<esc>(?:\\[!-/:-@\[-`{-~])+)
 |(?P<code>`+)
-|(?P<math>\$\$?)
+|(?P<math>\$+)
 |(?P<hl>==)
 |(?P<cloze>\{\{c(?P<num>\d{1,3})::)
 |(?P<cclose>\}\})
@@ -41,7 +51,8 @@ _TOKEN = re.compile(r"""
 |(?P<emph>\*\*|__|\*|_)
 |(?P<hashtag>(?<!\S)\#[\w/-]+)
 |(?P<nl>\n)
-""", re.VERBOSE)
+)""", re.VERBOSE)
+_WITH_ATTRIBUTES = frozenset({"img", "mark", "span"})
 _HANDLED = tuple(name for name in _TOKEN.groupindex
                  if name not in ("num", "slash", "name", "attrs"))
 _WIKI_BODY = re.compile(r"([^\[\]\n]+)\]\]")
@@ -193,7 +204,7 @@ class _Parser:
         self._flush()  # an Obsidian block id (^id); the block keeps it as its anchor
 
     def _on_esc(self, m: re.Match[str]) -> None:
-        self._emit(Text(m.group()[1]))
+        self._emit(Text(m.group()[1::2]))  # a run of escapes: every second character
 
     def _on_footnote(self, m: re.Match[str]) -> None:
         self._flush()
@@ -222,13 +233,16 @@ class _Parser:
         self.pos = close + len(run)
 
     def _on_math(self, m: re.Match[str]) -> None:
+        if len(m.group()) > 2:
+            self._literal(m)  # "$$$" and longer runs are never math
+            return
         display = m.group() == "$$"
         close = self._math_close(display)
-        if close == -1:
+        source = self.text[self.pos:close].strip() if close != -1 else ""
+        if not source:
             self._literal(m)
             return
-        source = self.text[self.pos:close]
-        self._emit(Math(source.strip(), display))
+        self._emit(Math(source, display))
         self.pos = close + len(m.group())
 
     def _math_close(self, display: bool) -> int:
@@ -360,9 +374,10 @@ class _Parser:
             self._skip_element(name)
         else:
             self._flush()
-            self._open_tag(name, htmltags.attributes(m.group("attrs")), m)
+            self._open_tag(name, m)
 
-    def _open_tag(self, name: str, attrs: dict[str, str], m: re.Match[str]) -> None:
+    def _open_tag(self, name: str, m: re.Match[str]) -> None:
+        attrs = htmltags.attributes(m.group("attrs")) if name in _WITH_ATTRIBUTES else {}
         if name == "br":
             self._emit(Break(self.lines.line_at(m.start())))
         elif name == "img":
@@ -462,13 +477,19 @@ def _strip_edge_tags(nodes: list[Inline | _Slot | _TagMark]) -> None:
 
 def _strip_tags(nodes: list[Inline | _Slot | _TagMark], order: range) -> None:
     at_edge = True
+    empty = Text("")
     for i in order:
         node = nodes[i]
-        if isinstance(node, Break):
+        kind = type(node)
+        if kind is Break:
             at_edge = True
-        elif isinstance(node, _TagMark) and at_edge:
-            nodes[i] = Text("")
-        elif not (isinstance(node, (Text, _Slot)) and not getattr(node, "text", "").strip()):
+        elif kind is _TagMark:
+            if at_edge:
+                nodes[i] = empty
+        elif kind is Text:
+            if node.text.strip():  # type: ignore[union-attr]
+                at_edge = False
+        elif kind is not _Slot:
             at_edge = False
 
 

@@ -1,0 +1,66 @@
+"""Hostile input parses in linear time.
+
+For each kind of unclosed (or dense) markup, a single-line note of 256 KB, 512 KB and
+1 MB is parsed and its cards extracted. The baseline, measured in the same run, is a
+1 MB single line of plain prose with no markup.
+
+Linear time shows as a 1 MB / 256 KB ratio near 4 (quadratic would be near 16).
+
+    python bench/parse_linear.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from highyield.extract import ExtractRules, extract_note
+from highyield.model import Source
+from highyield.parse import parse_note
+
+SIZES = (256_000, 512_000, 1_000_000)
+UNCLOSED = [
+    "==a ", "{{c1::x ", "<mark>", "<span style='background:red'>", "[[", "![[", "$", "`",
+    "**", "%%", "<!--", "<b>", "{{c1::{{c2::", "> ", "\\=", "<x",
+]
+DENSE = ["#t ", "==a== "]  # valid markup, one token every 3 to 6 characters
+PROSE = "motor neurons degenerate in the anterior horn and the corticospinal tract "
+
+
+def run(text: str, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        note, _ = parse_note(Source("bench.md", "bench.md", text))
+        extract_note(note, ExtractRules())
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def line_of(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size] + "\n"
+
+
+def table(title: str, units: list[str], baseline: float) -> float:
+    print(f"\n{title:32} {'256 KB':>8} {'512 KB':>8} {'1 MB':>8} "
+          f"{'1MB/256KB':>10} {'vs baseline':>12}")
+    worst = 0.0
+    for unit in units:
+        t = [run(line_of(unit, size)) for size in SIZES]
+        worst = max(worst, t[-1])
+        print(f"{unit!r:32} {t[0] * 1000:6.0f}ms {t[1] * 1000:6.0f}ms {t[2] * 1000:6.0f}ms "
+              f"{t[2] / t[0]:10.1f} {t[2] / baseline:11.1f}x")
+    return worst
+
+
+def main() -> None:
+    baseline = run(line_of(PROSE, SIZES[-1]))
+    print(f"baseline: 1 MB of plain prose on one line: {baseline * 1000:.0f} ms")
+    worst = table("unclosed markup (repeated)", UNCLOSED, baseline)
+    print(f"slowest unclosed 1 MB case: {worst * 1000:.0f} ms "
+          f"({worst / baseline:.1f}x the baseline)")
+    table("dense valid markup (repeated)", DENSE, baseline)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Stable keys: the same notes give the same guids, whatever the time or file order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from highyield.build import collect
+from highyield.config import folder_deck
+from tests.anki_client import Imported
+
+NOTE_A = ("# Drugs\n- ==Riluzole== inhibits glutamate release.\n"
+          "- Edaravone is a ==free radical scavenger==.\n")
+NOTE_B = "# Signs\n- ==Fasciculations== are a lower motor neuron sign.\n"
+
+
+def _keys(vault: Path) -> dict[str, str]:
+    cards = collect(folder_deck(vault, None)).cards
+    return {c.draft.ref.path.rsplit("/", 1)[-1] + f":{c.draft.ref.line}": c.key for c in cards}
+
+
+def test_keys_do_not_depend_on_file_names_or_order(make_vault: Callable[..., Path]) -> None:
+    first = make_vault({"a.md": NOTE_A, "b.md": NOTE_B}, name="one")
+    second = make_vault({"z.md": NOTE_A, "0.md": NOTE_B}, name="two")
+    one, two = _keys(first), _keys(second)
+    assert sorted(one.values()) == sorted(two.values())
+    assert one["a.md:2"] == two["z.md:2"]
+
+
+def test_same_fact_in_two_notes_with_different_context_gets_two_keys(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({"ALS.md": "# Signs\n- ==Fasciculations==\n\t- LMN sign\n",
+                        "Polio.md": "# Signs\n- ==Fasciculations==\n\t- LMN sign\n"})
+    keys = _keys(vault)
+    assert keys["ALS.md:2"] != keys["Polio.md:2"]
+    deck = build_and_import(vault)
+    assert len({c.guid for c in deck.cards}) == 2
+
+
+def test_identical_fact_in_the_same_context_is_one_card(make_vault: Callable[..., Path],
+                                                        build_and_import: Callable[..., Imported]
+                                                        ) -> None:
+    vault = make_vault({"n.md": "# Signs\n- A ==fasciculation== is a twitch.\n"
+                                "- A ==fasciculation== is a twitch.\n"})
+    collected = collect(folder_deck(vault, None))
+    assert len(collected.cards) == 1
+    assert collected.merged == 1
+    assert build_and_import(vault).new == 1
+
+
+def test_an_edit_elsewhere_does_not_change_other_keys(make_vault: Callable[..., Path]) -> None:
+    before = _keys(make_vault({"a.md": NOTE_A, "b.md": NOTE_B}, name="v1"))
+    edited = NOTE_A + "- Tofersen targets ==SOD1== mutations.\n"
+    after = _keys(make_vault({"a.md": edited, "b.md": NOTE_B}, name="v2"))
+    assert {k: after[k] for k in before} == before
+    assert len(after) == len(before) + 1
+
+
+def test_keys_ignore_case_and_spacing_but_not_words(make_vault: Callable[..., Path]) -> None:
+    base = _keys(make_vault({"n.md": "- Riluzole blocks ==sodium channels==\n"}, name="v1"))
+    spaced = _keys(make_vault({"n.md": "- riluzole  blocks ==Sodium channels==\n"}, name="v2"))
+    reworded = _keys(make_vault({"n.md": "- Riluzole inhibits ==sodium channels==\n"}, name="v3"))
+    assert base == spaced
+    assert base != reworded

@@ -1,0 +1,99 @@
+"""Parser details the fixture files do not show at a glance."""
+
+from __future__ import annotations
+
+from highyield.model import (
+    BlockKind,
+    Break,
+    Cloze,
+    Code,
+    Embed,
+    Highlight,
+    Math,
+    Source,
+    Styled,
+    Text,
+)
+from highyield.parse import parse_note
+from highyield.parse.blocks import split_cells
+from highyield.parse.scan import Finder
+from highyield.vault import Selection, compile_glob
+
+
+def _note(text: str):  # type: ignore[no-untyped-def]
+    return parse_note(Source("n.md", "n.md", text))
+
+
+def test_blocks_keep_their_lines() -> None:
+    note, _ = _note("---\ntags: [a]\n---\n\n# H\n- one\n  continued\n\n  para under one\n"
+                    "- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    shape = [(b.kind, b.line, b.end_line, b.parent) for b in note.blocks]
+    assert shape == [
+        (BlockKind.HEADING, 5, 5, None),
+        (BlockKind.LIST_ITEM, 6, 7, None),
+        (BlockKind.PARAGRAPH, 9, 9, 1),
+        (BlockKind.LIST_ITEM, 10, 10, None),
+        (BlockKind.TABLE_ROW, 14, 14, None),
+    ]
+    assert note.blocks[1].inlines == (Text("one"), Break(7), Text("continued"))
+
+
+def test_no_lazy_continuation_after_a_list() -> None:
+    note, _ = _note("- item\nHeading-like line\n")
+    assert [b.kind for b in note.blocks] == [BlockKind.LIST_ITEM, BlockKind.PARAGRAPH]
+
+
+def test_callouts_nest_and_name_their_section() -> None:
+    note, _ = _note("# Top\n> [!warning]- Careful\n> - ==x==\n> > [!note]\n> > inner ==y==\n")
+    sections = [b.section for b in note.blocks if b.kind is not BlockKind.HEADING]
+    assert sections == [("Top", "Careful"), ("Top", "Careful", "Note")]
+
+
+def test_multiline_card_blocks() -> None:
+    note, problems = _note("Q line one\nQ line two\n?\nA one\n- A two\n\nnext\n")
+    card = note.blocks[0]
+    assert card.kind is BlockKind.MULTILINE_CARD
+    assert (card.line, card.end_line) == (1, 5)
+    assert card.answer == (Text("A one"), Break(5), Text("• A two"))
+    assert problems == []
+
+
+def test_inline_nodes() -> None:
+    note, _ = _note('- a ==b **c**== {{c3::d::e}} `f` $g$ ![[h.png|120]] <sub>i</sub>\n')
+    assert note.blocks[0].inlines == (
+        Text("a "), Highlight((Text("b "), Styled("b", (Text("c"),))), "equals"), Text(" "),
+        Cloze(3, (Text("d"),), "e"), Text(" "), Code("f"), Text(" "), Math("g", False),
+        Text(" "), Embed("h.png", "", 120, 1), Text(" "), Styled("sub", (Text("i"),)))
+
+
+def test_highlight_flanking_rules() -> None:
+    note, problems = _note("- a == b == c\n- 2 ==3== 4\n")
+    assert note.blocks[0].inlines == (Text("a == b == c"),)
+    assert note.blocks[1].inlines == (Text("2 "), Highlight((Text("3"),), "equals"), Text(" 4"))
+    assert problems == []
+
+
+def test_entities_are_decoded_once() -> None:
+    note, _ = _note("- AT&amp;T &lt;b&gt; & co\n")
+    assert note.blocks[0].inlines == (Text("AT&T <b> & co"),)
+
+
+def test_table_cells_respect_escaped_pipes_links_and_code() -> None:
+    assert split_cells("| [[a\\|b]] | `x|y` | c \\| d |") == ["[[a\\|b]]", "`x|y`", "c \\| d"]
+
+
+def test_finder_is_linear_and_correct() -> None:
+    finder = Finder("ab ab ab")
+    assert [finder.find("ab", i) for i in range(9)] == [0, 3, 3, 3, 6, 6, 6, -1, -1]
+    assert finder.find("zz", 0) == -1 and finder.find("zz", 5) == -1
+
+
+def test_globs() -> None:
+    assert compile_glob("Clippings/**").match("Clippings/a/b.md")
+    assert not compile_glob("Clippings/**").match("Other/Clippings.md")
+    assert compile_glob("*.md").match("deep/down/n.md")
+    assert compile_glob("Templates/").match("Templates/t.md")
+    selection = Selection(("**/*.md",), ("Templates/**", "**/draft-*.md"))
+    assert selection.matches("USMLE/n.md")
+    assert not selection.matches("Templates/t.md")
+    assert not selection.matches("USMLE/draft-1.md")

@@ -1,0 +1,105 @@
+"""Property tests: the parser never raises, and highlights always become deletions."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from highyield.extract import ExtractRules, extract_note
+from highyield.identity import assign_keys
+from highyield.model import Cloze, Embed, Source
+from highyield.parse import parse_note
+from highyield.render import HtmlRenderer, plain
+
+MARKUP = ["==", "{{c1::", "{{c2::", "::", "}}", "[[", "]]", "![[", "|", "\\|", "%%", "<!--",
+          "-->", "`", "```", "$", "$$", "**", "*", "_", "<mark>", "</mark>",
+          '<span style="background:#ff0">', "</span>", "<b>", "</b>", "<script>", "#tag",
+          "^id", "\n", "\n\n", "\t", "- ", "1. ", "> ", "> [!tip] ", "# ", "---", "|a|b|",
+          "\n|---|---|\n", "?", "\n?\n", "\n??\n", "&amp;", "&", "<", ">", "[x](y)", "![a](b.png)",
+          "\\", "•", "[^1]", "{{date}}", "\ufffd", "\x00"]
+
+markdownish = st.lists(st.one_of(st.sampled_from(MARKUP), st.text(max_size=8)),
+                       max_size=60).map("".join)
+NEVER_IN_HTML = re.compile(r"<script|<iframe|\son\w+=|javascript:", re.IGNORECASE)
+
+
+def _everything(text: str) -> None:
+    note, _ = parse_note(Source("p/n.md", "p/n.md", text))
+    drafts, _ = extract_note(note, ExtractRules())
+    cards, _ = assign_keys(drafts)
+    renderer = HtmlRenderer(lambda embed: "x.png")
+    for card in cards:
+        d = card.draft
+        for part in (d.front, d.back, *d.cue, *d.extra):
+            html = renderer.inlines(part)
+            assert not NEVER_IN_HTML.search(html), html
+            plain(part)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdownish)
+def test_parse_and_extract_never_raise_on_markdownish_text(text: str) -> None:
+    _everything(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_parse_and_extract_never_raise_on_any_text(text: str) -> None:
+    _everything(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=400), min_size=1, max_size=30))
+def test_line_numbers_stay_inside_the_note(sizes: list[int]) -> None:
+    text = "\n".join(f"- item {n} with ==fact {n}==" + "\n" * (n % 3) for n in sizes)
+    note, _ = parse_note(Source("n.md", "n.md", text))
+    last = text.count("\n") + 1
+    for block in note.blocks:
+        assert 1 <= block.line <= block.end_line <= last
+        assert "fact" in text.splitlines()[block.line - 1]
+
+
+words = st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu", "Nd")),
+                min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.lists(words, min_size=1, max_size=5), fact=st.lists(words, min_size=1,
+                                                                     max_size=4),
+       after=st.lists(words, min_size=1, max_size=5),
+       syntax=st.sampled_from(["==", "mark", "span"]))
+def test_a_highlight_becomes_exactly_its_deletion(before: list[str], fact: list[str],
+                                                  after: list[str], syntax: str) -> None:
+    fact_text = " ".join(fact)
+    marked = {"==": f"=={fact_text}==", "mark": f"<mark>{fact_text}</mark>",
+              "span": f'<span style="background:rgba(240,200,0,.2)">{fact_text}</span>'}[syntax]
+    text = f"- {' '.join(before)} {marked} {' '.join(after)}\n"
+    note, problems = parse_note(Source("n.md", "n.md", text))
+    drafts, _ = extract_note(note, ExtractRules())
+    assert problems == []
+    assert len(drafts) == 1
+    deletions = [n for n in drafts[0].front if isinstance(n, Cloze)]
+    assert [plain(d.children) for d in deletions] == [fact_text]
+    assert plain(drafts[0].front) == f"{' '.join(before)} {{{{c1::{fact_text}}}}} {' '.join(after)}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(markdownish)
+def test_keys_do_not_depend_on_anything_but_the_text(text: str) -> None:
+    def keys() -> list[str]:
+        note, _ = parse_note(Source("a/n.md", "a/n.md", text))
+        cards, _ = assign_keys(extract_note(note, ExtractRules())[0])
+        return [c.key for c in cards]
+    assert keys() == keys()
+
+
+def test_embeds_in_hostile_text_resolve_to_plain_names() -> None:
+    note, _ = parse_note(Source("n.md", "n.md", '- ==x== <img src="javascript:alert(1)">\n'))
+    drafts, _ = extract_note(note, ExtractRules())
+    embeds = [n for n in drafts[0].front if isinstance(n, Embed)]
+    assert embeds and embeds[0].target == "javascript:alert(1)"
+    # The resolver refuses URLs, so nothing is packed and no <img> is written.
+    html = HtmlRenderer(lambda embed: None).inlines(drafts[0].front)
+    assert html == "{{c1::x}} "
