@@ -11,42 +11,22 @@ import hashlib
 import unicodedata
 from collections import defaultdict
 
-from highyield.model import (
-    Break,
-    Card,
-    Cloze,
-    Code,
-    Draft,
-    Embed,
-    Highlight,
-    Inlines,
-    Math,
-    Styled,
-    Text,
-)
+from highyield.model import Card, Draft, Inlines, TextStyle, flatten
 
 KEY_LENGTH = 16
 
 
+CANONICAL = TextStyle(
+    cloze=lambda node, inner: f"{{{{c{node.number}::{inner}}}}}",
+    code=lambda node: f"`{node.text}`",
+    math=lambda node: f"${node.source}$",
+    embed=lambda node: f"[{node.target.rsplit('/', 1)[-1]}]",
+)
+
+
 def canonical(inlines: Inlines) -> str:
     """The identifying text of a card side: words and deletions, not formatting."""
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, Text):
-            parts.append(node.text)
-        elif isinstance(node, Break):
-            parts.append(" ")
-        elif isinstance(node, Cloze):
-            parts.append(f"{{{{c{node.number}::{canonical(node.children)}}}}}")
-        elif isinstance(node, (Highlight, Styled)):
-            parts.append(canonical(node.children))
-        elif isinstance(node, Code):
-            parts.append(f"`{node.text}`")
-        elif isinstance(node, Math):
-            parts.append(f"${node.source}$")
-        elif isinstance(node, Embed):
-            parts.append(f"[{node.target.rsplit('/', 1)[-1]}]")
-    return normalize("".join(parts))
+    return normalize(flatten(inlines, CANONICAL))
 
 
 def normalize(text: str) -> str:

@@ -6,6 +6,7 @@ Everything here is a frozen dataclass or an enum. Nothing here reads files or pr
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -77,21 +78,44 @@ Inlines: TypeAlias = tuple[Inline, ...]
 CONTAINERS = (Highlight, Cloze, Styled)
 
 
-def plain_text(inlines: Inlines) -> str:
-    """The visible text, without markup: what a reader sees, on one line."""
+@dataclass(frozen=True)
+class TextStyle:
+    """How ``flatten`` writes each kind of node as text."""
+
+    line_break: str = " "
+    cloze: Callable[[Cloze, str], str] = lambda node, inner: inner
+    code: Callable[[Code], str] = lambda node: node.text
+    math: Callable[[Math], str] = lambda node: node.source
+    embed: Callable[[Embed], str] = lambda node: ""
+
+
+def flatten(inlines: Inlines, style: TextStyle) -> str:
+    """Inline nodes as text; formatting and highlights keep only their words."""
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
             parts.append(node.text)
         elif isinstance(node, Break):
-            parts.append(" ")
-        elif isinstance(node, (Highlight, Cloze, Styled)):
-            parts.append(plain_text(node.children))
+            parts.append(style.line_break)
+        elif isinstance(node, Cloze):
+            parts.append(style.cloze(node, flatten(node.children, style)))
+        elif isinstance(node, (Highlight, Styled)):
+            parts.append(flatten(node.children, style))
         elif isinstance(node, Code):
-            parts.append(node.text)
+            parts.append(style.code(node))
         elif isinstance(node, Math):
-            parts.append(node.source)
-    return " ".join("".join(parts).split())
+            parts.append(style.math(node))
+        elif isinstance(node, Embed):
+            parts.append(style.embed(node))
+    return "".join(parts)
+
+
+PLAIN = TextStyle()
+
+
+def plain_text(inlines: Inlines) -> str:
+    """The visible text, without markup: what a reader sees, on one line."""
+    return " ".join(flatten(inlines, PLAIN).split())
 
 
 # ---------------------------------------------------------------- blocks and notes

@@ -24,6 +24,8 @@ from highyield.model import (
     SourceRef,
     Styled,
     Text,
+    TextStyle,
+    flatten,
 )
 
 ALLOWED_TAGS = frozenset({"b", "i", "u", "em", "strong", "sub", "sup"})
@@ -108,26 +110,23 @@ def source_html(ref: SourceRef, vault: str) -> str:
 # ---------------------------------------------------------------- plain text
 
 
+def _cloze_text(node: Cloze, inner: str) -> str:
+    hint = f"::{node.hint}" if node.hint else ""
+    return f"{{{{c{node.number}::{inner}{hint}}}}}"
+
+
+PREVIEW = TextStyle(
+    line_break="\n",
+    cloze=_cloze_text,
+    code=lambda node: f"`{node.text}`",
+    math=lambda node: f"$${node.source}$$" if node.display else f"${node.source}$",
+    embed=lambda node: f"[image: {node.target.rsplit('/', 1)[-1]}]",
+)
+
+
 def plain(nodes: Inlines) -> str:
     """Readable text for previews: deletions as {{c1::…}}, images as [image: name]."""
-    parts: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            parts.append(node.text)
-        elif isinstance(node, Break):
-            parts.append("\n")
-        elif isinstance(node, Cloze):
-            hint = f"::{node.hint}" if node.hint else ""
-            parts.append(f"{{{{c{node.number}::{plain(node.children)}{hint}}}}}")
-        elif isinstance(node, (Highlight, Styled)):
-            parts.append(plain(node.children))
-        elif isinstance(node, Code):
-            parts.append(f"`{node.text}`")
-        elif isinstance(node, Math):
-            parts.append(f"$${node.source}$$" if node.display else f"${node.source}$")
-        elif isinstance(node, Embed):
-            parts.append(f"[image: {node.target.rsplit('/', 1)[-1]}]")
-    return re.sub(r"[ \t]{2,}", " ", "".join(parts))
+    return re.sub(r"[ \t]{2,}", " ", flatten(nodes, PREVIEW))
 
 
 def card_summary(card: Card) -> dict[str, object]:

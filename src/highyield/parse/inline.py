@@ -26,10 +26,10 @@ from highyield.model import (
     Text,
 )
 from highyield.parse import htmltags
+from highyield.parse.links import MD_LINK_REST, SIZE, WIKI_BODY, is_image, link_label, split_pipe
+from highyield.parse.output import Output, Slot, TagMark, finish, plain, strip_edge_tags
 from highyield.parse.scan import Finder, LineMap
 
-IMAGE_EXTENSIONS = frozenset(
-    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"})
 MAX_DEPTH = 32  # deeper nesting is kept as literal text
 
 # The lookahead lets the scan skip plain text fast: every token starts with one of these.
@@ -55,11 +55,6 @@ _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^])(?:
 _WITH_ATTRIBUTES = frozenset({"img", "mark", "span"})
 _HANDLED = tuple(name for name in _TOKEN.groupindex
                  if name not in ("num", "slash", "name", "attrs"))
-_WIKI_BODY = re.compile(r"([^\[\]\n]+)\]\]")
-_MD_LINK_REST = re.compile(
-    r"([^\[\]\n]*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
-_SIZE = re.compile(r"^\s*(\d{1,5})(?:\s*x\s*\d{1,5})?\s*$")
 
 
 @dataclass(frozen=True)
@@ -79,22 +74,13 @@ class _Frame:
     hint_at: int = -1
 
 
-class _Slot:
-    """A placeholder in the output for an opener or a hint separator."""
-
-
-@dataclass(frozen=True)
-class _TagMark:
-    name: str
-
-
 @dataclass
 class _Parser:
     text: str
     lines: LineMap
     path: str
     diagnostics: list[Diagnostic]
-    out: list[Inline | _Slot | _TagMark] = field(default_factory=list)
+    out: Output = field(default_factory=list)
     stack: list[_Frame] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     pos: int = 0
@@ -122,8 +108,8 @@ class _Parser:
         while self.stack:
             self._literalize(self.stack[-1])
         if self.tags:
-            _strip_edge_tags(self.out)
-        return InlineResult(_finish(self.out), tuple(self.tags))
+            strip_edge_tags(self.out)
+        return InlineResult(finish(self.out), tuple(self.tags))
 
     def _flush(self) -> None:
         """Emit the text before the current token; the token itself is used up."""
@@ -133,7 +119,7 @@ class _Parser:
             self.pending = self.token
         self.used = True
 
-    def _emit(self, node: Inline | _Slot | _TagMark) -> None:
+    def _emit(self, node: Inline | Slot | TagMark) -> None:
         self._flush()
         self.out.append(node)
 
@@ -156,13 +142,13 @@ class _Parser:
             setattr(frame, name, value)
         self.stack.append(frame)
         self.by_kind.setdefault(kind, []).append(frame)
-        self.out.append(_Slot())
+        self.out.append(Slot())
 
     def _innermost(self, kind: str) -> _Frame | None:
         frames = self.by_kind.get(kind)
         return frames[-1] if frames else None
 
-    def _pop_to(self, frame: _Frame) -> list[Inline | _Slot | _TagMark]:
+    def _pop_to(self, frame: _Frame) -> Output:
         """Close ``frame``: inner frames become literal, and its content is returned."""
         self._flush()
         while self.stack[-1] is not frame:
@@ -218,7 +204,7 @@ class _Parser:
             self._literal(m)
             return
         self.tags.append(name)
-        self._emit(_TagMark(name))
+        self._emit(TagMark(name))
 
     def _on_code(self, m: re.Match[str]) -> None:
         run = m.group()
@@ -266,7 +252,7 @@ class _Parser:
         frame = self._innermost("==")
         if frame is not None and not before.isspace():
             content = self._pop_to(frame)
-            self.out.append(Highlight(_finish(content), "equals"))
+            self.out.append(Highlight(finish(content), "equals"))
         elif frame is None and not after.isspace():
             self._push("==", m, "==")
         else:
@@ -282,7 +268,7 @@ class _Parser:
             return
         self._flush()
         top.hint_at = len(self.out)
-        self.out.append(_Slot())
+        self.out.append(Slot())
 
     def _on_cclose(self, m: re.Match[str]) -> None:
         frame = self._innermost("cloze")
@@ -291,12 +277,12 @@ class _Parser:
             return
         hint_at = frame.hint_at
         content = self._pop_to(frame)
-        hint: list[Inline | _Slot | _TagMark] = []
+        hint: Output = []
         if hint_at >= 0:
             split = hint_at - frame.index - 1
             content, hint = content[:split], content[split + 1:]
-        hint_text = " ".join(_plain(hint).split())
-        self.out.append(Cloze(frame.number, _finish(content), hint_text))
+        hint_text = " ".join(plain(hint).split())
+        self.out.append(Cloze(frame.number, finish(content), hint_text))
 
     # ------------------------------------------------------------ emphasis
 
@@ -308,7 +294,7 @@ class _Parser:
         frame = self._innermost(run)
         if frame is not None and not before.isspace() and not (word and after.isalnum()):
             content = self._pop_to(frame)
-            self.out.append(Styled("b" if len(run) == 2 else "i", _finish(content)))
+            self.out.append(Styled("b" if len(run) == 2 else "i", finish(content)))
         elif not after.isspace() and not (word and before.isalnum()):
             self._push(run, m, run)
         else:
@@ -317,31 +303,31 @@ class _Parser:
     # ------------------------------------------------------------ links and embeds
 
     def _on_wiki(self, m: re.Match[str]) -> None:
-        body = _WIKI_BODY.match(self.text, self.pos)
+        body = WIKI_BODY.match(self.text, self.pos)
         if body is None:
             self._literal(m)
             return
         self.pos = body.end()
-        target, _, alias = _split_pipe(body.group(1))
-        self._emit(Text(alias.strip() or _link_label(target)))
+        target, _, alias = split_pipe(body.group(1))
+        self._emit(Text(alias.strip() or link_label(target)))
 
     def _on_embed(self, m: re.Match[str]) -> None:
-        body = _WIKI_BODY.match(self.text, self.pos)
+        body = WIKI_BODY.match(self.text, self.pos)
         if body is None:
             self._literal(m)
             return
         self.pos = body.end()
-        target, _, option = _split_pipe(body.group(1))
+        target, _, option = split_pipe(body.group(1))
         target = target.split("#", 1)[0].strip()
-        if not _is_image(target):
-            self._emit(Text(_link_label(target)))
+        if not is_image(target):
+            self._emit(Text(link_label(target)))
             return
-        size = _SIZE.match(option)
+        size = SIZE.match(option)
         self._emit(Embed(target, "" if size else option.strip(),
                               int(size.group(1)) if size else None, self._line(m)))
 
     def _on_mdlink(self, m: re.Match[str]) -> None:
-        rest = _MD_LINK_REST.match(self.text, self.pos)
+        rest = MD_LINK_REST.match(self.text, self.pos)
         if rest is None:
             self._literal(m)
             return
@@ -349,14 +335,14 @@ class _Parser:
         self._emit(Text(html.unescape(rest.group(1))))
 
     def _on_mdembed(self, m: re.Match[str]) -> None:
-        rest = _MD_LINK_REST.match(self.text, self.pos)
+        rest = MD_LINK_REST.match(self.text, self.pos)
         if rest is None:
             self._literal(m)
             return
         self.pos = rest.end()
         url = unquote(rest.group(2).strip("<>"))
         alt, _, option = rest.group(1).partition("|")
-        size = _SIZE.match(option)
+        size = SIZE.match(option)
         self._emit(Embed(url, alt.strip(), int(size.group(1)) if size else None,
                               self._line(m)))
 
@@ -398,7 +384,7 @@ class _Parser:
         frame = self._innermost(kind)
         if frame is None:
             return
-        content = _finish(self._pop_to(frame))
+        content = finish(self._pop_to(frame))
         if kind == "mark" or (kind == "span" and frame.color != "-"):
             self.out.append(Highlight(content, kind, frame.color))
         elif kind == "span":
@@ -416,81 +402,6 @@ class _Parser:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _split_pipe(body: str) -> tuple[str, str, str]:
-    """``target|alias`` and the escaped ``target\\|alias`` used inside tables."""
-    body = body.replace("\\|", "|")
-    return body.partition("|")
-
-
-def _link_label(target: str) -> str:
-    """What Obsidian shows for ``[[target]]``: the last path segment, without ``.md``."""
-    page, _, heading = target.partition("#")
-    name = page.strip().rstrip("/").rsplit("/", 1)[-1]
-    if name.lower().endswith(".md"):
-        name = name[:-3]
-    heading = heading.lstrip("^").strip()
-    if name and heading:
-        return f"{name} > {heading}"
-    return name or heading
-
-
-def _is_image(target: str) -> bool:
-    dot = target.rfind(".")
-    return dot != -1 and target[dot:].lower() in IMAGE_EXTENSIONS
-
-
-def _plain(nodes: list[Inline | _Slot | _TagMark]) -> str:
-    from highyield.model import plain_text
-
-    return plain_text(_finish(nodes))
-
-
-def _finish(nodes: list[Inline | _Slot | _TagMark]) -> Inlines:
-    """Drop placeholders, turn tag marks into text and merge neighbouring text nodes."""
-    result: list[Inline] = []
-    pending: list[str] = []
-    for node in nodes:
-        if isinstance(node, _Slot):
-            continue
-        if isinstance(node, _TagMark):
-            node = Text(node.name)
-        if isinstance(node, Text):
-            pending.append(node.text)
-            continue
-        if pending:
-            result.append(Text("".join(pending)))
-            pending = []
-        result.append(node)
-    if pending:
-        result.append(Text("".join(pending)))
-    return tuple(n for n in result if not (isinstance(n, Text) and not n.text))
-
-
-def _strip_edge_tags(nodes: list[Inline | _Slot | _TagMark]) -> None:
-    """Tags that start or end a line are metadata, not words: take them out of the text.
-    A tag in the middle of a sentence stays, as its word."""
-    _strip_tags(nodes, range(len(nodes)))
-    _strip_tags(nodes, range(len(nodes) - 1, -1, -1))
-
-
-def _strip_tags(nodes: list[Inline | _Slot | _TagMark], order: range) -> None:
-    at_edge = True
-    empty = Text("")
-    for i in order:
-        node = nodes[i]
-        kind = type(node)
-        if kind is Break:
-            at_edge = True
-        elif kind is _TagMark:
-            if at_edge:
-                nodes[i] = empty
-        elif kind is Text:
-            if node.text.strip():  # type: ignore[union-attr]
-                at_edge = False
-        elif kind is not _Slot:
-            at_edge = False
 
 
 def parse_inline(text: str, lines: LineMap, path: str,

@@ -1,0 +1,69 @@
+"""The parser's output list: placeholders for open constructs, and the final clean-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from highyield.model import Break, Inline, Inlines, Text, plain_text
+
+
+class Slot:
+    """A placeholder in the output for an opener or a hint separator."""
+
+
+@dataclass(frozen=True)
+class TagMark:
+    name: str
+
+
+Output = list[Inline | Slot | TagMark]
+
+
+def plain(nodes: Output) -> str:
+    return plain_text(finish(nodes))
+
+
+def finish(nodes: Output) -> Inlines:
+    """Drop placeholders, turn tag marks into text and merge neighbouring text nodes."""
+    result: list[Inline] = []
+    pending: list[str] = []
+    for node in nodes:
+        if isinstance(node, Slot):
+            continue
+        if isinstance(node, TagMark):
+            node = Text(node.name)
+        if isinstance(node, Text):
+            pending.append(node.text)
+            continue
+        if pending:
+            result.append(Text("".join(pending)))
+            pending = []
+        result.append(node)
+    if pending:
+        result.append(Text("".join(pending)))
+    return tuple(n for n in result if not (isinstance(n, Text) and not n.text))
+
+
+def strip_edge_tags(nodes: Output) -> None:
+    """Tags that start or end a line are metadata, not words: take them out of the text.
+    A tag in the middle of a sentence stays, as its word."""
+    strip_tags(nodes, range(len(nodes)))
+    strip_tags(nodes, range(len(nodes) - 1, -1, -1))
+
+
+def strip_tags(nodes: Output, order: range) -> None:
+    at_edge = True
+    empty = Text("")
+    for i in order:
+        node = nodes[i]
+        kind = type(node)
+        if kind is Break:
+            at_edge = True
+        elif kind is TagMark:
+            if at_edge:
+                nodes[i] = empty
+        elif kind is Text:
+            if node.text.strip():  # type: ignore[union-attr]
+                at_edge = False
+        elif kind is not Slot:
+            at_edge = False
