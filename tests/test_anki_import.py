@@ -220,3 +220,21 @@ def test_rebuild_and_reimport_changes_nothing(tmp_path: Path,
     assert second.new == 0
     assert len(second.cards) == len(first.cards)
     assert sorted(c.guid for c in second.cards) == sorted(c.guid for c in first.cards)
+
+
+def test_images_with_the_same_name_in_two_folders_both_arrive(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    red = (FIXTURES / "syntax" / "attachments" / "diagram.png").read_bytes()
+    black = (FIXTURES / "outside.png").read_bytes()
+    vault = make_vault({
+        "Cardio/img/figure.png": red, "Neuro/img/figure.png": black,
+        "Cardio/heart.md": "- The ==SA node== paces the heart ![[img/figure.png]]\n",
+        "Neuro/brain.md": "- The ==motor cortex== is precentral ![[img/figure.png]]\n",
+    })
+    deck = build_and_import(vault)
+    assert len(deck.media) == 2
+    heart = _card(deck, "SA node")
+    brain = _card(deck, "motor cortex")
+    names = [re.search(r'<img src="([^"]+)"', c.question).group(1) for c in (heart, brain)]
+    assert names[0] != names[1]
+    assert set(names) == set(deck.media)
