@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from highyield.config import load_deck_file
+from highyield.deckfile import load_deck_file
 from tests.anki_client import Imported, RenderedCard, visible
 from tests.conftest import FIXTURES, PROJECT
 
@@ -238,3 +238,21 @@ def test_images_with_the_same_name_in_two_folders_both_arrive(
     names = [re.search(r'<img src="([^"]+)"', c.question).group(1) for c in (heart, brain)]
     assert names[0] != names[1]
     assert set(names) == set(deck.media)
+
+
+def test_basic_answer_keeps_the_front_in_place(syntax_deck: Imported) -> None:
+    card = _card(syntax_deck, "N-acetylcysteine")
+    front_html = card.question
+    assert card.answer.startswith(front_html)
+    assert card.answer[len(front_html):].startswith('<div class="hy"><hr id="answer">')
+
+
+def test_inline_cards_can_be_turned_off(make_vault: Callable[..., Path],
+                                        build_and_import: Callable[..., Imported],
+                                        tmp_path: Path) -> None:
+    vault = make_vault({"n.md": "source:: First Aid 2026\n- Riluzole::Inhibits glutamate\n"
+                                "- A ==highlight== still counts\n"})
+    deck_file = tmp_path / "d.yaml"
+    deck_file.write_text(f"deck: D\nnotes: {vault}\noutput: d.apkg\ninline_cards: false\n")
+    deck = build_and_import(load_deck_file(deck_file))
+    assert [c.fields["Text"] for c in deck.cards] == ["A {{c1::highlight}} still counts"]

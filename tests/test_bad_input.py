@@ -13,7 +13,7 @@ from highyield.build import collect
 from highyield.cli import cli
 from highyield.config import folder_deck
 from highyield.errors import Severity
-from tests.anki_client import Imported
+from tests.anki_client import Imported, import_apkg
 
 GOOD = "# Good\n- The ==good note== still builds.\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
@@ -149,3 +149,48 @@ def test_cli_never_shows_a_traceback_for_a_broken_vault(
     assert "vault/c.md:1: warning: unclosed %% comment hides the rest of the note" in result.stderr
     assert "vault/b.md:5: warning: unclosed code fence hides the rest of the note" in result.stderr
     assert result.stdout.startswith("Built vault → out.apkg\n  3 notes read")
+
+
+def test_no_notes_is_an_error(runner: CliRunner, make_vault: Callable[..., Path],
+                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_vault({"readme.txt": "not a note"})
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out.apkg"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: no notes in vault for deck vault\n"
+        "  hint: notes are .md files; check the folder and the deck's include and exclude "
+        "(**/*.md; not Templates/**)\n")
+    assert not (tmp_path / "out.apkg").exists()
+
+
+def test_notes_without_cards_warn_and_still_build(
+        runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_vault({"n.md": "# Plain\nNothing highlighted here.\n"})
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out.apkg"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        "vault: warning: no cards: nothing is highlighted or written as a card\n")
+    assert import_apkg(tmp_path / "out.apkg", tmp_path / "anki").cards == []
+
+
+def test_folder_builds_leave_out_templates(make_vault: Callable[..., Path],
+                                           build_and_import: Callable[..., Imported]) -> None:
+    vault = make_vault({
+        "Templates/disease.md": "# {{title}}\n- ==template fact==\n",
+        "Meta/tpl/drug.md": "- ==templater fact==\n",
+        ".obsidian/templates.json": '{"folder": "Meta/tpl"}',
+        "note.md": GOOD,
+    })
+    deck = build_and_import(vault)
+    assert [c.fields["Text"] for c in deck.cards] == ["The {{c1::good note}} still builds."]
+
+
+def test_every_embed_of_a_missing_image_is_reported(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"n.md": "- ==a== ![[gone.png]]\n- ==b== ![[gone.png]]\n"})
+    assert _messages(vault) == [
+        "n.md:1: warning: image 'gone.png' was not found in the vault",
+        "n.md:2: warning: image 'gone.png' was not found in the vault",
+    ]

@@ -14,6 +14,7 @@ from tests.anki_client import import_apkg
 from tests.conftest import FIXTURES, PROJECT
 
 ALS = "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md"
+COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_build_with_no_arguments_builds_every_deck(runner: CliRunner, project: P
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "Built USMLE → decks/USMLE.apkg\n"
-        "  5 notes read · 11 cards (11 cloze, 0 basic, 0 reversed) · 0 errors · 1 warning\n")
+        f"  5 notes read · {COUNTS} · 0 errors · 1 warning\n")
     assert result.stderr == (
         f"{ALS}:25: warning: image '/img/user/appendix/Pasted image 20250425151800.png' "
         "was not found in the vault\n"
@@ -56,7 +57,7 @@ def test_build_with_no_arguments_builds_every_deck(runner: CliRunner, project: P
 def test_build_a_folder_to_a_file(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["build", "notes/USMLE", "-o", "out/neuro.apkg"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Built USMLE → out/neuro.apkg\n  1 note read · 11 cards")
+    assert result.stdout.startswith(f"Built USMLE → out/neuro.apkg\n  1 note read · {COUNTS}")
     imported = import_apkg(project / "out" / "neuro.apkg", project / "anki")
     assert {c.deck for c in imported.cards} == {"USMLE"}
     assert len(imported.cards) == 12
@@ -96,7 +97,7 @@ def test_cards_preview_text(runner: CliRunner, project: Path) -> None:
     assert ("USMLE/Neurology/Amyotrophic lateral sclerosis.md:56  cloze" in result.stdout)
     assert "  {{c1::Riluzole}}\n    · A sodium-channel blocker" in result.stdout
     assert result.stdout.rstrip().endswith(
-        "5 notes read · 11 cards (11 cloze, 0 basic, 0 reversed) · 0 errors · 1 warning")
+        f"5 notes read · {COUNTS} · 0 errors · 1 warning")
 
 
 def test_check_lists_diagnostics_and_exits_zero_on_warnings(runner: CliRunner,
@@ -107,8 +108,7 @@ def test_check_lists_diagnostics_and_exits_zero_on_warnings(runner: CliRunner,
         f"{ALS}:25: warning: image '/img/user/appendix/Pasted image 20250425151800.png' "
         "was not found in the vault")
     assert result.stdout.splitlines()[-1] == (
-        "Checked USMLE (notes): 5 notes read · 11 cards (11 cloze, 0 basic, 0 reversed) · "
-        "0 errors · 1 warning")
+        f"Checked USMLE (notes): 5 notes read · {COUNTS} · 0 errors · 1 warning")
 
 
 def test_check_exits_one_on_an_error(runner: CliRunner, tmp_path: Path,
@@ -146,13 +146,29 @@ def test_no_deck_definitions_is_a_clean_error(runner: CliRunner, tmp_path: Path,
 def test_unknown_deck_name(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["cards", "--deck", "Cardio"])
     assert result.exit_code == 2
-    assert result.stderr == "error: no deck named 'cardio'\n  hint: decks defined: USMLE\n"
+    assert result.stderr == "error: no deck named 'Cardio'\n  hint: decks defined: USMLE\n"
 
 
-def test_output_that_is_a_folder(runner: CliRunner, project: Path) -> None:
-    result = runner.invoke(cli, ["build", "notes", "-o", "notes"])
+def test_output_that_is_a_folder_gets_the_deck_file(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "-o", "out/"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Built USMLE → out/USMLE.apkg\n")
+    assert len(import_apkg(project / "out" / "USMLE.apkg", project / "anki").cards) == 12
+
+
+def test_output_must_be_an_apkg(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "-o", "deck.txt"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: cannot write notes: it is a folder\n")
+    assert result.stderr == ("error: the output must be an .apkg file: deck.txt\n"
+                             "  hint: Anki imports .apkg files; try -o deck.txt.apkg\n")
+
+
+def test_a_note_instead_of_a_folder(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["build", "notes/Clippings/MS vs ALS.md"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: notes/Clippings/MS vs ALS.md is a note, not a folder of notes or a deck file\n"
+        "  hint: pass the folder that holds it: notes/Clippings\n")
 
 
 def test_output_under_a_file_is_unwritable(runner: CliRunner, project: Path) -> None:
@@ -213,9 +229,24 @@ def test_fixture_vault_check_output(runner: CliRunner, monkeypatch: pytest.Monke
     result = runner.invoke(cli, ["check", "syntax"])
     assert result.exit_code == 0
     lines = [line for line in result.stdout.splitlines() if not line.startswith("  hint")]
-    assert lines[:3] == [
+    assert lines[:4] == [
         "syntax/bad-frontmatter.md:2: warning: invalid YAML frontmatter: "
         "expected ',' or ']', but got '<stream end>'",
         "syntax/bare.md:14: warning: card shows nothing but its title and headings",
-        "syntax/edge-cases.md:3: warning: unclosed highlight ==",
+        "syntax/basic.md:21: warning: Front::Back card with an empty back; no card made",
+        "syntax/basic.md:22: warning: Front::Back card with an empty front; no card made",
     ]
+
+
+def test_deck_flag_works_despite_another_broken_deck_file(runner: CliRunner,
+                                                          project: Path) -> None:
+    (project / "decks" / "other.yaml").write_text("deck: Other\nnotes: ../notes\nouptut: x\n")
+    result = runner.invoke(cli, ["build", "--deck", "USMLE"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "warning: skipped a broken deck file: decks/other.yaml:3: unknown key `ouptut`\n")
+    assert len(import_apkg(project / "decks" / "USMLE.apkg", project / "anki").cards) == 12
+    everything = runner.invoke(cli, ["build"])
+    assert everything.exit_code == 2
+    assert everything.stderr == ("error: decks/other.yaml:3: unknown key `ouptut`\n"
+                                 "  hint: did you mean `output`?\n")

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from highyield.config import HighlightRules, decks_for, load_deck_file
+from highyield.config import HighlightRules
+from highyield.deckfile import load_deck_file
 from highyield.errors import HighyieldError
+from highyield.targets import decks_for
 from tests.anki_client import Imported
 from tests.conftest import PROJECT
 
@@ -57,8 +59,14 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\nhighlights:\n  colour: [red]\n",
      "decks/d.yaml:4: unknown key `highlights.colour` | did you mean `colors`?"),
     ("deck: X\nnotes: ../notes\nhighlights:\n  colors: ['#12']\n",
-     'decks/d.yaml:4: not a colour: `#12` | write it as in the note, e.g. '
+     "decks/d.yaml:4: not a colour: `#12` | use a colour name (red, orange, yellow, green, "
+     'cyan, blue, purple, pink, grey) or a value as written in the note, e.g. '
      '"rgba(240, 200, 0, 0.2)" or #fff3a3'),
+    ("deck: X\nnotes: ../notes\nhighlights:\n  colors: [yelow]\n",
+     "decks/d.yaml:4: not a colour: `yelow` | did you mean `yellow`?"),
+    ("deck: X\nnotes: ../notes\ninline_cards: maybe\n",
+     "decks/d.yaml:3: `inline_cards` must be true or false | true or false: whether "
+     "Front::Back lines make cards"),
     ("deck: [X\n", "decks/d.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>' "
                    "| check the indentation and the quoting"),
     ("- a list\n", "decks/d.yaml:1: a deck definition must be a mapping of keys | start from "
@@ -98,9 +106,10 @@ def test_syntax_restriction() -> None:
 
 def test_decks_for_picks_by_name_or_file(tmp_path: Path) -> None:
     _deck_file(tmp_path, "deck: Neuro::ALS\nnotes: ../notes\n")
-    assert [d.name for d in decks_for(None, ("neuro::als",), None, tmp_path)] == ["Neuro::ALS"]
-    assert [d.name for d in decks_for(None, ("d",), None, tmp_path)] == ["Neuro::ALS"]
-    deck = decks_for(None, (), None, tmp_path)[0]
+    assert [d.name for d in decks_for(None, ("neuro::als",), None, tmp_path).decks] == [
+        "Neuro::ALS"]
+    assert [d.name for d in decks_for(None, ("d",), None, tmp_path).decks] == ["Neuro::ALS"]
+    deck = decks_for(None, (), None, tmp_path).decks[0]
     assert deck.output == (tmp_path / "decks" / "Neuro-ALS.apkg").resolve()
 
 
@@ -108,4 +117,58 @@ def test_output_needs_a_single_deck(tmp_path: Path) -> None:
     _deck_file(tmp_path, "deck: A\nnotes: ../notes\n")
     (tmp_path / "decks" / "e.yaml").write_text("deck: B\nnotes: ../notes\n")
     with pytest.raises(HighyieldError, match="-o writes one deck, but 2 are defined"):
-        decks_for(None, (), tmp_path / "x.apkg", tmp_path)
+        decks_for(None, (), str(tmp_path / "x.apkg"), tmp_path)
+
+
+def test_every_mistake_in_a_file_is_reported_at_once(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = _deck_file(tmp_path, "deck: X\nnotes: ../notes\nouptut: a.apkg\ntag: [x]\n"
+                                "highlights:\n  syntax: [equals]\n  colours: [red]\n")
+    with pytest.raises(HighyieldError) as caught:
+        load_deck_file(path)
+    assert [f"{d.line}: {d.message}" for d in caught.value.diagnostics] == [
+        "3: unknown key `ouptut`", "4: unknown key `tag`",
+        "6: unknown key `highlights.syntax`", "7: unknown key `highlights.colours`"]
+
+
+def test_a_broken_deck_file_does_not_block_another_deck(tmp_path: Path) -> None:
+    _deck_file(tmp_path, "deck: Step1\nnotes: ../notes\n")
+    (tmp_path / "decks" / "other.yaml").write_text("deck: Other\nnotes: ../notes\nouptut: x\n")
+    targets = decks_for(None, ("Step1",), None, tmp_path)
+    assert [d.name for d in targets.decks] == ["Step1"]
+    assert [(d.path, d.line, d.message) for d in targets.skipped] == [
+        (str(tmp_path / "decks" / "other.yaml"), 3, "unknown key `ouptut`")]
+    with pytest.raises(HighyieldError, match="unknown key `ouptut`"):
+        decks_for(None, (), None, tmp_path)  # building everything needs every file right
+    with pytest.raises(HighyieldError, match="unknown key `ouptut`"):
+        decks_for(None, ("other",), None, tmp_path)
+
+
+def test_two_decks_cannot_write_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _deck_file(tmp_path, "deck: A\nnotes: ../notes\noutput: same.apkg\n")
+    (tmp_path / "decks" / "e.yaml").write_text("deck: B\nnotes: ../notes\noutput: same.apkg\n")
+    with pytest.raises(HighyieldError) as caught:
+        decks_for(None, (), None, tmp_path)
+    assert caught.value.message == (
+        "two decks write decks/same.apkg: decks/d.yaml and decks/e.yaml")
+
+
+@pytest.mark.parametrize(("wanted", "color", "counts"), [
+    ("yellow", "rgba(240, 200, 0, 0.2)", True),  # the sample vault's yellow
+    ("yellow", "#FFF3A3A6", True),  # Highlightr's yellow
+    ("yellow", "yellow", True),
+    ("yellow", "#ADCCFFA6", False),  # Highlightr's blue
+    ("blue", "#ADCCFFA6", True),
+    ("red", "#FF5582A6", True),
+    ("pink", "#FFB8EBA6", True),
+    ("grey", "#CACFD9A6", True),
+    ("rgba(240, 200, 0, 0.5)", "rgb(240,200,0)", True),  # a value matches exactly
+    ("rgba(240, 200, 0, 0.5)", "#FFF3A3", False),
+])
+def test_colour_families(wanted: str, color: str, counts: bool) -> None:
+    from highyield.colors import wanted_key
+
+    rules = HighlightRules(colors=frozenset({wanted_key(wanted)}))
+    assert rules.counts("span", color) is counts

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from highyield.build import Collected, collect
-from highyield.config import folder_deck, load_deck_file
+from highyield.config import folder_deck
+from highyield.deckfile import load_deck_file
 from tests.cardfile import describe
 from tests.conftest import FIXTURES, PROJECT
 

@@ -28,7 +28,7 @@ def test_long_builds_show_a_progress_bar(tmp_path: Path) -> None:
                           env=env, encoding="utf-8", timeout=60, dimensions=(24, 100))
     child.expect(r"Reading vault\s+\[#*-*\]")
     child.expect(r"Built vault → .*v\.apkg")
-    child.expect(r"300 notes read · 300 cards \(300 cloze, 0 basic, 0 reversed\)")
+    child.expect(r"300 notes read · 300 cards in 300 Anki notes \(300 cloze, 0 basic, 0 reversed\)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

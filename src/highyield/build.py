@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from highyield.config import DeckConfig
-from highyield.errors import Diagnostic, Severity
+from highyield.errors import Diagnostic, HighyieldError, Severity, warning
 from highyield.export import write_deck
 from highyield.extract import ExtractRules, extract_note
 from highyield.identity import assign_keys
 from highyield.media import MediaSet
 from highyield.model import Card, CardKind, Draft, Embed
 from highyield.parse import parse_note
-from highyield.vault import MediaResolver, find_notes, read_note
+from highyield.vault import MediaResolver, display_path, find_notes, read_note
 
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
@@ -52,7 +52,14 @@ class Built:
 
 def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     paths = find_notes(deck.vault, deck.selection)
-    rules = ExtractRules(deck.highlights, deck.tags)
+    if not paths:
+        raise HighyieldError(
+            f"no notes in {display_path(deck.vault)} for deck {deck.name}",
+            hint="notes are .md files; check the folder and the deck's include and exclude "
+                 f"({', '.join(deck.selection.include)}"
+                 + (f"; not {', '.join(deck.selection.exclude)})" if deck.selection.exclude
+                    else ")"))
+    rules = ExtractRules(deck.highlights, deck.tags, deck.inline_cards)
     media = MediaSet(MediaResolver(deck.vault))
     diagnostics: list[Diagnostic] = []
     drafts: list[Draft] = []
@@ -69,6 +76,10 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
         if progress is not None:
             progress(done, len(paths))
     cards, merged = assign_keys(drafts)
+    if not cards:
+        diagnostics.append(warning(
+            display_path(deck.vault), None, "no cards: nothing is highlighted or written as a card",
+            "mark facts with ==highlights== or write {{c1::clozes}} and Front::Back lines"))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     return Collected(deck, notes, tuple(cards), merged, media, tuple(diagnostics))
 

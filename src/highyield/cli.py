@@ -14,9 +14,10 @@ import click
 from highyield import __version__, report
 from highyield.build import build as build_deck
 from highyield.build import collect
-from highyield.config import DeckConfig, decks_for
+from highyield.config import DeckConfig
 from highyield.errors import HighyieldError
 from highyield.progress import DelayedProgress
+from highyield.targets import decks_for
 
 
 class _Group(click.Group):
@@ -24,9 +25,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except HighyieldError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"  hint: {exc.hint}", err=True)
+            click.echo(report.failure(exc), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -53,8 +52,11 @@ def cli() -> None:
 
 
 def _targets(vault: Path | None, decks: tuple[str, ...],
-             output: Path | None = None) -> list[DeckConfig]:
-    return decks_for(vault, decks, output, Path.cwd())
+             output: str | None = None) -> list[DeckConfig]:
+    targets = decks_for(vault, decks, output, Path.cwd())
+    if targets.skipped:
+        click.echo(report.skipped(targets.skipped), err=True)
+    return targets.decks
 
 
 _vault_argument = click.argument(
@@ -67,10 +69,11 @@ _deck_option = click.option(
 @cli.command()
 @_vault_argument
 @_deck_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="OUT.apkg",
-              help="Where to write the deck (default: the deck file's `output`, or "
+@click.option("-o", "--output", type=click.Path(), metavar="OUT.apkg",
+              help="Where to write the deck: a file ending in .apkg, or a folder to write "
+                   "DECK-NAME.apkg into (default: the deck file's `output`, or "
                    "FOLDER-NAME.apkg in the current folder).")
-def build(vault: Path | None, decks: tuple[str, ...], output: Path | None) -> None:
+def build(vault: Path | None, decks: tuple[str, ...], output: str | None) -> None:
     """Build Anki decks (.apkg) from your notes.
 
     VAULT is a folder of notes or a deck file. Without it, every deck defined in

@@ -41,15 +41,26 @@ def error(path: str, line: int | None, message: str, hint: str = "") -> Diagnost
 
 
 class HighyieldError(Exception):
-    """A failure that stops the command. The CLI prints it without a traceback."""
+    """A failure that stops the command. The CLI prints it without a traceback.
+    ``diagnostics`` holds every problem found, when there are several."""
 
-    def __init__(self, message: str, *, hint: str = "", exit_code: int = 2) -> None:
+    def __init__(self, message: str, *, hint: str = "", exit_code: int = 2,
+                 diagnostics: tuple[Diagnostic, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.exit_code = exit_code
+        self.diagnostics = diagnostics
 
     @classmethod
     def at(cls, diagnostic: Diagnostic, exit_code: int = 2) -> HighyieldError:
         return cls(f"{diagnostic.location}: {diagnostic.message}", hint=diagnostic.hint,
-                   exit_code=exit_code)
+                   exit_code=exit_code, diagnostics=(diagnostic,))
+
+    @classmethod
+    def many(cls, diagnostics: list[Diagnostic]) -> HighyieldError:
+        if len(diagnostics) == 1:
+            return cls.at(diagnostics[0])
+        first = diagnostics[0]
+        return cls(f"{first.location}: {first.message}", hint=first.hint,
+                   diagnostics=tuple(diagnostics))

@@ -19,15 +19,21 @@ class MediaSet:
         self.files: dict[str, Path] = {}  # name in the package -> file
         self._names: dict[Path, str] = {}
         self._embeds: dict[tuple[str, str], str | None] = {}
+        self._why: dict[tuple[str, str], str] = {}
+        self._seen: set[tuple[str, str, int]] = set()
 
     def add(self, note_rel: str, note_display: str, embed: Embed) -> Diagnostic | None:
         """Resolve an embed of a note. Returns a warning when it cannot be packed."""
         key = (note_rel, embed.target)
-        if key in self._embeds:
+        seen = (note_rel, embed.target, embed.line)
+        if seen in self._seen:
             return None
-        path, why = self.resolver.resolve(note_rel, embed.target)
-        self._embeds[key] = self._name_for(path) if path is not None else None
-        if path is None:
+        self._seen.add(seen)
+        if key not in self._embeds:
+            path, self._why[key] = self.resolver.resolve(note_rel, embed.target)
+            self._embeds[key] = self._name_for(path) if path is not None else None
+        if self._embeds[key] is None:
+            why = self._why[key]
             return warning(note_display, embed.line or None, f"image {embed.target!r} {why}",
                            "put the image inside the vault and embed it as ![[name.png]]")
         return None

@@ -203,6 +203,23 @@ class Draft:
     tags: tuple[str, ...] = ()  # Anki tags
 
 
+def cloze_numbers(inlines: Inlines) -> set[int]:
+    numbers: set[int] = set()
+    for node in inlines:
+        if isinstance(node, Cloze):
+            numbers.add(node.number)
+        if isinstance(node, (Highlight, Cloze, Styled)):
+            numbers |= cloze_numbers(node.children)
+    return numbers
+
+
+def anki_cards(card: Card) -> int:
+    """How many cards Anki makes from this note: one per cloze number, two for reversed."""
+    if card.draft.kind is CardKind.CLOZE:
+        return len(cloze_numbers(card.draft.front))
+    return 2 if card.draft.kind is CardKind.REVERSED else 1
+
+
 @dataclass(frozen=True)
 class Card:
     key: str  # stable: the Anki guid and, later, the review-store row

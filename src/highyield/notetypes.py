@@ -44,7 +44,7 @@ BASIC = NoteType(
     templates=((
         "Card 1",
         f'<div class="hy">{_CONTEXT}<div class="hy-front">{{{{Front}}}}</div></div>',
-        '<div class="hy">{{FrontSide}}<hr id="answer"><div class="hy-back">{{Back}}</div>'
+        '{{FrontSide}}<div class="hy"><hr id="answer"><div class="hy-back">{{Back}}</div>'
         f"{_SOURCE}</div>",
     ),),
 )
@@ -56,7 +56,7 @@ REVERSED = NoteType(
     templates=(*BASIC.templates, (
         "Card 2",
         f'<div class="hy">{_CONTEXT}<div class="hy-front">{{{{Back}}}}</div></div>',
-        '<div class="hy">{{FrontSide}}<hr id="answer"><div class="hy-back">{{Front}}</div>'
+        '{{FrontSide}}<div class="hy"><hr id="answer"><div class="hy-back">{{Front}}</div>'
         f"{_SOURCE}</div>",
     )),
 )

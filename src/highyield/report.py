@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 
 from highyield.build import Built, Collected
-from highyield.errors import Diagnostic
-from highyield.model import Card, CardKind
+from highyield.errors import Diagnostic, HighyieldError
+from highyield.model import Card, CardKind, anki_cards
 from highyield.render import card_summary, plain
 from highyield.vault import display_path
 
@@ -29,9 +29,25 @@ def diagnostics(items: Iterable[Diagnostic], limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def failure(exc: HighyieldError) -> str:
+    """A command that stopped: every problem, each with its hint."""
+    if not exc.diagnostics:
+        return f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else "")
+    return "\n".join(f"error: {d.location}: {d.message}" + (f"\n  hint: {d.hint}" if d.hint
+                                                           else "") for d in exc.diagnostics)
+
+
+def skipped(problems: list[Diagnostic]) -> str:
+    lines = [f"warning: skipped a broken deck file: {d.location}: {d.message}"
+             for d in problems]
+    return "\n".join(lines)
+
+
 def counts(c: Collected) -> str:
     kinds = ", ".join(f"{c.count(k)} {k.value}" for k in CardKind)
-    parts = [_plural(c.notes, "note") + " read", f"{_plural(len(c.cards), 'card')} ({kinds})"]
+    cards = sum(anki_cards(card) for card in c.cards)
+    parts = [_plural(c.notes, "note") + " read",
+             f"{_plural(cards, 'card')} in {_plural(len(c.cards), 'Anki note')} ({kinds})"]
     if c.media.files:
         parts.append(_plural(len(c.media.files), "image"))
     if c.merged:

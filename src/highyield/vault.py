@@ -166,9 +166,11 @@ class MediaResolver:
                     return candidate, ""
                 return None, "points outside the vault; it is not packed"
         found = self._find_by_name(PurePosixPath(clean).name)
-        if found is not None:
-            return found, ""
-        return None, "was not found in the vault"
+        if found is None:
+            return None, "was not found in the vault"
+        if not _inside(self.root, found):
+            return None, "points outside the vault; it is not packed"
+        return found, ""
 
     def _find_by_name(self, name: str) -> Path | None:
         if not name:
@@ -182,4 +184,4 @@ class MediaResolver:
         matches = self._by_name.get(name.lower(), [])
         exact = [m for m in matches if m.name == name]
         chosen = (exact or matches)[:1]
-        return chosen[0] if chosen and _inside(self.root, chosen[0]) else None
+        return chosen[0] if chosen else None

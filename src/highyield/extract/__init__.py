@@ -20,6 +20,7 @@ from highyield.model import (
     Inlines,
     Note,
     SourceRef,
+    plain_text,
 )
 
 __all__ = ["ExtractRules", "extract_note"]
@@ -32,6 +33,7 @@ BARE_HINT = ("highlight only the words worth hiding, or write a label before the
 class ExtractRules:
     highlights: HighlightRules = field(default_factory=HighlightRules)
     tags: tuple[str, ...] = ()  # the deck's extra tags
+    inline_cards: bool = True  # Front::Back lines (off for vaults full of Dataview fields)
 
 
 def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
@@ -56,28 +58,35 @@ class _Extractor:
                     n for n in s.inlines if isinstance(n, Embed))
         for index, block in enumerate(self.note.blocks):
             if block.kind is BlockKind.MULTILINE_CARD:
-                kind, front, back = basic.multiline(block)
-                self._basic(kind, front, back, index, block.line)
+                self._basic(basic.multiline(block), index, block.line)
         for s in found:
             if not only_images(s.inlines):
                 self._statement(s)
         return self.drafts, self.diagnostics
 
     def _statement(self, s: Statement) -> None:
-        pair = basic.split_pair(s.inlines)
-        if pair is not None:
-            self._basic(*pair, s.block, s.line)
-            return
+        """Highlights and clozes make a cloze card; otherwise a Front::Back line makes a
+        basic card."""
         front = clozes.make_clozes(s.inlines, self.rules.highlights)
         if any(True for _ in clozes.iter_clozes(front)):
             self._cloze(s, front)
+            return
+        pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
+        if pair is None:
+            return
+        if pair.complete:
+            self._basic(pair, s.block, s.line)
+            return
+        side = "front" if not plain_text(pair.front) else "back"
+        self.diagnostics.append(warning(
+            self.note.display, s.line, f"Front::Back card with an empty {side}; no card made",
+            "write the question before :: and the answer after it"))
 
-    def _basic(self, kind: CardKind, front: Inlines, back: Inlines, index: int,
-               line: int) -> None:
+    def _basic(self, pair: basic.Pair, index: int, line: int) -> None:
         block = self.note.blocks[index]
         self.drafts.append(Draft(
-            kind=kind, ref=SourceRef(self.note.rel, line),
-            context=context.breadcrumb(self.note, block), front=front, back=back,
+            kind=pair.kind, ref=SourceRef(self.note.rel, line),
+            context=context.breadcrumb(self.note, block), front=pair.front, back=pair.back,
             images=context.images_for(block.section, self.figures), tags=self.tags))
 
     def _cloze(self, s: Statement, front: Inlines) -> None:
@@ -87,6 +96,8 @@ class _Extractor:
         extra = items
         if clozes.is_bare(front):
             front, cue, extra = self._unbare(s, front, items)
+        if not cue and context.refers_back(s):
+            cue = context.previous(self.note, s)
         images = context.images_for(block.section, self.figures, exclude=s.inlines)
         self.drafts.append(Draft(
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),

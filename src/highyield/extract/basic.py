@@ -3,38 +3,38 @@ cards (question lines, a line with only ``?``, answer lines)."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from highyield.extract.clozes import unwrap
-from highyield.extract.statements import PAIR, trim
-from highyield.model import Block, CardKind, Inline, Inlines, Text, plain_text
-
-# "::" (or ":::") that is not the tail of a cloze opener left unclosed ("{{c1::").
-_SEPARATOR = re.compile(PAIR.pattern + ":?")
+from highyield.extract.statements import find_pair, trim
+from highyield.model import Block, CardKind, Inlines, Text, plain_text
 
 
-def split_pair(inlines: Inlines) -> tuple[CardKind, Inlines, Inlines] | None:
+@dataclass(frozen=True)
+class Pair:
+    kind: CardKind
+    front: Inlines
+    back: Inlines
+
+    @property
+    def complete(self) -> bool:
+        return bool(plain_text(self.front)) and bool(plain_text(self.back))
+
+
+def split_pair(inlines: Inlines) -> Pair | None:
     """Split ``Front::Back`` (basic) or ``Front:::Back`` (reversed) at the first separator
-    written outside any markup. Both sides must have text."""
+    written outside any markup. A side may be empty: the caller warns about it."""
     for i, node in enumerate(inlines):
-        m = _SEPARATOR.search(node.text) if isinstance(node, Text) else None
+        m = find_pair(node.text) if isinstance(node, Text) else None
         if m is None or not isinstance(node, Text):
             continue
-        at, width = m.start(), len(m.group())
-        reversed_ = width == 3
-        front = trim((*inlines[:i], Text(node.text[:at])))
-        back = trim((Text(node.text[at + width:]), *inlines[i + 1:]))
-        if not _text(front) or not _text(back):
-            return None
-        kind = CardKind.REVERSED if reversed_ else CardKind.BASIC
-        return kind, unwrap(front), unwrap(back)
+        front = trim((*inlines[:i], Text(node.text[:m.start()])))
+        back = trim((Text(node.text[m.end():]), *inlines[i + 1:]))
+        kind = CardKind.REVERSED if len(m.group()) == 3 else CardKind.BASIC
+        return Pair(kind, unwrap(front), unwrap(back))
     return None
 
 
-def multiline(block: Block) -> tuple[CardKind, Inlines, Inlines]:
+def multiline(block: Block) -> Pair:
     kind = CardKind.REVERSED if block.reversed else CardKind.BASIC
-    return kind, unwrap(trim(block.inlines)), unwrap(trim(block.answer))
-
-
-def _text(nodes: tuple[Inline, ...]) -> bool:
-    return bool(plain_text(nodes))
+    return Pair(kind, unwrap(trim(block.inlines)), unwrap(trim(block.answer)))

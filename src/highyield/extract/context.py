@@ -6,10 +6,18 @@ from highyield.extract.clozes import plain_unwrap
 from highyield.extract.statements import Statement, sentences, trim
 from highyield.model import Block, BlockKind, Embed, Inlines, Note, plain_text
 
+PRONOUNS = frozenset({"it", "its", "they", "their", "them", "this", "these", "those",
+                      "he", "she", "his", "her", "such"})
+
 
 def breadcrumb(note: Note, block: Block) -> tuple[str, ...]:
-    """Note title, heading path, then the parent list items, outermost first."""
-    return (note.title, *block.section, *parent_texts(note, block))
+    """Note title, heading path, then the parent list items, outermost first. A heading
+    that repeats the title (the usual first H1) is shown once."""
+    crumbs: list[str] = []
+    for crumb in (note.title, *block.section, *parent_texts(note, block)):
+        if not crumbs or crumb.casefold() != crumbs[-1].casefold():
+            crumbs.append(crumb)
+    return tuple(crumbs)
 
 
 def parent_texts(note: Note, block: Block) -> list[str]:
@@ -49,6 +57,21 @@ def neighbour(note: Note, statement: Statement) -> Inlines | None:
             if 0 <= i < len(siblings):
                 return trim(plain_unwrap(note.blocks[siblings[i]].inlines))
     return None
+
+
+def refers_back(statement: Statement) -> bool:
+    """A sentence that opens with a pronoun ("They are ineffective…") needs the one
+    before it to be understood."""
+    words = plain_text(statement.inlines).split(maxsplit=1)
+    return statement.position > 0 and bool(words) and words[0].casefold() in PRONOUNS
+
+
+def previous(note: Note, statement: Statement) -> tuple[Inlines, ...]:
+    block = note.blocks[statement.block]
+    parts = [s for _, s in sentences(block.inlines, block.line)]
+    if 0 < statement.position <= len(parts):
+        return (trim(plain_unwrap(parts[statement.position - 1])),)
+    return ()
 
 
 def images_for(section: tuple[str, ...], figures: dict[tuple[str, ...], list[Embed]],

@@ -27,7 +27,9 @@ ABBREVIATIONS = frozenset({
     "ed", "eds", "p", "pp", "min", "max", "sec", "mg", "dl", "u.s", "a.m", "p.m",
 })
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-PAIR = re.compile(r"(?<!\{\{c\d)(?<!\{\{c\d\d)(?<!\{\{c\d\d\d)::")
+# "::" or ":::", but not the tail of a cloze opener left unclosed ("{{c1::").
+_SEPARATOR = re.compile(r"(?<!\{\{c\d)(?<!\{\{c\d\d)(?<!\{\{c\d\d\d)(?<!:):::?(?!:)")
+_LOOK_BACK = 200  # how far a separator's surroundings are examined
 _LEADING_SPACE = re.compile(r"\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
@@ -66,6 +68,29 @@ def table_row(block: Block) -> Inlines:
     return tuple(parts)
 
 
+def find_pair(text: str) -> re.Match[str] | None:
+    """The first ``::`` (or ``:::``) that separates a front from a back. Not one between
+    digits (a ratio, 2::1), inside a URL, or inside a Dataview field ``[key:: value]``."""
+    for m in _SEPARATOR.finditer(text):
+        start, end = m.start(), m.end()
+        if start and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
+            continue
+        token = text[max(0, start - _LOOK_BACK):start].rsplit(None, 1)[-1:] or [""]
+        if "://" in token[0] or _in_field(text, start):
+            continue
+        return m
+    return None
+
+
+def _in_field(text: str, at: int) -> bool:
+    window = text[max(0, at - _LOOK_BACK):at]
+    opened = max(window.rfind("["), window.rfind("("))
+    if opened == -1 or "]" in window[opened:] or ")" in window[opened:]:
+        return False
+    after = text[at:at + _LOOK_BACK]
+    return "]" in after or ")" in after
+
+
 def lines_of(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
     """Split at line breaks: Obsidian shows each line of a paragraph on its own line."""
     result: list[tuple[int, Inlines]] = []
@@ -86,7 +111,7 @@ def sentences(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
     Markup (a highlight, a cloze, math) is never split."""
     result: list[tuple[int, Inlines]] = []
     for line, part in lines_of(inlines, first_line):
-        if any(isinstance(n, Text) and PAIR.search(n.text) for n in part):
+        if any(isinstance(n, Text) and find_pair(n.text) for n in part):
             result.append((line, part))  # a Front::Back line is one card, never split
             continue
         current: list[Inline] = []

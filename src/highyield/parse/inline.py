@@ -24,6 +24,7 @@ from highyield.model import (
     Math,
     Styled,
     Text,
+    plain_text,
 )
 from highyield.parse import htmltags
 from highyield.parse.links import MD_LINK_REST, SIZE, WIKI_BODY, is_image, link_label, split_pipe
@@ -168,6 +169,14 @@ class _Parser:
             self.out[frame.hint_at] = Text("::")
         self._warn_unclosed(frame)
 
+    def _abandon(self, frame: _Frame) -> None:
+        """Give up on an opener below the top of the stack: it becomes literal text and
+        whatever opened after it stays open."""
+        self.stack.remove(frame)
+        self.by_kind[frame.kind].remove(frame)
+        self.out[frame.index] = Text(frame.literal)
+        self._warn_unclosed(frame)
+
     def _warn_unclosed(self, frame: _Frame) -> None:
         line = self.lines.line_at(frame.offset)
         if frame.kind == "==":
@@ -253,7 +262,9 @@ class _Parser:
         if frame is not None and not before.isspace():
             content = self._pop_to(frame)
             self.out.append(Highlight(finish(content), "equals"))
-        elif frame is None and not after.isspace():
+        elif not after.isspace():
+            if frame is not None:
+                self._abandon(frame)  # the nearest opener wins, as in Obsidian
             self._push("==", m, "==")
         else:
             self._literal(m)
@@ -282,7 +293,14 @@ class _Parser:
             split = hint_at - frame.index - 1
             content, hint = content[:split], content[split + 1:]
         hint_text = " ".join(plain(hint).split())
-        self.out.append(Cloze(frame.number, finish(content), hint_text))
+        children = finish(content)
+        if not plain_text(children) and not any(isinstance(n, Embed) for n in children):
+            line = self.lines.line_at(frame.offset)
+            self.diagnostics.append(warning(
+                self.path, line, f"empty cloze {{{{c{frame.number}::}}}}",
+                "put the hidden words between :: and }}; the empty cloze is left out"))
+            return
+        self.out.append(Cloze(frame.number, children, hint_text))
 
     # ------------------------------------------------------------ emphasis
 
