@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -38,6 +40,43 @@ def warning(path: str, line: int | None, message: str, hint: str = "") -> Diagno
 
 def error(path: str, line: int | None, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(path, line, Severity.ERROR, message, hint)
+
+
+class LimitedDiagnostics(list[Diagnostic]):
+    """A list that keeps the first few diagnostics with each message and only counts the
+    rest: a note full of one mistake gets a few examples and a count, not a flood (and
+    not a million objects)."""
+
+    def __init__(self, limit: int = 5) -> None:
+        super().__init__()
+        self.limit = limit
+        self.counts: Counter[str] = Counter()
+        self.dropped: dict[str, Diagnostic] = {}
+
+    def append(self, diagnostic: Diagnostic) -> None:
+        self.counts[diagnostic.message] += 1
+        if self.counts[diagnostic.message] <= self.limit:
+            super().append(diagnostic)
+        else:
+            self.dropped[diagnostic.message] = diagnostic
+
+    def only_counts(self, message: str) -> bool:
+        """True (and counted) when a diagnostic with this message would be dropped anyway,
+        so the caller need not build it."""
+        if message in self.dropped:
+            self.counts[message] += 1
+            return True
+        return False
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.append(diagnostic)
+
+    def summarized(self) -> list[Diagnostic]:
+        more = [Diagnostic(d.path, None, d.severity,
+                           f"{self.counts[message] - self.limit} more like this: {message}",
+                           d.hint) for message, d in self.dropped.items()]
+        return [*self, *more]
 
 
 class HighyieldError(Exception):

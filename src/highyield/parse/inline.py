@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from highyield.errors import Diagnostic, warning
+from highyield.errors import Diagnostic, LimitedDiagnostics, warning
 from highyield.model import (
     Break,
     Cloze,
@@ -53,6 +53,7 @@ _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^])(?:
 |(?P<hashtag>(?<!\S)\#[\w/-]+)
 |(?P<nl>\n)
 )""", re.VERBOSE)
+_UNCLOSED = {"==": "unclosed highlight =="}  # messages worth counting without building
 _WITH_ATTRIBUTES = frozenset({"img", "mark", "span"})
 _HANDLED = tuple(name for name in _TOKEN.groupindex
                  if name not in ("num", "slash", "name", "attrs"))
@@ -73,6 +74,7 @@ class _Frame:
     number: int = 0
     color: str = ""
     hint_at: int = -1
+    literal_from: int = -1  # while reopened lazily: where its literal text starts
 
 
 @dataclass
@@ -93,6 +95,8 @@ class _Parser:
         self.pending = 0  # start of the text not yet emitted
         self.token = 0  # start of the token being handled
         self.used = False  # did the handler use the token (not leave it as text)?
+        self.quiet_highlights = False  # only count further unclosed == warnings
+        self.lazy: _Frame | None = None  # an == reopened without touching the output yet
         self.handlers = {name: getattr(self, "_on_" + name) for name in _HANDLED}
 
     # ------------------------------------------------------------ driver
@@ -114,6 +118,8 @@ class _Parser:
 
     def _flush(self) -> None:
         """Emit the text before the current token; the token itself is used up."""
+        if self.lazy is not None:
+            self._settle(self.lazy)
         if self.token > self.pending:
             chunk = self.text[self.pending:self.token]
             self.out.append(Text(html.unescape(chunk) if "&" in chunk else chunk))
@@ -138,9 +144,7 @@ class _Parser:
                 self._flush()  # a tag too deep is dropped; other openers stay as text
             return
         self._flush()
-        frame = _Frame(kind, len(self.out), m.start(), literal)
-        for name, value in extra.items():
-            setattr(frame, name, value)
+        frame = _Frame(kind, len(self.out), m.start(), literal, **extra)  # type: ignore[arg-type]
         self.stack.append(frame)
         self.by_kind.setdefault(kind, []).append(frame)
         self.out.append(Slot())
@@ -169,15 +173,43 @@ class _Parser:
             self.out[frame.hint_at] = Text("::")
         self._warn_unclosed(frame)
 
-    def _abandon(self, frame: _Frame) -> None:
-        """Give up on an opener below the top of the stack: it becomes literal text and
-        whatever opened after it stays open."""
-        self.stack.remove(frame)
-        self.by_kind[frame.kind].remove(frame)
-        self.out[frame.index] = Text(frame.literal)
-        self._warn_unclosed(frame)
+    def _reopen(self, frame: _Frame, m: re.Match[str]) -> None:
+        """An opener that never closed becomes literal text, and the same construct opens
+        again here. When nothing was emitted since it opened, only its position moves; the
+        output is fixed up once something else is emitted (see ``_settle``)."""
+        if (frame is self.stack[-1] and frame.index == len(self.out) - 1
+                and self.pending == frame.offset + len(frame.literal)):
+            if self.lazy is None:
+                self.lazy, frame.literal_from = frame, frame.offset
+            frame.offset, self.used = m.start(), True
+        else:
+            self._flush()
+            self.out[frame.index] = Text(frame.literal)
+        if self.quiet_highlights:
+            self.diagnostics.counts[_UNCLOSED["=="]] += 1  # type: ignore[attr-defined]
+        else:
+            self._warn_unclosed(frame)
+            self.quiet_highlights = isinstance(self.diagnostics, LimitedDiagnostics) and \
+                _UNCLOSED["=="] in self.diagnostics.dropped
+        if self.stack[-1] is not frame:
+            self.stack.remove(frame)
+            self.stack.append(frame)
+        frame.index, frame.offset = len(self.out), m.start()
+        self.out.append(Slot())
+
+    def _settle(self, frame: _Frame) -> None:
+        """Write out a lazily reopened frame: the text from its first opener to its latest
+        one is literal, and its placeholder moves to the latest opener."""
+        self.lazy = None
+        chunk = self.text[frame.literal_from:frame.offset]
+        self.out[frame.index] = Text(html.unescape(chunk) if "&" in chunk else chunk)
+        frame.index = len(self.out)
+        self.out.append(Slot())
 
     def _warn_unclosed(self, frame: _Frame) -> None:
+        if isinstance(self.diagnostics, LimitedDiagnostics) and \
+                self.diagnostics.only_counts(_UNCLOSED.get(frame.kind, "")):
+            return
         line = self.lines.line_at(frame.offset)
         if frame.kind == "==":
             self.diagnostics.append(warning(
@@ -256,16 +288,17 @@ class _Parser:
     # ------------------------------------------------------------ highlights and clozes
 
     def _on_hl(self, m: re.Match[str]) -> None:
-        before = self.text[m.start() - 1] if m.start() else " "
-        after = self.text[m.end()] if m.end() < len(self.text) else " "
-        frame = self._innermost("==")
-        if frame is not None and not before.isspace():
+        text, start, end = self.text, m.start(), m.end()
+        frames = self.by_kind.get("==")
+        frame = frames[-1] if frames else None
+        if frame is not None and start and not text[start - 1].isspace():
             content = self._pop_to(frame)
             self.out.append(Highlight(finish(content), "equals"))
-        elif not after.isspace():
-            if frame is not None:
-                self._abandon(frame)  # the nearest opener wins, as in Obsidian
-            self._push("==", m, "==")
+        elif end < len(text) and not text[end].isspace():
+            if frame is None:
+                self._push("==", m, "==")
+            else:
+                self._reopen(frame, m)  # the nearest opener wins, as in Obsidian
         else:
             self._literal(m)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import PurePosixPath
 
-from highyield.errors import Diagnostic, warning
+from highyield.errors import Diagnostic, LimitedDiagnostics
 from highyield.model import Block, Inlines, Note, Source, plain_text
 from highyield.parse.blocks import BlockParser, Line, RawBlock
 from highyield.parse.comments import blank_comments
@@ -17,7 +16,7 @@ MAX_SAME_WARNINGS = 5
 
 
 def parse_note(source: Source) -> tuple[Note, list[Diagnostic]]:
-    diagnostics: list[Diagnostic] = []
+    diagnostics = LimitedDiagnostics(MAX_SAME_WARNINGS)
     lines = source.text.split("\n")
     front = split_frontmatter(lines, source.display, diagnostics)
     first = front.body_start + 1
@@ -35,7 +34,7 @@ def parse_note(source: Source) -> tuple[Note, list[Diagnostic]]:
         aliases=front.aliases,
         blocks=blocks,
     )
-    return note, _limit_repeats(diagnostics, source.display)
+    return note, diagnostics.summarized()
 
 
 class _InlineStep:
@@ -75,19 +74,3 @@ class _InlineStep:
         if title not in self._headings:
             self._headings[title] = plain_text(self.inlines([title]))
         return self._headings[title]
-
-
-def _limit_repeats(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
-    """A note full of one mistake gets a few examples and a count, not a flood."""
-    counts = Counter(d.message for d in diagnostics)
-    shown: Counter[str] = Counter()
-    result: list[Diagnostic] = []
-    for d in diagnostics:
-        shown[d.message] += 1
-        if shown[d.message] <= MAX_SAME_WARNINGS:
-            result.append(d)
-        elif shown[d.message] == counts[d.message]:
-            more = counts[d.message] - MAX_SAME_WARNINGS
-            result.append(warning(path, None, f"{more} more like this: {d.message}",
-                                  d.hint))
-    return result
