@@ -4,7 +4,8 @@ For each kind of unclosed (or dense) markup, a single-line note of 256 KB, 512 K
 1 MB is parsed and its cards extracted. The baseline, measured in the same run, is a
 1 MB single line of plain prose with no markup.
 
-Linear time shows as a 1 MB / 256 KB ratio near 4 (quadratic would be near 16).
+Linear time shows as a 1 MB / 256 KB ratio near 4 (quadratic would be near 16). A last
+table times notes of 2,000 to 8,000 highlighted list items (linear: 8k/2k near 4).
 
     python bench/parse_linear.py
 """
@@ -53,6 +54,17 @@ def table(title: str, units: list[str], baseline: float) -> float:
     return worst
 
 
+def long_notes() -> None:
+    """Many highlighted list items in one note: context lookups must not scan the note."""
+    print(f"\n{'long note (highlighted items)':32} {'2,000':>8} {'4,000':>8} {'8,000':>8} "
+          f"{'8k/2k':>10}")
+    for label, item in (("with context", "- item {i} has ==fact {i}== here\n"),
+                        ("bare (neighbour cue)", "- ==fact {i}==\n")):
+        t = [run("".join(item.format(i=i) for i in range(n))) for n in (2000, 4000, 8000)]
+        print(f"{label:32} {t[0] * 1000:6.0f}ms {t[1] * 1000:6.0f}ms {t[2] * 1000:6.0f}ms "
+              f"{t[2] / t[0]:10.1f}")
+
+
 def main() -> None:
     baseline = run(line_of(PROSE, SIZES[-1]))
     print(f"baseline: 1 MB of plain prose on one line: {baseline * 1000:.0f} ms")
@@ -60,6 +72,7 @@ def main() -> None:
     print(f"slowest unclosed 1 MB case: {worst * 1000:.0f} ms "
           f"({worst / baseline:.1f}x the baseline)")
     table("dense valid markup (repeated)", DENSE, baseline)
+    long_notes()
 
 
 if __name__ == "__main__":

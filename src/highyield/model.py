@@ -166,9 +166,6 @@ class Note:
     aliases: tuple[str, ...]
     blocks: tuple[Block, ...]
 
-    def children(self, index: int) -> list[int]:
-        return [i for i, b in enumerate(self.blocks) if b.parent == index]
-
 
 # ---------------------------------------------------------------- cards
 

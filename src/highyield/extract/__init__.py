@@ -51,24 +51,27 @@ class _Extractor:
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
         found = list(statements(self.note))
+        self.outline = context.Outline(self.note, found)
+        facts = []
         for s in found:
             if only_images(s.inlines):
                 section = self.note.blocks[s.block].section
                 self.figures.setdefault(section, []).extend(
                     n for n in s.inlines if isinstance(n, Embed))
+            else:
+                facts.append(s)
         for index, block in enumerate(self.note.blocks):
             if block.kind is BlockKind.MULTILINE_CARD:
                 self._basic(basic.multiline(block), index, block.line)
-        for s in found:
-            if not only_images(s.inlines):
-                self._statement(s)
+        for s in facts:
+            self._statement(s)
         return self.drafts, self.diagnostics
 
     def _statement(self, s: Statement) -> None:
         """Highlights and clozes make a cloze card; otherwise a Front::Back line makes a
         basic card."""
         front = clozes.make_clozes(s.inlines, self.rules.highlights)
-        if any(True for _ in clozes.iter_clozes(front)):
+        if clozes.has_clozes(front):
             self._cloze(s, front)
             return
         pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
@@ -91,13 +94,13 @@ class _Extractor:
 
     def _cloze(self, s: Statement, front: Inlines) -> None:
         block = self.note.blocks[s.block]
-        items = context.children(self.note, s.block) if block.kind is BlockKind.LIST_ITEM else ()
+        items = self.outline.children(s.block) if block.kind is BlockKind.LIST_ITEM else ()
         cue: tuple[Inlines, ...] = ()
         extra = items
         if clozes.is_bare(front):
             front, cue, extra = self._unbare(s, front, items)
         if not cue and context.refers_back(s):
-            cue = context.previous(self.note, s)
+            cue = self.outline.previous(s)
         images = context.images_for(block.section, self.figures, exclude=s.inlines)
         self.drafts.append(Draft(
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
@@ -108,14 +111,14 @@ class _Extractor:
                 ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:
         """Give a whole-statement deletion something to read: a narrower deletion, its
         child items, its parent item, or failing those a neighbouring statement."""
-        narrowed = clozes.narrow(front) if not _explicit(s.inlines) else None
+        narrowed = clozes.narrow(front) if not clozes.has_clozes(s.inlines) else None
         if narrowed is not None:
             return narrowed, (), items
         if items:
             return front, items, ()
         if self.note.blocks[s.block].parent is not None:
             return front, (), ()
-        near = context.neighbour(self.note, s)
+        near = self.outline.neighbour(s)
         if near:
             return front, (near,), ()
         self.diagnostics.append(warning(
@@ -123,6 +126,3 @@ class _Extractor:
             BARE_HINT))
         return front, (), ()
 
-
-def _explicit(inlines: Inlines) -> bool:
-    return any(True for _ in clozes.iter_clozes(inlines))

@@ -36,7 +36,7 @@ def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> I
         if isinstance(node, Highlight):
             children = unwrap(node.children)
             if rules.counts(node.syntax, node.color) and plain_text(children) and \
-                    not any(True for _ in iter_clozes(node.children)):
+                    not has_clozes(node.children):
                 out.append(Cloze(next(numbers), children))
             else:
                 out.extend(_convert(node.children, rules, numbers))
@@ -83,6 +83,10 @@ def iter_clozes(nodes: Inlines) -> Iterator[Cloze]:
             yield node
         if isinstance(node, (Highlight, Cloze, Styled)):
             yield from iter_clozes(node.children)
+
+
+def has_clozes(nodes: Inlines) -> bool:
+    return next(iter_clozes(nodes), None) is not None
 
 
 def visible(nodes: Inlines) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from highyield.extract.clozes import plain_unwrap
-from highyield.extract.statements import Statement, sentences, trim
+from highyield.extract.statements import Statement, trim
 from highyield.model import Block, BlockKind, Embed, Inlines, Note, plain_text
 
+_CONTEXT_KINDS = (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
 PRONOUNS = frozenset({"it", "its", "they", "their", "them", "this", "these", "those",
                       "he", "she", "his", "her", "such"})
 
@@ -31,32 +34,53 @@ def parent_texts(note: Note, block: Block) -> list[str]:
     return chain[::-1]
 
 
-def children(note: Note, index: int) -> tuple[Inlines, ...]:
-    """The items directly under a list item, as plain context."""
-    return tuple(
-        trim(plain_unwrap(note.blocks[i].inlines)) for i in note.children(index)
-        if note.blocks[i].kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH))
+class Outline:
+    """The shape of a note, worked out once per note: each item's children, each item's
+    siblings, and each paragraph's sentences. Looking these up per card by scanning the
+    note would make a long note quadratic."""
 
+    def __init__(self, note: Note, found: list[Statement]) -> None:
+        self.note = note
+        self._children: dict[int, list[int]] = defaultdict(list)
+        self._siblings: dict[tuple[int | None, tuple[str, ...]], list[int]] = defaultdict(list)
+        self._place: dict[int, int] = {}  # an item's position among its siblings
+        for i, block in enumerate(note.blocks):
+            if block.parent is not None and block.kind in _CONTEXT_KINDS:
+                self._children[block.parent].append(i)
+            if block.kind is BlockKind.LIST_ITEM:
+                siblings = self._siblings[block.parent, block.section]
+                self._place[i] = len(siblings)
+                siblings.append(i)
+        self._sentences: dict[int, list[Inlines]] = defaultdict(list)
+        for s in found:
+            if note.blocks[s.block].kind is BlockKind.PARAGRAPH:
+                self._sentences[s.block].append(s.inlines)
 
-def neighbour(note: Note, statement: Statement) -> Inlines | None:
-    """The statement just before (or else just after) this one, for a cue of last resort."""
-    block = note.blocks[statement.block]
-    if block.kind is BlockKind.PARAGRAPH:
-        parts = [s for _, s in sentences(block.inlines, block.line)]
-        candidates = [statement.position - 1, statement.position + 1]
-        for i in candidates:
-            if 0 <= i < len(parts):
-                return trim(plain_unwrap(parts[i]))
-        return None
-    if block.kind is BlockKind.LIST_ITEM:
-        siblings = [i for i, b in enumerate(note.blocks)
-                    if b.kind is BlockKind.LIST_ITEM and b.parent == block.parent
-                    and b.section == block.section]
-        at = siblings.index(statement.block)
-        for i in (at - 1, at + 1):
-            if 0 <= i < len(siblings):
-                return trim(plain_unwrap(note.blocks[siblings[i]].inlines))
-    return None
+    def children(self, index: int) -> tuple[Inlines, ...]:
+        """The items directly under a list item, as plain context."""
+        return tuple(trim(plain_unwrap(self.note.blocks[i].inlines))
+                     for i in self._children.get(index, ()))
+
+    def neighbour(self, statement: Statement) -> Inlines | None:
+        """The statement just before (or else just after) this one, a cue of last resort."""
+        block = self.note.blocks[statement.block]
+        if block.kind is BlockKind.PARAGRAPH:
+            sentences, at = self._sentences[statement.block], statement.position
+            found = [sentences[i] for i in (at - 1, at + 1) if 0 <= i < len(sentences)]
+        elif block.kind is BlockKind.LIST_ITEM:
+            items, at = self._siblings[block.parent, block.section], self._place[statement.block]
+            found = [self.note.blocks[items[i]].inlines for i in (at - 1, at + 1)
+                     if 0 <= i < len(items)]
+        else:
+            return None
+        return trim(plain_unwrap(found[0])) if found else None
+
+    def previous(self, statement: Statement) -> tuple[Inlines, ...]:
+        """The sentence before this one in its paragraph."""
+        parts = self._sentences.get(statement.block, [])
+        if 0 < statement.position <= len(parts):
+            return (trim(plain_unwrap(parts[statement.position - 1])),)
+        return ()
 
 
 def refers_back(statement: Statement) -> bool:
@@ -64,14 +88,6 @@ def refers_back(statement: Statement) -> bool:
     before it to be understood."""
     words = plain_text(statement.inlines).split(maxsplit=1)
     return statement.position > 0 and bool(words) and words[0].casefold() in PRONOUNS
-
-
-def previous(note: Note, statement: Statement) -> tuple[Inlines, ...]:
-    block = note.blocks[statement.block]
-    parts = [s for _, s in sentences(block.inlines, block.line)]
-    if 0 < statement.position <= len(parts):
-        return (trim(plain_unwrap(parts[statement.position - 1])),)
-    return ()
 
 
 def images_for(section: tuple[str, ...], figures: dict[tuple[str, ...], list[Embed]],
