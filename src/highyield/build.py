@@ -5,18 +5,16 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from highyield.config import DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, warning
-from highyield.export import write_deck
 from highyield.extract import ExtractRules, extract_note
 from highyield.identity import assign_keys
 from highyield.media import MediaSet
-from highyield.model import Card, CardKind, Draft, Embed
+from highyield.model import CONTAINERS, Card, CardKind, Draft, Embed
 from highyield.parse import parse_note
 from highyield.vault import MediaResolver, display_path, find_notes, read_note
 
@@ -95,8 +93,6 @@ def _resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[D
 
 
 def _embeds(draft: Draft) -> list[Embed]:
-    from highyield.model import CONTAINERS
-
     found: list[Embed] = list(draft.images)
     stack = [draft.front, draft.back, *draft.cue, *draft.extra]
     while stack:
@@ -109,11 +105,12 @@ def _embeds(draft: Draft) -> list[Embed]:
 
 
 def build(deck: DeckConfig, now: float, progress: Progress | None = None) -> Built:
+    # Imported here: genanki is only needed to write, and cards, check and --help
+    # should not pay for loading it.
+    from highyield.export import write_deck
+
     collected = collect(deck, progress)
     write_deck(deck.name, collected.cards, collected.media, deck.obsidian_vault,
                deck.output, now)
     return Built(collected, deck.output)
 
-
-def kind_counts(cards: tuple[Card, ...]) -> Counter[CardKind]:
-    return Counter(c.kind for c in cards)

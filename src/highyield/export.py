@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -117,8 +118,6 @@ def _write_zip(package: genanki.Package, media: dict[str, Path], work: Path,
 
 
 def _media_json(names: list[str]) -> str:
-    import json
-
     return json.dumps({str(i): name for i, name in enumerate(names)})
 
 

@@ -18,28 +18,26 @@ class MediaSet:
         self.resolver = resolver
         self.files: dict[str, Path] = {}  # name in the package -> file
         self._names: dict[Path, str] = {}
-        self._embeds: dict[tuple[str, str], str | None] = {}
-        self._why: dict[tuple[str, str], str] = {}
-        self._seen: set[tuple[str, str, int]] = set()
+        # (note, target) -> (name in the package, or None and why it is not packed)
+        self._resolved: dict[tuple[str, str], tuple[str | None, str]] = {}
+        self._warned: set[tuple[str, str, int]] = set()
 
     def add(self, note_rel: str, note_display: str, embed: Embed) -> Diagnostic | None:
-        """Resolve an embed of a note. Returns a warning when it cannot be packed."""
+        """Resolve an embed of a note (once per note and target). Returns a warning, once
+        per line, when it cannot be packed."""
         key = (note_rel, embed.target)
-        seen = (note_rel, embed.target, embed.line)
-        if seen in self._seen:
+        if key not in self._resolved:
+            path, why = self.resolver.resolve(note_rel, embed.target)
+            self._resolved[key] = (self._name_for(path) if path else None, why)
+        name, why = self._resolved[key]
+        if name is not None or (*key, embed.line) in self._warned:
             return None
-        self._seen.add(seen)
-        if key not in self._embeds:
-            path, self._why[key] = self.resolver.resolve(note_rel, embed.target)
-            self._embeds[key] = self._name_for(path) if path is not None else None
-        if self._embeds[key] is None:
-            why = self._why[key]
-            return warning(note_display, embed.line or None, f"image {embed.target!r} {why}",
-                           "put the image inside the vault and embed it as ![[name.png]]")
-        return None
+        self._warned.add((*key, embed.line))
+        return warning(note_display, embed.line or None, f"image {embed.target!r} {why}",
+                       "put the image inside the vault and embed it as ![[name.png]]")
 
     def name(self, note_rel: str, embed: Embed) -> str | None:
-        return self._embeds.get((note_rel, embed.target))
+        return self._resolved.get((note_rel, embed.target), (None, ""))[0]
 
     def _name_for(self, path: Path) -> str:
         if path in self._names:

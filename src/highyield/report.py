@@ -4,7 +4,7 @@ printing is the CLI's job."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from highyield.build import Built, Collected
 from highyield.errors import Diagnostic, HighyieldError
@@ -19,8 +19,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def diagnostics(items: Iterable[Diagnostic], limit: int | None = None) -> str:
-    items = sorted(items, key=lambda d: (d.path, d.line or 0))
+def diagnostics(items: Sequence[Diagnostic], limit: int | None = None) -> str:
+    """Diagnostics as ``collect`` sorted them, at most ``limit`` of them."""
     shown = items if limit is None else items[:limit]
     lines = [d.format() for d in shown]
     if len(items) > len(shown):

@@ -5,6 +5,7 @@ Nothing outside the vault folder is ever read or packed.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ def display_path(path: Path) -> str:
 # ---------------------------------------------------------------- globs
 
 
+@functools.lru_cache(maxsize=256)
 def compile_glob(pattern: str) -> re.Pattern[str]:
     """A glob over vault-relative paths. ``**`` spans folders; a pattern without ``/``
     matches at any depth, as in .gitignore; ``Folder/`` means everything inside it."""

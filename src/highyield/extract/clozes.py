@@ -51,27 +51,24 @@ def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> I
 
 def unwrap(nodes: Inlines) -> Inlines:
     """Highlights inside a deletion, or on a card that is not a cloze, are plain text."""
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Highlight):
-            out.extend(unwrap(node.children))
-        elif isinstance(node, Styled):
-            out.append(Styled(node.tag, unwrap(node.children)))
-        elif isinstance(node, Cloze):
-            out.append(Cloze(node.number, unwrap(node.children), node.hint))
-        else:
-            out.append(node)
-    return _merge(out)
+    return _dissolve(nodes, clozes_too=False)
 
 
 def plain_unwrap(nodes: Inlines) -> Inlines:
     """Context shown around a card: no highlights and no deletions."""
+    return _dissolve(nodes, clozes_too=True)
+
+
+def _dissolve(nodes: Inlines, clozes_too: bool) -> Inlines:
+    """Replace highlights (and deletions, if asked) by their content, at every depth."""
     out: list[Inline] = []
     for node in nodes:
-        if isinstance(node, (Highlight, Cloze)):
-            out.extend(plain_unwrap(node.children))
+        if isinstance(node, Highlight) or (clozes_too and isinstance(node, Cloze)):
+            out.extend(_dissolve(node.children, clozes_too))
         elif isinstance(node, Styled):
-            out.append(Styled(node.tag, plain_unwrap(node.children)))
+            out.append(Styled(node.tag, _dissolve(node.children, clozes_too)))
+        elif isinstance(node, Cloze):
+            out.append(Cloze(node.number, _dissolve(node.children, clozes_too), node.hint))
         else:
             out.append(node)
     return _merge(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 
 class Finder:
     """``str.find`` with memory, for scans whose start only moves forward.
@@ -35,8 +37,6 @@ class LineMap:
         self._lines = lines
 
     def line_at(self, offset: int) -> int:
-        import bisect
-
         i = bisect.bisect_right(self._starts, offset) - 1
         return self._lines[max(i, 0)]
 
