@@ -148,12 +148,22 @@ def split_text(text: str, after_stop: bool = False) -> list[str]:
     for m in _BOUNDARY.finditer(text):
         word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
         before = word.group(1).lower().rstrip(".") if word else ""
-        if before in ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
+        if before in ABBREVIATIONS or (word and _is_initial(text, word)):
             continue
         pieces.append(text[start:m.end()])
         start = m.end()
     pieces.append(text[start:])
     return pieces
+
+
+def _is_initial(text: str, word: re.Match[str]) -> bool:
+    """A single letter before a full stop is a name's initial ("John F. Kennedy",
+    "J. Smith"), not the end of "… protein S." or "… factors IX and X."."""
+    letter = word.group(1)
+    if len(letter) != 1 or not letter.isalpha():
+        return False
+    previous = text[max(0, word.start(1) - 40):word.start(1)].split()
+    return not previous or previous[-1][:1].isupper()
 
 
 def trim(inlines: Inlines) -> Inlines:
