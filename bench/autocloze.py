@@ -1,0 +1,90 @@
+"""How good are the auto cards? Precision and recall against hand-made gold answers.
+
+    python bench/autocloze.py            # the sample clippings and the held-out set
+    python bench/autocloze.py -v         # also list every wrong card and missed fact
+    python bench/autocloze.py --min-score 0.6
+
+Two sets are measured, each as a whole vault with the default auto-cloze settings
+(auto-cloze on for Clippings/**):
+- sample: the user's four clippings in notes/Clippings, gold in tests/gold/sample.yaml;
+- held-out: clippings on other topics in tests/fixtures/heldout, written and annotated
+  without looking at the extractor, gold in tests/gold/heldout.yaml.
+
+Targets (tests/test_autocloze_gold.py holds them for the sample): precision and recall at
+least 0.8; no boilerplate card, no citation left in a card, no card hiding 90% or more of
+its statement. The scoring rules are in tests/gold/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.goldscore import Gold, Score, score  # noqa: E402
+
+from highyield.build import collect  # noqa: E402
+from highyield.config import AutoCloze, folder_deck  # noqa: E402
+
+SETS = {
+    "sample": (ROOT / "notes", ROOT / "tests/gold/sample.yaml"),
+    "held-out": (ROOT / "tests/fixtures/heldout", ROOT / "tests/gold/heldout.yaml"),
+}
+
+
+def measure(vault: Path, gold_path: Path, min_score: float | None) -> tuple[Score, Gold, float]:
+    deck = folder_deck(vault, ROOT / "unused.apkg")
+    if min_score is not None:
+        deck = replace(deck, auto=AutoCloze(min_score=min_score))
+    gold = Gold.load(gold_path)
+    started = time.perf_counter()
+    collected = collect(deck)
+    return score(collected, gold), gold, time.perf_counter() - started
+
+
+def report(name: str, result: Score, gold: Gold, seconds: float, verbose: bool) -> None:
+    statements = len(gold.statements)
+    print(f"{name}: {len(result.cards)} auto cards, {statements} gold statements "
+          f"({len(result.facts)} facts), read in {seconds * 1000:.0f} ms")
+    print(f"  precision     {result.precision:.2f}   (right span / auto cards)")
+    print(f"  recall        {result.recall:.2f}   (facts with a card / facts)")
+    print(f"  strict recall {result.strict_recall:.2f}   (facts with a right card / facts)")
+    print(f"  duplicates {result.duplicates} · boilerplate {len(result.boilerplate)} · "
+          f"citation leftovers {len(result.citations)} · hiding ≥90%: {len(result.oversize)}")
+    if not verbose:
+        return
+    for r in result.wrong:
+        where = f"{r.card.draft.ref}"
+        why = "no gold statement" if r.statement is None else \
+            f"gold answers: {', '.join(r.statement.answers)}"
+        print(f"  WRONG {where} [{r.card.draft.score}] hid «{r.hidden}» in: {r.text}\n"
+              f"        {why}")
+    for s in result.missed(gold):
+        print(f"  MISSED {s.note}:{s.line}: {s.text}")
+    for fact, cards in result.facts.items():
+        if len(cards) > 1:
+            print(f"  DUPLICATE {fact}: " + "; ".join(str(r.card.draft.ref) for r in cards))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--min-score", type=float, default=None)
+    parser.add_argument("--set", choices=sorted(SETS), action="append")
+    args = parser.parse_args()
+    for name in args.set or list(SETS):
+        vault, gold_path = SETS[name]
+        if not gold_path.exists():
+            print(f"{name}: no gold file at {gold_path}")
+            continue
+        result, gold, seconds = measure(vault, gold_path, args.min_score)
+        report(name, result, gold, seconds, args.verbose)
+
+
+if __name__ == "__main__":
+    main()
