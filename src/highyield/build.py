@@ -12,6 +12,7 @@ from pathlib import Path
 from highyield.config import DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, warning
 from highyield.extract import ExtractRules, extract_note
+from highyield.extract.auto.repeats import drop_repeats
 from highyield.identity import assign_keys
 from highyield.media import MediaSet
 from highyield.model import CONTAINERS, Card, CardKind, Draft, Embed
@@ -27,6 +28,7 @@ class Collected:
     notes: int
     cards: tuple[Card, ...]
     merged: int  # exact duplicates made into one card
+    repeats: int  # auto cards left out because another card says the same
     media: MediaSet
     diagnostics: tuple[Diagnostic, ...]
 
@@ -57,7 +59,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
                  f"({', '.join(deck.selection.include)}"
                  + (f"; not {', '.join(deck.selection.exclude)})" if deck.selection.exclude
                     else ")"))
-    rules = ExtractRules(deck.highlights, deck.tags, deck.inline_cards)
+    rules = ExtractRules(deck.highlights, deck.tags, deck.inline_cards, deck.auto)
     media = MediaSet(MediaResolver(deck.vault))
     diagnostics: list[Diagnostic] = []
     drafts: list[Draft] = []
@@ -73,13 +75,14 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
             notes += 1
         if progress is not None:
             progress(done, len(paths))
+    drafts, repeats = drop_repeats(drafts)
     cards, merged = assign_keys(drafts)
     if not cards:
         diagnostics.append(warning(
             display_path(deck.vault), None, "no cards: nothing is highlighted or written as a card",
             "mark facts with ==highlights== or write {{c1::clozes}} and Front::Back lines"))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
-    return Collected(deck, notes, tuple(cards), merged, media, tuple(diagnostics))
+    return Collected(deck, notes, tuple(cards), merged, repeats, media, tuple(diagnostics))
 
 
 def _resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from highyield.colors import matches
@@ -13,6 +13,8 @@ from highyield.vault import Selection
 
 SYNTAXES = ("equals", "mark", "span")
 DEFAULT_EXCLUDE = ("Templates/**",)
+CLIPPINGS = ("Clippings/**",)  # where Obsidian Web Clipper saves pages
+DEFAULT_MIN_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,22 @@ class HighlightRules:
 
 
 @dataclass(frozen=True)
+class AutoCloze:
+    """Which notes get cards for statements nobody highlighted, and how sure highyield
+    must be of a card to make it."""
+
+    notes: Selection = field(default_factory=lambda: Selection(CLIPPINGS))
+    min_score: float = DEFAULT_MIN_SCORE
+    enabled: bool = True
+
+    def applies(self, rel: str) -> bool:
+        return self.enabled and self.notes.matches(rel)
+
+
+AUTO_OFF = AutoCloze(enabled=False)
+
+
+@dataclass(frozen=True)
 class DeckConfig:
     name: str  # the Anki deck name; "::" separates subdecks
     vault: Path  # the notes folder, absolute
@@ -36,7 +54,13 @@ class DeckConfig:
     highlights: HighlightRules = field(default_factory=HighlightRules)
     inline_cards: bool = True  # Front::Back lines make cards
     obsidian_vault: str = ""  # vault name for obsidian:// links
+    auto: AutoCloze = field(default_factory=AutoCloze)
     source: Path | None = None  # the YAML file, when there is one
+
+    def with_min_score(self, score: float | None) -> DeckConfig:
+        """The deck with auto-cloze's threshold set from the command line."""
+        return self if score is None else replace(self, auto=replace(self.auto,
+                                                                     min_score=score))
 
 
 def folder_deck(vault: Path, output: Path | None) -> DeckConfig:

@@ -10,13 +10,23 @@ from typing import Any
 import yaml
 
 from highyield.colors import FAMILY_NAMES, family_name, parse_color, wanted_key
-from highyield.config import SYNTAXES, DeckConfig, HighlightRules, file_name
+from highyield.config import (
+    AUTO_OFF,
+    CLIPPINGS,
+    DEFAULT_MIN_SCORE,
+    SYNTAXES,
+    AutoCloze,
+    DeckConfig,
+    HighlightRules,
+    file_name,
+)
 from highyield.errors import Diagnostic, HighyieldError, error
 from highyield.vault import Selection, display_path
 
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
-        "inline_cards", "obsidian_vault")
+        "inline_cards", "auto_cloze", "obsidian_vault")
 HIGHLIGHT_KEYS = ("syntaxes", "colors")
+AUTO_KEYS = ("include", "exclude", "min_score")
 EXAMPLES = {
     "deck": "add a line such as `deck: USMLE::Neurology` (:: makes subdecks)",
     "notes": "add a line such as `notes: ../notes` (relative to this file)",
@@ -29,6 +39,11 @@ EXAMPLES = {
     "highlights": "for example `syntaxes: [equals, mark, span]`",
     "highlights.syntaxes": "for example `syntaxes: [equals, mark, span]`",
     "highlights.colors": 'for example `colors: [yellow, "rgba(240, 200, 0, 0.2)"]`',
+    "auto_cloze": 'false, or a mapping such as `include: ["Clippings/**"]` and `min_score: 0.5`',
+    "auto_cloze.include": 'for example `include: ["Clippings/**", "Articles/**"]`',
+    "auto_cloze.exclude": 'for example `exclude: ["Clippings/Drafts/**"]`',
+    "auto_cloze.min_score": "a number from 0 to 1, e.g. `min_score: 0.5`; higher makes fewer, "
+                            "surer cards",
 }
 
 
@@ -106,6 +121,7 @@ class _Reader:
             tags=self._strings("tags"),
             highlights=self._highlights(),
             inline_cards=self._flag("inline_cards", True),
+            auto=self._auto(),
             obsidian_vault=self._string("obsidian_vault") or vault.name,
             source=self.path,
         )
@@ -166,6 +182,30 @@ class _Reader:
         for color in colors:
             self._check_color(color)
         return HighlightRules(frozenset(syntaxes), frozenset(wanted_key(c) for c in colors))
+
+    def _auto(self) -> AutoCloze:
+        value = self.data.get("auto_cloze")
+        if value is None or value is True:
+            return AutoCloze()
+        if value is False:
+            return AUTO_OFF
+        if not isinstance(value, dict):
+            self.problem("auto_cloze", "`auto_cloze` must be true, false or a mapping",
+                         EXAMPLES["auto_cloze"])
+            return AutoCloze()
+        self._check_keys(value, AUTO_KEYS, "auto_cloze.")
+        include = self._strings("include", value, "auto_cloze.") or CLIPPINGS
+        exclude = self._strings("exclude", value, "auto_cloze.")
+        return AutoCloze(Selection(include, exclude), self._min_score(value))
+
+    def _min_score(self, value: dict[str, Any]) -> float:
+        score = value.get("min_score", DEFAULT_MIN_SCORE)
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or \
+                not 0 <= score <= 1:
+            self.problem("auto_cloze.min_score", "`auto_cloze.min_score` must be a number "
+                         "from 0 to 1", EXAMPLES["auto_cloze.min_score"])
+            return DEFAULT_MIN_SCORE
+        return float(score)
 
     def _check_color(self, color: str) -> None:
         if family_name(color) or parse_color(color):

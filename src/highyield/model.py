@@ -198,6 +198,11 @@ class Draft:
     extra: tuple[Inlines, ...] = ()  # shown after the answer: child items and the like
     images: tuple[Embed, ...] = ()  # section images, shown after the answer
     tags: tuple[str, ...] = ()  # Anki tags
+    score: float | None = None  # auto cards: how sure highyield is that this is a good card
+
+    @property
+    def auto(self) -> bool:
+        return self.score is not None
 
 
 def cloze_numbers(inlines: Inlines) -> set[int]:

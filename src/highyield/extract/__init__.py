@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from highyield.config import HighlightRules
+from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.errors import Diagnostic, warning
-from highyield.extract import basic, clozes, context
+from highyield.extract import auto, basic, clozes, context
 from highyield.extract.statements import Statement, only_images, statements
 from highyield.extract.tags import note_tags
 from highyield.model import (
@@ -34,6 +34,7 @@ class ExtractRules:
     highlights: HighlightRules = field(default_factory=HighlightRules)
     tags: tuple[str, ...] = ()  # the deck's extra tags
     inline_cards: bool = True  # Front::Back lines (off for vaults full of Dataview fields)
+    auto: AutoCloze = AUTO_OFF  # cards from statements nobody highlighted
 
 
 def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
@@ -42,7 +43,8 @@ def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Dia
 
 class _Extractor:
     def __init__(self, note: Note, rules: ExtractRules) -> None:
-        self.note = note
+        self.auto = rules.auto.applies(note.rel)
+        self.note = auto.clipping_layout(note) if self.auto else note
         self.rules = rules
         self.tags = note_tags(note, rules.tags)
         self.figures: dict[tuple[str, ...], list[Embed]] = {}
@@ -51,6 +53,8 @@ class _Extractor:
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
         found = list(statements(self.note))
+        if self.auto:
+            found = auto.clean(found, auto.cites(self.note))
         self.outline = context.Outline(self.note, found)
         facts = []
         for s in found:
@@ -63,27 +67,35 @@ class _Extractor:
         for index, block in enumerate(self.note.blocks):
             if block.kind is BlockKind.MULTILINE_CARD:
                 self._basic(basic.multiline(block), index, block.line)
-        for s in facts:
-            self._statement(s)
+        carded = {(s.block, s.position) for s in facts if self._statement(s)}
+        if self.auto:
+            self.drafts.extend(auto.auto_drafts(
+                self.note, facts, carded | self._multiline_blocks(), self.outline,
+                self.tags, self.rules.auto.min_score))
         return self.drafts, self.diagnostics
 
-    def _statement(self, s: Statement) -> None:
+    def _multiline_blocks(self) -> set[tuple[int, int]]:
+        return {(i, 0) for i, b in enumerate(self.note.blocks)
+                if b.kind is BlockKind.MULTILINE_CARD}
+
+    def _statement(self, s: Statement) -> bool:
         """Highlights and clozes make a cloze card; otherwise a Front::Back line makes a
-        basic card."""
+        basic card. True when the statement made a card (or tried to)."""
         front = clozes.make_clozes(s.inlines, self.rules.highlights)
         if clozes.has_clozes(front):
             self._cloze(s, front)
-            return
+            return True
         pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
         if pair is None:
-            return
+            return False
         if pair.complete:
             self._basic(pair, s.block, s.line)
-            return
+            return True
         side = "front" if not plain_text(pair.front) else "back"
         self.diagnostics.append(warning(
             self.note.display, s.line, f"Front::Back card with an empty {side}; no card made",
             "write the question before :: and the answer after it"))
+        return True
 
     def _basic(self, pair: basic.Pair, index: int, line: int) -> None:
         block = self.note.blocks[index]

@@ -86,8 +86,12 @@ class Outline:
 def refers_back(statement: Statement) -> bool:
     """A sentence that opens with a pronoun ("They are ineffective…") needs the one
     before it to be understood."""
+    return statement.position > 0 and opens_with_pronoun(statement)
+
+
+def opens_with_pronoun(statement: Statement) -> bool:
     words = plain_text(statement.inlines).split(maxsplit=1)
-    return statement.position > 0 and bool(words) and words[0].casefold() in PRONOUNS
+    return bool(words) and words[0].casefold() in PRONOUNS
 
 
 def images_for(section: tuple[str, ...], figures: dict[tuple[str, ...], list[Embed]],

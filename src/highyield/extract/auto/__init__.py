@@ -1,0 +1,57 @@
+"""Auto-cloze: cards from statements nobody highlighted.
+
+A clipped article is full of testable facts and has no highlights. For the notes a deck
+turns auto-cloze on for, highyield reads the clipping's layout (``layout``), cuts its
+noise (``noise``), takes each statement without a card of its own (``units``), finds the
+spans worth hiding (``spans``) and hides the best one (``choose``). Each card carries its
+score and the ``highyield::auto`` tag.
+"""
+
+from __future__ import annotations
+
+from highyield.extract import context
+from highyield.extract.auto.choose import Choice, choose
+from highyield.extract.auto.layout import clipping_layout
+from highyield.extract.auto.units import Unit, cites, clean, hide, strip_citations, units
+from highyield.extract.statements import Statement
+from highyield.model import BlockKind, CardKind, Draft, Inlines, Note, SourceRef
+
+__all__ = ["AUTO_TAG", "auto_drafts", "cites", "clean", "clipping_layout"]
+
+AUTO_TAG = "highyield::auto"
+
+
+def auto_drafts(note: Note, found: list[Statement], skip: set[tuple[int, int]],
+                outline: context.Outline, tags: tuple[str, ...], min_score: float
+                ) -> list[Draft]:
+    """A card for every statement worth one whose score reaches ``min_score``."""
+    drafts = []
+    trailing = cites(note)
+    for unit in units(note, found, skip):
+        block = note.blocks[unit.statement.block]
+        crumbs = context.breadcrumb(note, block)
+        choice = choose(unit.text, crumbs, unit.offered, unit.item)
+        if choice is None or choice.score < min_score:
+            continue
+        drafts.append(_draft(note, unit, choice, crumbs, outline, tags, trailing))
+    return drafts
+
+
+def _draft(note: Note, unit: Unit, choice: Choice, crumbs: tuple[str, ...],
+           outline: context.Outline, tags: tuple[str, ...], trailing: bool) -> Draft:
+    s = unit.statement
+    cue = tuple(strip_citations(c, trailing) for c in _cue(note, s, outline))
+    return Draft(
+        kind=CardKind.CLOZE, ref=SourceRef(note.rel, s.line), context=crumbs,
+        front=hide(s.inlines, choice.span.start, choice.span.end),
+        cue=cue, tags=(*tags, AUTO_TAG), score=choice.score)
+
+
+def _cue(note: Note, s: Statement, outline: context.Outline) -> tuple[Inlines, ...]:
+    """A statement that opens with a pronoun shows what came before it."""
+    if not context.opens_with_pronoun(s):
+        return ()
+    if note.blocks[s.block].kind is BlockKind.LIST_ITEM:
+        near = outline.neighbour(s)
+        return (near,) if near else ()
+    return outline.previous(s)

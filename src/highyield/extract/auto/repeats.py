@@ -1,0 +1,102 @@
+"""Repeats: two clippings often say the same thing. An auto card is left out when its
+statement says what another card's statement says: nearly all the words of the shorter
+are in the longer, or both hide the same answer among the same words around it.
+
+Cards written or highlighted by hand always stay, and win over auto cards; among auto
+cards the higher score wins, then the earlier path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from highyield.extract.auto.words import STOPWORDS, content_stems, stem, tokens
+from highyield.model import Cloze, Draft, Inline, Inlines, plain_text
+
+SAME_WORDS = 0.75  # share of the shorter statement's words found in the other
+MIN_JACCARD = 0.35  # and never two statements that share too little overall
+SAME_ANSWER_JACCARD = 0.2  # same answer: the statements share this much
+SAME_CUE = 0.5  # and the words around the answer are this much the same
+CUE_WORDS = 4  # content words each side of the answer
+RARE = 300  # candidates are found through words used by at most this many cards
+
+
+@dataclass(frozen=True)
+class _Seen:
+    words: frozenset[str]
+    answer: frozenset[str]
+    cue: frozenset[str]  # the content words just before and after the answer
+
+
+def drop_repeats(drafts: list[Draft]) -> tuple[list[Draft], int]:
+    """The drafts without auto cards that repeat another card, in their original order,
+    and how many were left out."""
+    index = _Index()
+    order = sorted(range(len(drafts)), key=lambda i: _rank(drafts[i]))
+    keep: set[int] = set()
+    for i in order:
+        seen = _seen(drafts[i])
+        if drafts[i].auto and index.repeats(seen):
+            continue
+        index.add(seen)
+        keep.add(i)
+    return [d for i, d in enumerate(drafts) if i in keep], len(drafts) - len(keep)
+
+
+def _rank(draft: Draft) -> tuple[int, float, str, int]:
+    return (1 if draft.auto else 0, -(draft.score or 0.0), draft.ref.path, draft.ref.line)
+
+
+def _seen(draft: Draft) -> _Seen:
+    words = content_stems(plain_text(draft.front) + " " + plain_text(draft.back))
+    at = next((i for i, n in enumerate(draft.front) if isinstance(n, Cloze)), None)
+    if at is None:
+        return _Seen(words, frozenset(), frozenset())
+    answer = content_stems(plain_text(_children(draft.front[at])))
+    before = _ordered_stems(plain_text(draft.front[:at]))[-CUE_WORDS:]
+    after = _ordered_stems(plain_text(draft.front[at + 1:]))[:CUE_WORDS]
+    return _Seen(words, answer, frozenset(before + after))
+
+
+def _children(node: Inline) -> Inlines:
+    return node.children if isinstance(node, Cloze) else ()
+
+
+def _ordered_stems(text: str) -> list[str]:
+    return [stem(t.text) for t in tokens(text) if t.is_word and t.lower not in STOPWORDS]
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.items: list[_Seen] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, seen: _Seen) -> None:
+        for word in seen.words:
+            self.postings[word].append(len(self.items))
+        self.items.append(seen)
+
+    def repeats(self, seen: _Seen) -> bool:
+        shared: Counter[int] = Counter()
+        for word in seen.words:
+            posting = self.postings.get(word, ())
+            if len(posting) <= RARE:
+                shared.update(posting)
+        return any(_same(seen, self.items[k]) for k in shared)
+
+
+def _same(a: _Seen, b: _Seen) -> bool:
+    jaccard = _overlap(a.words, b.words)
+    if jaccard >= MIN_JACCARD and _contained(a.words, b.words) >= SAME_WORDS:
+        return True
+    return jaccard >= SAME_ANSWER_JACCARD and _overlap(a.answer, b.answer) >= 0.5 and \
+        _contained(a.cue, b.cue) >= SAME_CUE
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _contained(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0

@@ -1,0 +1,263 @@
+"""Answer spans: the parts of a statement worth hiding, each with the kind of fact it is
+and how strongly that kind makes a good card.
+
+Every finder looks at the statement's text and its tokens and proposes spans; ``pick``
+in ``choose`` decides among them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from highyield.extract.auto import lexicon
+from highyield.extract.auto.phrases import phrase_after, phrase_before
+from highyield.extract.auto.words import PREPOSITIONS, PRONOUNS, Token, tokens
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets in the statement text
+    end: int
+    kind: str  # what sort of fact: number, gene, term, abbreviation, definition, …
+    strength: float  # how good a card this kind of span makes, 0–1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    toks: list[Token]
+
+    @classmethod
+    def of(cls, text: str) -> Sentence:
+        return cls(text, tokens(text))
+
+    def span(self, first: int, end: int, kind: str, strength: float) -> Span:
+        return Span(self.toks[first].start, self.toks[end - 1].end, kind, strength)
+
+    def index_at(self, offset: int) -> int:
+        """The first token starting at or after a character offset."""
+        for k, t in enumerate(self.toks):
+            if t.start >= offset:
+                return k
+        return len(self.toks)
+
+
+Finder = Callable[[Sentence], Iterator[Span]]
+
+
+def candidates(s: Sentence) -> list[Span]:
+    return [span for finder in FINDERS for span in finder(s)]
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def numbers(s: Sentence) -> Iterator[Span]:
+    """"3-5 years", "85-90%", "1-2 per 100,000", "nine in ten", "150,000/µL", "ages 4 to
+    6", "five years of age"."""
+    toks, k = s.toks, 0
+    while k < len(toks):
+        found = _quantity(toks, k)
+        if found is None:
+            k += 1
+            continue
+        first, end, strength = found
+        yield s.span(first, end, "number", strength)
+        k = end
+
+
+def _quantity(toks: list[Token], k: int) -> tuple[int, int, float] | None:
+    t = toks[k]
+    spelled = t.lower in lexicon.NUMBER_WORDS
+    if not (lexicon.is_number(t.text) or spelled or lexicon.number_and_unit(t.text)):
+        return None
+    before = toks[k - 1].lower if k else ""
+    if before in lexicon.NAME_HEADS or (k and toks[k - 1].text in "-/"):
+        return None  # "type 2", "stage 4": part of a name
+    end = _ratio_end(toks, _range_end(toks, k + 1))
+    unit_end = _unit_end(toks, end)
+    if before in lexicon.TIME_UNITS:
+        return k - 1, unit_end, 0.85  # "ages 4 to 6", "day 5"
+    if lexicon.number_and_unit(t.text) or toks[end - 1].text.endswith("%") or end > k + 2:
+        return k, unit_end, 0.9
+    if unit_end > end:
+        return k, unit_end, 0.85 if spelled else 0.9
+    if re.search(r"\d\s*[-–]\s*\d", t.text):
+        return k, end, 0.85  # a range: "2-3"
+    if spelled or lexicon.is_year(toks[end - 1].text):
+        return None
+    noun = _counted_noun(toks, end)
+    return (k, noun, 0.7) if noun > end else None
+
+
+def _is_count(t: Token) -> bool:
+    return lexicon.is_number(t.text) or t.lower in lexicon.NUMBER_WORDS
+
+
+def _range_end(toks: list[Token], k: int) -> int:
+    """After "3" in "3 to 5" or "one to two": the end of the range."""
+    if k + 1 < len(toks) and toks[k].lower in ("to", "-", "–", "or", "and") and \
+            _is_count(toks[k + 1]):
+        return k + 2
+    return k
+
+
+def _ratio_end(toks: list[Token], k: int) -> int:
+    """After "nine" in "nine in ten", "1 in 2,500" or "300 of every 100,000"."""
+    j = k
+    if j < len(toks) and toks[j].lower in ("in", "of", "per", "out"):
+        j += 1
+        while j < len(toks) and toks[j].lower in ("of", "every", "each"):
+            j += 1
+        if j < len(toks) and _is_count(toks[j]):
+            return j + 1
+    return k
+
+
+def _unit_end(toks: list[Token], k: int) -> int:
+    if k < len(toks) and lexicon.is_unit(toks[k].text):
+        k += 1
+        if k < len(toks) and toks[k].lower == "old":
+            k += 1
+        elif k + 1 < len(toks) and toks[k].lower == "of" and toks[k + 1].lower == "age":
+            k += 2
+    return k
+
+
+def _counted_noun(toks: list[Token], k: int) -> int:
+    """"33 reported cases": a plain number and the one or two words it counts."""
+    end = k
+    while end < len(toks) and end - k < 2 and toks[end].is_word and \
+            toks[end].lower not in lexicon.NOT_COUNTED and not _is_count(toks[end]):
+        end += 1
+    return end
+
+
+# ---------------------------------------------------------------- names and terms
+
+
+def genes(s: Sentence) -> Iterator[Span]:
+    """Gene and protein symbols: SMN1, C9orf72, TDP-43; capitals in a gene list (FUS).
+    A symbol is surest where the sentence speaks of genes or mutations."""
+    in_list = False
+    about_genes = any(t.lower in lexicon.GENE_CUES for t in s.toks)
+    for k, t in enumerate(s.toks):
+        if t.lower in lexicon.GENE_CUES:
+            in_list = True
+        elif t.text in ".;:" or (t.is_word and t.lower in lexicon.LIST_ENDS):
+            in_list = False
+        if lexicon.is_symbol(t.text):
+            yield s.span(k, k + 1, "gene", 0.85 if about_genes else 0.75)
+        elif in_list and re.fullmatch(r"[A-Z][A-Z0-9]{2,7}", t.text):
+            yield s.span(k, k + 1, "gene", 0.8)
+
+
+_ORGANISM = re.compile(r"\b(?:[A-Z][a-z]{3,}|[A-Z]\.) [a-z]{3,}(?:ae|us|is|um|a|i|es|ii|"
+                       r"ans|ens|ica|oides|ella|ila|ensis|orum|ium)\b")
+_LOCUS = re.compile(r"\b(?:chromosome \d{1,2}|\d{1,2}[pq]\d{1,2}(?:\.\d+)?)\b")
+
+
+def organisms(s: Sentence) -> Iterator[Span]:
+    """Binomial names, "Pseudomonas aeruginosa", "P. aeruginosa"; loci, "chromosome 7"."""
+    for m in _ORGANISM.finditer(s.text):
+        if m.start() > 0 or m.group().split()[0].endswith("."):
+            yield Span(m.start(), m.end(), "name", 0.8)
+    for m in _LOCUS.finditer(s.text):
+        yield Span(m.start(), m.end(), "gene", 0.8)
+
+
+_QUOTED = re.compile(r"[\"“]([^\"”]{2,50})[\"”]")
+
+
+def quoted(s: Sentence) -> Iterator[Span]:
+    """A term in quotation marks: the "snake eyes" sign."""
+    for m in _QUOTED.finditer(s.text):
+        if len(m.group(1).split()) <= 5:
+            yield Span(m.start(1), m.end(1), "term", 0.8)
+
+
+_SHORT_FORM = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,10})\)")
+
+
+def abbreviations(s: Sentence) -> Iterator[Span]:
+    """The expansion of an abbreviation: "Spinal Muscular Atrophy (SMA)"."""
+    for m in _SHORT_FORM.finditer(s.text):
+        short = m.group(1)
+        if sum(c.isupper() for c in short) < 2:
+            continue
+        start = lexicon.long_form_start(s.text[:m.start()], short)
+        if start is not None:
+            yield Span(start, len(s.text[:m.start()].rstrip()), "abbreviation", 0.7)
+
+
+def names(s: Sentence) -> Iterator[Span]:
+    """Named diseases, signs, tests and drugs: "Guillain-Barré syndrome", "warfarin"."""
+    toks = s.toks
+    for k, t in enumerate(toks):
+        if t.lower in lexicon.NAMED_HEADS and k:
+            first = k
+            while first > 0 and _capitalized(toks[first - 1]) and k - first < 4:
+                first -= 1
+            if first < k and first > 0:
+                yield s.span(first, k + 1, "name", 0.65)
+        elif lexicon.is_drug(t.lower):
+            yield s.span(k, k + 1, "name", 0.7)
+
+
+def _capitalized(t: Token) -> bool:
+    return t.is_word and t.text[0].isupper() and t.lower not in PRONOUNS
+
+
+# ---------------------------------------------------------------- cue phrases
+
+
+def cues(s: Sentence) -> Iterator[Span]:
+    """The phrase after "characterized by", "caused by", "known as", "treated with" … and
+    the subject before "is the most common …"."""
+    lowered = s.text.casefold()
+    for cue in lexicon.CUES:
+        for m in cue.pattern.finditer(lowered):
+            if cue.before:
+                found = _subject(s.toks, s.index_at(m.start()))
+            else:
+                found = phrase_after(s.toks, s.index_at(m.end()), cue.max_words)
+            if found is not None and not _is_pronoun(s.toks, found):
+                yield s.span(*found, cue.kind, cue.strength)
+
+
+def _subject(toks: list[Token], verb: int) -> tuple[int, int] | None:
+    """The subject of the verb at ``verb``: the phrase just before it or, when an
+    aside in commas comes between ("Argatroban, a direct thrombin inhibitor, is …"),
+    the phrase the sentence opens with."""
+    if verb and toks[verb - 1].text == "," and toks[0].is_word and \
+            toks[0].lower not in PREPOSITIONS:
+        return phrase_after(toks, 0)
+    return phrase_before(toks, verb)
+
+
+def label(s: Sentence) -> Iterator[Span]:
+    """"Mechanism: inhibits DNA gyrase": what follows a short label."""
+    m = re.match(r"([^:]{2,40}):\s+\S", s.text)
+    if m is None or len(m.group(1).split()) > 5:
+        return
+    found = phrase_after(s.toks, s.index_at(m.end(1) + 1))
+    if found is not None:
+        yield s.span(*found, "label", 0.7)
+
+
+def head(s: Sentence) -> Iterator[Span]:
+    """The phrase a list item starts with: "Muscle biopsy showing …" under a heading
+    that says what the list is."""
+    found = phrase_after(s.toks, 0)
+    if found is not None and not _is_pronoun(s.toks, found):
+        yield s.span(*found, "head", 0.6)
+
+
+def _is_pronoun(toks: list[Token], found: tuple[int, int]) -> bool:
+    return found[1] - found[0] == 1 and toks[found[0]].lower in PRONOUNS
+
+
+FINDERS: tuple[Finder, ...] = (numbers, genes, organisms, quoted, abbreviations, names, cues,
+                               label)
