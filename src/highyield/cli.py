@@ -51,12 +51,12 @@ def cli() -> None:
     """
 
 
-def _targets(vault: Path | None, decks: tuple[str, ...],
-             output: str | None = None) -> list[DeckConfig]:
+def _targets(vault: Path | None, decks: tuple[str, ...], output: str | None = None,
+             min_score: float | None = None) -> list[DeckConfig]:
     targets = decks_for(vault, decks, output, Path.cwd())
     if targets.skipped:
         click.echo(report.skipped(targets.skipped), err=True)
-    return targets.decks
+    return [deck.with_min_score(min_score) for deck in targets.decks]
 
 
 _vault_argument = click.argument(
@@ -64,6 +64,10 @@ _vault_argument = click.argument(
 _deck_option = click.option(
     "--deck", "decks", multiple=True, metavar="NAME",
     help="Only the deck with this name (or deck file name) from decks/*.yaml. Repeatable.")
+_min_score_option = click.option(
+    "--min-score", type=click.FloatRange(0, 1), metavar="0-1",
+    help="Auto-cloze: make cards only from statements scoring at least this (default: the "
+         "deck's auto_cloze.min_score, else 0.5). Higher means fewer, surer cards.")
 
 
 @cli.command()
@@ -73,19 +77,26 @@ _deck_option = click.option(
               help="Where to write the deck: a file ending in .apkg, or a folder to write "
                    "DECK-NAME.apkg into (default: the deck file's `output`, or "
                    "FOLDER-NAME.apkg in the current folder).")
-def build(vault: Path | None, decks: tuple[str, ...], output: str | None) -> None:
+@_min_score_option
+def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
+          min_score: float | None) -> None:
     """Build Anki decks (.apkg) from your notes.
 
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
     decks/*.yaml is built. Import the .apkg in Anki with File › Import.
+
+    Notes in Clippings/ (or wherever a deck's auto_cloze points) also give
+    auto cards: highyield picks the testable statements of a clipped article
+    and hides the part worth recalling. They carry the tag highyield::auto.
 
     \b
     Examples:
       highyield build
       highyield build --deck USMLE
       highyield build ~/Obsidian/Step1 -o step1.apkg
+      highyield build --min-score 0.7     fewer, surer auto cards
     """
-    for deck in _targets(vault, decks, output):
+    for deck in _targets(vault, decks, output, min_score):
         with DelayedProgress(f"Reading {deck.name}") as progress:
             result = build_deck(deck, now=time.time(), progress=progress)
         if result.collected.diagnostics:
@@ -99,18 +110,27 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None) -> Non
 @_deck_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object per line: key, kind, text or front/back, "
-                   "context, tags and source (path:line).")
-def cards(vault: Path | None, decks: tuple[str, ...], as_json: bool) -> None:
+                   "context, tags, source (path:line) and, for auto cards, score.")
+@click.option("--auto", "auto_only", is_flag=True,
+              help="Only the auto cards (from statements nobody highlighted), each with "
+                   "its score from 0 to 1.")
+@_min_score_option
+def cards(vault: Path | None, decks: tuple[str, ...], as_json: bool, auto_only: bool,
+          min_score: float | None) -> None:
     """Preview the cards without building a deck.
 
     \b
     Examples:
       highyield cards notes
+      highyield cards --auto               the auto cards and their scores
+      highyield cards --auto --min-score 0.7
       highyield cards --json | jq -r .text
     """
-    for deck in _targets(vault, decks):
+    for deck in _targets(vault, decks, min_score=min_score):
         collected = collect(deck)
         for card in collected.cards:
+            if auto_only and not card.draft.auto:
+                continue
             click.echo(report.card_json(card, deck.name) if as_json else
                        report.card_text(card) + "\n")
         if not as_json:

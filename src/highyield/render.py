@@ -133,6 +133,8 @@ def card_summary(card: Card) -> dict[str, object]:
     """The JSON shape ``highyield cards --json`` prints for one card."""
     d = card.draft
     data: dict[str, object] = {"key": card.key, "kind": d.kind.value}
+    if d.auto:
+        data["score"] = d.score
     if d.kind.value == "cloze":
         data["text"] = plain(d.front)
     else:

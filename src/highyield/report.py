@@ -45,6 +45,9 @@ def skipped(problems: list[Diagnostic]) -> str:
 
 def counts(c: Collected) -> str:
     kinds = ", ".join(f"{c.count(k)} {k.value}" for k in CardKind)
+    auto = sum(1 for card in c.cards if card.draft.auto)
+    if auto:
+        kinds += f"; {auto} auto"
     cards = sum(anki_cards(card) for card in c.cards)
     parts = [_plural(c.notes, "note") + " read",
              f"{_plural(cards, 'card')} in {_plural(len(c.cards), 'Anki note')} ({kinds})"]
@@ -52,6 +55,8 @@ def counts(c: Collected) -> str:
         parts.append(_plural(len(c.media.files), "image"))
     if c.merged:
         parts.append(f"{c.merged} duplicate{'s' if c.merged != 1 else ''} merged")
+    if c.repeats:
+        parts.append(f"{_plural(c.repeats, 'repeated statement')} left out")
     parts.append(_plural(c.errors, "error"))
     parts.append(_plural(c.warnings, "warning"))
     return " · ".join(parts)
@@ -72,7 +77,8 @@ def card_json(card: Card, deck: str) -> str:
 
 def card_text(card: Card) -> str:
     d = card.draft
-    lines = [f"{d.ref}  {d.kind.value}  {card.key}", "  " + " › ".join(d.context)]
+    kind = f"auto {d.score:.2f}" if d.score is not None else d.kind.value
+    lines = [f"{d.ref}  {kind}  {card.key}", "  " + " › ".join(d.context)]
     body = plain(d.front) if d.kind is CardKind.CLOZE else \
         f"{plain(d.front)}\n→ {plain(d.back)}"
     lines.extend("  " + line for line in body.splitlines())
