@@ -174,8 +174,10 @@ def test_sample_deck_has_every_highlighted_fact(sample_deck: Imported) -> None:
     answers = [c.answer_text for c in sample_deck.cards]
     for fact in highlights:
         assert any(fact in a for a in answers), fact
-    assert len(sample_deck.cards) == 12
-    assert sample_deck.new == 11
+    own = [c for c in sample_deck.cards if "highyield::auto" not in c.tags]
+    assert len(own) == 12
+    assert len(sample_deck.cards) == 12 + 76
+    assert sample_deck.new == 11 + 76
 
 
 def test_sample_cards_are_not_bare(sample_deck: Imported) -> None:
@@ -183,6 +185,8 @@ def test_sample_cards_are_not_bare(sample_deck: Imported) -> None:
     crumbs = {"Amyotrophic lateral sclerosis",
               *(h.lstrip("#").strip() for h in text.splitlines() if h.startswith("#"))}
     for card in sample_deck.cards:
+        if "highyield::auto" in card.tags:
+            continue
         assert BLANK in card.question_text
         context = visible(re.search(r'<div class="hy-context">(.*?)</div>',
                                     card.question).group(1))
@@ -196,8 +200,49 @@ def test_sample_cards_have_no_leftovers(sample_deck: Imported) -> None:
         rendered = card.without_anki_markup()
         for leftover in LEFTOVERS:
             assert leftover not in rendered, (leftover, card.fields)
-        assert not CITATION.search(card.answer_text.split("USMLE/")[0].strip())
-        assert "highyield" in card.tags and "USMLE::Neurology" in card.tags
+        assert not CITATION.search(card.answer_text.split("USMLE/")[0].split("Clippings/")[0]
+                                   .strip())
+        folder = "Clippings" if "highyield::auto" in card.tags else "USMLE::Neurology"
+        assert "highyield" in card.tags and folder in card.tags
+
+
+def _auto(deck: Imported, fragment: str) -> RenderedCard:
+    found = [c for c in deck.cards if "highyield::auto" in c.tags
+             and fragment in visible(c.fields["Text"])]
+    assert len(found) == 1, f"{len(found)} auto cards with {fragment!r}"
+    return found[0]
+
+
+def test_sample_auto_cards_in_anki(sample_deck: Imported) -> None:
+    smn1 = _auto(sample_deck, "survival motor neuron 1")
+    assert smn1.question_text.startswith(
+        "Neither ALS nor SMA are Demyelinating Diseases › Pathophysiology: Why These Are NOT "
+        "Demyelinating Diseases › SMA Pathophysiology")
+    assert "SMA is caused by deletions or mutations in the survival motor neuron 1 ([...]) gene" \
+        in smn1.question_text
+    assert _active_answer(smn1) == "SMN1"
+    assert not CITATION.search(visible(smn1.fields["Text"]))
+    survival = _auto(sample_deck, "mean survival of")
+    assert "mean survival of [...] reflects" in survival.question_text
+    assert _active_answer(survival) == "3-5 years"
+    assert "Clippings/ALS is NOT a Demyelinating Disease—It Primarily Affects Axons.md:17" in \
+        survival.answer_text
+
+
+def test_sample_auto_cards_say_each_thing_once(sample_deck: Imported) -> None:
+    """"Snake eyes" is in three clippings; it is one card."""
+    auto = [c for c in sample_deck.cards if "highyield::auto" in c.tags]
+    assert len([c for c in auto if _active_answer(c) == "snake eyes"]) == 1
+    assert len({c.guid for c in auto}) == len(auto)
+
+
+def test_sample_auto_cards_have_no_page_furniture(sample_deck: Imported) -> None:
+    furniture = ("Personalize", "Advisory Board", "Dr.Oracle", "follow-up question",
+                 "Review Status", "tailor your experience", "Disclaimer", "neurotherapeutics",
+                 "Nature reviews", "Last updated")
+    for card in sample_deck.cards:
+        text = card.question_text + card.answer_text
+        assert not any(f in text for f in furniture), text
 
 
 def test_rebuild_and_reimport_changes_nothing(tmp_path: Path,

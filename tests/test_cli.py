@@ -14,7 +14,11 @@ from tests.anki_client import import_apkg
 from tests.conftest import FIXTURES, PROJECT
 
 ALS = "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md"
-COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
+ALS_COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
+# the ALS note's 12 highlight cards and the clippings' 76 auto cards
+COUNTS = ("88 cards in 87 Anki notes (87 cloze, 0 basic, 0 reversed; 76 auto) · "
+          "14 repeated statements left out")
+CARDS, NOTES = 88, 87
 
 
 @pytest.fixture
@@ -50,14 +54,14 @@ def test_build_with_no_arguments_builds_every_deck(runner: CliRunner, project: P
         "was not found in the vault\n"
         "  hint: put the image inside the vault and embed it as ![[name.png]]\n")
     imported = import_apkg(project / "decks" / "USMLE.apkg", project / "anki")
-    assert len(imported.cards) == 12
+    assert len(imported.cards) == CARDS
     assert {c.deck for c in imported.cards} == {"USMLE"}
 
 
 def test_build_a_folder_to_a_file(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["build", "notes/USMLE", "-o", "out/neuro.apkg"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Built USMLE → out/neuro.apkg\n  1 note read · {COUNTS}")
+    assert result.stdout.startswith(f"Built USMLE → out/neuro.apkg\n  1 note read · {ALS_COUNTS}")
     imported = import_apkg(project / "out" / "neuro.apkg", project / "anki")
     assert {c.deck for c in imported.cards} == {"USMLE"}
     assert len(imported.cards) == 12
@@ -67,14 +71,14 @@ def test_build_one_deck_by_name(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["build", "--deck", "usmle"])
     assert result.exit_code == 0, result.output
     assert (project / "decks" / "USMLE.apkg").exists()
-    assert import_apkg(project / "decks" / "USMLE.apkg", project / "anki").new == 11
+    assert import_apkg(project / "decks" / "USMLE.apkg", project / "anki").new == NOTES
 
 
 def test_cards_json(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["cards", "--json"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 11
+    assert len(rows) == NOTES
     umn = next(r for r in rows if r["text"].startswith("UMN:"))
     assert umn == {
         "deck": "USMLE",
@@ -98,6 +102,37 @@ def test_cards_preview_text(runner: CliRunner, project: Path) -> None:
     assert "  {{c1::Riluzole}}\n    · A sodium-channel blocker" in result.stdout
     assert result.stdout.rstrip().endswith(
         f"5 notes read · {COUNTS} · 0 errors · 1 warning")
+
+
+def test_cards_auto_previews_the_auto_cards_with_their_scores(runner: CliRunner,
+                                                            project: Path) -> None:
+    result = runner.invoke(cli, ["cards", "--auto"])
+    assert result.exit_code == 0, result.output
+    blocks = result.stdout.strip().split("\n\n")
+    assert len(blocks) == 76 + 1  # the cards, then the summary
+    smn1 = next(b for b in blocks if "({{c1::SMN1}}) gene" in b)
+    assert smn1.splitlines()[0].startswith(
+        "Clippings/Neither ALS nor SMA are Demyelinating Diseases.md:10  auto 0.")
+    assert smn1.splitlines()[1] == (
+        "  Neither ALS nor SMA are Demyelinating Diseases › Pathophysiology: Why These Are "
+        "NOT Demyelinating Diseases › SMA Pathophysiology")
+    assert "USMLE/Neurology" not in result.stdout
+    rows = [json.loads(line) for line in runner.invoke(cli, ["cards", "--json"]).stdout
+            .splitlines()]
+    auto = [r for r in rows if "highyield::auto" in r["tags"]]
+    assert len(auto) == 76 and all(0.5 <= r["score"] <= 1 for r in auto)
+    assert all("score" not in r for r in rows if r not in auto)
+
+
+def test_min_score_on_the_command_line(runner: CliRunner, project: Path) -> None:
+    strict = runner.invoke(cli, ["cards", "--auto", "--min-score", "0.8"])
+    assert strict.exit_code == 0
+    shown = [float(line.split("  auto ")[1].split()[0]) for line in strict.stdout.splitlines()
+             if "  auto " in line]
+    assert 0 < len(shown) < 76 and min(shown) >= 0.8
+    wrong = runner.invoke(cli, ["cards", "--min-score", "2"])
+    assert wrong.exit_code == 2
+    assert "2.0 is not in the range 0<=x<=1" in wrong.output
 
 
 def test_check_lists_diagnostics_and_exits_zero_on_warnings(runner: CliRunner,
@@ -153,7 +188,7 @@ def test_output_that_is_a_folder_gets_the_deck_file(runner: CliRunner, project: 
     result = runner.invoke(cli, ["build", "-o", "out/"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Built USMLE → out/USMLE.apkg\n")
-    assert len(import_apkg(project / "out" / "USMLE.apkg", project / "anki").cards) == 12
+    assert len(import_apkg(project / "out" / "USMLE.apkg", project / "anki").cards) == CARDS
 
 
 def test_output_must_be_an_apkg(runner: CliRunner, project: Path) -> None:
@@ -199,7 +234,7 @@ def test_failed_write_leaves_the_previous_deck_untouched(
         "the previous deck, if any, is untouched\n")
     assert deck.read_bytes() == before
     assert sorted(p.name for p in (project / "decks").iterdir()) == ["USMLE.apkg", "usmle.yaml"]
-    assert len(import_apkg(deck, project / "anki").cards) == 12
+    assert len(import_apkg(deck, project / "anki").cards) == CARDS
 
 
 def test_a_deck_definition_error_names_the_line(runner: CliRunner, project: Path) -> None:
@@ -221,7 +256,7 @@ def test_build_leaves_no_temporary_files(runner: CliRunner, project: Path,
     assert runner.invoke(cli, ["build"]).exit_code == 0
     assert list(_isolated.iterdir()) == []
     assert sorted(p.name for p in (project / "decks").iterdir()) == ["USMLE.apkg", "usmle.yaml"]
-    assert len(import_apkg(project / "decks" / "USMLE.apkg", project / "anki").cards) == 12
+    assert len(import_apkg(project / "decks" / "USMLE.apkg", project / "anki").cards) == CARDS
 
 
 def test_fixture_vault_check_output(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -245,7 +280,7 @@ def test_deck_flag_works_despite_another_broken_deck_file(runner: CliRunner,
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(
         "warning: skipped a broken deck file: decks/other.yaml:3: unknown key `ouptut`\n")
-    assert len(import_apkg(project / "decks" / "USMLE.apkg", project / "anki").cards) == 12
+    assert len(import_apkg(project / "decks" / "USMLE.apkg", project / "anki").cards) == CARDS
     everything = runner.invoke(cli, ["build"])
     assert everything.exit_code == 2
     assert everything.stderr == ("error: decks/other.yaml:3: unknown key `ouptut`\n"

@@ -67,6 +67,17 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\ninline_cards: maybe\n",
      "decks/d.yaml:3: `inline_cards` must be true or false | true or false: whether "
      "Front::Back lines make cards"),
+    ("deck: X\nnotes: ../notes\nauto_cloze: yes please\n",
+     "decks/d.yaml:3: `auto_cloze` must be true, false or a mapping | false, or a mapping such "
+     'as `include: ["Clippings/**"]` and `min_score: 0.5`'),
+    ("deck: X\nnotes: ../notes\nauto_cloze:\n  min_score: 1.5\n",
+     "decks/d.yaml:4: `auto_cloze.min_score` must be a number from 0 to 1 | a number from 0 "
+     "to 1, e.g. `min_score: 0.5`; higher makes fewer, surer cards"),
+    ("deck: X\nnotes: ../notes\nauto_cloze:\n  min_scor: 0.7\n",
+     "decks/d.yaml:4: unknown key `auto_cloze.min_scor` | did you mean `min_score`?"),
+    ("deck: X\nnotes: ../notes\nauto_cloze:\n  include: {a: 1}\n",
+     "decks/d.yaml:4: `auto_cloze.include` must be a list of text | for example "
+     '`include: ["Clippings/**", "Articles/**"]`'),
     ("deck: [X\n", "decks/d.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>' "
                    "| check the indentation and the quoting"),
     ("- a list\n", "decks/d.yaml:1: a deck definition must be a mapping of keys | start from "
@@ -95,6 +106,23 @@ def test_colour_restriction(make_vault: Callable[..., Path],
     assert texts == ["{{c1::Highlightr class}} counts too",
                      "{{c1::plain highlights}} have no colour and still count",
                      "{{c1::yellow fact}} counts"]
+
+
+def test_auto_cloze_settings(tmp_path: Path) -> None:
+    sample = load_deck_file(PROJECT / "decks" / "usmle.yaml").auto
+    assert sample.applies("Clippings/MS vs ALS.md")
+    assert not sample.applies("USMLE/Neurology/Amyotrophic lateral sclerosis.md")
+    assert sample.min_score == 0.5
+    default = load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\n")).auto
+    assert default.applies("Clippings/a.md") and not default.applies("Neuro/a.md")
+    off = load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\nauto_cloze: false\n"))
+    assert not off.auto.applies("Clippings/a.md")
+    chosen = load_deck_file(_deck_file(tmp_path, (
+        "deck: X\nnotes: ../notes\nauto_cloze:\n  include: [Articles/**, Clippings/**]\n"
+        "  exclude: [Clippings/Old/**]\n  min_score: 0.7\n"))).auto
+    assert chosen.applies("Articles/x.md") and chosen.applies("Clippings/x.md")
+    assert not chosen.applies("Clippings/Old/x.md")
+    assert chosen.min_score == 0.7
 
 
 def test_syntax_restriction() -> None:

@@ -1,0 +1,291 @@
+"""Auto-cloze, step by step: clipping layout, noise, answer spans, scores and repeats.
+
+The quality of the whole (precision and recall against gold answers) is measured in
+test_autocloze_gold.py; what the cards look like in Anki in test_anki_import.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from highyield.build import collect
+from highyield.config import AUTO_OFF, AutoCloze, folder_deck
+from highyield.extract.auto import noise
+from highyield.extract.auto.layout import looks_like_heading
+from highyield.extract.auto.spans import Sentence, candidates
+from highyield.extract.auto.words import content_stems
+from highyield.model import Card, Cloze, plain_text
+from highyield.vault import Selection
+
+choose = importlib.import_module("highyield.extract.auto.choose")
+
+
+def _cards(vault: Path, **auto: object) -> list[Card]:
+    deck = folder_deck(vault, vault / "out.apkg")
+    if auto:
+        deck = deck.__class__(**{**deck.__dict__, "auto": AutoCloze(**auto)})  # type: ignore[arg-type]
+    return [c for c in collect(deck).cards if c.draft.auto]
+
+
+def _hidden(card: Card) -> str:
+    return " ".join(plain_text(n.children) for n in card.draft.front if isinstance(n, Cloze))
+
+
+def _pick(text: str, context: tuple[str, ...] = ("Note",)) -> str | None:
+    found = choose.choose(text, context)
+    return None if found is None else text[found.span.start:found.span.end]
+
+
+# ---------------------------------------------------------------- noise
+
+
+@pytest.mark.parametrize("line", [
+    "Medical Advisory BoardAll articles are reviewed for accuracy by our Medical Advisory Board",
+    "Last updated: October 3, 2025View editorial policy",
+    "Personalize",
+    "Help us tailor your experience",
+    "Medically reviewed by Jane Doe, MD — Written by John Smith on March 2, 2024",
+    "Share on Pinterest",
+    "Was this page helpful?",
+    "Sign up for our free newsletter",
+    "Advertisement",
+    "This information is not intended as a substitute for medical advice.",
+    "We use cookies to improve your experience.",
+])
+def test_boilerplate_lines_are_recognised(line: str) -> None:
+    assert noise.is_boilerplate(line)
+
+
+@pytest.mark.parametrize("line", [
+    "SMA is caused by deletions or mutations in the survival motor neuron 1 (SMN1) gene",
+    "Warfarin is reversed with vitamin K and four-factor prothrombin complex concentrate.",
+    "Electromyography and nerve conduction studies are key tests in diagnosing ALS",
+])
+def test_facts_are_not_boilerplate(line: str) -> None:
+    assert not noise.is_boilerplate(line)
+
+
+@pytest.mark.parametrize(("text", "clean"), [
+    ("… and apoptosis 2", "… and apoptosis"),
+    ("… their axons 1, 2.", "… their axons."),
+    ("… survival motor neuron 1 (SMN1) gene 3", "… survival motor neuron 1 (SMN1) gene"),
+    ("… in 1-2 per 100,000 people 1", "… in 1-2 per 100,000 people"),
+    ("Diabetes mellitus type 2", "Diabetes mellitus type 2"),
+    ("The target INR is 2", "The target INR is 2"),
+    ("The dose is reduced in stage 4", "The dose is reduced in stage 4"),
+])
+def test_trailing_citations(text: str, clean: str) -> None:
+    assert noise.strip_trailing(text) == clean
+
+
+def test_bracketed_and_superscript_citations_go_anywhere() -> None:
+    assert noise.strip_bracketed("HIT occurs 5–10 days after heparin [2, 3]. It is") == \
+        "HIT occurs 5–10 days after heparin. It is"
+    assert noise.strip_bracketed("caused by CFTR mutations³ and") == "caused by CFTR mutations and"
+
+
+def test_trailing_numbers_are_kept_in_a_note_that_does_not_cite(make_vault: Callable[..., Path]
+                                                                ) -> None:
+    vault = make_vault({"Clippings/a.md": (
+        "Diabetes\n\nPatients with diabetes are screened for retinopathy every year.\n\n"
+        "The HbA1c target for most adults with diabetes is below 7\n")})
+    texts = [plain_text(c.draft.front) for c in _cards(vault)]
+    assert any(t.endswith("below 7") for t in texts), texts
+
+
+# ---------------------------------------------------------------- layout
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    ("Clinical Implications", True),
+    ("ALS Pathophysiology:", True),
+    ("Are MS and ALS Linked?", True),
+    ("Pathophysiology: Axonal Degeneration is Primary", True),
+    ("ALS is a complex neurodegenerative disorder with distinct characteristics:", False),
+    ("SMA is caused by deletions or mutations in the SMN1 gene.", False),
+    ("Which best describes you? Your choice helps us use language.", False),
+])
+def test_bare_headings(line: str, heading: bool) -> None:
+    assert looks_like_heading(line) is heading
+
+
+CLIPPING = """\
+Warfarin Reversal Explained
+Medically reviewed by A. Author, PharmD
+Mechanism
+- Warfarin inhibits vitamin K epoxide reductase (VKORC1) 1
+- Its effect is monitored with the INR, with a usual target of 2-3 2, 1
+Reversal
+Emergency Management
+- Major bleeding is treated with four-factor prothrombin complex concentrate 3
+References
+Guideline
+Antithrombotic therapy guideline, 2021
+Was this page helpful?
+"""
+
+
+def test_a_clipping_gets_its_headings_and_loses_its_furniture(
+        make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/Warfarin Reversal Explained.md": CLIPPING})
+    cards = _cards(vault)
+    by_line = {c.draft.ref.line: c for c in cards}
+    assert set(by_line) == {4, 5, 8}
+    assert by_line[4].draft.context == ("Warfarin Reversal Explained", "Mechanism")
+    assert by_line[8].draft.context == ("Warfarin Reversal Explained", "Reversal",
+                                        "Emergency Management")
+    text = " ".join(plain_text(c.draft.front) for c in cards)
+    for gone in ("reviewed", "Guideline", "2021", "helpful", " 1", "2, 1"):
+        assert gone not in text
+    assert _hidden(by_line[4]) == "VKORC1"
+    assert _hidden(by_line[5]) == "2-3"
+
+
+def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/Warfarin Reversal Explained.md": CLIPPING})
+    for card in _cards(vault):
+        assert "highyield::auto" in card.draft.tags
+        assert card.draft.score is not None and 0.5 <= card.draft.score <= 1
+
+
+# ---------------------------------------------------------------- spans
+
+
+@pytest.mark.parametrize(("text", "hidden"), [
+    ("Mean survival of ALS patients is typically 3-5 years after symptom onset",
+     "3-5 years"),
+    ("The majority of cases (85-90%) are sporadic and occur without a family history",
+     "85-90%"),
+    ("Kawasaki disease most often affects children younger than five years of age",
+     "five years of age"),
+    ("SMA is caused by deletions or mutations in the survival motor neuron 1 (SMN1) gene",
+     "SMN1"),
+    ("Multiple sclerosis is characterized by demyelinating plaques disseminated in time",
+     "demyelinating plaques"),
+    ("The most common cause of community-acquired pneumonia is Streptococcus pneumoniae",
+     "Streptococcus pneumoniae"),
+    ("Muscle twitching in ALS is known as fasciculations, and it is seen early",
+     "fasciculations"),
+    ("Heparin-induced thrombocytopenia is treated with argatroban or fondaparinux",
+     "argatroban or fondaparinux"),
+    ("Patients develop the \"strawberry tongue\" sign during the acute phase",
+     "strawberry tongue"),
+    ("Spinal Muscular Atrophy (SMA) primarily weakens proximal muscles of infants",
+     "Spinal Muscular Atrophy"),
+])
+def test_the_span_worth_hiding(text: str, hidden: str) -> None:
+    assert _pick(text) == hidden
+
+
+@pytest.mark.parametrize("text", [
+    "Which best describes you?",
+    "ALS Presentation:",
+    "It is important.",
+    "Read more about our editorial process and how you can help us today",
+])
+def test_no_card_from_what_is_no_statement(text: str) -> None:
+    assert _pick(text) is None
+
+
+def test_a_span_the_statement_gives_away_is_not_hidden() -> None:
+    text = "Vitamin K reverses warfarin because warfarin blocks vitamin K recycling"
+    assert _pick(text) not in ("warfarin", "Vitamin K")
+
+
+def test_vague_answers_score_lower() -> None:
+    vague = choose.choose("MS and ALS are managed with different treatment approaches", ())
+    sharp = choose.choose("Status epilepticus is treated with intravenous lorazepam", ())
+    assert vague is not None and sharp is not None and vague.score < sharp.score
+
+
+def test_hidden_part_never_nearly_the_whole_statement() -> None:
+    for text in ("Elevated creatine kinase", "Inflammation", "Tau protein (MAPT)"):
+        found = choose.choose(text, (), item=True)
+        assert found is None or (found.span.end - found.span.start) < 0.9 * len(text)
+
+
+def test_candidates_know_their_kind() -> None:
+    s = Sentence.of("BRCA1 mutations raise breast cancer risk to 60-70% by age 70")
+    kinds = {s.text[c.start:c.end]: c.kind for c in candidates(s)}
+    assert kinds["BRCA1"] == "gene"
+    assert kinds["60-70%"] == "number"
+
+
+def test_ranges_and_number_words_compare_equal() -> None:
+    assert content_stems("survival of 3-5 years") == \
+        content_stems("survival of three to five years")
+
+
+# ---------------------------------------------------------------- lists and repeats
+
+
+def test_a_list_of_short_items_is_one_statement(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/a.md": (
+        "Heparin-induced thrombocytopenia\n\n"
+        "- Typical features of HIT include:\n"
+        "    - Platelet fall above 50%\n"
+        "    - Onset 5-10 days after heparin\n"
+        "    - Venous or arterial thrombosis\n")})
+    cards = _cards(vault)
+    assert len(cards) == 1
+    text = plain_text(cards[0].draft.front)
+    assert text.startswith("Typical features of HIT include: Platelet fall above 50%; Onset")
+    assert _hidden(cards[0]) in ("Platelet fall above 50%", "Onset 5-10 days after heparin",
+                                 "Venous or arterial thrombosis")
+
+
+def test_a_statement_said_twice_makes_one_card(make_vault: Callable[..., Path]) -> None:
+    said = "Kawasaki disease is treated with intravenous immunoglobulin and high-dose aspirin"
+    vault = make_vault({
+        "Clippings/a.md": f"Kawasaki\n\nTreatment\n- {said} 1\n",
+        "Clippings/b.md": f"Kawasaki disease\n\n{said}, started within 10 days. 2\n",
+    })
+    cards = _cards(vault)
+    assert len(cards) == 1
+
+
+def test_highlighted_cards_win_over_auto_cards(make_vault: Callable[..., Path]) -> None:
+    said = "Kawasaki disease is treated with intravenous immunoglobulin and high-dose aspirin"
+    vault = make_vault({
+        "Clippings/a.md": f"Kawasaki\n\n{said}\n",
+        "Pediatrics/Kawasaki.md": f"- {said.replace('intravenous', '==intravenous')}==\n",
+    })
+    deck = folder_deck(vault, vault / "out.apkg")
+    found = collect(deck)
+    assert [c.draft.auto for c in found.cards] == [False]
+    assert found.repeats == 1
+
+
+def test_highlights_in_a_clipping_stay_highlight_cards(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/a.md": (
+        "Kawasaki\n\n"
+        "- Coronary artery ==aneurysms== are the main complication of Kawasaki disease\n"
+        "- Kawasaki disease is treated with intravenous immunoglobulin and aspirin\n")})
+    cards = collect(folder_deck(vault, vault / "out.apkg")).cards
+    assert [(c.draft.ref.line, c.draft.auto) for c in cards] == [(3, False), (4, True)]
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def test_auto_cloze_reads_only_the_notes_it_is_turned_on_for(
+        make_vault: Callable[..., Path]) -> None:
+    fact = "- Warfarin is reversed with vitamin K and prothrombin complex concentrate\n"
+    vault = make_vault({"Clippings/a.md": fact, "Articles/b.md": fact, "Own/c.md": fact})
+    assert {c.draft.ref.path for c in _cards(vault)} == {"Clippings/a.md"}
+    chosen = _cards(vault, notes=Selection(("Articles/**",)))
+    assert {c.draft.ref.path for c in chosen} == {"Articles/b.md"}
+    deck = folder_deck(vault, vault / "out.apkg")
+    assert collect(deck.__class__(**{**deck.__dict__, "auto": AUTO_OFF})).cards == ()
+
+
+def test_min_score_leaves_out_less_sure_cards(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/Warfarin Reversal Explained.md": CLIPPING})
+    every = _cards(vault, min_score=0.0)
+    sure = _cards(vault, min_score=0.8)
+    assert sure and len(sure) < len(every)
+    assert all((c.draft.score or 0) >= 0.8 for c in sure)
