@@ -23,7 +23,7 @@ _NUMBER_HEADS = frozenset("""
     segment nerve cranial ~ = < > ≥ ≤
 """.split())
 
-_BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
+_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in (
     # editorial and review status
     r"\b(?:medically |clinically )?(?:reviewed|fact[- ]checked|written|edited|updated) by\b",
     r"\breview status\b", r"^(?:submitted|under review|approved|pending review|draft)\.?$",
@@ -50,7 +50,7 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in (
     r"\bintended for (?:healthcare|health care|medical) professionals\b",
     r"\bfor informational purposes\b", r"\bmedical advice\b", r"\bseek (?:immediate )?medical",
     r"\ball rights reserved\b", r"©", r"\bcopyright\b",
-)]
+)), re.IGNORECASE)
 
 # Headings that start a section of nothing but references or site furniture.
 _END_SECTIONS = re.compile(
@@ -72,7 +72,7 @@ _REFERENCE_LINE = re.compile(
 def is_boilerplate(text: str) -> bool:
     """A line of site furniture: review status, sharing, marketing, a disclaimer."""
     stripped = text.strip()
-    return any(p.search(stripped) for p in _BOILERPLATE)
+    return bool(_BOILERPLATE.search(stripped))
 
 
 def ends_content(heading: str) -> bool:

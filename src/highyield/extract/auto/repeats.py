@@ -8,7 +8,7 @@ cards the higher score wins, then the earlier path.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from highyield.extract.auto.words import STOPWORDS, content_stems, stem, tokens
@@ -19,7 +19,9 @@ MIN_JACCARD = 0.35  # and never two statements that share too little overall
 SAME_ANSWER_JACCARD = 0.2  # same answer: the statements share this much
 SAME_CUE = 0.5  # and the words around the answer are this much the same
 CUE_WORDS = 4  # content words each side of the answer
-RARE = 300  # candidates are found through words used by at most this many cards
+RARE = 300  # candidates are found through every word used by at most this many cards,
+RAREST = 4  # and through the statement's rarest words in any case
+MAX_POSTING = 2000  # looking at most this many recent cards for each word
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,15 @@ class _Index:
         self.items.append(seen)
 
     def repeats(self, seen: _Seen) -> bool:
-        shared: Counter[int] = Counter()
-        for word in seen.words:
-            posting = self.postings.get(word, ())
-            if len(posting) <= RARE:
-                shared.update(posting)
-        return any(_same(seen, self.items[k]) for k in shared)
+        """Candidates come from the statement's rare words: a repeat shares most words,
+        so it shares some of those."""
+        postings = sorted((self.postings.get(w, []) for w in seen.words), key=len)
+        candidates: set[int] = set()
+        for n, posting in enumerate(postings):
+            if n >= RAREST and len(posting) > RARE:
+                break
+            candidates.update(posting[-MAX_POSTING:])
+        return any(_same(seen, self.items[k]) for k in candidates)
 
 
 def _same(a: _Seen, b: _Seen) -> bool:
