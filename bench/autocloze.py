@@ -8,7 +8,10 @@ Two sets are measured, each as a whole vault with the default auto-cloze setting
 (auto-cloze on for Clippings/**):
 - sample: the user's four clippings in notes/Clippings, gold in tests/gold/sample.yaml;
 - held-out: clippings on other topics in tests/fixtures/heldout, written and annotated
-  without looking at the extractor, gold in tests/gold/heldout.yaml.
+  without looking at the extractor, gold in tests/gold/heldout.yaml. Its misses were
+  studied while the rules were improved, so it is no longer unseen;
+- blind: five more clippings on other topics (tests/fixtures/blind), written and
+  annotated the same way once the rules were done, and measured as they came.
 
 Targets (tests/test_autocloze_gold.py holds them for the sample): precision and recall at
 least 0.8; no boilerplate card, no citation left in a card, no card hiding 90% or more of
@@ -34,6 +37,7 @@ from highyield.config import AutoCloze, folder_deck  # noqa: E402
 SETS = {
     "sample": (ROOT / "notes", ROOT / "tests/gold/sample.yaml"),
     "held-out": (ROOT / "tests/fixtures/heldout", ROOT / "tests/gold/heldout.yaml"),
+    "blind": (ROOT / "tests/fixtures/blind", ROOT / "tests/gold/blind.yaml"),
 }
 
 

@@ -2,7 +2,8 @@
 
 The targets from the issue: precision and recall at least 0.8, no boilerplate card, no
 citation left in a card, no card hiding 90% or more of its statement. They hold for the
-user's sample clippings and for the held-out clippings on other topics. bench/autocloze.py
+user's sample clippings and for the held-out clippings on other topics; the blind set,
+written after the rules were done, has a floor just below them. bench/autocloze.py
 prints the same figures, with every wrong card and missed fact.
 """
 
@@ -34,6 +35,13 @@ def heldout() -> Score:
                  Gold.load(PROJECT / "tests" / "gold" / "heldout.yaml"))
 
 
+@pytest.fixture(scope="module")
+def blind() -> Score:
+    vault = FIXTURES / "blind"
+    return score(collect(folder_deck(vault, vault / "unused.apkg")),
+                 Gold.load(PROJECT / "tests" / "gold" / "blind.yaml"))
+
+
 @pytest.mark.parametrize("which", ["sample", "heldout"])
 def test_targets(which: str, request: pytest.FixtureRequest) -> None:
     result: Score = request.getfixturevalue(which)
@@ -42,6 +50,14 @@ def test_targets(which: str, request: pytest.FixtureRequest) -> None:
     assert result.boilerplate == []
     assert result.citations == []
     assert result.oversize == []
+
+
+def test_blind_set_stays_near_the_targets(blind: Score) -> None:
+    """Measured once when the rules were done: precision 0.80 and recall 0.79 (one page
+    breadcrumb and rating line got through; those two kinds of furniture are now known).
+    It guards against regressions; the rules are not tuned to it."""
+    assert blind.precision >= 0.75 and blind.recall >= 0.75
+    assert blind.boilerplate == [] and blind.citations == [] and blind.oversize == []
 
 
 def test_every_sample_clipping_gives_cards(sample: Score) -> None:
