@@ -55,6 +55,9 @@ def _pick(text: str, context: tuple[str, ...] = ("Note",)) -> str | None:
     "Advertisement",
     "This information is not intended as a substitute for medical advice.",
     "We use cookies to improve your experience.",
+    "Home › Conditions › Heart & Blood › Kawasaki disease",
+    "Rated 4.5 out of 5 by 1,200 readers",
+    "Yes No",
 ])
 def test_boilerplate_lines_are_recognised(line: str) -> None:
     assert noise.is_boilerplate(line)

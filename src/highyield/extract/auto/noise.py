@@ -43,6 +43,9 @@ _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in (
     r"\bskip to (?:main )?content\b", r"\bback to top\b", r"\bprint this\b", r"\bcopy link\b",
     r"\bjoin (?:our|now|today)\b", r"\bget (?:started|the app)\b", r"\bfollow us\b",
     r"\btrusted by\b", r"\bused by (?:practicing|thousands|millions)\b",
+    # breadcrumbs, ratings and buttons
+    r"^home\s*[›>»/|]", r"[›»].*[›»]", r"\brated \d(?:\.\d)? (?:out of|/) ?\d\b", r"★|☆",
+    r"\b\d[\d,]* (?:ratings|reviews|readers|votes)\b", r"^(?:yes|no)(?:\s*[|/]?\s*(?:yes|no))+$",
     # disclaimers
     r"\bdisclaimer\b", r"\bnot (?:intended|meant) (?:as|to be|to replace|to provide)\b",
     r"\bnot a substitute for\b", r"\bdoes not replace\b", r"\bno liability\b",
