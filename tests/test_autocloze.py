@@ -179,6 +179,8 @@ def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None
      "strawberry tongue"),
     ("Spinal Muscular Atrophy (SMA) primarily weakens proximal muscles of infants",
      "Spinal Muscular Atrophy"),
+    ("Both diseases share the term “sclerosis,” referring to the scarring of tissue",
+     "sclerosis"),
 ])
 def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     assert _pick(text) == hidden

@@ -174,8 +174,9 @@ _QUOTED = re.compile(r"[\"“]([^\"”]{2,50})[\"”]")
 def quoted(s: Sentence) -> Iterator[Span]:
     """A term in quotation marks: the "snake eyes" sign."""
     for m in _QUOTED.finditer(s.text):
-        if len(m.group(1).split()) <= 5:
-            yield Span(m.start(1), m.end(1), "term", 0.8)
+        term = m.group(1).rstrip(",.;: ")  # American quotes hold the comma: “sclerosis,”
+        if term and len(term.split()) <= 5:
+            yield Span(m.start(1), m.start(1) + len(term), "term", 0.8)
 
 
 _SHORT_FORM = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,10})\)")
