@@ -58,6 +58,8 @@ def _pick(text: str, context: tuple[str, ...] = ("Note",)) -> str | None:
     "Home › Conditions › Heart & Blood › Kawasaki disease",
     "Rated 4.5 out of 5 by 1,200 readers",
     "Yes No",
+    "Print | Download PDF | Cite this article",
+    "Access free multiple choice questions on this topic.",
 ])
 def test_boilerplate_lines_are_recognised(line: str) -> None:
     assert noise.is_boilerplate(line)
@@ -85,6 +87,21 @@ def test_trailing_citations(text: str, clean: str) -> None:
     assert noise.strip_trailing(text) == clean
 
 
+def test_a_citation_after_the_full_stop_still_ends_the_sentence(
+        make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/mg.md": (
+        "Myasthenia gravis\n\nMyasthenia gravis is caused by antibodies against the "
+        "acetylcholine receptor.[1][2] About 85% of patients have detectable antibodies.[3]\n")})
+    texts = sorted(plain_text(c.draft.front) for c in _cards(vault))
+    assert len(texts) == 2, texts
+    assert not any("[" in t for t in texts)
+
+
+def test_years_of_age_then_a_citation() -> None:
+    assert noise.strip_trailing("Penicillin is given until 5 years of age 6") == \
+        "Penicillin is given until 5 years of age"
+
+
 def test_bracketed_and_superscript_citations_go_anywhere() -> None:
     assert noise.strip_bracketed("HIT occurs 5–10 days after heparin [2, 3]. It is") == \
         "HIT occurs 5–10 days after heparin. It is"
@@ -108,6 +125,7 @@ def test_trailing_numbers_are_kept_in_a_note_that_does_not_cite(make_vault: Call
     ("ALS Pathophysiology:", True),
     ("Are MS and ALS Linked?", True),
     ("Pathophysiology: Axonal Degeneration is Primary", True),
+    ("Pathophysiology of ALS vs. Muscular Dystrophy", True),
     ("ALS is a complex neurodegenerative disorder with distinct characteristics:", False),
     ("SMA is caused by deletions or mutations in the SMN1 gene.", False),
     ("Which best describes you? Your choice helps us use language.", False),
@@ -211,6 +229,16 @@ def test_hidden_part_never_nearly_the_whole_statement() -> None:
     for text in ("Elevated creatine kinase", "Inflammation", "Tau protein (MAPT)"):
         found = choose.choose(text, (), item=True)
         assert found is None or (found.span.end - found.span.start) < 0.9 * len(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The diagnosis of Multiple Sclerosis relies heavily on medical imaging",
+    "Nodular glomerulosclerosis with Kimmelstiel-Wilson nodules is typical of diabetes",
+])
+def test_capitalised_words_are_no_organism(text: str) -> None:
+    s = Sentence.of(text)
+    assert not any(c.kind == "name" and s.text[c.start:c.end] in
+                   ("Sclerosis relies", "Wilson nodules") for c in candidates(s))
 
 
 def test_candidates_know_their_kind() -> None:

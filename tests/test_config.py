@@ -78,6 +78,9 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\nauto_cloze:\n  include: {a: 1}\n",
      "decks/d.yaml:4: `auto_cloze.include` must be a list of text | for example "
      '`include: ["Clippings/**", "Articles/**"]`'),
+    ("deck: X\nnotes: ../notes\nauto_cloze:\n  include: []\n",
+     "decks/d.yaml:4: `auto_cloze.include` is empty | list the folders to read, or write "
+     "`auto_cloze: false` to turn auto cards off"),
     ("deck: [X\n", "decks/d.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>' "
                    "| check the indentation and the quoting"),
     ("- a list\n", "decks/d.yaml:1: a deck definition must be a mapping of keys | start from "
@@ -123,6 +126,18 @@ def test_auto_cloze_settings(tmp_path: Path) -> None:
     assert chosen.applies("Articles/x.md") and chosen.applies("Clippings/x.md")
     assert not chosen.applies("Clippings/Old/x.md")
     assert chosen.min_score == 0.7
+
+
+def test_an_auto_cloze_glob_that_matches_nothing_is_reported(tmp_path: Path) -> None:
+    from highyield.build import collect
+
+    (tmp_path / "notes" / "Clippings").mkdir(parents=True)
+    (tmp_path / "notes" / "Clippings" / "a.md").write_text("- A ==fact== here\n")
+    deck = load_deck_file(_deck_file(
+        tmp_path, "deck: X\nnotes: ../notes\nauto_cloze:\n  include: [Clipings/**]\n"))
+    found = [d.format() for d in collect(deck).diagnostics]
+    assert any("warning: auto_cloze.include (Clipings/**) matches no note" in f
+               for f in found), found
 
 
 def test_syntax_restriction() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from highyield.config import DeckConfig
+from highyield.config import CLIPPINGS, DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, warning
 from highyield.extract import ExtractRules, extract_note
 from highyield.extract.auto.repeats import drop_repeats
@@ -75,6 +75,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
             notes += 1
         if progress is not None:
             progress(done, len(paths))
+    diagnostics.extend(_unused_auto_globs(deck, paths))
     drafts, repeats = drop_repeats(drafts)
     cards, merged = assign_keys(drafts)
     if not cards:
@@ -83,6 +84,18 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
             "mark facts with ==highlights== or write {{c1::clozes}} and Front::Back lines"))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     return Collected(deck, notes, tuple(cards), merged, repeats, media, tuple(diagnostics))
+
+
+def _unused_auto_globs(deck: DeckConfig, paths: list[Path]) -> list[Diagnostic]:
+    """An auto_cloze.include that a deck file sets but no note matches is most likely a
+    typo; say so instead of making no auto cards in silence."""
+    if not deck.auto.enabled or deck.auto.notes.include == CLIPPINGS or deck.source is None:
+        return []
+    if any(deck.auto.applies(p.relative_to(deck.vault).as_posix()) for p in paths):
+        return []
+    return [warning(display_path(deck.source), None,
+                    f"auto_cloze.include ({', '.join(deck.auto.notes.include)}) matches no note",
+                    "globs are relative to the notes folder, e.g. \"Clippings/**\"")]
 
 
 def _resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:

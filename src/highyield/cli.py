@@ -40,13 +40,15 @@ def cli() -> None:
     highyield reads your notes, makes a cloze card from every highlighted fact
     (==text==, <mark>, Highlightr spans), keeps the cards you wrote yourself
     ({{c1::…}}, Front::Back, multi-line ? cards), and writes .apkg files that
-    import cleanly into Anki.
+    import cleanly into Anki. Clipped articles in Clippings/ give auto cards:
+    the testable statements nobody highlighted, tagged highyield::auto.
 
     \b
     Start here:
       highyield build                 build every deck in decks/*.yaml
       highyield build notes -o my.apkg   build one deck from a folder
       highyield cards notes           preview the cards without building
+      highyield cards --auto          the auto cards, with their scores
       highyield check notes           list problems in the notes
     """
 

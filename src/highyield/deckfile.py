@@ -194,7 +194,12 @@ class _Reader:
                          EXAMPLES["auto_cloze"])
             return AutoCloze()
         self._check_keys(value, AUTO_KEYS, "auto_cloze.")
-        include = self._strings("include", value, "auto_cloze.") or CLIPPINGS
+        include = self._strings("include", value, "auto_cloze.")
+        if "include" in value and not include:
+            self.problem("auto_cloze.include", "`auto_cloze.include` is empty",
+                         "list the folders to read, or write `auto_cloze: false` to turn "
+                         "auto cards off")
+        include = include or CLIPPINGS
         exclude = self._strings("exclude", value, "auto_cloze.")
         return AutoCloze(Selection(include, exclude), self._min_score(value))
 

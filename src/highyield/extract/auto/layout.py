@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from highyield.extract.auto import noise
 from highyield.extract.auto.words import STOPWORDS
 from highyield.extract.statements import lines_of
-from highyield.model import Block, BlockKind, Note, plain_text
+from highyield.model import Block, BlockKind, Inlines, Note, Text, plain_text
 
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 90
@@ -36,9 +36,11 @@ class _Piece:
 
 
 def _split_paragraphs(note: Note) -> list[_Piece]:
-    """One block per line of a paragraph, each line marked when it reads as a heading."""
+    """One block per line of a paragraph, each line marked when it reads as a heading.
+    Bracketed citations go first, so that "weakness.[1] About 85%" ends a sentence."""
     pieces: list[_Piece] = []
     for index, block in enumerate(note.blocks):
+        block = replace(block, inlines=_without_brackets(block.inlines))
         if block.kind is not BlockKind.PARAGRAPH or block.parent is not None:
             pieces.append(_Piece(block, index))
             continue
@@ -47,6 +49,11 @@ def _split_paragraphs(note: Note) -> list[_Piece]:
             pieces.append(_Piece(one, index))
     return [replace(p, bare=_reads_as_heading(p, pieces[i + 1:i + 2]))
             for i, p in enumerate(pieces)]
+
+
+def _without_brackets(inlines: Inlines) -> Inlines:
+    return tuple(Text(noise.strip_bracketed(n.text)) if isinstance(n, Text) else n
+                 for n in inlines)
 
 
 def _reads_as_heading(piece: _Piece, following: list[_Piece]) -> bool:
@@ -61,7 +68,8 @@ def looks_like_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS:
         return False
-    if text.endswith((".", ",", ";", "!")) or re.search(r"[.!?]\s", text):
+    bare = re.sub(r"\b(?:vs|e\.g|i\.e|etc|cf)\.", "", text, flags=re.IGNORECASE)
+    if bare.endswith((".", ",", ";", "!")) or re.search(r"[.!?]\s", bare):
         return False
     if not text[0].isupper() and not text[0].isdigit():
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # "[3]", "[2, 3]", "[4–6]" anywhere, and superscript digits: always citations.
-_BRACKETED = re.compile(r"\s*\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\]")
+_BRACKETED = re.compile(r"\s*\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|\^\w+)\]")
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 # " 2, 1" or " 1, 3." at the end of a statement: citations when the note uses them.
 _TRAILING = re.compile(r"(?P<word>[\w)\]%”\"'’]+)(?P<marks>(?:\s+\d{1,3}(?:\s*,\s*\d{1,3})*))"
@@ -43,7 +43,11 @@ _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in (
     r"\bskip to (?:main )?content\b", r"\bback to top\b", r"\bprint this\b", r"\bcopy link\b",
     r"\bjoin (?:our|now|today)\b", r"\bget (?:started|the app)\b", r"\bfollow us\b",
     r"\btrusted by\b", r"\bused by (?:practicing|thousands|millions)\b",
-    # breadcrumbs, ratings and buttons
+    # breadcrumbs, ratings, buttons, link bars and course furniture
+    r"^(?:[A-Za-z ]{1,25}\|){2,}[A-Za-z ]{1,25}$", r"\baccess free\b",
+    r"\bmultiple[- ]choice questions\b",
+    r"\bcontinuing (?:medical )?education\b", r"\bhow we reviewed\b", r"\bdownload pdf\b",
+    r"\bcite this\b",
     r"^home\s*[›>»/|]", r"[›»].*[›»]", r"\brated \d(?:\.\d)? (?:out of|/) ?\d\b", r"★|☆",
     r"\b\d[\d,]* (?:ratings|reviews|readers|votes)\b", r"^(?:yes|no)(?:\s*[|/]?\s*(?:yes|no))+$",
     # disclaimers
@@ -96,9 +100,13 @@ def trailing_citation(text: str) -> re.Match[str] | None:
     """The citation numbers at the end of a statement ("… apoptosis 2, 1."), unless the
     number belongs to the text ("type 2", "of 10")."""
     m = _TRAILING.search(text)
-    if m is None or m.group("word").casefold() in _NUMBER_HEADS:
+    if m is None:
         return None
-    return m
+    word = m.group("word").casefold()
+    before = text[:m.start("word")].rstrip().rsplit(None, 1)[-1:]
+    if word == "age" and before and before[0].casefold() == "of":
+        return m  # "until 5 years of age 6": the 6 is a citation
+    return None if word in _NUMBER_HEADS else m
 
 
 def strip_trailing(text: str) -> str:

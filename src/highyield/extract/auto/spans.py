@@ -154,8 +154,10 @@ def genes(s: Sentence) -> Iterator[Span]:
             yield s.span(k, k + 1, "gene", 0.8)
 
 
-_ORGANISM = re.compile(r"\b(?:[A-Z][a-z]{3,}|[A-Z]\.) [a-z]{3,}(?:ae|us|is|um|a|i|es|ii|"
-                       r"ans|ens|ica|oides|ella|ila|ensis|orum|ium)\b")
+_ORGANISM = re.compile(
+    r"\b(?:[A-Z][a-z]{2,}(?:coccus|bacter|bacterium|monas|ella|ia|myces|plasma|ium|us|ides|"
+    r"ma|a|as|o|is)|[A-Z]\.) [a-z]{3,}(?:us|ae|ii|um|ans|ens|is|osa|ica|ensis|ides|genes|"
+    r"ilis|ile|ax|i|a)\b")
 _LOCUS = re.compile(r"\b(?:chromosome \d{1,2}|\d{1,2}[pq]\d{1,2}(?:\.\d+)?)\b")
 
 
