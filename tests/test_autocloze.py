@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ choose = importlib.import_module("highyield.extract.auto.choose")
 def _cards(vault: Path, **auto: object) -> list[Card]:
     deck = folder_deck(vault, vault / "out.apkg")
     if auto:
-        deck = deck.__class__(**{**deck.__dict__, "auto": AutoCloze(**auto)})  # type: ignore[arg-type]
+        deck = replace(deck, auto=AutoCloze(**auto))  # type: ignore[arg-type]
     return [c for c in collect(deck).cards if c.draft.auto]
 
 
@@ -313,7 +314,7 @@ def test_auto_cloze_reads_only_the_notes_it_is_turned_on_for(
     chosen = _cards(vault, notes=Selection(("Articles/**",)))
     assert {c.draft.ref.path for c in chosen} == {"Articles/b.md"}
     deck = folder_deck(vault, vault / "out.apkg")
-    assert collect(deck.__class__(**{**deck.__dict__, "auto": AUTO_OFF})).cards == ()
+    assert collect(replace(deck, auto=AUTO_OFF)).cards == ()
 
 
 def test_min_score_leaves_out_less_sure_cards(make_vault: Callable[..., Path]) -> None:

@@ -53,8 +53,9 @@ class _Extractor:
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
         found = list(statements(self.note))
+        self.cites = self.auto and auto.cites(self.note)
         if self.auto:
-            found = auto.clean(found, auto.cites(self.note))
+            found = auto.clean(found, self.cites)
         self.outline = context.Outline(self.note, found)
         facts = []
         for s in found:
@@ -71,7 +72,7 @@ class _Extractor:
         if self.auto:
             self.drafts.extend(auto.auto_drafts(
                 self.note, facts, carded | self._multiline_blocks(), self.outline,
-                self.tags, self.rules.auto.min_score))
+                self.tags, self.rules.auto.min_score, self.cites))
         return self.drafts, self.diagnostics
 
     def _multiline_blocks(self) -> set[tuple[int, int]]:

@@ -22,11 +22,11 @@ AUTO_TAG = "highyield::auto"
 
 
 def auto_drafts(note: Note, found: list[Statement], skip: set[tuple[int, int]],
-                outline: context.Outline, tags: tuple[str, ...], min_score: float
-                ) -> list[Draft]:
-    """A card for every statement worth one whose score reaches ``min_score``."""
+                outline: context.Outline, tags: tuple[str, ...], min_score: float,
+                trailing: bool) -> list[Draft]:
+    """A card for every statement worth one whose score reaches ``min_score``.
+    ``trailing`` says the note cites with trailing numbers (``cites``)."""
     drafts = []
-    trailing = cites(note)
     for unit in units(note, found, skip):
         block = note.blocks[unit.statement.block]
         crumbs = context.breadcrumb(note, block)

@@ -82,11 +82,13 @@ def _list_unit(lead: Statement | None, kids: list[Statement]) -> Unit | None:
         return None
     nodes: list[Inline] = list(lead.inlines)
     offered: list[Span] = []
+    at = len(flatten(lead.inlines, PLAIN))
     for n, kid in enumerate(kids):
         nodes.append(Text(" " if n == 0 else "; "))
-        start = len(flatten(tuple(nodes), PLAIN))
+        start = at + (1 if n == 0 else 2)
         nodes.extend(kid.inlines)
-        offered.append(Span(start, len(flatten(tuple(nodes), PLAIN)), "item", ITEM_STRENGTH))
+        at = start + len(flatten(kid.inlines, PLAIN))
+        offered.append(Span(start, at, "item", ITEM_STRENGTH))
     return Unit(replace(lead, inlines=tuple(nodes)), tuple(offered))
 
 
