@@ -3,9 +3,12 @@ and prints the result. A HighyieldError becomes a clean message and an exit code
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +17,20 @@ import click
 from highyield import __version__, report
 from highyield.build import build as build_deck
 from highyield.build import collect
-from highyield.config import DeckConfig
+from highyield.config import DeckConfig, ReviewSettings
 from highyield.errors import HighyieldError
+from highyield.localzone import LOCAL
+from highyield.paths import store_path
 from highyield.progress import DelayedProgress
+from highyield.quiz import Session
+from highyield.stats import compute
+from highyield.stats import text as stats_text
+from highyield.store import Store
+from highyield.study import plan_for, store_decks, where_in
+from highyield.sync import DeckSync, sync_deck
 from highyield.targets import decks_for
+from highyield.terminal import console
+from highyield.vault import display_path
 
 
 class _Group(click.Group):
@@ -50,6 +63,8 @@ def cli() -> None:
       highyield cards notes           preview the cards without building
       highyield cards --auto          the auto cards, with their scores
       highyield check notes           list problems in the notes
+      highyield quiz                  study the cards here, without Anki
+      highyield stats                 what is due, retention, streak
     """
 
 
@@ -162,6 +177,96 @@ def check(vault: Path | None, decks: tuple[str, ...]) -> None:
         errors += collected.errors
     if errors:
         sys.exit(1)
+
+
+_state_option = click.option(
+    "--state", type=click.Path(path_type=Path), metavar="PATH",
+    help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
+         "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
+         "folder).")
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("--tag", metavar="TAG", help="Only cards with this tag (or a tag under it, "
+              "TAG::…), e.g. --tag Neurology.")
+@click.option("--new", "new_cards", type=click.IntRange(0), metavar="N",
+              help="Show up to N new cards this session, instead of the deck's daily "
+                   "new_per_day limit. --new 0 reviews only.")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="End the session after N answers.")
+@_state_option
+def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
+         new_cards: int | None, limit: int | None, state: Path | None) -> None:
+    """Study the cards in the terminal, scheduled by FSRS; Anki is not needed.
+
+    Cards come in Anki's order: learning cards that are due, the day's reviews, then
+    new cards (20 a day unless the deck's `review:` settings say otherwise). A card
+    you miss comes back in the same session.
+
+    \b
+    Keys:
+      Space/Enter  show the answer
+      1 2 3 4      Again, Hard, Good, Easy (each shows when you would see it next)
+      u            undo the last answer
+      s            skip the card until tomorrow
+      e            print the note and line, to fix the card
+      q            quit (Ctrl-C too); every answer is already saved
+
+    \b
+    Examples:
+      highyield quiz
+      highyield quiz --deck USMLE --tag Neurology
+      highyield quiz notes --new 0 --limit 50
+    """
+    targets = _targets(vault, decks)
+    with Store.open(store_path(state)) as store:
+        for deck in targets:
+            with DelayedProgress(f"Reading {deck.name}") as progress:
+                read = sync_deck(store, deck, _now(), progress)
+            _show_read(read)
+        with console() as term:
+            summary = Session(store, plan_for(targets, LOCAL, tag, new_cards), term, _now,
+                              where_in(targets), limit).run()
+    click.echo(summary.text(), nl=False)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _show_read(read: DeckSync) -> None:
+    if read.collected is not None and read.collected.diagnostics:
+        click.echo(report.diagnostics(read.collected.diagnostics, 5), err=True)
+    if read.synced is not None:
+        click.echo(report.synced(read), err=True)
+
+
+@cli.command()
+@_deck_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_state_option
+def stats(decks: tuple[str, ...], as_json: bool, state: Path | None) -> None:
+    """How your studying is going: cards by state, what is due, a 30-day forecast,
+    true retention, reviews per day and your streak.
+
+    \b
+    Examples:
+      highyield stats
+      highyield stats --deck USMLE --json
+    """
+    path = store_path(state)
+    if not path.exists():
+        raise HighyieldError(f"no reviews yet: {display_path(path)} does not exist",
+                             hint="run `highyield quiz` to study; stats come from its answers",
+                             exit_code=1)
+    with Store.open(path) as store:
+        names = store_decks(store, decks)
+        hour = store.day_starts_at(names) or ReviewSettings().day_starts_at
+        figures = compute(store, names, _now(), LOCAL, hour)
+    click.echo(json.dumps(figures.as_json()) if as_json else
+               stats_text(figures, shutil.get_terminal_size().columns))
 
 
 def main() -> None:

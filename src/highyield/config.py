@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 from highyield.colors import matches
@@ -45,6 +46,21 @@ AUTO_OFF = AutoCloze(enabled=False)
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """How the quiz schedules a deck's cards. The defaults are Anki's."""
+
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    desired_retention: float = 0.9
+    maximum_interval: int = 36500  # days
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4  # the hour, local time, at which the next study day begins
+    leech_lapses: int = 8  # a card forgotten this often is a leech
+    leech_suspend: bool = False  # suspend leeches instead of only tagging them
+
+
+@dataclass(frozen=True)
 class DeckConfig:
     name: str  # the Anki deck name; "::" separates subdecks
     vault: Path  # the notes folder, absolute
@@ -56,6 +72,7 @@ class DeckConfig:
     obsidian_vault: str = ""  # vault name for obsidian:// links
     auto: AutoCloze = field(default_factory=AutoCloze)
     source: Path | None = None  # the YAML file, when there is one
+    review: ReviewSettings = field(default_factory=ReviewSettings)
 
     def with_min_score(self, score: float | None) -> DeckConfig:
         """The deck with auto-cloze's threshold set from the command line."""

@@ -18,13 +18,15 @@ from highyield.config import (
     AutoCloze,
     DeckConfig,
     HighlightRules,
+    ReviewSettings,
     file_name,
 )
 from highyield.errors import Diagnostic, HighyieldError, error
+from highyield.reviewfile import REVIEW_KEYS, read_review
 from highyield.vault import Selection, display_path
 
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
-        "inline_cards", "auto_cloze", "obsidian_vault")
+        "inline_cards", "auto_cloze", "obsidian_vault", "review")
 HIGHLIGHT_KEYS = ("syntaxes", "colors")
 AUTO_KEYS = ("include", "exclude", "min_score")
 EXAMPLES = {
@@ -124,6 +126,7 @@ class _Reader:
             auto=self._auto(),
             obsidian_vault=self._string("obsidian_vault") or vault.name,
             source=self.path,
+            review=self._review(),
         )
 
     def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:
@@ -202,6 +205,12 @@ class _Reader:
         include = include or CLIPPINGS
         exclude = self._strings("exclude", value, "auto_cloze.")
         return AutoCloze(Selection(include, exclude), self._min_score(value))
+
+    def _review(self) -> ReviewSettings:
+        value = self.data.get("review")
+        if isinstance(value, dict):
+            self._check_keys(value, REVIEW_KEYS, "review.")
+        return read_review(value, self.problem)
 
     def _min_score(self, value: dict[str, Any]) -> float:
         score = value.get("min_score", DEFAULT_MIN_SCORE)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import quote
 
 from highyield.model import (
     Break,
     Card,
+    CardKind,
     Cloze,
     Code,
     Embed,
@@ -25,6 +27,7 @@ from highyield.model import (
     Styled,
     Text,
     TextStyle,
+    cloze_numbers,
     flatten,
 )
 
@@ -148,3 +151,35 @@ def card_summary(card: Card) -> dict[str, object]:
         "source": str(d.ref),
     })
     return data
+
+
+# ---------------------------------------------------------------- the terminal quiz
+
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # around the blank and the answer; the quiz colours them
+
+
+def _side(nodes: Inlines, number: int, front: bool) -> str:
+    def cloze(node: Cloze, inner: str) -> str:
+        if node.number != number:
+            return inner
+        shown = f"[{node.hint or '...'}]" if front else inner
+        return f"{MARK_OPEN}{shown}{MARK_CLOSE}"
+    return re.sub(r"[ \t]{2,}", " ", flatten(nodes, replace(PREVIEW, cloze=cloze)))
+
+
+def quiz_views(card: Card) -> list[tuple[int, dict[str, object]]]:
+    """What the quiz shows for each of the card's Anki cards, by ordinal: the cloze number,
+    or 0 (front → back) and 1 (back → front, reversed cards only)."""
+    d = card.draft
+    common: dict[str, object] = {
+        "context": SEPARATOR.join(d.context), "cue": [plain(c) for c in d.cue],
+        "extra": [plain(e) for e in d.extra],
+        "images": [e.target.rsplit("/", 1)[-1] for e in d.images]}
+    if d.kind is CardKind.CLOZE:
+        return [(n, {**common, "front": _side(d.front, n, True),
+                     "back": _side(d.front, n, False)}) for n in sorted(cloze_numbers(d.front))]
+    sides = [(0, plain(d.front), plain(d.back))]
+    if d.kind is CardKind.REVERSED:
+        sides.append((1, plain(d.back), plain(d.front)))
+    return [(ord_, {**common, "front": front, "back": f"{MARK_OPEN}{back}{MARK_CLOSE}"})
+            for ord_, front, back in sides]

@@ -10,6 +10,7 @@ from highyield.build import Built, Collected
 from highyield.errors import Diagnostic, HighyieldError
 from highyield.model import Card, CardKind, anki_cards
 from highyield.render import card_summary, plain
+from highyield.sync import DeckSync
 from highyield.vault import display_path
 
 MAX_SHOWN = 20
@@ -84,3 +85,16 @@ def card_text(card: Card) -> str:
     lines.extend("  " + line for line in body.splitlines())
     lines.extend(f"    · {plain(c)}" for c in d.cue)
     return "\n".join(lines)
+
+
+def synced(s: DeckSync) -> str:
+    """What reading the notes into the review store changed."""
+    if s.synced is None or s.collected is None:
+        return ""
+    x = s.synced
+    changes = [f"{x.added} new"]
+    if x.retired:
+        changes.append(f"{x.retired} retired (gone from the notes; history kept)")
+    if x.revived:
+        changes.append(f"{x.revived} back in the notes")
+    return f"Read {s.deck.name}: {_plural(x.total, 'card')} ({', '.join(changes)})"

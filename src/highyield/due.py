@@ -1,0 +1,88 @@
+"""Which card comes next, as Anki decides: learning cards that are due, then the day's
+reviews, then new cards within the daily limits, then learning cards due within twenty
+minutes (so a card answered Again comes back in the same session)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+
+from highyield.config import ReviewSettings
+from highyield.schedule import day_end, day_start, format_interval
+from highyield.store import Store, to_ms
+from highyield.store.reads import (
+    Filter,
+    Ref,
+    answered_since,
+    count_due,
+    count_new,
+    first_due,
+    next_learning,
+    next_new,
+    next_review,
+)
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class Plan:
+    which: Filter
+    settings: Mapping[str, ReviewSettings]  # by deck
+    tz: tzinfo
+    new_cards: int | None = None  # --new: this many new cards, instead of the day's limit
+
+    def hour(self) -> int:
+        return self.settings[self.which.decks[0]].day_starts_at
+
+
+def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Ref | None:
+    """The card to show at ``now``; ``new_seen`` is how many new cards this session showed."""
+    db = store.db
+    ref = next_learning(db, plan.which, now, now)
+    if ref is None:
+        decks = _open_decks(store, plan, now, reviews=True)
+        if decks:
+            ref = next_review(db, replace(plan.which, decks=decks), now,
+                              day_end(now, plan.tz, plan.hour()))
+    if ref is None:
+        decks = (plan.which.decks if plan.new_cards is not None and new_seen < plan.new_cards
+                 else () if plan.new_cards is not None
+                 else _open_decks(store, plan, now, reviews=False))
+        if decks:
+            ref = next_new(db, replace(plan.which, decks=decks), now)
+    return ref or next_learning(db, plan.which, now, now + LEARN_AHEAD)
+
+
+def _open_decks(store: Store, plan: Plan, now: datetime, reviews: bool) -> tuple[str, ...]:
+    """The decks whose daily limit of reviews (or new cards) is not yet reached."""
+    open_: list[str] = []
+    for deck in plan.which.decks:
+        settings = plan.settings[deck]
+        since = day_start(now, plan.tz, settings.day_starts_at)
+        new, done = answered_since(store.db, (deck,), since)
+        limit, used = ((settings.reviews_per_day, done) if reviews
+                       else (settings.new_per_day, new))
+        if used < limit:
+            open_.append(deck)
+    return tuple(open_)
+
+
+def due_next(store: Store, plan: Plan, now: datetime) -> str:
+    """What is waiting after this session: "Due next: …"."""
+    end = day_end(now, plan.tz, plan.hour())
+    today = count_due(store.db, plan.which, now, end)
+    first = first_due(store.db, plan.which, now)
+    parts = []
+    if today:
+        parts.append(f"{today} more today")
+    if first is not None and first < to_ms(end):  # type: ignore[operator]
+        wait = datetime.fromtimestamp(first / 1000, now.tzinfo) - now
+        parts.append("the next now" if wait <= timedelta(0) else
+                     f"the next in {format_interval(wait)}")
+    tomorrow = count_due(store.db, plan.which, now, end + timedelta(days=1)) - today
+    new = min(count_new(store.db, plan.which, now),
+              sum(plan.settings[d].new_per_day for d in plan.which.decks))
+    parts.append(f"tomorrow {tomorrow} due and {new} new")
+    return "Due next: " + ", ".join(parts) + "."

@@ -1,0 +1,21 @@
+"""Where highyield keeps its files outside the vault."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STORE_FILE = "reviews.sqlite3"
+
+
+def store_path(state: Path | None = None) -> Path:
+    """The review store: ``--state`` if given (a file, or a folder to keep it in), else
+    ``$HIGHYIELD_HOME``, else the platform's data folder (~/.local/share/highyield)."""
+    if state is not None:
+        return state / STORE_FILE if state.is_dir() else state
+    home = os.environ.get("HIGHYIELD_HOME")
+    if home:
+        return Path(home).expanduser() / STORE_FILE
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("highyield", appauthor=False)) / STORE_FILE

@@ -1,0 +1,74 @@
+"""The review store's schema, as an ordered list of named migrations. The store's version
+(``PRAGMA user_version``) is how many of them have run. Never edit a released migration:
+append a new one."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_cards_and_reviews(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE meta (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT""")
+    db.execute("""
+        CREATE TABLE decks (
+            name TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,      -- the notes the cards were last read from
+            day_starts_at INTEGER NOT NULL, -- hour, local time
+            synced_at INTEGER NOT NULL      -- ms since the epoch, UTC
+        ) STRICT""")
+    # Times are milliseconds since the epoch, UTC. A card is keyed by its note's stable
+    # key (the .apkg guid) and its ordinal: the cloze number, or 0/1 for front/back.
+    db.execute("""
+        CREATE TABLE cards (
+            key TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            deck TEXT NOT NULL,
+            phase INTEGER NOT NULL DEFAULT 0,  -- 0 new, 1 learning, 2 review, 3 relearning
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            last_review INTEGER,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            added_at INTEGER NOT NULL,
+            retired_at INTEGER,                -- gone from the notes; history kept
+            source TEXT NOT NULL,              -- path:line in the notes
+            position INTEGER NOT NULL,         -- order in the notes, for new cards
+            tags TEXT NOT NULL,                -- space-separated
+            view TEXT NOT NULL,                -- what the quiz shows (JSON)
+            PRIMARY KEY (key, ord)
+        ) STRICT""")
+    db.execute("""
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            reviewed_at INTEGER NOT NULL,
+            rating INTEGER NOT NULL,           -- 1 again, 2 hard, 3 good, 4 easy
+            phase_before INTEGER NOT NULL,
+            due_after INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            before TEXT NOT NULL,              -- the card's state before, for undo (JSON)
+            FOREIGN KEY (key, ord) REFERENCES cards (key, ord)
+        ) STRICT""")
+    db.execute("CREATE INDEX reviews_by_time ON reviews (reviewed_at)")
+    db.execute("CREATE INDEX reviews_by_card ON reviews (key, ord)")
+
+
+def m002_leeches_and_burying(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE cards ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE cards ADD COLUMN buried_until INTEGER")
+    db.execute("CREATE INDEX cards_by_due ON cards (deck, phase, due)")
+    db.execute("CREATE INDEX cards_by_position ON cards (deck, phase, position)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying)
