@@ -196,15 +196,19 @@ class Store:
         return Synced(added, len(gone), revived, len(rows))
 
     def _insert(self, deck: str, row: CardRow, ms: int | None) -> int:
-        """A new card, or one another deck had: it moves to this deck, schedule kept."""
-        cursor = self.db.execute(
+        """A new card (returns 1), or one another deck had: it moves to this deck with
+        its schedule (returns 0)."""
+        moved = self.db.execute(
+            "UPDATE cards SET deck = ?, source = ?, position = ?, tags = ?, view = ?, "
+            "retired_at = NULL WHERE key = ? AND ord = ?",
+            (deck, row.source, row.position, row.tags, row.view, row.key, row.ord)).rowcount
+        if moved:
+            return 0
+        self.db.execute(
             "INSERT INTO cards (key, ord, deck, added_at, source, position, tags, view) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, ord) DO UPDATE SET "
-            "deck = excluded.deck, source = excluded.source, position = excluded.position, "
-            "tags = excluded.tags, view = excluded.view, retired_at = NULL "
-            "RETURNING added_at = ?",
-            (row.key, row.ord, deck, ms, row.source, row.position, row.tags, row.view, ms))
-        return int(cursor.fetchone()[0])
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.key, row.ord, deck, ms, row.source, row.position, row.tags, row.view))
+        return 1
 
     def state(self, key: str, ord: int) -> CardState:
         row = self.db.execute(f"SELECT {STATE_COLUMNS} FROM cards WHERE key = ? AND ord = ?",

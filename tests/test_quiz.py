@@ -1,0 +1,248 @@
+"""The study session, driven by a script of keys with a fixed clock, over a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from highyield.config import DeckConfig, ReviewSettings, folder_deck
+from highyield.quiz import Session, Summary
+from highyield.schedule import Phase
+from highyield.screen import Style
+from highyield.store import Store
+from highyield.study import plan_for, where_in
+from highyield.sync import sync_deck
+
+EST = timezone(timedelta(hours=-5))
+MORNING = datetime(2026, 11, 21, 9, 0, tzinfo=EST)  # a Saturday, 9 am
+NOTE = """# Heart
+
+## Murmurs
+- Aortic stenosis gives a ==crescendo-decrescendo== systolic murmur.
+- Mitral regurgitation gives a ==holosystolic== murmur.
+- Hypertrophic cardiomyopathy murmur ==increases with Valsalva==.
+"""
+RENAL = """---
+tags: [renal/glomerular]
+---
+# Nephrotic syndrome
+- Nephrotic syndrome means proteinuria over ==3.5 g/day==.
+"""
+NEPHROTIC = "Nephrotic syndrome means proteinuria over [...]."
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now.astimezone(timezone.utc)
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+class Script:
+    """A terminal that types the given keys, each a few seconds after the last."""
+
+    style = Style(color=False)
+
+    def __init__(self, keys: Iterable[str], clock: Clock, step: float = 5) -> None:
+        self.keys, self.clock, self.step = list(keys), clock, step
+        self.out: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.out.append(text)
+
+    def key(self) -> str:
+        self.clock.advance(seconds=self.step)
+        if not self.keys:
+            return ""
+        key = self.keys.pop(0)
+        if key == "^C":
+            raise KeyboardInterrupt
+        return key
+
+    @property
+    def text(self) -> str:
+        return "".join(self.out)
+
+    def fronts(self) -> list[str]:
+        """The statement line of each card front shown, in order."""
+        shown = []
+        for chunk in self.out:
+            if chunk.startswith("\n── "):
+                shown.append(chunk.split("\n\n")[1].strip())
+        return shown
+
+
+@pytest.fixture
+def deck(make_vault: Callable[..., Path], tmp_path: Path) -> DeckConfig:
+    vault = make_vault({"Heart.md": NOTE, "Renal.md": RENAL})
+    return folder_deck(vault, tmp_path / "out.apkg")
+
+
+Run = Callable[..., tuple[Script, Summary]]
+
+
+@pytest.fixture
+def study(tmp_path: Path, deck: DeckConfig) -> Run:
+    def run(keys: str | list[str], clock: Clock, settings: ReviewSettings | None = None,
+            tag: str | None = None, new: int | None = None,
+            limit: int | None = None) -> tuple[Script, Summary]:
+        target = replace(deck, review=settings or ReviewSettings())
+        with Store.open(tmp_path / "reviews.sqlite3") as store:
+            sync_deck(store, target, clock())
+            script = Script(list(keys), clock)
+            session = Session(store, plan_for([target], EST, tag, new), script, clock,
+                              where_in([target]), limit)
+            return script, session.run()
+    return run
+
+
+def states(tmp_path: Path) -> dict[str, tuple[Phase, int]]:
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        rows = store.db.execute("SELECT source, phase, reps FROM cards").fetchall()
+    return {source: (Phase(phase), reps) for source, phase, reps in rows}
+
+
+def test_a_session_shows_reveals_grades_and_commits(study: Run, tmp_path: Path) -> None:
+    script, summary = study(" 3 3q", Clock(MORNING))
+    assert script.fronts() == [
+        "Aortic stenosis gives a [...] systolic murmur.",
+        "Mitral regurgitation gives a [...] murmur.",
+        "Hypertrophic cardiomyopathy murmur [...]."]
+    assert "── vault · new · #1 " in script.text
+    assert "Heart › Murmurs\n" in script.text
+    assert "Aortic stenosis gives a «crescendo-decrescendo» systolic murmur." in script.text
+    assert "Source: Heart.md:4\n" in script.text
+    assert "1 Again 1m   2 Hard 6m   3 Good 10m   4 Easy " in script.text
+    assert "Good → next in 10m" in script.text
+    assert (summary.reviewed, summary.correct) == (2, 2)
+    assert summary.text().startswith("\nStudied 2 cards in 25s · 100% correct (2 of 2)\n")
+    assert states(tmp_path) == {"Heart.md:4": (Phase.LEARNING, 1),
+                                "Heart.md:5": (Phase.LEARNING, 1),
+                                "Heart.md:6": (Phase.NEW, 0),
+                                "Renal.md:5": (Phase.NEW, 0)}
+
+
+def test_a_missed_card_comes_back_in_the_same_session(study: Run, tmp_path: Path) -> None:
+    clock = Clock(MORNING)
+    script, summary = study(" 1 3 3 3 3 3 3", clock, tag="renal")  # only the renal card
+    # Again (1m), then Good (10m) and Good again: each time the card returns while the
+    # session is open (Anki's 20-minute learn-ahead), then it graduates to review.
+    assert script.fronts() == [NEPHROTIC] * 3
+    assert summary.reviewed == 3 and summary.correct == 2
+    assert states(tmp_path)["Renal.md:5"] == (Phase.REVIEW, 3)
+    assert "Due next: tomorrow 1 due and 0 new." in summary.text()  # FSRS: 1 day after a miss
+
+
+def test_learning_cards_come_first_once_due(study: Run) -> None:
+    clock = Clock(MORNING)
+    script, _ = study([" ", "1"] + ["e"] * 12 + [" ", "3", " ", "3"], clock)
+    # the AS card, missed, is due a minute later, while the next new card is on screen:
+    # it comes before the other new cards
+    assert [f.split()[0] for f in script.fronts()] == ["Aortic", "Mitral", "Aortic",
+                                                       "Hypertrophic"]
+
+
+def test_undo_takes_back_the_last_answer(study: Run, tmp_path: Path) -> None:
+    script, summary = study(" 3u q", Clock(MORNING))
+    assert "Undone: Good. That card comes back." in script.text
+    assert [f.split()[0] for f in script.fronts()] == ["Aortic", "Mitral", "Aortic"]
+    assert summary.reviewed == 0
+    assert states(tmp_path)["Heart.md:4"] == (Phase.NEW, 0)
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_undo_with_nothing_to_undo_says_so(study: Run) -> None:
+    script, _ = study("uq", Clock(MORNING))
+    assert "Nothing to undo." in script.text
+
+
+def test_e_prints_where_the_card_is_written(study: Run, deck: DeckConfig) -> None:
+    script, _ = study("eq", Clock(MORNING))
+    assert f"Edit: {deck.vault / 'Heart.md'}:4\n" in script.text
+
+
+def test_a_skipped_card_waits_until_tomorrow(study: Run) -> None:
+    clock = Clock(MORNING)
+    script, _ = study("s 3q", clock)
+    assert "Skipped until tomorrow." in script.text
+    assert script.fronts()[1].startswith("Mitral")
+    clock.now = MORNING.replace(hour=23)
+    script, _ = study(" 4 4 4 4", clock)
+    assert [f.split()[0] for f in script.fronts()] == ["Mitral", "Hypertrophic", "Nephrotic"]
+    clock.now = MORNING + timedelta(days=1)  # the next study day
+    script, _ = study("q", clock)
+    assert script.fronts()[0].startswith("Aortic")
+
+
+def test_the_daily_new_limit_resets_at_4_am(study: Run) -> None:
+    one_a_day = ReviewSettings(new_per_day=1)
+    clock = Clock(MORNING)
+    script, summary = study(" 4", clock, one_a_day)
+    assert len(script.fronts()) == 1 and summary.reviewed == 1
+    clock.now = datetime(2026, 11, 22, 3, 59, tzinfo=EST)  # still Saturday's study day
+    script, summary = study("", clock, one_a_day)
+    assert script.fronts() == [] and summary.reviewed == 0
+    assert "No cards studied." in summary.text()
+    clock.now = datetime(2026, 11, 22, 4, 0, tzinfo=EST)
+    script, _ = study(" 4", clock, one_a_day)
+    assert script.fronts() == ["Mitral regurgitation gives a [...] murmur."]
+
+
+def test_new_overrides_the_daily_limit_for_one_session(study: Run) -> None:
+    script, summary = study(" 4 4 4", Clock(MORNING), ReviewSettings(new_per_day=1), new=3)
+    assert summary.reviewed == 3
+    script, summary = study(" 4", Clock(MORNING), new=0)
+    assert summary.reviewed == 0
+
+
+def test_limit_ends_the_session(study: Run) -> None:
+    _, summary = study(" 3 3 3", Clock(MORNING), limit=2)
+    assert summary.reviewed == 2
+
+
+def test_cards_come_back_when_fsrs_scheduled_them(study: Run, tmp_path: Path) -> None:
+    clock = Clock(MORNING)
+    study(" 4", clock, tag="renal")  # Easy: straight to review
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        due = store.state(*store.db.execute("SELECT key, ord FROM cards WHERE phase = 2")
+                          .fetchone()).due
+    assert due is not None
+    day_before = due.astimezone(EST) - timedelta(days=1)
+    clock.now = day_before.replace(hour=23, minute=0)
+    script, _ = study("", clock, tag="renal")
+    assert script.fronts() == []
+    clock.now = due.astimezone(EST).replace(hour=4, minute=1)  # its day has begun
+    script, _ = study(" 3", clock, tag="renal")
+    assert script.fronts() == [NEPHROTIC]
+    assert "── vault · review · #1 " in script.text
+
+
+def test_a_leech_is_warned_about_in_the_session(study: Run, tmp_path: Path) -> None:
+    touchy = ReviewSettings(leech_lapses=1, leech_suspend=True)
+    clock = Clock(MORNING)
+    study(" 4", clock, touchy, tag="renal")
+    clock.advance(days=30)
+    script, _ = study(" 1q", clock, touchy, tag="renal")
+    assert ("Leech: this card has been forgotten 1 times. It is suspended: the quiz stops "
+            "showing it.") in script.text
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        assert store.db.execute("SELECT leech, suspended FROM cards WHERE source = "
+                                "'Renal.md:5'").fetchone() == (1, 1)
+    clock.advance(days=1)
+    script, _ = study("", clock, touchy, tag="renal")
+    assert script.fronts() == []
+
+
+def test_ctrl_c_ends_the_session_keeping_every_answer(study: Run, tmp_path: Path) -> None:
+    script, summary = study([" ", "3", " ", "^C"], Clock(MORNING))
+    assert summary.interrupted and summary.reviewed == 1
+    assert states(tmp_path)["Heart.md:4"] == (Phase.LEARNING, 1)

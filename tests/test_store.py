@@ -1,0 +1,175 @@
+"""The review store: a real SQLite file, round trips, migrations, refusing newer stores."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from highyield.config import ReviewSettings
+from highyield.errors import HighyieldError
+from highyield.schedule import CardState, Phase, Rating, answer
+from highyield.store import (
+    SCHEMA_VERSION,
+    CardRow,
+    Store,
+    state_from_json,
+    state_from_row,
+    state_json,
+    state_values,
+)
+from highyield.store.migrations import MIGRATIONS
+
+UTC = timezone.utc
+T0 = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)
+
+
+def rows(*keys: str) -> list[CardRow]:
+    return [CardRow(k, 1, f"n.md:{i + 1}", i * 1000, "t", f'{{"front": "{k}"}}')
+            for i, k in enumerate(keys)]
+
+
+def test_a_new_store_is_wal_full_sync_strict(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s" / "r.sqlite3") as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        tables = dict(store.db.execute("SELECT name, sql FROM sqlite_master "
+                                       "WHERE type = 'table'").fetchall())
+        assert set(tables) == {"meta", "decks", "cards", "reviews"}
+        assert all(sql.rstrip().endswith("STRICT") for sql in tables.values())
+        assert store.version == SCHEMA_VERSION == len(MIGRATIONS)
+
+
+def test_answers_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    with Store.open(path) as store:
+        store.sync("D", rows("a", "b"), "print", 4, T0)
+        outcome = answer(store.state("a", 1), Rating.Good, T0, ReviewSettings())
+        review = store.answer("a", 1, outcome, duration_ms=1234)
+    with Store.open(path) as store:
+        assert store.state("a", 1) == outcome.after
+        assert store.state("b", 1) == CardState()
+        logged = store.db.execute("SELECT key, ord, reviewed_at, rating, phase_before, "
+                                  "duration_ms FROM reviews").fetchall()
+        assert logged == [("a", 1, int(T0.timestamp() * 1000), 3, 0, 1234)]
+        assert review == 1
+
+
+times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2200, 1, 1),
+                     timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=d.microsecond
+                                                                     // 1000 * 1000))
+states = st.builds(CardState, st.sampled_from(Phase), st.none() | st.integers(0, 5),
+                   st.none() | st.floats(0.001, 36500), st.none() | st.floats(1, 10),
+                   st.none() | times, st.none() | times, st.integers(0, 10**6),
+                   st.integers(0, 1000), st.booleans(), st.booleans())
+
+
+@given(states)
+def test_every_state_survives_the_columns_and_the_undo_copy(state: CardState) -> None:
+    assert state_from_row(state_values(state)) == state
+    assert state_from_json(state_json(state)) == state
+
+
+def test_undo_puts_the_state_back_and_drops_the_review(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.sync("D", rows("a"), "print", 4, T0)
+        first = answer(CardState(), Rating.Again, T0, ReviewSettings())
+        store.answer("a", 1, first, 10)
+        second = answer(first.after, Rating.Good, T0 + timedelta(minutes=1), ReviewSettings())
+        review = store.answer("a", 1, second, 10)
+        assert store.undo(review) == ("a", 1)
+        assert store.state("a", 1) == first.after
+        assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_cards_gone_from_the_notes_are_retired_with_their_history(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        assert store.sync("D", rows("a", "b"), "p1", 4, T0).added == 2
+        outcome = answer(CardState(), Rating.Good, T0, ReviewSettings())
+        store.answer("b", 1, outcome, 10)
+        gone = store.sync("D", rows("a"), "p2", 4, T0 + timedelta(days=1))
+        assert (gone.added, gone.retired, gone.revived) == (0, 1, 0)
+        retired = store.db.execute("SELECT key, retired_at FROM cards WHERE retired_at "
+                                   "IS NOT NULL").fetchall()
+        assert [k for k, _ in retired] == ["b"]
+        assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+        back = store.sync("D", rows("a", "b"), "p3", 4, T0 + timedelta(days=2))
+        assert (back.added, back.retired, back.revived) == (0, 0, 1)
+        assert store.state("b", 1) == outcome.after  # its schedule came back with it
+        assert store.fingerprint("D") == "p3"
+
+
+def test_an_unchanged_sync_writes_nothing_but_the_fingerprint(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.sync("D", rows("a", "b"), "p1", 4, T0)
+        before = store.db.total_changes
+        again = store.sync("D", rows("a", "b"), "p2", 4, T0)
+        assert (again.added, again.retired, again.revived) == (0, 0, 0)
+        assert store.db.total_changes - before == 1  # the decks row
+
+
+def test_a_card_that_moves_to_another_deck_keeps_its_schedule(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.sync("A", rows("a"), "p", 4, T0)
+        outcome = answer(CardState(), Rating.Easy, T0, ReviewSettings())
+        store.answer("a", 1, outcome, 10)
+        assert store.sync("B", rows("a"), "p", 4, T0).added == 0
+        assert store.view("a", 1)[0] == "B"
+        assert store.state("a", 1) == outcome.after
+
+
+def _v1_store(path: Path) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO cards (key, ord, deck, phase, step, stability, difficulty, due, "
+               "last_review, reps, lapses, added_at, source, position, tags, view) VALUES "
+               "('k', 1, 'D', 2, NULL, 12.5, 5.1, 1780000000000, 1779000000000, 4, 1, "
+               "1770000000000, 'n.md:3', 0, 't', '{}')")
+    db.execute("INSERT INTO reviews (key, ord, reviewed_at, rating, phase_before, due_after, "
+               "duration_ms, before) VALUES ('k', 1, 1779000000000, 3, 2, 1780000000000, "
+               "900, '{}')")
+    db.close()
+
+
+def test_an_older_store_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _v1_store(path)
+    with Store.open(path) as store:
+        assert store.version == SCHEMA_VERSION
+        state = store.state("k", 1)
+        assert (state.phase, state.stability, state.reps, state.lapses) == \
+            (Phase.REVIEW, 12.5, 4, 1)
+        assert (state.leech, state.suspended) == (False, False)
+        assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+        assert store.integrity() == "ok"
+
+
+def test_a_store_from_a_newer_highyield_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    with Store.open(path) as store:
+        store.sync("D", rows("a"), "p", 4, T0)
+        store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(HighyieldError) as caught:
+        Store.open(path)
+    assert f"store version {SCHEMA_VERSION + 5}" in caught.value.message
+    assert "newer highyield" in caught.value.message and "not changed" in caught.value.message
+    assert "upgrade highyield" in caught.value.hint
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "new.sqlite3-wal").exists()
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("# not a database\n" * 100)
+    with pytest.raises(HighyieldError) as caught:
+        Store.open(path)
+    assert "is not a highyield review store" in caught.value.message
+    assert path.read_text() == "# not a database\n" * 100
