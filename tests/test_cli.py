@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,37 @@ def test_deck_flag_works_despite_another_broken_deck_file(runner: CliRunner,
     assert everything.exit_code == 2
     assert everything.stderr == ("error: decks/other.yaml:3: unknown key `ouptut`\n"
                                  "  hint: did you mean `output`?\n")
+
+
+def test_quiz_takes_piped_keys_and_keeps_the_answers(runner: CliRunner,
+                                                     make_vault: Callable[..., Path],
+                                                     tmp_path: Path) -> None:
+    vault = make_vault({"n.md": "# N\n- The ==first== fact.\n- The ==second== fact.\n"})
+    state = tmp_path / "state"
+    state.mkdir()
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(state)], input=" 3 4q")
+    assert result.exit_code == 0, result.output
+    assert "Read vault: 2 cards (2 new)" in result.output
+    assert "The [...] fact." in result.output and "The «second» fact." in result.output
+    assert "Studied 2 cards in" in result.output and "100% correct (2 of 2)" in result.output
+    assert (state / "reviews.sqlite3").exists()
+    again = runner.invoke(cli, ["quiz", str(vault), "--state", str(state)], input="q")
+    assert "Read vault" not in again.output  # the notes had not changed
+    assert "The [...] fact." in again.output  # the first card, back after 10 minutes
+
+
+def test_quiz_refuses_a_newer_store_cleanly(runner: CliRunner, make_vault: Callable[..., Path],
+                                            tmp_path: Path) -> None:
+    import sqlite3
+
+    vault = make_vault({"n.md": "- a ==fact==\n"})
+    store = tmp_path / "future.sqlite3"
+    db = sqlite3.connect(store)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input="q")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {store} was written by a newer highyield "
+                                    "(store version 99;")
+    assert "hint: upgrade highyield" in result.output
+    assert "Traceback" not in result.output

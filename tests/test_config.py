@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from highyield.config import HighlightRules
+from highyield.config import HighlightRules, ReviewSettings
 from highyield.deckfile import load_deck_file
 from highyield.errors import HighyieldError
 from highyield.targets import decks_for
@@ -81,6 +82,26 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\nauto_cloze:\n  include: []\n",
      "decks/d.yaml:4: `auto_cloze.include` is empty | list the folders to read, or write "
      "`auto_cloze: false` to turn auto cards off"),
+    ("deck: X\nnotes: ../notes\nreview:\n  new_per_day: lots\n",
+     "decks/d.yaml:4: `review.new_per_day` must be a whole number from 0 to 9999 | a whole "
+     "number, e.g. `new_per_day: 20`"),
+    ("deck: X\nnotes: ../notes\nreview:\n  learning_steps: [1m, ten minutes]\n",
+     "decks/d.yaml:4: `review.learning_steps` must be a list of times | a list of times "
+     "such as `[1m, 10m]` (s, m, h or d)"),
+    ("deck: X\nnotes: ../notes\nreview:\n  desired_retention: 90\n",
+     "decks/d.yaml:4: `review.desired_retention` must be a number from 0.7 to 0.99 | a number "
+     "between 0.7 and 0.99, e.g. `desired_retention: 0.9`"),
+    ("deck: X\nnotes: ../notes\nreview:\n  day_starts_at: 25\n",
+     "decks/d.yaml:4: `review.day_starts_at` must be a whole number from 0 to 23 | the hour "
+     "(0-23, local time) a new study day begins, e.g. `4`"),
+    ("deck: X\nnotes: ../notes\nreview:\n  leech_action: delete\n",
+     "decks/d.yaml:4: `review.leech_action` must be `tag` or `suspend` | `tag` (warn and tag) "
+     "or `suspend` (also stop showing it)"),
+    ("deck: X\nnotes: ../notes\nreview:\n  new_per_dya: 5\n",
+     "decks/d.yaml:4: unknown key `review.new_per_dya` | did you mean `new_per_day`?"),
+    ("deck: X\nnotes: ../notes\nreview: fast\n",
+     "decks/d.yaml:3: `review` must be a mapping | a mapping such as `new_per_day: 20` and "
+     "`learning_steps: [1m, 10m]`"),
     ("deck: [X\n", "decks/d.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>' "
                    "| check the indentation and the quoting"),
     ("- a list\n", "decks/d.yaml:1: a deck definition must be a mapping of keys | start from "
@@ -109,6 +130,24 @@ def test_colour_restriction(make_vault: Callable[..., Path],
     assert texts == ["{{c1::Highlightr class}} counts too",
                      "{{c1::plain highlights}} have no colour and still count",
                      "{{c1::yellow fact}} counts"]
+
+
+def test_review_settings(tmp_path: Path) -> None:
+    sample = load_deck_file(PROJECT / "decks" / "usmle.yaml").review
+    assert sample == ReviewSettings()  # the sample spells out Anki's defaults
+    assert sample.learning_steps == (timedelta(minutes=1), timedelta(minutes=10))
+    assert (sample.new_per_day, sample.reviews_per_day, sample.day_starts_at) == (20, 200, 4)
+    assert (sample.desired_retention, sample.maximum_interval) == (0.9, 36500)
+    assert (sample.leech_lapses, sample.leech_suspend) == (8, False)
+    chosen = load_deck_file(_deck_file(tmp_path, (
+        "deck: X\nnotes: ../notes\nreview:\n  learning_steps: [30s, 2h, 1d]\n"
+        "  relearning_steps: []\n  new_per_day: 50\n  day_starts_at: 0\n"
+        "  leech_action: suspend\n  desired_retention: 0.85\n"))).review
+    assert chosen.learning_steps == (timedelta(seconds=30), timedelta(hours=2),
+                                     timedelta(days=1))
+    assert chosen.relearning_steps == ()
+    assert (chosen.new_per_day, chosen.day_starts_at, chosen.leech_suspend) == (50, 0, True)
+    assert chosen.desired_retention == 0.85 and chosen.reviews_per_day == 200
 
 
 def test_auto_cloze_settings(tmp_path: Path) -> None:

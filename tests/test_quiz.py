@@ -201,7 +201,7 @@ def test_new_overrides_the_daily_limit_for_one_session(study: Run) -> None:
     script, summary = study(" 4 4 4", Clock(MORNING), ReviewSettings(new_per_day=1), new=3)
     assert summary.reviewed == 3
     script, summary = study(" 4", Clock(MORNING), new=0)
-    assert summary.reviewed == 0
+    assert summary.reviewed == 0 and script.fronts() == []  # one new card is left
 
 
 def test_limit_ends_the_session(study: Run) -> None:
@@ -245,4 +245,5 @@ def test_a_leech_is_warned_about_in_the_session(study: Run, tmp_path: Path) -> N
 def test_ctrl_c_ends_the_session_keeping_every_answer(study: Run, tmp_path: Path) -> None:
     script, summary = study([" ", "3", " ", "^C"], Clock(MORNING))
     assert summary.interrupted and summary.reviewed == 1
+    assert "Good → next in 10m" in script.text
     assert states(tmp_path)["Heart.md:4"] == (Phase.LEARNING, 1)

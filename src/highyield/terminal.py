@@ -3,10 +3,11 @@ and the terminal's settings are put back however the session ends."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -14,16 +15,15 @@ from highyield.screen import Style
 
 
 class Console:
-    def __init__(self, out: TextIO, fd: int, style: Style, tty: bool) -> None:
-        self.out, self.fd, self.style = out, fd, style
-        self.chunk = 8 if tty else 1  # a key press arrives whole; piped keys one by one
+    def __init__(self, out: TextIO, read: Callable[[], bytes], style: Style) -> None:
+        self.out, self.read, self.style = out, read, style
 
     def write(self, text: str) -> None:
         self.out.write(text)
         self.out.flush()
 
     def key(self) -> str:
-        data = os.read(self.fd, self.chunk)
+        data = self.read()
         if not data:
             return ""
         return chr(data[0]) if data[0] < 0x80 else "?"  # arrows and letters like é do nothing
@@ -35,14 +35,25 @@ def wants_color(out: TextIO) -> bool:
             and not os.environ.get("NO_COLOR"))
 
 
+def _stdin_fd() -> int | None:
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return None
+
+
 @contextmanager
-def console(out: TextIO = sys.stdout) -> Iterator[Console]:
+def console(out: TextIO | None = None) -> Iterator[Console]:
     """Single keys from standard input. On a terminal it is put into cbreak mode (Ctrl-C
     still interrupts) and restored afterwards; piped input is read a character at a time."""
-    fd = sys.stdin.fileno()
+    out = out or sys.stdout
     style = Style(color=wants_color(out), width=min(shutil.get_terminal_size().columns, 100))
+    fd = _stdin_fd()
+    if fd is None:  # a stream without a file (tests, embedding)
+        yield Console(out, lambda: sys.stdin.read(1).encode(), style)
+        return
     if not os.isatty(fd):
-        yield Console(out, fd, style, tty=False)
+        yield Console(out, lambda: os.read(fd, 1), style)
         return
     import termios
     import tty
@@ -50,6 +61,6 @@ def console(out: TextIO = sys.stdout) -> Iterator[Console]:
     saved = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd)
-        yield Console(out, fd, style, tty=True)
+        yield Console(out, lambda: os.read(fd, 8), style)  # a key press arrives whole
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
