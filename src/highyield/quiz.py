@@ -41,10 +41,11 @@ class Summary:
     ended: datetime
     due_next: str
     interrupted: bool = False
+    finished: bool = False  # nothing more was due
 
     def text(self) -> str:
         return screen.summary(self.reviewed, self.correct, self.ended - self.started,
-                              self.due_next)
+                              self.due_next, self.finished)
 
 
 @dataclass
@@ -66,12 +67,13 @@ class Session:
 
     def run(self) -> Summary:
         started = self.clock()
-        interrupted = False
+        interrupted = finished = False
         try:
             while self.limit is None or len(self.answers) < self.limit:
                 ref = self.pending or next_card(self.store, self.plan, self.clock(),
                                                 self._new_seen())
                 self.pending = None
+                finished = ref is None
                 if ref is None or not self._card(ref):
                     break
         except KeyboardInterrupt:
@@ -79,7 +81,7 @@ class Session:
         now = self.clock()
         correct = sum(a.outcome.rating is not Rating.Again for a in self.answers)
         return Summary(len(self.answers), correct, started, now,
-                       due_next(self.store, self.plan, now), interrupted)
+                       due_next(self.store, self.plan, now), interrupted, finished)
 
     def _new_seen(self) -> int:
         return sum(a.outcome.before.phase is Phase.NEW for a in self.answers)

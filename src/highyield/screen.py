@@ -83,10 +83,12 @@ def duration(elapsed: timedelta) -> str:
     return f"{minutes // 60}h {minutes % 60:02}m"
 
 
-def summary(reviewed: int, correct: int, elapsed: timedelta, due_next: str) -> str:
+def summary(reviewed: int, correct: int, elapsed: timedelta, due_next: str,
+            finished: bool) -> str:
+    done = "Nothing more is due now. " if finished else ""
     if not reviewed:
-        return f"No cards studied. {due_next}\n"
+        return f"No cards studied. {done}{due_next}\n"
     percent = round(100 * correct / reviewed)
     cards = "card" if reviewed == 1 else "cards"
     return (f"\nStudied {reviewed} {cards} in {duration(elapsed)} · {percent}% correct "
-            f"({correct} of {reviewed})\n{due_next}\n")
+            f"({correct} of {reviewed})\n{done}{due_next}\n")
