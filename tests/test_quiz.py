@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -15,7 +16,7 @@ from highyield.schedule import Phase
 from highyield.screen import Style
 from highyield.store import Store
 from highyield.study import plan_for, where_in
-from highyield.sync import sync_deck
+from highyield.sync import fingerprint, sync_deck
 
 EST = timezone(timedelta(hours=-5))
 MORNING = datetime(2026, 11, 21, 9, 0, tzinfo=EST)  # a Saturday, 9 am
@@ -247,3 +248,47 @@ def test_ctrl_c_ends_the_session_keeping_every_answer(study: Run, tmp_path: Path
     assert summary.interrupted and summary.reviewed == 1
     assert "Good → next in 10m" in script.text
     assert states(tmp_path)["Heart.md:4"] == (Phase.LEARNING, 1)
+
+
+def test_the_notes_fingerprint_is_the_same_in_every_process(deck: DeckConfig,
+                                                            tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from highyield.config import folder_deck; "
+            "from highyield.sync import fingerprint; "
+            "print(fingerprint(folder_deck(Path(sys.argv[1]), None)))")
+    prints = set()
+    for seed, cwd in (("1", tmp_path), ("2", tmp_path / "_home"), ("3", tmp_path)):
+        run = subprocess.run([sys.executable, "-c", code, str(deck.vault)], cwd=cwd,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+                             capture_output=True, text=True)
+        prints.add(run.stdout.strip())
+    assert len(prints) == 1
+    assert fingerprint(deck) in prints
+    (deck.vault / "Heart.md").write_text(NOTE + "- One ==more== fact.\n")
+    assert fingerprint(deck) not in prints
+    changed = fingerprint(deck)
+    assert fingerprint(replace(deck, review=ReviewSettings(new_per_day=5))) == changed
+    assert fingerprint(replace(deck, output=tmp_path / "elsewhere.apkg")) == changed
+    assert fingerprint(replace(deck, tags=("x",))) != changed
+    assert fingerprint(replace(deck, review=ReviewSettings(day_starts_at=6))) != changed
+
+
+def test_unchanged_notes_are_not_read_again(deck: DeckConfig, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        first = sync_deck(store, deck, MORNING)
+        assert first.synced is not None and first.synced.added == 4
+        assert sync_deck(store, deck, MORNING).synced is None
+        (deck.vault / "Renal.md").unlink()
+        gone = sync_deck(store, deck, MORNING)
+        assert gone.synced is not None and gone.synced.retired == 1
+
+
+def test_the_daily_review_limit(study: Run) -> None:
+    clock = Clock(MORNING)
+    study(" 4 4", clock, ReviewSettings(new_per_day=2))
+    clock.advance(days=60)
+    script, _ = study(" 3 3", clock, ReviewSettings(new_per_day=0, reviews_per_day=1))
+    assert len(script.fronts()) == 1
+    assert "── vault · review · #1 " in script.text

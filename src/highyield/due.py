@@ -41,32 +41,33 @@ def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Ref
     """The card to show at ``now``; ``new_seen`` is how many new cards this session showed."""
     db = store.db
     ref = next_learning(db, plan.which, now, now)
-    if ref is None:
-        decks = _open_decks(store, plan, now, reviews=True)
-        if decks:
-            ref = next_review(db, replace(plan.which, decks=decks), now,
-                              day_end(now, plan.tz, plan.hour()))
-    if ref is None:
-        decks = (plan.which.decks if plan.new_cards is not None and new_seen < plan.new_cards
-                 else () if plan.new_cards is not None
-                 else _open_decks(store, plan, now, reviews=False))
-        if decks:
-            ref = next_new(db, replace(plan.which, decks=decks), now)
+    if ref is not None:
+        return ref
+    reviews_open, new_open = _open_decks(store, plan, now)
+    if reviews_open:
+        ref = next_review(db, replace(plan.which, decks=reviews_open), now,
+                          day_end(now, plan.tz, plan.hour()))
+    if ref is None and plan.new_cards is not None:
+        new_open = plan.which.decks if new_seen < plan.new_cards else ()
+    if ref is None and new_open:
+        ref = next_new(db, replace(plan.which, decks=new_open), now)
     return ref or next_learning(db, plan.which, now, now + LEARN_AHEAD)
 
 
-def _open_decks(store: Store, plan: Plan, now: datetime, reviews: bool) -> tuple[str, ...]:
-    """The decks whose daily limit of reviews (or new cards) is not yet reached."""
-    open_: list[str] = []
+def _open_decks(store: Store, plan: Plan,
+                now: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The decks whose daily limits of reviews, and of new cards, are not yet reached."""
+    reviews: list[str] = []
+    new: list[str] = []
     for deck in plan.which.decks:
         settings = plan.settings[deck]
         since = day_start(now, plan.tz, settings.day_starts_at)
-        new, done = answered_since(store.db, (deck,), since)
-        limit, used = ((settings.reviews_per_day, done) if reviews
-                       else (settings.new_per_day, new))
-        if used < limit:
-            open_.append(deck)
-    return tuple(open_)
+        new_done, reviews_done = answered_since(store.db, (deck,), since)
+        if reviews_done < settings.reviews_per_day:
+            reviews.append(deck)
+        if new_done < settings.new_per_day:
+            new.append(deck)
+    return tuple(reviews), tuple(new)
 
 
 def due_next(store: Store, plan: Plan, now: datetime) -> str:

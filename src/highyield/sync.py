@@ -32,8 +32,21 @@ class DeckSync:
     collected: Collected | None
 
 
+def card_settings(deck: DeckConfig) -> str:
+    """The deck settings that change which cards the notes give, in a stable form: never
+    a set's repr (its order changes from one run to the next), never the output path."""
+    auto = deck.auto
+    return json.dumps([
+        __version__, str(deck.vault), deck.selection.include, deck.selection.exclude,
+        deck.tags, sorted(deck.highlights.syntaxes), sorted(deck.highlights.colors),
+        deck.inline_cards, auto.enabled, auto.notes.include, auto.notes.exclude,
+        auto.min_score, deck.review.day_starts_at])  # the hour is kept with the cards
+
+
 def fingerprint(deck: DeckConfig) -> str:
-    digest = hashlib.sha256(f"{__version__}\x1f{deck!r}".encode())
+    """The notes as they are now: each one's path, size and modification time, with the
+    settings that shape the cards."""
+    digest = hashlib.sha256(card_settings(deck).encode())
     for path in find_notes(deck.vault, deck.selection):
         try:
             stat = path.stat()

@@ -66,8 +66,8 @@ def answered_since(db: sqlite3.Connection, decks: Sequence[str],
     marks = ", ".join("?" * len(decks))
     row = db.execute(
         "SELECT count(DISTINCT CASE WHEN r.phase_before = 0 THEN r.key || ':' || r.ord END), "
-        "sum(r.phase_before = 2) FROM reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord "
-        f"WHERE r.reviewed_at >= ? AND c.deck IN ({marks})",
+        "sum(r.phase_before = 2) FROM reviews r CROSS JOIN cards c "  # today's reviews first
+        f"ON c.key = r.key AND c.ord = r.ord WHERE r.reviewed_at >= ? AND c.deck IN ({marks})",
         (to_ms(since), *decks)).fetchone()
     return int(row[0] or 0), int(row[1] or 0)
 
@@ -97,7 +97,7 @@ def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
     """(reviewed_at ms, rating, phase before) of every answer since ``since``."""
     marks = ", ".join("?" * len(decks))
     return [(r[0], r[1], r[2]) for r in db.execute(
-        "SELECT r.reviewed_at, r.rating, r.phase_before FROM reviews r JOIN cards c "
+        "SELECT r.reviewed_at, r.rating, r.phase_before FROM reviews r CROSS JOIN cards c "
         f"ON c.key = r.key AND c.ord = r.ord WHERE c.deck IN ({marks}) "
         "AND r.reviewed_at >= ? ORDER BY r.reviewed_at", (*decks, to_ms(since)))]
 
