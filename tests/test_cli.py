@@ -296,7 +296,7 @@ def test_quiz_takes_piped_keys_and_keeps_the_answers(runner: CliRunner,
     state.mkdir()
     result = runner.invoke(cli, ["quiz", str(vault), "--state", str(state)], input=" 3 4q")
     assert result.exit_code == 0, result.output
-    assert "Read vault: 2 cards (2 new)" in result.output
+    assert "Read vault: 2 cards (2 added)" in result.output
     assert "The [...] fact." in result.output and "The «second» fact." in result.output
     assert "Studied 2 cards in" in result.output and "100% correct (2 of 2)" in result.output
     assert (state / "reviews.sqlite3").exists()
@@ -320,3 +320,62 @@ def test_quiz_refuses_a_newer_store_cleanly(runner: CliRunner, make_vault: Calla
                                     "(store version 99;")
     assert "hint: upgrade highyield" in result.output
     assert "Traceback" not in result.output
+
+
+TAGGED = "---\ntags: [USMLE/Neurology]\n---\n- ALS affects ==upper and lower== motor neurons.\n"
+
+
+def test_quiz_tag_finds_a_tag_under_a_parent_and_says_when_none_match(
+        runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    vault = make_vault({"ALS.md": TAGGED, "Other.md": "- an ==other== fact\n"})
+    state = str(tmp_path / "s.sqlite3")
+    found = runner.invoke(cli, ["quiz", str(vault), "--state", state, "--tag", "Neurology"],
+                          input=" 3q")
+    assert found.exit_code == 0, found.output
+    assert "ALS affects [...] motor neurons." in found.output
+    assert "an [...] fact" not in found.output
+    none = runner.invoke(cli, ["quiz", str(vault), "--state", state, "--tag", "Cardio"],
+                         input="q")
+    assert none.exit_code == 2
+    assert "error: no card has the tag 'Cardio'" in none.output
+    assert "hint: tags in vault: USMLE::Neurology" in none.output
+
+
+def test_state_may_name_a_new_folder(runner: CliRunner, make_vault: Callable[..., Path],
+                                     tmp_path: Path) -> None:
+    vault = make_vault({"n.md": "- a ==fact==\n"})
+    folder = tmp_path / "new" / "place"
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", f"{folder}/"], input="q")
+    assert result.exit_code == 0, result.output
+    assert f"New review store: {folder / 'reviews.sqlite3'}" in result.output
+    assert (folder / "reviews.sqlite3").is_file()
+    again = runner.invoke(cli, ["quiz", str(vault), "--state", str(folder)], input="q")
+    assert "New review store" not in again.output
+
+
+def test_a_read_only_store_is_explained(runner: CliRunner, make_vault: Callable[..., Path],
+                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    vault = make_vault({"n.md": "- a ==fact==\n"})
+    store = tmp_path / "ro.sqlite3"
+    runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input="q")
+    (vault / "n.md").write_text("- a ==changed== fact\n")
+    # tests run as root, who may write a chmod 444 file: open it read-only instead
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, isolation_level=None)
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: db)
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input="q")
+    assert result.exit_code == 2, result.output
+    assert f"error: the review store {store} is read-only" in result.output
+    assert "hint: make the file and its folder writable" in result.output
+
+
+def test_stats_names_an_unknown_deck(runner: CliRunner, make_vault: Callable[..., Path],
+                                     tmp_path: Path) -> None:
+    vault = make_vault({"n.md": "- a ==fact==\n"})
+    state = str(tmp_path / "s.sqlite3")
+    runner.invoke(cli, ["quiz", str(vault), "--state", state], input="q")
+    result = runner.invoke(cli, ["stats", "--state", state, "--deck", "Step1"])
+    assert result.exit_code == 2
+    assert "error: the review store has no deck named 'Step1'" in result.output
+    assert "hint: decks studied so far: vault" in result.output

@@ -86,8 +86,11 @@ def test_sample_deck_definition() -> None:
      "decks/d.yaml:4: `review.new_per_day` must be a whole number from 0 to 9999 | a whole "
      "number, e.g. `new_per_day: 20`"),
     ("deck: X\nnotes: ../notes\nreview:\n  learning_steps: [1m, ten minutes]\n",
-     "decks/d.yaml:4: `review.learning_steps` must be a list of times | a list of times "
-     "such as `[1m, 10m]` (s, m, h or d)"),
+     "decks/d.yaml:4: `review.learning_steps` must be a list of times; `ten minutes` is not "
+     "one | a list of times such as `[1m, 10m]` (s, m, h or d)"),
+    ("deck: X\nnotes: ../notes\nreview:\n  relearning_steps: [0m]\n",
+     "decks/d.yaml:4: `review.relearning_steps` must be a list of times; `0m` is not longer "
+     "than nothing | a list of times such as `[10m]` (s, m, h or d)"),
     ("deck: X\nnotes: ../notes\nreview:\n  desired_retention: 90\n",
      "decks/d.yaml:4: `review.desired_retention` must be a number from 0.7 to 0.99 | a number "
      "between 0.7 and 0.99, e.g. `desired_retention: 0.9`"),

@@ -292,3 +292,34 @@ def test_the_daily_review_limit(study: Run) -> None:
     script, _ = study(" 3 3", clock, ReviewSettings(new_per_day=0, reviews_per_day=1))
     assert len(script.fronts()) == 1
     assert "── vault · review · #1 " in script.text
+
+
+def test_undo_takes_back_a_skip(study: Run) -> None:
+    script, _ = study("su q", Clock(MORNING))
+    assert "Undone: skip. That card comes back." in script.text
+    assert [f.split()[0] for f in script.fronts()] == ["Aortic", "Mitral", "Aortic"]
+    script, _ = study("q", Clock(MORNING))
+    assert script.fronts()[0].startswith("Aortic")  # no longer buried
+
+
+def test_own_highlights_come_before_auto_cards(make_vault: Callable[..., Path],
+                                               tmp_path: Path) -> None:
+    clipping = ("# Article\n\nThe incidence of sarcoidosis is 10 per 100,000 adults, "
+                "as reported in 2019 by large registries.\n")
+    vault = make_vault({"Clippings/Sarcoid.md": clipping,
+                        "Notes.md": "- My ==own== fact.\n"}, name="v2")
+    target = folder_deck(vault, tmp_path / "o.apkg")
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        sync_deck(store, target, MORNING)
+        order = [s for (s,) in store.db.execute("SELECT source FROM cards ORDER BY position")]
+    assert order[0] == "Notes.md:1" and order[-1].startswith("Clippings/Sarcoid.md")
+
+
+def test_long_lines_wrap_between_words() -> None:
+    from highyield.screen import front
+    view = ('{"context": "A › B", "cue": [], "extra": [], "images": [], '
+            '"front": "' + "word " * 30 + '\\u0002[...]\\u0003 end."}')
+    shown = front(view, "D", Phase.NEW, Style(color=False, width=40), "#1")
+    body = shown.split("\n\n")[1].splitlines()
+    assert all(len(line) <= 39 for line in body) and len(body) > 3
+    assert " ".join(body) == ("word " * 30 + "[...] end.").strip()

@@ -37,7 +37,7 @@ def test_reveal_grade_undo_and_quit(make_vault: Callable[..., Path], tmp_path: P
     vault = make_vault({"Heart.md": NOTE, "Renal.md": RENAL})
     store = tmp_path / "reviews.sqlite3"
     child = _spawn(vault, store)
-    child.expect("Read vault: 4 cards \\(4 new\\)")
+    child.expect("Read vault: 4 cards \\(4 added\\)")
     child.expect("── vault · new · #1 ")
     child.expect("Heart › Murmurs")
     child.expect_exact("Aortic stenosis gives a [...] systolic murmur.")

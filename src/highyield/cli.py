@@ -26,7 +26,7 @@ from highyield.quiz import Session
 from highyield.stats import compute
 from highyield.stats import text as stats_text
 from highyield.store import Store
-from highyield.study import plan_for, store_decks, where_in
+from highyield.study import check_tag, plan_for, store_decks, where_in
 from highyield.sync import DeckSync, sync_deck
 from highyield.targets import decks_for
 from highyield.terminal import console
@@ -180,7 +180,7 @@ def check(vault: Path | None, decks: tuple[str, ...]) -> None:
 
 
 _state_option = click.option(
-    "--state", type=click.Path(path_type=Path), metavar="PATH",
+    "--state", type=click.Path(), metavar="PATH",
     help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
          "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
          "folder).")
@@ -198,7 +198,7 @@ _state_option = click.option(
               help="End the session after N answers.")
 @_state_option
 def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
-         new_cards: int | None, limit: int | None, state: Path | None) -> None:
+         new_cards: int | None, limit: int | None, state: str | None) -> None:
     """Study the cards in the terminal, scheduled by FSRS; Anki is not needed.
 
     Cards come in Anki's order: learning cards that are due, the day's reviews, then
@@ -217,15 +217,18 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
     \b
     Examples:
       highyield quiz
-      highyield quiz --deck USMLE --tag Neurology
+      highyield quiz --deck USMLE --tag Neurology   (also finds USMLE::Neurology)
       highyield quiz notes --new 0 --limit 50
     """
     targets = _targets(vault, decks)
     with Store.open(store_path(state)) as store:
+        if store.created:
+            click.echo(f"New review store: {display_path(store.path)}", err=True)
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
                 read = sync_deck(store, deck, _now(), progress)
             _show_read(read)
+        check_tag(store, targets, tag)
         with console() as term:
             summary = Session(store, plan_for(targets, LOCAL, tag, new_cards), term, _now,
                               where_in(targets), limit).run()
@@ -247,7 +250,7 @@ def _show_read(read: DeckSync) -> None:
 @_deck_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @_state_option
-def stats(decks: tuple[str, ...], as_json: bool, state: Path | None) -> None:
+def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
     """How your studying is going: cards by state, what is due, a 30-day forecast,
     true retention, reviews per day and your streak.
 
@@ -262,7 +265,7 @@ def stats(decks: tuple[str, ...], as_json: bool, state: Path | None) -> None:
                              hint="run `highyield quiz` to study; stats come from its answers",
                              exit_code=1)
     with Store.open(path) as store:
-        names = store_decks(store, decks)
+        names = store_decks(store, decks)  # an unknown name is an error
         hour = store.day_starts_at(names) or ReviewSettings().day_starts_at
         figures = compute(store, names, _now(), LOCAL, hour)
     click.echo(json.dumps(figures.as_json()) if as_json else

@@ -60,7 +60,7 @@ def load_deck_file(path: Path) -> DeckConfig:
     reader = _Reader(path, shown, data, lines)
     deck = reader.deck()
     if reader.problems:
-        raise HighyieldError.many(reader.problems)
+        raise HighyieldError.many(sorted(reader.problems, key=lambda d: d.line or 0))
     return deck
 
 

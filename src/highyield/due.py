@@ -80,8 +80,8 @@ def due_next(store: Store, plan: Plan, now: datetime) -> str:
         parts.append(f"{today} more today")
     if first is not None and first < to_ms(end):  # type: ignore[operator]
         wait = datetime.fromtimestamp(first / 1000, now.tzinfo) - now
-        parts.append("the next now" if wait <= timedelta(0) else
-                     f"the next in {format_interval(wait)}")
+        if wait > timedelta(0):
+            parts.append(f"the next in {format_interval(wait)}")
     tomorrow = count_due(store.db, plan.which, now, end + timedelta(days=1)) - today
     new = min(count_new(store.db, plan.which, now),
               sum(plan.settings[d].new_per_day for d in plan.which.decks))

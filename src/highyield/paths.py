@@ -8,11 +8,13 @@ from pathlib import Path
 STORE_FILE = "reviews.sqlite3"
 
 
-def store_path(state: Path | None = None) -> Path:
+def store_path(state: str | None = None) -> Path:
     """The review store: ``--state`` if given (a file, or a folder to keep it in), else
     ``$HIGHYIELD_HOME``, else the platform's data folder (~/.local/share/highyield)."""
     if state is not None:
-        return state / STORE_FILE if state.is_dir() else state
+        path = Path(state).expanduser()
+        folder = path.is_dir() or state.endswith(("/", os.sep))
+        return path / STORE_FILE if folder else path
     home = os.environ.get("HIGHYIELD_HOME")
     if home:
         return Path(home).expanduser() / STORE_FILE

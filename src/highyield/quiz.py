@@ -63,6 +63,7 @@ class Session:
     where: Callable[[str, str], str]  # (deck, vault-relative path:line) → what `e` prints
     limit: int | None = None  # stop after this many answers
     answers: list[_Answered] = field(default_factory=list)
+    done: list[_Answered | Ref] = field(default_factory=list)  # what `u` takes back, last first
     pending: Ref | None = None  # the card an undo brought back
 
     def run(self) -> Summary:
@@ -117,6 +118,7 @@ class Session:
             elif key == "s":
                 now = self.clock()
                 self.store.bury(*ref, day_end(now, self.plan.tz, self.plan.hour()))
+                self.done.append(ref)
                 self.term.write("Skipped until tomorrow.\n")
                 return key
             elif key == "u" and self._undo():
@@ -126,19 +128,26 @@ class Session:
         took = max(0, round((self.clock() - shown_at).total_seconds() * 1000))
         review = self.store.answer(*ref, outcome, duration_ms=min(took, 3_600_000))
         self.answers.append(_Answered(review, outcome))
+        self.done.append(self.answers[-1])
         self.term.write(screen.answered(outcome))
         if outcome.new_leech:
             self.term.write(screen.leech(source, outcome.after.lapses,
                                          outcome.after.suspended))
 
     def _undo(self) -> bool:
-        if not self.answers:
+        """Take back the last answer or skip; that card shows again."""
+        if not self.done:
             self.term.write("Nothing to undo.\n")
             return False
-        last = self.answers.pop()
-        self.pending = self.store.undo(last.review)
-        self.term.write(f"Undone: {screen.NAMES[last.outcome.rating]}. "
-                        "That card comes back.\n")
+        last = self.done.pop()
+        if isinstance(last, _Answered):
+            self.answers.remove(last)
+            self.pending = self.store.undo(last.review)
+            what = screen.NAMES[last.outcome.rating]
+        else:
+            self.store.bury(*last, None)
+            self.pending, what = last, "skip"
+        self.term.write(f"Undone: {what}. That card comes back.\n")
         return True
 
 

@@ -92,7 +92,7 @@ def synced(s: DeckSync) -> str:
     if s.synced is None or s.collected is None:
         return ""
     x = s.synced
-    changes = [f"{x.added} new"]
+    changes = [f"{x.added} added"]
     if x.retired:
         changes.append(f"{x.retired} retired (gone from the notes; history kept)")
     if x.revived:

@@ -48,9 +48,9 @@ def read_review(value: Any, problem: Problem) -> ReviewSettings:
         if key not in REVIEW_KEYS:
             continue  # the caller reports unknown keys
         if key.endswith("_steps"):
-            steps = _steps(raw)
+            steps, bad = _steps(raw)
             if steps is None:
-                problem(name, f"`{name}` must be a list of times", HINTS[key])
+                problem(name, f"`{name}` must be a list of times{bad}", HINTS[key])
             else:
                 settings[key] = steps
         elif key == "desired_retention":
@@ -78,15 +78,18 @@ def _number(raw: Any) -> float | None:
     return float(raw)
 
 
-def _steps(raw: Any) -> tuple[timedelta, ...] | None:
+def _steps(raw: Any) -> tuple[tuple[timedelta, ...] | None, str]:
+    """The steps, or None and what is wrong with them."""
     if isinstance(raw, str):
         raw = raw.split()
     if not isinstance(raw, list):
-        return None
+        return None, ""
     steps: list[timedelta] = []
     for item in raw:
         match = STEP.match(str(item))
-        if match is None or float(match[1]) <= 0:
-            return None
+        if match is None:
+            return None, f"; `{item}` is not one"
+        if float(match[1]) <= 0:
+            return None, f"; `{item}` is not longer than nothing"
         steps.append(timedelta(seconds=float(match[1]) * UNITS[match[2]]))
-    return tuple(steps)
+    return tuple(steps), ""

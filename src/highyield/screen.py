@@ -4,6 +4,7 @@ strings, in colour when asked; the terminal writes them."""
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,8 +27,17 @@ class Style:
     def paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color else text
 
+    def wrap(self, text: str, indent: str = "") -> str:
+        """Text broken between words to fit the terminal."""
+        width = max(20, self.width - 1)
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent,
+                                        subsequent_indent=indent + ("  " if indent else ""),
+                                        break_long_words=False, break_on_hyphens=False)
+                         for line in text.split("\n"))
+
     def marked(self, text: str, answer: bool) -> str:
         """Text with the blank (or answer) shown in colour, or in «» without colour."""
+        text = self.wrap(text)
         if self.color:
             code = ANSWER_COLOR if answer else BLANK_COLOR
             return text.replace(MARK_OPEN, code).replace(MARK_CLOSE, RESET)
@@ -41,8 +51,8 @@ def front(view_json: str, deck: str, phase: Phase, style: Style, counts: str) ->
     rule = f"── {deck} · {PHASES[phase]} · {counts} "
     lines = ["", style.paint(rule + "─" * max(0, style.width - len(rule) - 1), DIM)]
     if view["context"]:
-        lines.append(style.paint(view["context"], DIM))
-    lines += [f"  {cue}" for cue in view["cue"]]
+        lines.append(style.paint(style.wrap(view["context"]), DIM))
+    lines += [style.wrap(cue, "  ") for cue in view["cue"]]
     lines += ["", style.marked(view["front"], answer=False), "", style.paint(FRONT_KEYS, DIM)]
     return "\n".join(lines) + "\n"
 
@@ -50,7 +60,7 @@ def front(view_json: str, deck: str, phase: Phase, style: Style, counts: str) ->
 def back(view_json: str, source: str, outcomes: dict[Rating, Outcome], style: Style) -> str:
     view = json.loads(view_json)
     lines = ["", style.marked(view["back"], answer=True)]
-    lines += [f"  • {extra}" for extra in view["extra"]]
+    lines += [style.wrap(f"• {extra}", "  ") for extra in view["extra"]]
     if view["images"]:
         lines.append(f"  images: {', '.join(view['images'])}")
     lines += [style.paint(f"Source: {source}", DIM), "", buttons(outcomes, style)]

@@ -79,15 +79,20 @@ def text(stats: Stats, width: int = 80) -> str:
                  f"{stats.retention:.0%} ({stats.retention_reviews} answers to review cards)")
     lines = [
         f"Cards: {c['new']} new · {c['learning']} learning · {c['review']} review · "
-        f"{c['retired']} retired · {c['leech']} leeches ({c['suspended']} suspended)",
+        f"{c['retired']} retired · {_count(c['leech'], 'leech', 'leeches')} "
+        f"({c['suspended']} suspended)",
         f"Due: {stats.due_today} today · {stats.due_tomorrow} tomorrow · "
         f"{stats.due_week} in the next 7 days",
         f"True retention, last 30 days: {retention}",
-        f"Reviews: {stats.reviews_today} today · {average:.1f} a day on the {len(studied)} "
-        f"days studied in the last 30 · streak {stats.streak} "
-        f"day{'' if stats.streak == 1 else 's'}",
+        f"Reviews: {stats.reviews_today} today · {average:.1f} a day on the "
+        f"{_count(len(studied), 'day')} studied in the last 30 · streak "
+        f"{_count(stats.streak, 'day')}",
         "", "Due in the next 30 days:", *forecast_chart(stats, width)]
     return "\n".join(lines)
+
+
+def _count(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def forecast_chart(stats: Stats, width: int) -> list[str]:

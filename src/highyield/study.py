@@ -8,8 +8,9 @@ from datetime import tzinfo
 
 from highyield.config import DeckConfig
 from highyield.due import Plan
+from highyield.errors import HighyieldError
 from highyield.store import Store
-from highyield.store.reads import Filter
+from highyield.store.reads import Filter, all_tags, tag_count
 from highyield.vault import display_path
 
 
@@ -33,4 +34,21 @@ def where_in(decks: Sequence[DeckConfig]) -> Callable[[str, str], str]:
 def store_decks(store: Store, names: Sequence[str]) -> list[str]:
     """The decks ``stats`` covers: those named, else every deck the store knows."""
     known = store.decks()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise HighyieldError(f"the review store has no deck named {unknown[0]!r}",
+                             hint="decks studied so far: " + (", ".join(known) or "none"))
     return [n for n in known if not names or n in names]
+
+
+def check_tag(store: Store, decks: Sequence[DeckConfig], tag: str | None) -> None:
+    """A --tag no card has is a mistake worth saying, with the tags there are."""
+    if tag is None:
+        return
+    names = tuple(d.name for d in decks)
+    if tag_count(store.db, Filter(names, tag)):
+        return
+    tags = all_tags(store.db, names)
+    shown = ", ".join(tags[:12]) + (", …" if len(tags) > 12 else "")
+    raise HighyieldError(f"no card has the tag {tag!r}",
+                         hint=f"tags in {', '.join(names)}: {shown or 'none'}")

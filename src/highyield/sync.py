@@ -23,6 +23,7 @@ from highyield.store import CardRow, Store, Synced
 from highyield.vault import find_notes
 
 POSITION_STRIDE = 1000  # room for every ordinal of one card
+AUTO_LATER = 10**12  # new auto cards come after the student's own highlights and cards
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,13 @@ def card_rows(cards: Sequence[Card]) -> list[CardRow]:
         tags = " ".join(card.draft.tags)
         for ord_, view in quiz_views(card):
             rows.append(CardRow(card.key, ord_, str(card.draft.ref),
-                                index * POSITION_STRIDE + ord_, tags,
+                                _position(card, index) + ord_, tags,
                                 json.dumps(view, ensure_ascii=False, sort_keys=True)))
     return rows
+
+
+def _position(card: Card, index: int) -> int:
+    return index * POSITION_STRIDE + (AUTO_LATER if card.draft.auto else 0)
 
 
 def sync_deck(store: Store, deck: DeckConfig, now: datetime,

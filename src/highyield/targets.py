@@ -37,8 +37,8 @@ def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
     if not files:
         raise HighyieldError(
             f"no deck definitions in {display_path(cwd / 'decks')}/",
-            hint="run this in your project folder (the one with decks/), "
-                 "or pass a folder of notes: highyield build NOTES -o OUT.apkg")
+            hint="run this in your project folder (the one with decks/), or pass a folder "
+                 "of notes, e.g. `highyield build NOTES` or `highyield quiz NOTES`")
     targets = _pick(files, names)
     if output is not None:
         if len(targets.decks) > 1:

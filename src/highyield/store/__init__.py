@@ -82,9 +82,15 @@ def state_from_json(text: str) -> CardState:
     return CardState(**data)
 
 
+def _read_only(shown: str) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is read-only",
+                          hint="make the file and its folder writable, or pass --state PATH "
+                               "to study with another store")
+
+
 class Store:
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
-        self.db, self.path = db, path
+    def __init__(self, db: sqlite3.Connection, path: Path, created: bool = False) -> None:
+        self.db, self.path, self.created = db, path, created
 
     # ------------------------------------------------------------ opening
 
@@ -93,6 +99,7 @@ class Store:
         """Open (or create) the store, bringing an older schema up to date. A store from
         a newer highyield is refused and left exactly as it was."""
         shown = display_path(path)
+        created = not path.exists()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, isolation_level=None, timeout=10)
@@ -104,6 +111,8 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             db.close()
+            if "readonly" in str(exc):
+                raise _read_only(shown) from None
             raise HighyieldError(f"{shown} is not a highyield review store ({exc})",
                                  hint="move it aside, or pass --state PATH to use "
                                       "another file") from None
@@ -113,12 +122,19 @@ class Store:
                 f"{shown} was written by a newer highyield (store version {version}; this "
                 f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
                 hint="upgrade highyield (pip install -U highyield) to study with it")
-        store = cls(db, path)
-        store._prepare(version)
+        store = cls(db, path, created)
+        try:
+            store._prepare(version)
+        except BaseException:
+            db.close()
+            raise
         return store
 
     def _prepare(self, version: int) -> None:
-        self.db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            raise self._failed(exc) from None
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         for number, migration in enumerate(MIGRATIONS[version:], version + 1):
@@ -139,13 +155,29 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._failed(exc) from None
         try:
             yield self.db
+        except sqlite3.OperationalError as exc:
+            self.db.execute("ROLLBACK")
+            raise self._failed(exc) from None
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def _failed(self, exc: sqlite3.OperationalError) -> Exception:
+        shown = display_path(self.path)
+        if "readonly" in str(exc):
+            return _read_only(shown)
+        if "locked" in str(exc):
+            return HighyieldError(f"the review store {shown} is busy: {exc}",
+                                  hint="another highyield is writing to it; finish that "
+                                       "session first")
+        return exc
 
     @property
     def version(self) -> int:
@@ -261,7 +293,8 @@ class Store:
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return row[0], row[1]
 
-    def bury(self, key: str, ord: int, until: datetime) -> None:
+    def bury(self, key: str, ord: int, until: datetime | None) -> None:
+        """Hide a card until ``until`` (None: show it again)."""
         with self.transaction() as db:
             db.execute("UPDATE cards SET buried_until = ? WHERE key = ? AND ord = ?",
                        (to_ms(until), key, ord))

@@ -20,16 +20,21 @@ class Filter:
     decks: tuple[str, ...]
     tag: str | None = None  # a tag also matches its children (tag::child)
 
-    def where(self, now: datetime) -> tuple[str, list[object]]:
+    def where(self, now: datetime | None) -> tuple[str, list[object]]:
+        """SQL for the active cards taken, leaving out those buried at ``now`` (if given)."""
         marks = ", ".join("?" * len(self.decks))
-        sql = (f"deck IN ({marks}) AND retired_at IS NULL AND suspended = 0 "
-               "AND (buried_until IS NULL OR buried_until <= ?)")
-        params: list[object] = [*self.decks, to_ms(now)]
+        sql = f"deck IN ({marks}) AND retired_at IS NULL AND suspended = 0"
+        params: list[object] = [*self.decks]
+        if now is not None:
+            sql += " AND (buried_until IS NULL OR buried_until <= ?)"
+            params.append(to_ms(now))
         if self.tag:
-            sql += (" AND (instr(' ' || lower(tags) || ' ', ?) > 0 "
-                    "OR instr(' ' || lower(tags), ?) > 0)")
-            tag = self.tag.lower().lstrip("#")
-            params += [f" {tag} ", f" {tag}::"]
+            # the tag itself, a tag under it, or the same name under a parent:
+            # "Neurology" finds USMLE::Neurology and Neurology::ALS
+            padded = "(' ' || lower(tags) || ' ')"
+            sql += " AND (" + " OR ".join([f"instr({padded}, ?) > 0"] * 4) + ")"
+            tag = self.tag.lower().lstrip("#").replace("/", "::")
+            params += [f" {tag} ", f" {tag}::", f"::{tag} ", f"::{tag}::"]
         return sql, params
 
 
@@ -130,3 +135,18 @@ def count_new(db: sqlite3.Connection, which: Filter, now: datetime) -> int:
     sql, params = which.where(now)
     return int(db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND phase = 0",
                           params).fetchone()[0])
+
+
+def tag_count(db: sqlite3.Connection, which: Filter) -> int:
+    """Active cards the filter takes, whatever their schedule."""
+    sql, params = which.where(None)
+    return int(db.execute(f"SELECT count(*) FROM cards WHERE {sql}", params).fetchone()[0])
+
+
+def all_tags(db: sqlite3.Connection, decks: Sequence[str]) -> list[str]:
+    marks = ", ".join("?" * len(decks))
+    found: set[str] = set()
+    for (tags,) in db.execute(f"SELECT DISTINCT tags FROM cards WHERE deck IN ({marks}) "
+                              "AND retired_at IS NULL", tuple(decks)):
+        found.update(tags.split())
+    return sorted(found, key=str.lower)
