@@ -189,8 +189,9 @@ _state_option = click.option(
 @cli.command()
 @_vault_argument
 @_deck_option
-@click.option("--tag", metavar="TAG", help="Only cards with this tag (or a tag under it, "
-              "TAG::…), e.g. --tag Neurology.")
+@click.option("--tag", metavar="TAG", help="Only cards with this tag, a tag under it "
+              "(TAG::…) or the same tag under a parent (…::TAG): --tag Neurology finds "
+              "USMLE::Neurology.")
 @click.option("--new", "new_cards", type=click.IntRange(0), metavar="N",
               help="Show up to N new cards this session, instead of the deck's daily "
                    "new_per_day limit. --new 0 reviews only.")
