@@ -22,8 +22,7 @@ class Filter:
 
     def where(self, now: datetime | None) -> tuple[str, list[object]]:
         """SQL for the active cards taken, leaving out those buried at ``now`` (if given)."""
-        marks = ", ".join("?" * len(self.decks))
-        sql = f"deck IN ({marks}) AND retired_at IS NULL AND suspended = 0"
+        sql = f"deck IN ({_marks(self.decks)}) AND retired_at IS NULL AND suspended = 0"
         params: list[object] = [*self.decks]
         if now is not None:
             sql += " AND (buried_until IS NULL OR buried_until <= ?)"
@@ -41,34 +40,38 @@ class Filter:
 Ref = tuple[str, int]  # (key, ord)
 
 
+def _first(db: sqlite3.Connection, which: Filter, now: datetime, condition: str,
+           args: tuple[object, ...] = (), order: str = "due") -> Ref | None:
+    """The first active card the filter takes that meets ``condition``."""
+    sql, params = which.where(now)
+    row = db.execute(f"SELECT key, ord FROM cards WHERE {sql} AND {condition} "
+                     f"ORDER BY {order} LIMIT 1", (*params, *args)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 def next_learning(db: sqlite3.Connection, which: Filter, now: datetime,
                   until: datetime) -> Ref | None:
     """The learning card due soonest, if it is due by ``until``."""
-    sql, params = which.where(now)
-    row = db.execute(f"SELECT key, ord FROM cards WHERE {sql} AND phase IN (1, 3) "
-                     "AND due <= ? ORDER BY due LIMIT 1", (*params, to_ms(until))).fetchone()
-    return None if row is None else (row[0], row[1])
+    return _first(db, which, now, "phase IN (1, 3) AND due <= ?", (to_ms(until),))
 
 
 def next_review(db: sqlite3.Connection, which: Filter, now: datetime,
                 until: datetime) -> Ref | None:
-    sql, params = which.where(now)
-    row = db.execute(f"SELECT key, ord FROM cards WHERE {sql} AND phase = 2 AND due < ? "
-                     "ORDER BY due LIMIT 1", (*params, to_ms(until))).fetchone()
-    return None if row is None else (row[0], row[1])
+    return _first(db, which, now, "phase = 2 AND due < ?", (to_ms(until),))
 
 
 def next_new(db: sqlite3.Connection, which: Filter, now: datetime) -> Ref | None:
-    sql, params = which.where(now)
-    row = db.execute(f"SELECT key, ord FROM cards WHERE {sql} AND phase = 0 "
-                     "ORDER BY position, ord LIMIT 1", params).fetchone()
-    return None if row is None else (row[0], row[1])
+    return _first(db, which, now, "phase = 0", order="position, ord")
+
+
+def _marks(decks: Sequence[str]) -> str:
+    return ", ".join("?" * len(decks))
 
 
 def answered_since(db: sqlite3.Connection, decks: Sequence[str],
                    since: datetime) -> tuple[int, int]:
     """(new cards seen, review cards answered) in these decks since ``since``."""
-    marks = ", ".join("?" * len(decks))
+    marks = _marks(decks)
     row = db.execute(
         "SELECT count(DISTINCT CASE WHEN r.phase_before = 0 THEN r.key || ':' || r.ord END), "
         "sum(r.phase_before = 2) FROM reviews r CROSS JOIN cards c "  # today's reviews first
@@ -78,7 +81,7 @@ def answered_since(db: sqlite3.Connection, decks: Sequence[str],
 
 
 def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, int]:
-    marks = ", ".join("?" * len(decks))
+    marks = _marks(decks)
     row = db.execute(
         "SELECT sum(retired_at IS NULL AND phase = 0), "
         "sum(retired_at IS NULL AND phase IN (1, 3)), sum(retired_at IS NULL AND phase = 2), "
@@ -91,7 +94,7 @@ def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, i
 
 def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
     """When each studied, active card is due (ms, UTC)."""
-    marks = ", ".join("?" * len(decks))
+    marks = _marks(decks)
     return [r[0] for r in db.execute(
         f"SELECT due FROM cards WHERE deck IN ({marks}) AND phase > 0 AND retired_at IS NULL "
         "AND suspended = 0", tuple(decks))]
@@ -100,7 +103,7 @@ def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
 def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
                   since: datetime) -> list[tuple[int, int, int]]:
     """(reviewed_at ms, rating, phase before) of every answer since ``since``."""
-    marks = ", ".join("?" * len(decks))
+    marks = _marks(decks)
     return [(r[0], r[1], r[2]) for r in db.execute(
         "SELECT r.reviewed_at, r.rating, r.phase_before FROM reviews r CROSS JOIN cards c "
         f"ON c.key = r.key AND c.ord = r.ord WHERE c.deck IN ({marks}) "
@@ -109,7 +112,7 @@ def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
 
 def review_days(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
     """The time of every answer, oldest first (for the streak)."""
-    marks = ", ".join("?" * len(decks))
+    marks = _marks(decks)
     return [r[0] for r in db.execute(
         "SELECT r.reviewed_at FROM reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord "
         f"WHERE c.deck IN ({marks}) ORDER BY r.reviewed_at", tuple(decks))]
@@ -144,7 +147,7 @@ def tag_count(db: sqlite3.Connection, which: Filter) -> int:
 
 
 def all_tags(db: sqlite3.Connection, decks: Sequence[str]) -> list[str]:
-    marks = ", ".join("?" * len(decks))
+    marks = _marks(decks)
     found: set[str] = set()
     for (tags,) in db.execute(f"SELECT DISTINCT tags FROM cards WHERE deck IN ({marks}) "
                               "AND retired_at IS NULL", tuple(decks)):
