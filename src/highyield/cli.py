@@ -15,8 +15,6 @@ from typing import Any
 import click
 
 from highyield import __version__, report
-from highyield.build import build as build_deck
-from highyield.build import collect
 from highyield.config import DeckConfig, ReviewSettings
 from highyield.errors import HighyieldError
 from highyield.localzone import LOCAL
@@ -113,6 +111,8 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
       highyield build ~/Obsidian/Step1 -o step1.apkg
       highyield build --min-score 0.7     fewer, surer auto cards
     """
+    from highyield.build import build as build_deck  # the parser loads only when needed
+
     for deck in _targets(vault, decks, output, min_score):
         with DelayedProgress(f"Reading {deck.name}") as progress:
             result = build_deck(deck, now=time.time(), progress=progress)
@@ -143,6 +143,8 @@ def cards(vault: Path | None, decks: tuple[str, ...], as_json: bool, auto_only: 
       highyield cards --auto --min-score 0.7
       highyield cards --json | jq -r .text
     """
+    from highyield.build import collect
+
     for deck in _targets(vault, decks, min_score=min_score):
         collected = collect(deck)
         for card in collected.cards:
@@ -168,6 +170,8 @@ def check(vault: Path | None, decks: tuple[str, ...]) -> None:
       highyield check
       highyield check notes
     """
+    from highyield.build import collect
+
     errors = 0
     for deck in _targets(vault, decks):
         collected = collect(deck)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from highyield.build import Built, Collected
 from highyield.errors import Diagnostic, HighyieldError
 from highyield.model import Card, CardKind, anki_cards
 from highyield.render import card_summary, plain
-from highyield.sync import DeckSync
 from highyield.vault import display_path
+
+if TYPE_CHECKING:  # the quiz prints reports without loading the parser
+    from highyield.build import Built, Collected
+    from highyield.sync import DeckSync
 
 MAX_SHOWN = 20
 

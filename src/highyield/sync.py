@@ -13,14 +13,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from highyield import __version__
-from highyield.build import Collected, Progress, collect
 from highyield.config import DeckConfig
 from highyield.model import Card
 from highyield.render import quiz_views
 from highyield.store import CardRow, Store, Synced
 from highyield.vault import find_notes
+
+if TYPE_CHECKING:
+    from highyield.build import Collected, Progress
 
 POSITION_STRIDE = 1000  # room for every ordinal of one card
 AUTO_LATER = 10**12  # new auto cards come after the student's own highlights and cards
@@ -79,6 +82,8 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
     print_ = fingerprint(deck)
     if store.fingerprint(deck.name) == print_:
         return DeckSync(deck, None, None)
+    from highyield.build import collect  # only when the notes changed: it loads the parser
+
     collected = collect(deck, progress)
     synced = store.sync(deck.name, card_rows(collected.cards), print_,
                         deck.review.day_starts_at, now)
