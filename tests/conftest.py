@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,22 @@ from tests.anki_client import Imported, import_apkg
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
 FIXED_NOW = 1_780_000_000.0  # builds in tests use a fixed clock
+
+
+def vault_copy(vault: Path, folder: Path) -> Path:
+    """A copy of a vault in the repository, for a test that builds it: a build writes the
+    identity ledger into the vault, and the repository must stay as it is."""
+    copy = folder / vault.name
+    shutil.copytree(vault, copy)
+    return copy
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Module-wide fixtures build before a test's own home exists: give them one too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HIGHYIELD_HOME", str(tmp_path_factory.mktemp("home") / "highyield"))
+        yield
 
 
 @pytest.fixture(autouse=True)

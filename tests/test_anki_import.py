@@ -12,7 +12,7 @@ import pytest
 
 from highyield.deckfile import load_deck_file
 from tests.anki_client import Imported, RenderedCard, visible
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import FIXTURES, PROJECT, vault_copy
 
 BLANK = "[...]"
 LEFTOVERS = ("<span", "==", "[[", "%%", "<script", "onerror", "onclick", "javascript:",
@@ -28,7 +28,7 @@ def syntax_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
     from tests.conftest import FIXED_NOW
 
     tmp = tmp_path_factory.mktemp("syntax")
-    deck = folder_deck(FIXTURES / "syntax", tmp / "syntax.apkg")
+    deck = folder_deck(vault_copy(FIXTURES / "syntax", tmp), tmp / "syntax.apkg")
     build(deck, now=FIXED_NOW)
     return import_apkg(deck.output, tmp / "anki")
 
@@ -40,7 +40,8 @@ def sample_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
     from tests.conftest import FIXED_NOW
 
     tmp = tmp_path_factory.mktemp("sample")
-    deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp / "USMLE.apkg")
+    deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp / "USMLE.apkg",
+                   vault=vault_copy(PROJECT / "notes", tmp))
     build(deck, now=FIXED_NOW)
     return import_apkg(deck.output, tmp / "anki")
 
@@ -148,8 +149,8 @@ def test_allowed_formatting_is_kept(syntax_deck: Imported) -> None:
 def test_source_links_back_to_obsidian(syntax_deck: Imported) -> None:
     card = _card(syntax_deck, "ethosuximide")
     assert card.fields["Source"] == (
-        '<a href="obsidian://open?vault=syntax&amp;file=highlights">highlights.md:3</a>')
-    assert "highlights.md:3" in card.answer_text
+        '<a href="obsidian://open?vault=syntax&amp;file=highlights">highlights.md</a>')
+    assert "highlights.md" in card.answer_text
 
 
 def test_deck_and_note_types(syntax_deck: Imported) -> None:
@@ -225,7 +226,7 @@ def test_sample_auto_cards_in_anki(sample_deck: Imported) -> None:
     survival = _auto(sample_deck, "mean survival of")
     assert "mean survival of [...] reflects" in survival.question_text
     assert _active_answer(survival) == "3-5 years"
-    assert "Clippings/ALS is NOT a Demyelinating Disease—It Primarily Affects Axons.md:17" in \
+    assert "Clippings/ALS is NOT a Demyelinating Disease—It Primarily Affects Axons.md" in \
         survival.answer_text
 
 
@@ -251,7 +252,8 @@ def test_rebuild_and_reimport_changes_nothing(tmp_path: Path,
     from highyield.build import build
     from tests.anki_client import import_apkg
 
-    deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp_path / "a.apkg")
+    deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp_path / "a.apkg",
+                   vault=vault_copy(PROJECT / "notes", tmp_path))
     build(deck, now=1_800_000_000)
     first = import_apkg(deck.output, tmp_path / "anki")
     build(deck, now=1_800_000_100)

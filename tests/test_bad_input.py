@@ -148,7 +148,7 @@ def test_cli_never_shows_a_traceback_for_a_broken_vault(
     assert "Traceback" not in result.output
     assert "vault/c.md:1: warning: unclosed %% comment hides the rest of the note" in result.stderr
     assert "vault/b.md:5: warning: unclosed code fence hides the rest of the note" in result.stderr
-    assert result.stdout.startswith("Built vault → out.apkg\n  3 notes read")
+    assert result.stdout.startswith("Built vault → out.apkg: +2 new\n  3 notes read")
 
 
 def test_no_notes_is_an_error(runner: CliRunner, make_vault: Callable[..., Path],

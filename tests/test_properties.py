@@ -28,7 +28,7 @@ NEVER_IN_HTML = re.compile(r"<script|<iframe|\son\w+=|javascript:", re.IGNORECAS
 def _everything(text: str) -> None:
     note, _ = parse_note(Source("p/n.md", "p/n.md", text))
     drafts, _ = extract_note(note, ExtractRules())
-    cards, _ = assign_keys(drafts)
+    cards = assign_keys(drafts).cards
     renderer = HtmlRenderer(lambda embed: "x.png")
     for card in cards:
         d = card.draft
@@ -90,7 +90,7 @@ def test_a_highlight_becomes_exactly_its_deletion(before: list[str], fact: list[
 def test_keys_do_not_depend_on_anything_but_the_text(text: str) -> None:
     def keys() -> list[str]:
         note, _ = parse_note(Source("a/n.md", "a/n.md", text))
-        cards, _ = assign_keys(extract_note(note, ExtractRules())[0])
+        cards = assign_keys(extract_note(note, ExtractRules())[0]).cards
         return [c.key for c in cards]
     assert keys() == keys()
 

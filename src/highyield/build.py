@@ -1,39 +1,51 @@
 """The pipeline for one deck: vault → parse → extract → identity → export.
 
-``collect`` does everything but writing, for ``cards`` and ``check``; ``build`` writes.
+``collect`` reads every note into cards, for ``cards``, ``check`` and the quiz. ``build``
+writes the deck, reading again only the notes that changed since its last build, and
+says what changed.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from highyield import buildcache
+from highyield.changes import Changes, Packed, settle
 from highyield.config import CLIPPINGS, DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, warning
-from highyield.extract import ExtractRules, extract_note
-from highyield.extract.auto.repeats import drop_repeats
-from highyield.identity import assign_keys
+from highyield.extract.auto import AUTO_TAG
+from highyield.extract.auto.repeats import drop_repeats, left_out
+from highyield.identity import Assigned, Identity, assign_keys, identify
+from highyield.ledger import Entry, read_ledger, write_ledger
 from highyield.media import MediaSet
-from highyield.model import CONTAINERS, Card, CardKind, Draft, Embed
-from highyield.parse import parse_note
+from highyield.model import Card, CardKind, Draft, anki_cards
+from highyield.pack import Made
+from highyield.reading import CachedReader, Progress, note_drafts, rules_for
+from highyield.snapshot import deck_fingerprint, file_stat, settings_of, vault_files
 from highyield.vault import MediaResolver, display_path, find_notes, read_note
 
-Progress = Callable[[int, int], None]  # (notes done, notes in all)
+__all__ = ["Built", "Collected", "Progress", "Tally", "build", "collect"]
 
 
 @dataclass(frozen=True)
-class Collected:
-    deck: DeckConfig
+class Tally:
+    """The figures a summary shows."""
+
     notes: int
-    cards: tuple[Card, ...]
+    kinds: dict[CardKind, int]  # Anki notes by kind
+    auto: int
+    cards: int  # Anki cards
+    images: int
     merged: int  # exact duplicates made into one card
     repeats: int  # auto cards left out because another card says the same
-    media: MediaSet
     diagnostics: tuple[Diagnostic, ...]
 
-    def count(self, kind: CardKind) -> int:
-        return sum(1 for c in self.cards if c.kind is kind)
+    @property
+    def anki_notes(self) -> int:
+        return sum(self.kinds.values())
 
     @property
     def errors(self) -> int:
@@ -45,12 +57,83 @@ class Collected:
 
 
 @dataclass(frozen=True)
+class Collected:
+    deck: DeckConfig
+    notes: int
+    cards: tuple[Card, ...]
+    merged: int
+    repeats: int
+    media: MediaSet
+    diagnostics: tuple[Diagnostic, ...]
+    ledger: dict[str, Entry] = field(default_factory=dict)  # to write back, when syncing
+
+    def count(self, kind: CardKind) -> int:
+        return sum(1 for c in self.cards if c.kind is kind)
+
+    @property
+    def errors(self) -> int:
+        return self.tally.errors
+
+    @property
+    def warnings(self) -> int:
+        return self.tally.warnings
+
+    @property
+    def tally(self) -> Tally:
+        return Tally(self.notes, {k: self.count(k) for k in CardKind},
+                     sum(1 for c in self.cards if c.draft.auto),
+                     sum(anki_cards(c) for c in self.cards), len(self.media.files),
+                     self.merged, self.repeats, self.diagnostics)
+
+
+@dataclass(frozen=True)
 class Built:
-    collected: Collected
+    deck: DeckConfig
     output: Path
+    tally: Tally | None  # None when the deck was up to date
+    changes: Changes = field(default_factory=Changes)
+    fresh: int = 0  # notes read afresh; the others came from the cache
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.tally is None
+
+
+# ---------------------------------------------------------------- collect
 
 
 def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
+    """Every card of the deck, keyed with the vault's ledger (which is not written)."""
+    paths = _notes(deck)
+    rules = rules_for(deck)
+    media = MediaSet(MediaResolver(deck.vault))
+    diagnostics: list[Diagnostic] = []
+    drafts: list[Draft] = []
+    read = 0
+    for done, path in enumerate(paths, 1):
+        source = read_note(deck.vault, path, diagnostics)
+        if source is not None:
+            read += 1
+            found, problems = note_drafts(source, rules, media)
+            drafts.extend(found)
+            diagnostics.extend(problems)
+        if progress is not None:
+            progress(done, len(paths))
+    drafts, repeats = drop_repeats(drafts)
+    assigned = _assign(deck, drafts, paths, diagnostics)
+    diagnostics.extend(_deck_problems(deck, paths, bool(assigned.cards)))
+    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
+    return Collected(deck, read, tuple(assigned.cards),
+                     assigned.merged, repeats, media, tuple(diagnostics), assigned.ledger)
+
+
+def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],
+            diagnostics: list[Diagnostic]) -> Assigned:
+    ledger = read_ledger(deck.vault, diagnostics)
+    return assign_keys(drafts, ledger, _scope(deck, paths))
+
+
+def _notes(deck: DeckConfig) -> list[Path]:
     paths = find_notes(deck.vault, deck.selection)
     if not paths:
         raise HighyieldError(
@@ -59,31 +142,24 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
                  f"({', '.join(deck.selection.include)}"
                  + (f"; not {', '.join(deck.selection.exclude)})" if deck.selection.exclude
                     else ")"))
-    rules = ExtractRules(deck.highlights, deck.tags, deck.inline_cards, deck.auto)
-    media = MediaSet(MediaResolver(deck.vault))
-    diagnostics: list[Diagnostic] = []
-    drafts: list[Draft] = []
-    notes = 0
-    for done, path in enumerate(paths, 1):
-        source = read_note(deck.vault, path, diagnostics)
-        if source is not None:
-            note, found = parse_note(source)
-            note_drafts, problems = extract_note(note, rules)
-            diagnostics.extend(found + problems)
-            diagnostics.extend(_resolve_media(note_drafts, source.display, media))
-            drafts.extend(note_drafts)
-            notes += 1
-        if progress is not None:
-            progress(done, len(paths))
-    diagnostics.extend(_unused_auto_globs(deck, paths))
-    drafts, repeats = drop_repeats(drafts)
-    cards, merged = assign_keys(drafts)
-    if not cards:
-        diagnostics.append(warning(
-            display_path(deck.vault), None, "no cards: nothing is highlighted or written as a card",
-            "mark facts with ==highlights== or write {{c1::clozes}} and Front::Back lines"))
-    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
-    return Collected(deck, notes, tuple(cards), merged, repeats, media, tuple(diagnostics))
+    return paths
+
+
+def _scope(deck: DeckConfig, paths: list[Path]) -> Callable[[str], bool]:
+    """A ledger entry is this deck's to match by close text when its note is one of the
+    deck's notes, or is gone (renamed, moved or deleted)."""
+    rels = {p.relative_to(deck.vault).as_posix() for p in paths}
+    return lambda rel: rel in rels or not (deck.vault / rel).is_file()
+
+
+def _deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool) -> list[Diagnostic]:
+    found = _unused_auto_globs(deck, paths)
+    if not any_cards:
+        found.append(warning(
+            display_path(deck.vault), None, "no cards: nothing is highlighted or written as a "
+            "card", "mark facts with ==highlights== or write {{c1::clozes}} and Front::Back "
+            "lines"))
+    return found
 
 
 def _unused_auto_globs(deck: DeckConfig, paths: list[Path]) -> list[Diagnostic]:
@@ -98,35 +174,77 @@ def _unused_auto_globs(deck: DeckConfig, paths: list[Path]) -> list[Diagnostic]:
                     "globs are relative to the notes folder, e.g. \"Clippings/**\"")]
 
 
-def _resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    for draft in drafts:
-        for embed in _embeds(draft):
-            problem = media.add(draft.ref.path, display, embed)
-            if problem is not None:
-                problems.append(problem)
-    return problems
+# ---------------------------------------------------------------- build
 
 
-def _embeds(draft: Draft) -> list[Embed]:
-    found: list[Embed] = list(draft.images)
-    stack = [draft.front, draft.back, *draft.cue, *draft.extra]
-    while stack:
-        for node in stack.pop():
-            if isinstance(node, Embed):
-                found.append(node)
-            elif isinstance(node, CONTAINERS):
-                stack.append(node.children)
-    return found
+def build(deck: DeckConfig, now: float | None = None, progress: Progress | None = None,
+          force: bool = False) -> Built:
+    """Write the deck's .apkg, unless nothing changed since the last build (``force``
+    writes it anyway). ``now`` is the build's time, which changed notes get."""
+    now = time.time() if now is None else now
+    paths = _notes(deck)
+    where = buildcache.cache_file(deck.name, deck.output)
+    cache = buildcache.load(where, settings_of(deck))
+    files = vault_files(deck.vault)
+    if not force and cache.fingerprint == deck_fingerprint(deck, files) and \
+            file_stat(deck.output) == cache.output:
+        return Built(deck, deck.output, None)
+    media = MediaSet(MediaResolver(deck.vault))
+    reader = CachedReader(deck, media, cache.notes, deck.auto.enabled)
+    notes = {}
+    for done, path in enumerate(paths, 1):
+        rel = path.relative_to(deck.vault).as_posix()
+        notes[rel] = reader.read(path, rel)
+        if progress is not None:
+            progress(done, len(paths))
+    return _finish(deck, paths, notes, media, cache, reader.fresh, now,
+                   (where, files))
 
 
-def build(deck: DeckConfig, now: float, progress: Progress | None = None) -> Built:
-    # Imported here: genanki is only needed to write, and cards, check and --help
-    # should not pay for loading it.
-    from highyield.export import write_deck
+def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.NoteCards],
+            media: MediaSet, cache: buildcache.BuildCache, fresh: int, now: float,
+            saved: tuple[Path, list[tuple[str, int, int]]]) -> Built:
+    from highyield.export import write_deck  # genanki loads only when a deck is written
 
-    collected = collect(deck, progress)
-    write_deck(deck.name, collected.cards, collected.media, deck.obsidian_vault,
-               deck.output, now)
-    return Built(collected, deck.output)
+    diagnostics = [d for n in notes.values() for d in n.diagnostics]
+    made = [m for n in notes.values() for m in n.made]
+    out = left_out([m.ranked() for m in made]) if deck.auto.enabled else set()
+    made = [m for i, m in enumerate(made) if i not in out]
+    ledger = read_ledger(deck.vault, diagnostics)
+    result = identify([m.subject for m in made], ledger, _scope(deck, paths))
+    current = _packed(made, result.identities)
+    packed, changes = settle(cache.packed, current, now)
+    write_deck(deck.name, packed, media.files, deck.output, now)
+    problem = write_ledger(deck.vault, result.ledger)
+    diagnostics.extend([problem] if problem else [])
+    diagnostics.extend(_deck_problems(deck, paths, bool(current)))
+    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
+    cache.notes, cache.packed = notes, {p.key: p for p in packed}
+    where, files = saved  # the vault as it was before reading: a note saved since is read
+    cache.fingerprint, cache.output = deck_fingerprint(deck, files), file_stat(deck.output)
+    buildcache.save(where, cache)
+    tally = _tally(current, sum(1 for n in notes.values() if n.sha), len(media.files),
+                   result.merged, len(out), diagnostics)
+    return Built(deck, deck.output, tally, changes, fresh)
 
+
+def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
+    current = []
+    for m, identity in zip(made, identities, strict=True):
+        if identity.key is None:
+            continue
+        s = m.subject
+        current.append(Packed(identity.key, s.kind, m.fields_numbered(identity.numbers),
+                              m.tags, 0, m.label, f"{s.path}:{s.line}"))
+    return current
+
+
+def _tally(current: list[Packed], notes: int, images: int, merged: int,
+           repeats: int, diagnostics: list[Diagnostic]) -> Tally:
+    from highyield.matching import deletions
+
+    kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
+    cards = sum(len({n for n, _ in deletions(p.fields[0])}) if p.kind == "cloze" else
+                2 if p.kind == "reversed" else 1 for p in current)
+    auto = sum(1 for p in current if AUTO_TAG in p.tags)
+    return Tally(notes, kinds, auto, cards, images, merged, repeats, tuple(diagnostics))

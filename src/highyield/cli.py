@@ -93,8 +93,12 @@ _min_score_option = click.option(
                    "DECK-NAME.apkg into (default: the deck file's `output`, or "
                    "FOLDER-NAME.apkg in the current folder).")
 @_min_score_option
+@click.option("--force", is_flag=True,
+              help="Write the deck even when nothing changed since the last build.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List each new, updated, moved and retired card.")
 def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
-          min_score: float | None) -> None:
+          min_score: float | None, force: bool, verbose: bool) -> None:
     """Build Anki decks (.apkg) from your notes.
 
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
@@ -115,11 +119,11 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
 
     for deck in _targets(vault, decks, output, min_score):
         with DelayedProgress(f"Reading {deck.name}") as progress:
-            result = build_deck(deck, now=time.time(), progress=progress)
-        if result.collected.diagnostics:
-            click.echo(report.diagnostics(result.collected.diagnostics, report.MAX_SHOWN),
+            result = build_deck(deck, now=time.time(), progress=progress, force=force)
+        if result.tally is not None and result.tally.diagnostics:
+            click.echo(report.diagnostics(result.tally.diagnostics, report.MAX_SHOWN),
                        err=True)
-        click.echo(report.built(result))
+        click.echo(report.built(result, verbose))
 
 
 @cli.command()
@@ -153,7 +157,7 @@ def cards(vault: Path | None, decks: tuple[str, ...], as_json: bool, auto_only: 
             click.echo(report.card_json(card, deck.name) if as_json else
                        report.card_text(card) + "\n")
         if not as_json:
-            click.echo(report.counts(collected))
+            click.echo(report.counts(collected.tally))
 
 
 @cli.command()

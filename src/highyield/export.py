@@ -15,15 +15,17 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import genanki
 
 from highyield import notetypes
 from highyield.errors import HighyieldError
-from highyield.media import MediaSet
-from highyield.model import Card, CardKind, Embed
-from highyield.render import HtmlRenderer, context_html, source_html
+from highyield.model import CardKind
 from highyield.vault import display_path
+
+if TYPE_CHECKING:
+    from highyield.changes import Packed
 
 
 def deck_id(name: str) -> int:
@@ -43,36 +45,28 @@ def _model(kind: CardKind) -> genanki.Model:
     )
 
 
-def fields_for(card: Card, media: MediaSet, vault_name: str) -> list[str]:
-    d = card.draft
-    rel = d.ref.path
+class _Note(genanki.Note):  # type: ignore[misc]
+    """A note with its own modification time: Anki updates a note on import only when
+    the incoming one is newer, so an unchanged card keeps its time and a changed one
+    gets the build's."""
 
-    def lookup(embed: Embed) -> str | None:
-        return media.name(rel, embed)
+    def __init__(self, mod: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mod = mod
 
-    r = HtmlRenderer(lookup)
-    context, source = context_html(d.context), source_html(d.ref, vault_name)
-    if d.kind is CardKind.CLOZE:
-        text = r.inlines(d.front) + r.items(d.cue, "hy-cue")
-        extra = r.items(d.extra, "hy-items") + r.images(d.images)
-        return [text, extra, context, source]
-    back = r.inlines(d.back) + r.images(d.images)
-    return [r.inlines(d.front), back, context, source]
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 
-def write_deck(name: str, cards: Sequence[Card], media: MediaSet, vault_name: str,
-               out: Path, now: float) -> None:
+def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: Path,
+               now: float) -> None:
     deck = genanki.Deck(deck_id(name), name)
-    models = {kind: _model(kind) for kind in CardKind}
-    for card in cards:
-        deck.add_note(genanki.Note(
-            model=models[card.kind],
-            fields=fields_for(card, media, vault_name),
-            tags=list(card.draft.tags),
-            guid=card.key,
-        ))
+    models = {kind.value: _model(kind) for kind in CardKind}
+    for note in notes:
+        deck.add_note(_Note(note.mod, model=models[note.kind], fields=list(note.fields),
+                            tags=list(note.tags), guid=note.key))
     package = genanki.Package(deck, media_files=[])
-    write_package(package, media.files, out, now)
+    write_package(package, media, out, now)
 
 
 def write_package(package: genanki.Package, media: dict[str, Path], out: Path,

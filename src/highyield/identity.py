@@ -1,19 +1,34 @@
-"""Stable card keys. A key comes from the card's identifying content only: never from the
-build time, a random number or the order of files. It is the Anki guid.
+"""Stable card keys. A key is the Anki guid and the review store's row, so a card that
+keeps its key keeps its history, in Anki and in the quiz.
 
-Two cards with the same text but different context (the same bare fact in two notes) are
-told apart by their context. Two identical cards are one card.
+A new card's key comes from its identifying content only: never from the build time, a
+random number or the order of files. After that the key stays with the card through edits:
+each card is matched to the identity ledger (``ledger.py``), first by a ``^hy-`` block id,
+then by its exact text wherever it now is, then by close text (a typo fixed, a word
+changed), and only a card that matches nothing is new.
+
+Cloze numbers that highyield gave to highlights are kept the same way: an added highlight
+gets a new number instead of taking over a neighbour's card, because Anki keys the cards
+of a note by their number.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from highyield.model import Card, Draft, Inlines, TextStyle, flatten
+from highyield.ledger import Entry
+from highyield.matching import deletions, pair_deletions, similar_pairs
+from highyield.model import Card, Cloze, Draft, Inlines, Styled, TextStyle, flatten
 
 KEY_LENGTH = 16
+ANCHOR_PREFIX = "hy-"
+_KEY = re.compile(r"[0-9a-f]{16}")
+_NUMBER = re.compile(r"\{\{c(\d+)::")
 
 
 CANONICAL = TextStyle(
@@ -33,7 +48,7 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _digest(*parts: str) -> str:
+def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:KEY_LENGTH]
 
 
@@ -41,24 +56,234 @@ def content_of(draft: Draft) -> str:
     return "\x1f".join((draft.kind.value, canonical(draft.front), canonical(draft.back)))
 
 
-def assign_keys(drafts: list[Draft]) -> tuple[list[Card], int]:
-    """Give every draft its key. Returns the cards, in source order, and how many exact
-    duplicates were merged away."""
-    groups: dict[str, list[Draft]] = defaultdict(list)
-    for draft in drafts:
-        groups[content_of(draft)].append(draft)
-    cards: list[Card] = []
-    merged = 0
-    for content, members in groups.items():
-        contexts = {normalize(" › ".join(d.context)) for d in members}
-        seen: set[str] = set()
-        for draft in sorted(members, key=lambda d: (d.ref.path, d.ref.line)):
-            where = normalize(" › ".join(draft.context))
-            if where in seen:
-                merged += 1
+def anchor_key(anchor: str) -> str | None:
+    """The key a ``^hy-…`` block id pins, or None for any other block id."""
+    rest = anchor[len(ANCHOR_PREFIX):] if anchor.startswith(ANCHOR_PREFIX) else ""
+    return rest if _KEY.fullmatch(rest) else None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What identity needs to know of a card."""
+
+    kind: str
+    front: str  # canonical text
+    back: str
+    where: str  # normalised context: title, headings, parent items
+    path: str
+    line: int
+    anchor: str = ""
+    written: int = 0  # the highest cloze number the author wrote; highyield numbered above
+
+    @property
+    def content(self) -> str:
+        return "\x1f".join((self.kind, self.front, self.back))
+
+    @property
+    def shape(self) -> str:
+        """The content without cloze numbers: the same words, whatever the numbering."""
+        return _NUMBER.sub("{{c::", self.content)
+
+
+def subject_of(draft: Draft) -> Subject:
+    return Subject(draft.kind.value, canonical(draft.front), canonical(draft.back),
+                   normalize(" › ".join(draft.context)), draft.ref.path, draft.ref.line,
+                   draft.anchor, draft.written)
+
+
+@dataclass(frozen=True)
+class Identity:
+    key: str | None  # None: an exact duplicate of an earlier card, merged into it
+    numbers: dict[int, int] = field(default_factory=dict)  # cloze renumbering, old → new
+    how: str = ""  # "anchor", "same", "close" or "new"
+
+
+@dataclass(frozen=True)
+class Identified:
+    identities: list[Identity]  # one per subject, in the same order
+    ledger: dict[str, Entry]  # the ledger to write back
+    merged: int
+
+
+def identify(subjects: Sequence[Subject], ledger: Mapping[str, Entry],
+             in_scope: Callable[[str], bool] = lambda path: True) -> Identified:
+    """Give every subject its key. ``in_scope`` says whether a ledger entry's note belongs
+    to this deck (or is gone), so that a deck never takes over another deck's card by
+    close text."""
+    return _Matcher(subjects, ledger, in_scope).run()
+
+
+class _Matcher:
+    def __init__(self, subjects: Sequence[Subject], ledger: Mapping[str, Entry],
+                 in_scope: Callable[[str], bool]) -> None:
+        self.subjects = subjects
+        self.ledger = ledger
+        self.in_scope = in_scope
+        self.found: dict[int, Identity] = {}
+        self.matched: dict[int, Entry] = {}
+        self.claimed: set[str] = set()
+
+    def run(self) -> Identified:
+        order = sorted(range(len(self.subjects)),
+                       key=lambda i: (self.subjects[i].path, self.subjects[i].line))
+        left, merged = self._merge(order)
+        for step in (self._anchored, self._same, self._close):
+            left = step(left)
+        self._new(left)
+        return Identified([self.found[i] for i in range(len(self.subjects))],
+                          self._ledger(), merged)
+
+    def _merge(self, order: list[int]) -> tuple[list[int], int]:
+        seen: set[tuple[str, str]] = set()
+        left: list[int] = []
+        for i in order:
+            s = self.subjects[i]
+            if (s.content, s.where) in seen:
+                self.found[i] = Identity(None)
+            else:
+                seen.add((s.content, s.where))
+                left.append(i)
+        return left, len(order) - len(left)
+
+    def _claim(self, i: int, key: str, how: str) -> None:
+        entry = self.ledger.get(key)
+        numbers = _renumber(self.subjects[i], entry) if entry is not None else {}
+        if entry is not None:
+            self.matched[i] = entry
+        self.claimed.add(key)
+        self.found[i] = Identity(key, numbers, how)
+
+    def _anchored(self, left: list[int]) -> list[int]:
+        rest = []
+        for i in left:
+            key = anchor_key(self.subjects[i].anchor)
+            if key is not None and key not in self.claimed:
+                self._claim(i, key, "anchor")
+            else:
+                rest.append(i)
+        return rest
+
+    def _same(self, left: list[int]) -> list[int]:
+        by_shape: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.ledger.values():
+            if entry.key not in self.claimed:
+                by_shape[_NUMBER.sub("{{c::", entry.content)].append(entry)
+        rest = []
+        for i in left:
+            s = self.subjects[i]
+            free = [e for e in by_shape.get(s.shape, ()) if e.key not in self.claimed]
+            if not free:
+                rest.append(i)
                 continue
-            seen.add(where)
-            key = _digest(content) if len(contexts) == 1 else _digest(content, where)
-            cards.append(Card(key, draft))
+            best = min(free, key=lambda e: (e.path != s.path, e.key != digest(s.content),
+                                            e.key != digest(s.content, s.where), e.key))
+            self._claim(i, best.key, "same")
+        return rest
+
+    def _close(self, left: list[int]) -> list[int]:
+        free = [e for e in self.ledger.values()
+                if e.key not in self.claimed and self.in_scope(e.path)]
+        if not left or not free:
+            return left
+        pairs = similar_pairs([self.subjects[i] for i in left], free)
+        taken: set[int] = set()
+        for index, entry in pairs:
+            self._claim(left[index], entry.key, "close")
+            taken.add(index)
+        return [i for n, i in enumerate(left) if n not in taken]
+
+    def _new(self, left: list[int]) -> None:
+        """Fresh keys from the content; the context joins in when the same content is in
+        several places (as it always has, so keys made before the ledger stay)."""
+        count: dict[str, int] = defaultdict(int)
+        for i in left:
+            count[self.subjects[i].content] += 1
+        for i in left:
+            s = self.subjects[i]
+            key = digest(s.content) if count[s.content] == 1 else digest(s.content, s.where)
+            n = 0
+            while key in self.claimed:
+                n += 1
+                key = digest(s.content, s.where, str(n))
+            self._claim(i, key, "new")
+
+    def _ledger(self) -> dict[str, Entry]:
+        entries = dict(self.ledger)
+        for i, identity in self.found.items():
+            if identity.key is None:
+                continue
+            s, old = self.subjects[i], self.matched.get(i)
+            front = renumber_text(s.front, identity.numbers)
+            top = max([old.top if old else 0, *(n for n, _ in deletions(front))])
+            path = old.path if old and old.path != s.path and not self.in_scope(old.path) \
+                else s.path
+            entries[identity.key] = Entry(identity.key, s.kind, top, path, front, s.back)
+        return entries
+
+
+def _renumber(s: Subject, entry: Entry) -> dict[int, int]:
+    """Keep the numbers the card's deletions had: an added highlight gets a number above
+    any the card had, and a removed one leaves the others where they were. Numbers the
+    author wrote are never changed."""
+    new = [(n, text) for n, text in deletions(s.front) if n > s.written]
+    if not new or entry.kind != s.kind:
+        return {}
+    fixed = {n for n, _ in deletions(s.front) if n <= s.written}
+    old = [(n, text) for n, text in deletions(entry.front) if n not in fixed]
+    mapping = pair_deletions(new, old, above=max([entry.top, s.written, *fixed]))
+    if sorted(mapping.values()) != sorted(set(mapping.values())) or \
+            fixed & set(mapping.values()):
+        return {}
+    return {a: b for a, b in mapping.items() if a != b}
+
+
+def renumber_text(text: str, numbers: dict[int, int]) -> str:
+    if not numbers:
+        return text
+    return _NUMBER.sub(lambda m: f"{{{{c{numbers.get(int(m.group(1)), int(m.group(1)))}::",
+                       text)
+
+
+def renumber(inlines: Inlines, numbers: dict[int, int]) -> Inlines:
+    """The same nodes with cloze numbers changed."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Cloze):
+            node = Cloze(numbers.get(node.number, node.number),
+                         renumber(node.children, numbers), node.hint)
+        elif isinstance(node, Styled):
+            node = Styled(node.tag, renumber(node.children, numbers))
+        out.append(node)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- drafts to cards
+
+
+@dataclass(frozen=True)
+class Assigned:
+    cards: list[Card]  # in source order
+    merged: int  # exact duplicates made into one card
+    ledger: dict[str, Entry]
+    how: dict[str, str]  # key → "anchor", "same", "close" or "new"
+
+
+def assign_keys(drafts: Sequence[Draft], ledger: Mapping[str, Entry] | None = None,
+                in_scope: Callable[[str], bool] = lambda path: True) -> Assigned:
+    """Give every draft its key, keeping the keys the ledger knows."""
+    result = identify([subject_of(d) for d in drafts], ledger or {}, in_scope)
+    cards: list[Card] = []
+    for draft, identity in zip(drafts, result.identities, strict=True):
+        if identity.key is not None:
+            cards.append(Card(identity.key, renumbered(draft, identity.numbers)))
     cards.sort(key=lambda c: (c.draft.ref.path, c.draft.ref.line))
-    return cards, merged
+    how = {i.key: i.how for i in result.identities if i.key is not None}
+    return Assigned(cards, result.merged, result.ledger, how)
+
+
+def renumbered(draft: Draft, numbers: dict[int, int]) -> Draft:
+    if not numbers:
+        return draft
+    from dataclasses import replace
+
+    return replace(draft, front=renumber(draft.front, numbers))

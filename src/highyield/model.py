@@ -199,6 +199,8 @@ class Draft:
     images: tuple[Embed, ...] = ()  # section images, shown after the answer
     tags: tuple[str, ...] = ()  # Anki tags
     score: float | None = None  # auto cards: how sure highyield is that this is a good card
+    anchor: str = ""  # the block's Obsidian block id (``^id``), if it has one
+    written: int = 0  # the highest cloze number the author wrote; highyield numbered above
 
     @property
     def auto(self) -> bool:

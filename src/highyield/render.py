@@ -106,8 +106,10 @@ def obsidian_url(vault: str, note_rel: str) -> str:
 
 
 def source_html(ref: SourceRef, vault: str) -> str:
+    """A link to the note. Without the line number: a line added above a card must not
+    change the card in Anki."""
     url = html.escape(obsidian_url(vault, ref.path), quote=True)
-    return f'<a href="{url}">{escape(str(ref))}</a>'
+    return f'<a href="{url}">{escape(ref.path)}</a>'
 
 
 # ---------------------------------------------------------------- plain text

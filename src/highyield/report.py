@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from highyield.errors import Diagnostic, HighyieldError
-from highyield.model import Card, CardKind, anki_cards
+from highyield.model import Card, CardKind
 from highyield.render import card_summary, plain
 from highyield.vault import display_path
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
-    from highyield.build import Built, Collected
+    from highyield.build import Built, Collected, Tally
+    from highyield.changes import Changes
     from highyield.sync import DeckSync
 
 MAX_SHOWN = 20
@@ -47,31 +48,49 @@ def skipped(problems: list[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
-def counts(c: Collected) -> str:
-    kinds = ", ".join(f"{c.count(k)} {k.value}" for k in CardKind)
-    auto = sum(1 for card in c.cards if card.draft.auto)
-    if auto:
-        kinds += f"; {auto} auto"
-    cards = sum(anki_cards(card) for card in c.cards)
-    parts = [_plural(c.notes, "note") + " read",
-             f"{_plural(cards, 'card')} in {_plural(len(c.cards), 'Anki note')} ({kinds})"]
-    if c.media.files:
-        parts.append(_plural(len(c.media.files), "image"))
-    if c.merged:
-        parts.append(f"{c.merged} duplicate{'s' if c.merged != 1 else ''} merged")
-    if c.repeats:
-        parts.append(f"{_plural(c.repeats, 'repeated statement')} left out")
-    parts.append(_plural(c.errors, "error"))
-    parts.append(_plural(c.warnings, "warning"))
+def counts(t: Tally) -> str:
+    kinds = ", ".join(f"{t.kinds[k]} {k.value}" for k in CardKind)
+    if t.auto:
+        kinds += f"; {t.auto} auto"
+    parts = [_plural(t.notes, "note") + " read",
+             f"{_plural(t.cards, 'card')} in {_plural(t.anki_notes, 'Anki note')} ({kinds})"]
+    if t.images:
+        parts.append(_plural(t.images, "image"))
+    if t.merged:
+        parts.append(f"{t.merged} duplicate{'s' if t.merged != 1 else ''} merged")
+    if t.repeats:
+        parts.append(f"{_plural(t.repeats, 'repeated statement')} left out")
+    parts.append(_plural(t.errors, "error"))
+    parts.append(_plural(t.warnings, "warning"))
     return " · ".join(parts)
 
 
-def built(b: Built) -> str:
-    return f"Built {b.collected.deck.name} → {display_path(b.output)}\n  {counts(b.collected)}"
+CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "retired": "-"}
+
+
+def built(b: Built, verbose: bool = False) -> str:
+    """``Built USMLE → USMLE.apkg: +3 new, ~2 updated, 1 moved, -1 retired``."""
+    head = f"{b.deck.name} → {display_path(b.output)}"
+    if b.tally is None:
+        return f"{head}: up to date (nothing changed since the last build; --force rebuilds)"
+    lines = [f"Built {head}: {change_line(b.changes)}", f"  {counts(b.tally)}"]
+    if verbose:
+        lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {c.source}  {c.label}"
+                     for c in b.changes.items)
+    return "\n".join(lines)
+
+
+def change_line(changes: Changes) -> str:
+    if not changes:
+        return "no card changed"
+    c = changes.count
+    parts = [f"+{c('new')} new", f"~{c('updated')} updated", f"{c('moved')} moved",
+             f"-{c('retired')} retired"]
+    return ", ".join(p for p, n in zip(parts, map(c, CHANGE_MARKS), strict=True) if n)
 
 
 def checked(c: Collected) -> str:
-    return f"Checked {c.deck.name} ({display_path(c.deck.vault)}): {counts(c)}"
+    return f"Checked {c.deck.name} ({display_path(c.deck.vault)}): {counts(c.tally)}"
 
 
 def card_json(card: Card, deck: str) -> str:

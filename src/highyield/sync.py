@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from highyield import __version__
 from highyield.config import DeckConfig
 from highyield.model import Card
 from highyield.render import quiz_views
+from highyield.snapshot import card_settings
 from highyield.store import CardRow, Store, Synced
 from highyield.vault import find_notes
 
@@ -34,17 +34,6 @@ class DeckSync:
     deck: DeckConfig
     synced: Synced | None  # None: the notes had not changed
     collected: Collected | None
-
-
-def card_settings(deck: DeckConfig) -> str:
-    """The deck settings that change which cards the notes give, in a stable form: never
-    a set's repr (its order changes from one run to the next), never the output path."""
-    auto = deck.auto
-    return json.dumps([
-        __version__, str(deck.vault), deck.selection.include, deck.selection.exclude,
-        deck.tags, sorted(deck.highlights.syntaxes), sorted(deck.highlights.colors),
-        deck.inline_cards, auto.enabled, auto.notes.include, auto.notes.exclude,
-        auto.min_score, deck.review.day_starts_at])  # the hour is kept with the cards
 
 
 def fingerprint(deck: DeckConfig) -> str:
@@ -83,8 +72,12 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
     if store.fingerprint(deck.name) == print_:
         return DeckSync(deck, None, None)
     from highyield.build import collect  # only when the notes changed: it loads the parser
+    from highyield.ledger import write_ledger
 
     collected = collect(deck, progress)
+    problem = write_ledger(deck.vault, collected.ledger)
+    if problem is not None:
+        collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
     synced = store.sync(deck.name, card_rows(collected.cards), print_,
                         deck.review.day_starts_at, now)
     return DeckSync(deck, synced, collected)

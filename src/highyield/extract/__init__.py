@@ -103,7 +103,8 @@ class _Extractor:
         self.drafts.append(Draft(
             kind=pair.kind, ref=SourceRef(self.note.rel, line),
             context=context.breadcrumb(self.note, block), front=pair.front, back=pair.back,
-            images=context.images_for(block.section, self.figures), tags=self.tags))
+            images=context.images_for(block.section, self.figures), tags=self.tags,
+            anchor=block.anchor))
 
     def _cloze(self, s: Statement, front: Inlines) -> None:
         block = self.note.blocks[s.block]
@@ -118,7 +119,8 @@ class _Extractor:
         self.drafts.append(Draft(
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
             context=context.breadcrumb(self.note, block), front=front, cue=cue, extra=extra,
-            images=images, tags=self.tags))
+            images=images, tags=self.tags, anchor=block.anchor,
+            written=max((c.number for c in clozes.iter_clozes(s.inlines)), default=0)))
 
     def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]
                 ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:

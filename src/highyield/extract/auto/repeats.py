@@ -25,40 +25,63 @@ MAX_POSTING = 2000  # looking at most this many recent cards for each word
 
 
 @dataclass(frozen=True)
-class _Seen:
+class Seen:
+    """What a card says, for telling repeats apart."""
+
     words: frozenset[str]
     answer: frozenset[str]
     cue: frozenset[str]  # the content words just before and after the answer
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A card as repeat-dropping sees it."""
+
+    auto: bool
+    score: float | None
+    path: str
+    line: int
+    seen: Seen
+
+
 def drop_repeats(drafts: list[Draft]) -> tuple[list[Draft], int]:
     """The drafts without auto cards that repeat another card, in their original order,
     and how many were left out."""
+    if not any(d.auto for d in drafts):
+        return drafts, 0
+    out = left_out([Ranked(d.auto, d.score, d.ref.path, d.ref.line, seen_of(d))
+                    for d in drafts])
+    return [d for i, d in enumerate(drafts) if i not in out], len(out)
+
+
+def left_out(cards: list[Ranked]) -> set[int]:
+    """The indices of the auto cards that repeat another card."""
+    if not any(c.auto for c in cards):
+        return set()
     index = _Index()
-    order = sorted(range(len(drafts)), key=lambda i: _rank(drafts[i]))
-    keep: set[int] = set()
+    order = sorted(range(len(cards)), key=lambda i: _rank(cards[i]))
+    out: set[int] = set()
     for i in order:
-        seen = _seen(drafts[i])
-        if drafts[i].auto and index.repeats(seen):
-            continue
-        index.add(seen)
-        keep.add(i)
-    return [d for i, d in enumerate(drafts) if i in keep], len(drafts) - len(keep)
+        if cards[i].auto and index.repeats(cards[i].seen):
+            out.add(i)
+        else:
+            index.add(cards[i].seen)
+    return out
 
 
-def _rank(draft: Draft) -> tuple[int, float, str, int]:
-    return (1 if draft.auto else 0, -(draft.score or 0.0), draft.ref.path, draft.ref.line)
+def _rank(card: Ranked) -> tuple[int, float, str, int]:
+    return (1 if card.auto else 0, -(card.score or 0.0), card.path, card.line)
 
 
-def _seen(draft: Draft) -> _Seen:
+def seen_of(draft: Draft) -> Seen:
     words = content_stems(plain_text(draft.front) + " " + plain_text(draft.back))
     at = next((i for i, n in enumerate(draft.front) if isinstance(n, Cloze)), None)
     if at is None:
-        return _Seen(words, frozenset(), frozenset())
+        return Seen(words, frozenset(), frozenset())
     answer = content_stems(plain_text(_children(draft.front[at])))
     before = _ordered_stems(plain_text(draft.front[:at]))[-CUE_WORDS:]
     after = _ordered_stems(plain_text(draft.front[at + 1:]))[:CUE_WORDS]
-    return _Seen(words, answer, frozenset(before + after))
+    return Seen(words, answer, frozenset(before + after))
 
 
 def _children(node: Inline) -> Inlines:
@@ -71,15 +94,15 @@ def _ordered_stems(text: str) -> list[str]:
 
 class _Index:
     def __init__(self) -> None:
-        self.items: list[_Seen] = []
+        self.items: list[Seen] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
 
-    def add(self, seen: _Seen) -> None:
+    def add(self, seen: Seen) -> None:
         for word in seen.words:
             self.postings[word].append(len(self.items))
         self.items.append(seen)
 
-    def repeats(self, seen: _Seen) -> bool:
+    def repeats(self, seen: Seen) -> bool:
         """Candidates come from the statement's rare words: a repeat shares most words,
         so it shares some of those."""
         postings = sorted((self.postings.get(w, []) for w in seen.words), key=len)
@@ -91,7 +114,7 @@ class _Index:
         return any(_same(seen, self.items[k]) for k in candidates)
 
 
-def _same(a: _Seen, b: _Seen) -> bool:
+def _same(a: Seen, b: Seen) -> bool:
     jaccard = _overlap(a.words, b.words)
     if jaccard >= MIN_JACCARD and _contained(a.words, b.words) >= SAME_WORDS:
         return True

@@ -1,0 +1,92 @@
+"""What a deck's last build left for the next one, outside the vault (in highyield's cache
+folder): each note's cards, by the note's size and modification time and by a hash of its
+text, and the Anki notes the build wrote.
+
+Losing it costs time, never cards: the next build reads every note again, calls every
+card new in its summary and gives every note the build's time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from highyield import __version__
+from highyield.changes import Packed
+from highyield.errors import Diagnostic
+from highyield.model import Embed
+from highyield.pack import Made
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class NoteCards:
+    """One note's cards, as its text gave them."""
+
+    size: int
+    mtime_ns: int
+    sha: str  # of the note's bytes
+    made: tuple[Made, ...]
+    diagnostics: tuple[Diagnostic, ...]  # from reading, parsing and extracting
+    embeds: tuple[tuple[Embed, str | None], ...]  # each image and the name it got
+
+
+@dataclass
+class BuildCache:
+    settings: str  # the deck settings the cards were made with
+    notes: dict[str, NoteCards] = field(default_factory=dict)  # by vault-relative path
+    fingerprint: str = ""  # the vault and deck as the last build saw them
+    output: tuple[int, int] = (0, 0)  # the .apkg's size and mtime_ns after that build
+    packed: dict[str, Packed] = field(default_factory=dict)  # by key
+
+    def by_sha(self) -> dict[str, NoteCards]:
+        return {n.sha: n for n in self.notes.values()}
+
+
+def cache_folder() -> Path:
+    home = os.environ.get("HIGHYIELD_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("highyield", appauthor=False))
+
+
+def cache_file(deck_name: str, output: Path) -> Path:
+    name = hashlib.sha256(f"{deck_name}\x1f{output}".encode()).hexdigest()[:20]
+    return cache_folder() / f"build-{name}.pickle"
+
+
+def load(path: Path, settings: str) -> BuildCache:
+    """The cache, or an empty one when it is missing, unreadable or from another version.
+    Notes made with other settings are dropped; the last build's notes are kept."""
+    try:
+        with path.open("rb") as f:
+            version, cache = pickle.load(f)
+    except Exception:  # any damage means starting afresh
+        return BuildCache(settings)
+    if version != (FORMAT, __version__) or not isinstance(cache, BuildCache):
+        return BuildCache(settings)
+    if cache.settings != settings:
+        return BuildCache(settings, packed=cache.packed)
+    return cache
+
+
+def save(path: Path, cache: BuildCache) -> None:
+    """Atomically; a cache that cannot be written only makes the next build slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(((FORMAT, __version__), cache), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)

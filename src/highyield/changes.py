@@ -1,0 +1,91 @@
+"""What a build changed since the one before: new, updated, moved and retired cards, and
+each note's modification time for Anki.
+
+Anki's importer updates a note only when the incoming one is newer. An unchanged card
+keeps the time it had, so re-importing changes nothing (and leaves alone an edit made in
+Anki); a changed card gets the build's time, one second past its old one at least, so two
+builds in the same second still update it. A card gone from the notes stays in the deck,
+tagged ``highyield::retired``: Anki's importer never deletes a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+RETIRED_TAG = "highyield::retired"
+TEXT_FIELDS = 2  # Text and Extra, or Front and Back; Context and Source follow
+
+
+@dataclass(frozen=True)
+class Packed:
+    """One Anki note as a build wrote it."""
+
+    key: str
+    kind: str  # CardKind value
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    mod: int  # seconds
+    label: str  # the card's text on one line
+    source: str  # path:line
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    what: str  # "new", "updated", "moved", "retired"
+    source: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Changes:
+    items: list[Change] = field(default_factory=list)
+
+    def count(self, what: str) -> int:
+        return sum(1 for c in self.items if c.what == what)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
+           ) -> tuple[list[Packed], Changes]:
+    """The notes to write (current ones, then retired ones) with their times, and what
+    changed. ``current`` notes come with mod 0; ``old`` is the last build's."""
+    stamp = int(now)
+    out: list[Packed] = []
+    items: list[Change] = []
+    for note in current:
+        before = old.get(note.key)
+        what = _compare(before, note)
+        if what:
+            items.append(Change(what, note.source, note.label))
+        keep = before is not None and not what and before.fields == note.fields \
+            and before.tags == note.tags
+        mod = before.mod if keep and before else _later(before, stamp)
+        out.append(replace(note, mod=mod))
+    present = {n.key for n in current}
+    for key in sorted(old.keys() - present):
+        before = old[key]
+        if not before.retired:
+            items.append(Change("retired", before.source, before.label))
+            before = replace(before, retired=True, mod=_later(before, stamp),
+                             tags=(*before.tags, RETIRED_TAG))
+        out.append(before)
+    return out, Changes(items)
+
+
+def _compare(before: Packed | None, note: Packed) -> str:
+    if before is None:
+        return "new"
+    if before.retired or before.fields[:TEXT_FIELDS] != note.fields[:TEXT_FIELDS] or \
+            before.tags != note.tags or before.kind != note.kind:
+        return "updated"
+    if before.fields != note.fields:
+        return "moved"
+    return ""
+
+
+def _later(before: Packed | None, stamp: int) -> int:
+    return stamp if before is None else max(stamp, before.mod + 1)

@@ -1,0 +1,105 @@
+"""Reading a deck's notes into card drafts, one note at a time: vault → parse → extract,
+with each draft's images resolved. ``collect`` reads every note; ``build`` reads only the
+notes whose text changed since its last build and takes the others from its cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from highyield.buildcache import NoteCards
+from highyield.config import DeckConfig
+from highyield.errors import Diagnostic
+from highyield.extract import ExtractRules, extract_note
+from highyield.media import MediaSet
+from highyield.model import CONTAINERS, Draft, Embed, Source
+from highyield.pack import made_of
+from highyield.parse import parse_note
+from highyield.vault import read_note
+
+Progress = Callable[[int, int], None]  # (notes done, notes in all)
+
+
+def rules_for(deck: DeckConfig) -> ExtractRules:
+    return ExtractRules(deck.highlights, deck.tags, deck.inline_cards, deck.auto)
+
+
+def note_drafts(source: Source, rules: ExtractRules, media: MediaSet
+                ) -> tuple[list[Draft], list[Diagnostic]]:
+    """One note's drafts, and its problems (images that cannot be packed among them)."""
+    note, found = parse_note(source)
+    drafts, problems = extract_note(note, rules)
+    return drafts, found + problems + resolve_media(drafts, source.display, media)
+
+
+def resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for draft in drafts:
+        for embed in embeds(draft):
+            problem = media.add(draft.ref.path, display, embed)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def embeds(draft: Draft) -> list[Embed]:
+    found: list[Embed] = list(draft.images)
+    stack = [draft.front, draft.back, *draft.cue, *draft.extra]
+    while stack:
+        for node in stack.pop():
+            if isinstance(node, Embed):
+                found.append(node)
+            elif isinstance(node, CONTAINERS):
+                stack.append(node.children)
+    return found
+
+
+@dataclass
+class CachedReader:
+    """Each note's cards from the cache when its size and time (or failing those, its
+    text) are as before; read afresh otherwise."""
+
+    deck: DeckConfig
+    media: MediaSet
+    old: dict[str, NoteCards]
+    with_seen: bool  # keep what repeat-dropping needs (decks with auto cards)
+    fresh: int = 0  # notes read afresh
+
+    def __post_init__(self) -> None:
+        self.rules = rules_for(self.deck)
+
+    def read(self, path: Path, rel: str) -> NoteCards:
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        old = self.old.get(rel)
+        if stat is not None and old is not None and \
+                (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
+                self._same_media(rel, old):
+            return old
+        problems: list[Diagnostic] = []
+        source = read_note(self.deck.vault, path, problems)
+        if source is None:
+            return NoteCards(0, 0, "", (), tuple(problems), ())
+        sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
+        if old is not None and old.sha == sha and self._same_media(rel, old):
+            return NoteCards(size, mtime, sha, old.made, old.diagnostics, old.embeds)
+        self.fresh += 1
+        drafts, found = note_drafts(source, self.rules, self.media)
+        made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
+                     for d in drafts)
+        pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
+        return NoteCards(size, mtime, sha, made, tuple(problems + found), pairs)
+
+    def _same_media(self, rel: str, cards: NoteCards) -> bool:
+        """Images resolve as they did (the names packed in the fields are still right).
+        Adding them again also brings back their warnings."""
+        ok = True
+        for embed, name in cards.embeds:
+            self.media.add(rel, rel, embed)
+            ok = ok and self.media.name(rel, embed) == name
+        return ok
