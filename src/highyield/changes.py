@@ -61,9 +61,7 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
         what = _compare(before, note)
         if what:
             items.append(Change(what, note.source, note.label))
-        keep = before is not None and not what and before.fields == note.fields \
-            and before.tags == note.tags
-        mod = before.mod if keep and before else _later(before, stamp)
+        mod = before.mod if before is not None and not what else _later(before, stamp)
         out.append(replace(note, mod=mod))
     present = {n.key for n in current}
     for key in sorted(old.keys() - present):
@@ -80,11 +78,11 @@ def _compare(before: Packed | None, note: Packed) -> str:
     if before is None:
         return "new"
     if before.retired or before.fields[:TEXT_FIELDS] != note.fields[:TEXT_FIELDS] or \
-            before.tags != note.tags or before.kind != note.kind:
+            before.kind != note.kind:
         return "updated"
     if before.fields != note.fields:
-        return "moved"
-    return ""
+        return "moved"  # the same text in another note or section (its tags may follow)
+    return "updated" if before.tags != note.tags else ""
 
 
 def _later(before: Packed | None, stamp: int) -> int:

@@ -1,0 +1,260 @@
+"""Editing notes between builds: every scenario builds v1, imports it into a real Anki
+collection, edits the notes, builds v2 and imports it into the same collection. No note
+may be duplicated, and each card keeps its Anki card (and with it, its history)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+
+from highyield.build import Built, build
+from highyield.changes import RETIRED_TAG
+from highyield.config import DeckConfig, folder_deck
+from highyield.ledger import ledger_path
+from tests.anki_client import Imported, RenderedCard, import_apkg
+from tests.conftest import FIXED_NOW
+
+ALS = """# ALS
+## Drugs
+- ==Riluzole== inhibits glutamate release.
+- Edaravone is a ==free radical scavenger==.
+
+## Signs
+- ==Fasciculations== are a lower motor neuron sign.
+- Upper motor neuron signs include ==spasticity== and hyperreflexia.
+"""
+POLIO = """# Polio
+- Poliovirus destroys the ==anterior horn== cells.
+"""
+
+
+class Project:
+    """A vault, its deck and one Anki collection that every build is imported into."""
+
+    def __init__(self, root: Path, files: dict[str, str]) -> None:
+        self.vault = root / "vault"
+        for rel, text in files.items():
+            self.write(rel, text)
+        self.deck: DeckConfig = folder_deck(self.vault, root / "out" / "deck.apkg")
+        self.anki = root / "anki"
+        self.anki.mkdir()
+        self.col = Collection(str(self.anki / "collection.anki2"))
+        self.builds = 0
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.vault / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = (self.vault / rel).read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        self.write(rel, text.replace(old, new))
+
+    def build(self, **kwargs: object) -> Built:
+        # Every build in the same second: Anki must still take the edits.
+        return build(self.deck, now=FIXED_NOW, **kwargs)  # type: ignore[arg-type]
+
+    def build_and_import(self) -> tuple[Built, Imported]:
+        built = self.build()
+        self.builds += 1
+        return built, import_apkg(self.deck.output, self.anki, self.col)
+
+    def card(self, imported: Imported, answer: str) -> RenderedCard:
+        found = [c for c in imported.cards if f"{{{{c{c.ord + 1}::{answer}" in
+                 c.fields.get("Text", "")]
+        assert len(found) == 1, [c.fields.get("Text") for c in imported.cards]
+        return found[0]
+
+    def card_ids(self) -> dict[tuple[str, int], int]:
+        return {(self.col.get_note(self.col.get_card(cid).nid).guid,
+                 self.col.get_card(cid).ord): cid for cid in self.col.find_cards("")}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], Project]]:
+    made: list[Project] = []
+
+    def make(files: dict[str, str]) -> Project:
+        made.append(Project(tmp_path, files))
+        return made[-1]
+    yield make
+    for p in made:
+        p.col.close()
+
+
+def _no_duplicates(imported: Imported) -> None:
+    texts = [(c.fields.get("Text") or c.fields.get("Front"), c.ord) for c in imported.cards
+             if RETIRED_TAG not in c.tags]
+    assert len(texts) == len(set(texts)), "a card is in the collection twice"
+
+
+def test_a_rebuild_without_edits_changes_nothing(project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS})
+    first, v1 = p.build_and_import()
+    assert (first.changes.count("new"), v1.new) == (4, 4)
+    apkg = p.deck.output.stat()
+    again = p.build()
+    assert again.up_to_date
+    assert p.deck.output.stat().st_mtime_ns == apkg.st_mtime_ns  # not rewritten
+    forced = p.build(force=True)
+    assert not forced.changes
+    v2 = import_apkg(p.deck.output, p.anki, p.col)
+    assert (v2.new, v2.updated) == (0, 0)
+    assert sorted(c.guid for c in v2.cards) == sorted(c.guid for c in v1.cards)
+
+
+def test_a_typo_fix_updates_the_card_in_place(project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS, "Polio.md": POLIO})
+    _, v1 = p.build_and_import()
+    before = p.card(v1, "Riluzole")
+    ids = p.card_ids()
+    p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+    p.edit("ALS.md", "==free radical scavenger==", "==free-radical scavenger==")
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated", "updated"]
+    assert (v2.new, v2.updated, len(v2.cards)) == (0, 2, len(v1.cards))
+    after = p.card(v2, "Riluzole")
+    assert after.guid == before.guid and "relase" in after.question_text
+    assert p.card(v2, "free-radical scavenger").guid == p.card(v1, "free radical scavenger").guid
+    assert p.card_ids() == ids  # the same Anki cards, so the same review history
+    _no_duplicates(v2)
+
+
+def test_moving_a_section_a_statement_and_a_note_keeps_every_card(
+        project: Callable[..., Project]) -> None:
+    p = project({"Neuro/ALS.md": ALS, "Neuro/Polio.md": POLIO})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    drugs = "## Drugs\n- ==Riluzole== inhibits glutamate release.\n" \
+            "- Edaravone is a ==free radical scavenger==.\n\n"
+    p.edit("Neuro/ALS.md", drugs, "")
+    p.write("Neuro/ALS.md", (p.vault / "Neuro/ALS.md").read_text() + "\n" + drugs)
+    p.edit("Neuro/ALS.md", "- ==Fasciculations== are a lower motor neuron sign.\n", "")
+    p.write("Neuro/Polio.md", POLIO + "- ==Fasciculations== are a lower motor neuron sign.\n")
+    (p.vault / "Neuro/Polio.md").rename(p.vault / "Poliomyelitis.md")
+    built, v2 = p.build_and_import()
+    assert built.changes.count("new") == built.changes.count("retired") == 0
+    assert built.changes.count("moved") == 2  # the statement and the renamed note's card
+    assert (v2.new, v2.updated, len(v2.cards)) == (0, 2, len(v1.cards))
+    assert p.card_ids() == ids
+    assert "Poliomyelitis.md" in p.card(v2, "Fasciculations").fields["Source"]
+    _no_duplicates(v2)
+
+
+def test_an_added_highlight_gets_its_own_card(project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    old = p.card(v1, "Riluzole")
+    p.edit("ALS.md", "==Riluzole== inhibits glutamate release",
+           "==Riluzole== inhibits ==glutamate== release")
+    p.edit("ALS.md", "include ==spasticity== and hyperreflexia",
+           "include ==spasticity== and ==hyperreflexia==")
+    p.edit("ALS.md", "- Edaravone is a ==free radical scavenger==",
+           "- ==Edaravone== is a ==free radical scavenger==")  # added before the old one
+    built, v2 = p.build_and_import()
+    assert (built.changes.count("updated"), v2.new, v2.updated) == (3, 0, 3)
+    assert len(v2.cards) == len(v1.cards) + 3
+    assert p.card(v2, "Riluzole").guid == old.guid
+    kept = p.card(v2, "free radical scavenger")
+    assert kept.ord == p.card(v1, "free radical scavenger").ord == 0
+    assert p.card(v2, "Edaravone").ord == 1  # c2, a new card, not c1's history
+    ids_after = p.card_ids()
+    assert all(ids_after[k] == v for k, v in ids.items())
+
+
+def test_a_removed_highlight_leaves_the_others_on_their_cards(
+        project: Callable[..., Project]) -> None:
+    p = project({"n.md": "- ==Riluzole== inhibits ==glutamate== release via ==NMDA==.\n"})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    p.edit("n.md", "==Riluzole==", "Riluzole")
+    built, v2 = p.build_and_import()
+    assert (built.changes.count("updated"), v2.new, v2.updated) == (1, 0, 1)
+    assert p.card(v2, "glutamate").ord == 1 and p.card(v2, "NMDA").ord == 2
+    ids_after = p.card_ids()
+    guid = v1.cards[0].guid
+    assert ids_after[(guid, 1)] == ids[(guid, 1)] and ids_after[(guid, 2)] == ids[(guid, 2)]
+    p.edit("n.md", "release via", "release through ==AMPA== and")
+    _, v3 = p.build_and_import()
+    assert p.card(v3, "AMPA").ord == 3  # never c1 again: that card had Riluzole's history
+
+
+def test_a_deleted_fact_is_retired_and_kept_tagged(project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS})
+    _, v1 = p.build_and_import()
+    p.edit("ALS.md", "- Edaravone is a ==free radical scavenger==.\n", "")
+    built, v2 = p.build_and_import()
+    assert [(c.what, c.source) for c in built.changes.items] == [("retired", "ALS.md:4")]
+    assert (v2.new, v2.updated, len(v2.cards)) == (0, 1, len(v1.cards))
+    retired = p.card(v2, "free radical scavenger")
+    assert RETIRED_TAG in retired.tags
+    assert p.col.find_notes(f"tag:{RETIRED_TAG}") and len(p.col.find_notes(
+        f"tag:{RETIRED_TAG}")) == 1
+    again = p.build(force=True)
+    assert not again.changes  # still retired, not retired again
+    p.edit("ALS.md", "## Signs\n", "- Edaravone is a ==free radical scavenger==.\n\n## Signs\n")
+    back, v3 = p.build_and_import()
+    assert back.changes.count("updated") == 1 and v3.new == 0
+    assert RETIRED_TAG not in p.card(v3, "free radical scavenger").tags
+
+
+def test_the_ledger_is_text_sorted_and_deterministic(project: Callable[..., Project],
+                                                     tmp_path: Path) -> None:
+    p = project({"ALS.md": ALS, "Polio.md": POLIO})
+    p.build()
+    text = ledger_path(p.vault).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert len(lines) == 5 and lines == sorted(lines)
+    assert all(len(line.split("\t")) == 6 for line in lines)
+    copy = tmp_path / "copy"
+    shutil.copytree(p.vault, copy, ignore=shutil.ignore_patterns(".highyield"))
+    build(folder_deck(copy, tmp_path / "copy.apkg"), now=FIXED_NOW + 999)
+    assert ledger_path(copy).read_text(encoding="utf-8") == text
+
+
+def test_without_the_ledger_cards_match_by_exact_text(project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS})
+    _, v1 = p.build_and_import()
+    ledger_path(p.vault).unlink()
+    p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+    built, v2 = p.build_and_import()
+    # The unchanged cards keep their keys; the reworded one cannot be told from a new
+    # card, so the old one is retired (kept, tagged) rather than lost or overwritten.
+    assert [c.what for c in built.changes.items] == ["new", "retired"]
+    assert (v2.new, v2.updated) == (1, 1)
+    unchanged = {c.guid for c in v1.cards} & {c.guid for c in v2.cards}
+    assert len(unchanged) == len(v1.cards)
+
+
+def test_the_review_store_keeps_a_reworded_cards_history(project: Callable[..., Project],
+                                                          tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from highyield.config import ReviewSettings
+    from highyield.schedule import Rating, answer
+    from highyield.store import Store
+    from highyield.sync import sync_deck
+
+    p = project({"ALS.md": ALS})
+    now = datetime(2026, 11, 21, 14, 0, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        first = sync_deck(store, p.deck, now)
+        assert first.synced is not None and first.collected is not None
+        card = next(c for c in first.collected.cards if "Riluzole" in str(c.draft.front))
+        outcome = answer(store.state(card.key, 1), Rating.Good, now, ReviewSettings())
+        store.answer(card.key, 1, outcome, 900)
+        p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+        p.build()  # the deck and the quiz share the vault's ledger, in either order
+        p.edit("ALS.md", "==Riluzole==", "==Riluzol==")
+        second = sync_deck(store, p.deck, now + timedelta(minutes=5))
+        assert second.synced is not None
+        assert (second.synced.added, second.synced.retired) == (0, 0)
+        assert store.state(card.key, 1).reps == 1  # the answer stayed with the card
+        assert "Riluzol" in store.view(card.key, 1)[2] and "relase" in store.view(
+            card.key, 1)[2]
