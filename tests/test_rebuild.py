@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
+from click.testing import CliRunner
 
 from highyield.build import Built, build
 from highyield.changes import RETIRED_TAG
+from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
 from highyield.ledger import ledger_path
 from tests.anki_client import Imported, RenderedCard, import_apkg
@@ -258,3 +260,26 @@ def test_the_review_store_keeps_a_reworded_cards_history(project: Callable[..., 
         assert store.state(card.key, 1).reps == 1  # the answer stayed with the card
         assert "Riluzol" in store.view(card.key, 1)[2] and "relase" in store.view(
             card.key, 1)[2]
+
+
+def test_write_ids_anchors_cards_and_the_anchor_wins(project: Callable[..., Project],
+                                                     runner: CliRunner) -> None:
+    p = project({"ALS.md": ALS.replace("\n", "\r\n"),
+                 "Para.md": "Riluzole is ==neuroprotective==. It ==prolongs== survival.\n"})
+    _, v1 = p.build_and_import()
+    result = runner.invoke(cli, ["build", str(p.vault), "-o", str(p.deck.output),
+                                 "--write-ids"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 4 block ids into 1 note" in result.stdout  # not in the two-card paragraph
+    text = (p.vault / "ALS.md").read_bytes().decode()
+    riluzole = p.card(v1, "Riluzole").guid
+    assert f"- ==Riluzole== inhibits glutamate release. ^hy-{riluzole}\r\n" in text
+    assert text.count("\r\n") == ALS.count("\n")  # line endings kept
+    assert (p.vault / "Para.md").read_text() == \
+        "Riluzole is ==neuroprotective==. It ==prolongs== survival.\n"
+    p.edit("ALS.md", "==Riluzole== inhibits glutamate release.",
+           "The benzothiazole ==riluzole== reduces presynaptic glutamate output.")
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]  # far too different to match
+    assert (v2.new, v2.updated) == (0, 1)  # by text alone; the id kept the card
+    assert p.card(v2, "riluzole").guid == riluzole

@@ -18,7 +18,7 @@ from highyield.config import CLIPPINGS, DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import drop_repeats, left_out
-from highyield.identity import Assigned, Identity, assign_keys, identify
+from highyield.identity import Assigned, Identity, Subject, assign_keys, identify
 from highyield.ledger import Entry, read_ledger, write_ledger
 from highyield.media import MediaSet
 from highyield.model import Card, CardKind, Draft, anki_cards
@@ -93,6 +93,8 @@ class Built:
     tally: Tally | None  # None when the deck was up to date
     changes: Changes = field(default_factory=Changes)
     fresh: int = 0  # notes read afresh; the others came from the cache
+    cards: tuple[tuple[str, Subject], ...] = ()  # each card's key and what it is
+    read: dict[str, str] = field(default_factory=dict)  # each note's sha256, as read
 
     @property
     def up_to_date(self) -> bool:
@@ -225,7 +227,10 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     buildcache.save(where, cache)
     tally = _tally(current, sum(1 for n in notes.values() if n.sha), len(media.files),
                    result.merged, len(out), diagnostics)
-    return Built(deck, deck.output, tally, changes, fresh)
+    cards = tuple((i.key, m.subject) for m, i in zip(made, result.identities, strict=True)
+                  if i.key is not None)
+    return Built(deck, deck.output, tally, changes, fresh, cards,
+                 {rel: n.sha for rel, n in notes.items()})
 
 
 def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:

@@ -97,8 +97,12 @@ _min_score_option = click.option(
               help="Write the deck even when nothing changed since the last build.")
 @click.option("-v", "--verbose", is_flag=True,
               help="List each new, updated, moved and retired card.")
+@click.option("--write-ids", is_flag=True,
+              help="Write an Obsidian block id (^hy-…) after each highlighted fact, so its "
+                   "card keeps its key through any rewrite. Changes your notes; off unless "
+                   "asked for.")
 def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
-          min_score: float | None, force: bool, verbose: bool) -> None:
+          min_score: float | None, force: bool, verbose: bool, write_ids: bool) -> None:
     """Build Anki decks (.apkg) from your notes.
 
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
@@ -119,11 +123,17 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
 
     for deck in _targets(vault, decks, output, min_score):
         with DelayedProgress(f"Reading {deck.name}") as progress:
-            result = build_deck(deck, now=time.time(), progress=progress, force=force)
+            result = build_deck(deck, now=time.time(), progress=progress,
+                                force=force or write_ids)
         if result.tally is not None and result.tally.diagnostics:
             click.echo(report.diagnostics(result.tally.diagnostics, report.MAX_SHOWN),
                        err=True)
         click.echo(report.built(result, verbose))
+        if write_ids:
+            from highyield.blockids import write_ids as write_block_ids
+
+            click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
+                                                          result.read)))
 
 
 @cli.command()

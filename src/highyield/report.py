@@ -13,6 +13,7 @@ from highyield.render import card_summary, plain
 from highyield.vault import display_path
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
+    from highyield.blockids import Written
     from highyield.build import Built, Collected, Tally
     from highyield.changes import Changes
     from highyield.sync import DeckSync
@@ -87,6 +88,14 @@ def change_line(changes: Changes) -> str:
     parts = [f"+{c('new')} new", f"~{c('updated')} updated", f"{c('moved')} moved",
              f"-{c('retired')} retired"]
     return ", ".join(p for p, n in zip(parts, map(c, CHANGE_MARKS), strict=True) if n)
+
+
+def ids_written(w: Written) -> str:
+    text = f"  wrote {_plural(w.ids, 'block id')} into {_plural(w.notes, 'note')}"
+    if w.skipped:
+        text += (f"; left alone {_plural(len(w.skipped), 'note')} changed since the build "
+                 f"read {'it' if len(w.skipped) == 1 else 'them'} ({', '.join(w.skipped[:3])})")
+    return text
 
 
 def checked(c: Collected) -> str:
