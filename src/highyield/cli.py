@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,6 +29,9 @@ from highyield.sync import DeckSync, sync_deck
 from highyield.targets import decks_for
 from highyield.terminal import console
 from highyield.vault import display_path
+
+if TYPE_CHECKING:
+    from highyield.build import Built
 
 
 class _Group(click.Group):
@@ -61,6 +64,7 @@ def cli() -> None:
       highyield cards notes           preview the cards without building
       highyield cards --auto          the auto cards, with their scores
       highyield check notes           list problems in the notes
+      highyield watch                 rebuild as you edit, until Ctrl-C
       highyield quiz                  study the cards here, without Anki
       highyield stats                 what is due, retention, streak
     """
@@ -108,6 +112,12 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
     decks/*.yaml is built. Import the .apkg in Anki with File › Import.
 
+    Rebuild after editing your notes: only changed notes are read again, and a
+    deck with nothing changed is left alone ("up to date"). Cards keep their
+    identity through rewording, moves and renames, so importing the new deck
+    (with Anki's default "Update notes: if newer") updates them in place, with
+    their review history. A deleted fact's card stays, tagged highyield::retired.
+
     Notes in Clippings/ (or wherever a deck's auto_cloze points) also give
     auto cards: highyield picks the testable statements of a clipped article
     and hides the part worth recalling. They carry the tag highyield::auto.
@@ -118,22 +128,68 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
       highyield build --deck USMLE
       highyield build ~/Obsidian/Step1 -o step1.apkg
       highyield build --min-score 0.7     fewer, surer auto cards
+      highyield build -v                  list what changed
     """
-    from highyield.build import build as build_deck  # the parser loads only when needed
-
     for deck in _targets(vault, decks, output, min_score):
-        with DelayedProgress(f"Reading {deck.name}") as progress:
-            result = build_deck(deck, now=time.time(), progress=progress,
-                                force=force or write_ids)
-        if result.tally is not None and result.tally.diagnostics:
-            click.echo(report.diagnostics(result.tally.diagnostics, report.MAX_SHOWN),
-                       err=True)
-        click.echo(report.built(result, verbose))
+        result = _build(deck, force or write_ids, verbose)
         if write_ids:
             from highyield.blockids import write_ids as write_block_ids
 
             click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
                                                           result.read)))
+
+
+def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
+           stamp: bool = False) -> Built:
+    from highyield.build import build as build_deck  # the parser loads only when needed
+
+    with DelayedProgress(f"Reading {deck.name}") as progress:
+        result = build_deck(deck, now=time.time(), progress=progress, force=force)
+    if result.tally is not None and result.tally.diagnostics:
+        click.echo(report.diagnostics(result.tally.diagnostics, report.MAX_SHOWN), err=True)
+    text = report.built(result, verbose)
+    click.echo(f"[{time.strftime('%H:%M:%S')}] {text}" if stamp else text)
+    return result
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("-o", "--output", type=click.Path(), metavar="OUT.apkg",
+              help="Where to write the deck, as for `build`.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List each new, updated, moved and retired card after each build.")
+def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
+          verbose: bool) -> None:
+    """Rebuild the decks as you edit your notes, until Ctrl-C.
+
+    Builds once, then waits. When notes or images change, it waits for the
+    saves to stop and the files to be complete, then rebuilds only the decks
+    that use them and prints what changed. A deck file is always written whole,
+    so Anki never sees a half-built deck. Changes to decks/*.yaml need a restart.
+
+    \b
+    Examples:
+      highyield watch
+      highyield watch --deck USMLE -v
+      highyield watch ~/Obsidian/Step1 -o step1.apkg
+    """
+    from highyield.watch import rounds
+
+    targets = _targets(vault, decks, output)
+    shown = ", ".join(sorted({display_path(d.vault) for d in targets}))
+    try:
+        for round_ in rounds(targets):
+            for deck in round_.decks:
+                try:
+                    _build(deck, verbose=verbose, stamp=True)
+                except HighyieldError as exc:  # say so and keep watching
+                    click.echo(report.failure(exc), err=True)
+            if not round_.paths:
+                click.echo(f"Watching {shown} for changes; Ctrl-C stops.", err=True)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped watching.", err=True)
 
 
 @cli.command()
