@@ -186,11 +186,11 @@ def build(deck: DeckConfig, now: float | None = None, progress: Progress | None 
     now = time.time() if now is None else now
     paths = _notes(deck)
     where = buildcache.cache_file(deck.name, deck.output)
-    cache = buildcache.load(where, settings_of(deck))
     files = vault_files(deck.vault)
-    if not force and cache.fingerprint == deck_fingerprint(deck, files) and \
-            file_stat(deck.output) == cache.output:
+    if not force and buildcache.up_to_date(where, deck_fingerprint(deck, files),
+                                           file_stat(deck.output)):
         return Built(deck, deck.output, None)
+    cache = buildcache.load(where, settings_of(deck))
     media = MediaSet(MediaResolver(deck.vault))
     reader = CachedReader(deck, media, cache.notes, deck.auto.enabled)
     notes = {}

@@ -62,15 +62,36 @@ def cache_file(deck_name: str, output: Path) -> Path:
     return cache_folder() / f"build-{name}.pickle"
 
 
+@dataclass(frozen=True)
+class Header:
+    """The start of the cache file: enough to tell an up-to-date deck without loading
+    the rest."""
+
+    version: tuple[int, str]
+    fingerprint: str
+    output: tuple[int, int]
+
+
+def up_to_date(path: Path, fingerprint: str, output: tuple[int, int]) -> bool:
+    try:
+        with path.open("rb") as f:
+            header = pickle.load(f)
+    except Exception:  # any damage means building afresh
+        return False
+    return bool(header == Header((FORMAT, __version__), fingerprint, output))
+
+
 def load(path: Path, settings: str) -> BuildCache:
     """The cache, or an empty one when it is missing, unreadable or from another version.
     Notes made with other settings are dropped; the last build's notes are kept."""
     try:
         with path.open("rb") as f:
-            version, cache = pickle.load(f)
+            header = pickle.load(f)
+            cache = pickle.load(f)
     except Exception:  # any damage means starting afresh
         return BuildCache(settings)
-    if version != (FORMAT, __version__) or not isinstance(cache, BuildCache):
+    if not isinstance(header, Header) or header.version != (FORMAT, __version__) or \
+            not isinstance(cache, BuildCache):
         return BuildCache(settings)
     if cache.settings != settings:
         return BuildCache(settings, packed=cache.packed)
@@ -86,7 +107,9 @@ def save(path: Path, cache: BuildCache) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(((FORMAT, __version__), cache), f, protocol=pickle.HIGHEST_PROTOCOL)
+            header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
+            pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
     except OSError:
         Path(temp).unlink(missing_ok=True)

@@ -175,8 +175,9 @@ class _Matcher:
             if not free:
                 rest.append(i)
                 continue
-            best = min(free, key=lambda e: (e.path != s.path, e.key != digest(s.content),
-                                            e.key != digest(s.content, s.where), e.key))
+            best = free[0] if len(free) == 1 else min(free, key=lambda e: (
+                e.path != s.path, e.key != digest(s.content),
+                e.key != digest(s.content, s.where), e.key))
             self._claim(i, best.key, "same")
         return rest
 
