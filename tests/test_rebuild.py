@@ -4,6 +4,7 @@ may be duplicated, and each card keeps its Anki card (and with it, its history).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -283,3 +284,68 @@ def test_write_ids_anchors_cards_and_the_anchor_wins(project: Callable[..., Proj
     assert [c.what for c in built.changes.items] == ["updated"]  # far too different to match
     assert (v2.new, v2.updated) == (0, 1)  # by text alone; the id kept the card
     assert p.card(v2, "riluzole").guid == riluzole
+
+
+def test_only_changed_notes_are_read_again(project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS, "Polio.md": POLIO, "Other.md": "- ==x== is y.\n"})
+    assert p.build().fresh == 3
+    os.utime(p.vault / "Polio.md", ns=(1, 1))  # touched, or checked out again: same text
+    touched = p.build()
+    assert touched.up_to_date and touched.fresh == 0
+    p.edit("ALS.md", "inhibits", "blocks")
+    edited = p.build()
+    assert edited.fresh == 1 and [c.what for c in edited.changes.items] == ["updated"]
+    assert p.build().up_to_date
+
+
+def test_an_image_edited_in_place_rewrites_the_deck(project: Callable[..., Project]) -> None:
+    p = project({"n.md": "# N\n- ==Riluzole== inhibits glutamate.\n\n![[x.png]]\n"})
+    (p.vault / "x.png").write_bytes(b"\x89PNG one")
+    first = p.build()
+    assert first.tally is not None and first.tally.images == 1
+    (p.vault / "x.png").write_bytes(b"\x89PNG two, larger")
+    again = p.build()
+    assert not again.up_to_date and not again.changes  # same cards, new image
+    assert b"two, larger" in _apkg_member(p.deck.output, "0")
+
+
+def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
+        project: Callable[..., Project]) -> None:
+    from highyield.buildcache import cache_file
+
+    p = project({"ALS.md": ALS})
+    p.build()
+    p.deck.output.unlink()
+    rebuilt = p.build()
+    assert not rebuilt.up_to_date and rebuilt.deck.output.exists()
+    assert not rebuilt.changes  # the same cards as the last build wrote
+    cache_file(p.deck.name, p.deck.output).write_bytes(b"not a pickle")
+    damaged = p.build()
+    assert damaged.fresh == 1 and damaged.changes.count("new") == 4  # history unknown
+    assert damaged.tally is not None and damaged.tally.anki_notes == 4
+
+
+def test_a_note_saved_during_a_build_is_read_by_the_next(
+        project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch) -> None:
+    import highyield.reading as reading
+
+    p = project({"ALS.md": ALS})
+    real = reading.note_drafts
+
+    def save_meanwhile(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        p.edit("ALS.md", "inhibits", "blocks")  # after it was read
+        return found
+
+    monkeypatch.setattr(reading, "note_drafts", save_meanwhile)
+    p.build()
+    monkeypatch.setattr(reading, "note_drafts", real)
+    second = p.build()
+    assert [c.what for c in second.changes.items] == ["updated"]
+
+
+def _apkg_member(apkg: Path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(apkg) as z:
+        return z.read(name)

@@ -200,31 +200,37 @@ def build(deck: DeckConfig, now: float | None = None, progress: Progress | None 
         if progress is not None:
             progress(done, len(paths))
     return _finish(deck, paths, notes, media, cache, reader.fresh, now,
-                   (where, files))
+                   (where, files, force))
 
 
 def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.NoteCards],
             media: MediaSet, cache: buildcache.BuildCache, fresh: int, now: float,
-            saved: tuple[Path, list[tuple[str, int, int]]]) -> Built:
+            saved: tuple[Path, list[tuple[str, int, int]], bool]) -> Built:
     from highyield.export import write_deck  # genanki loads only when a deck is written
 
-    diagnostics = [d for n in notes.values() for d in n.diagnostics]
+    where, files, force = saved  # files: the vault before reading (a note saved since
+    diagnostics = [d for n in notes.values() for d in n.diagnostics]  # is read next time)
     made = [m for n in notes.values() for m in n.made]
     out = left_out([m.ranked() for m in made]) if deck.auto.enabled else set()
     made = [m for i, m in enumerate(made) if i not in out]
-    ledger = read_ledger(deck.vault, diagnostics)
-    result = identify([m.subject for m in made], ledger, _scope(deck, paths))
+    result = identify([m.subject for m in made], read_ledger(deck.vault, diagnostics),
+                      _scope(deck, paths))
     current = _packed(made, result.identities)
     packed, changes = settle(cache.packed, current, now)
-    write_deck(deck.name, packed, media.files, deck.output, now)
+    stamp = buildcache.media_stamp(media.files)
+    same = not force and not changes and cache.media == stamp and \
+        file_stat(deck.output) == cache.output != (-1, -1)
+    if not same:
+        write_deck(deck.name, packed, media.files, deck.output, now)
     problem = write_ledger(deck.vault, result.ledger)
     diagnostics.extend([problem] if problem else [])
     diagnostics.extend(_deck_problems(deck, paths, bool(current)))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
-    cache.notes, cache.packed = notes, {p.key: p for p in packed}
-    where, files = saved  # the vault as it was before reading: a note saved since is read
+    cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
     cache.fingerprint, cache.output = deck_fingerprint(deck, files), file_stat(deck.output)
     buildcache.save(where, cache)
+    if same:  # notes touched or saved unchanged: the deck is as it should be
+        return Built(deck, deck.output, None, fresh=fresh)
     tally = _tally(current, sum(1 for n in notes.values() if n.sha), len(media.files),
                    result.merged, len(out), diagnostics)
     cards = tuple((i.key, m.subject) for m, i in zip(made, result.identities, strict=True)

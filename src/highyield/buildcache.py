@@ -43,9 +43,24 @@ class BuildCache:
     fingerprint: str = ""  # the vault and deck as the last build saw them
     output: tuple[int, int] = (0, 0)  # the .apkg's size and mtime_ns after that build
     packed: dict[str, Packed] = field(default_factory=dict)  # by key
+    media: tuple[tuple[str, str, int, int], ...] = ()  # the images packed, as media_stamp
+
 
     def by_sha(self) -> dict[str, NoteCards]:
         return {n.sha: n for n in self.notes.values()}
+
+
+def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]:
+    """Each packed image's name, file, size and time: an image edited in place changes
+    no card, yet the deck must be written again."""
+    stamps = []
+    for name, path in sorted(files.items()):
+        try:
+            stat = path.stat()
+            stamps.append((name, str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((name, str(path), -1, -1))
+    return tuple(stamps)
 
 
 def cache_folder() -> Path:
