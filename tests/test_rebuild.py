@@ -349,3 +349,23 @@ def _apkg_member(apkg: Path, name: str) -> bytes:
 
     with zipfile.ZipFile(apkg) as z:
         return z.read(name)
+
+
+def test_a_patched_deck_is_the_deck_a_full_build_writes(project: Callable[..., Project],
+                                                        tmp_path: Path) -> None:
+    p = project({"ALS.md": ALS, "Polio.md": POLIO})
+    p.build()
+    p.edit("ALS.md", "inhibits", "blocks")
+    p.edit("ALS.md", "- Edaravone is a ==free radical scavenger==.\n", "")
+    p.write("New.md", "- ==Tofersen== targets SOD1.\n")
+    patched = p.build()  # the last collection, with three notes written again
+    assert patched.changes.count("new") == patched.changes.count("updated") == 1
+    copy = tmp_path / "patched.apkg"
+    shutil.copyfile(p.deck.output, copy)
+    p.build(force=True)  # every note written afresh
+
+    def seen(apkg: Path, name: str) -> list[tuple[object, ...]]:
+        cards = import_apkg(apkg, tmp_path / name).cards
+        return sorted((c.guid, c.ord, c.question, c.answer, tuple(c.tags)) for c in cards)
+    assert seen(copy, "a") == seen(p.deck.output, "b")
+    assert len(seen(copy, "c")) == 6  # 5 live cards and the retired one

@@ -7,10 +7,13 @@ says what changed.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from highyield import buildcache
 from highyield.changes import Changes, Packed, settle
@@ -26,6 +29,9 @@ from highyield.pack import Made
 from highyield.reading import CachedReader, Progress, note_drafts, rules_for
 from highyield.snapshot import deck_fingerprint, file_stat, settings_of, vault_files
 from highyield.vault import MediaResolver, display_path, find_notes, read_note
+
+if TYPE_CHECKING:
+    from highyield.export import Reuse
 
 __all__ = ["Built", "Collected", "Progress", "Tally", "build", "collect"]
 
@@ -183,7 +189,24 @@ def build(deck: DeckConfig, now: float | None = None, progress: Progress | None 
           force: bool = False) -> Built:
     """Write the deck's .apkg, unless nothing changed since the last build (``force``
     writes it anyway). ``now`` is the build's time, which changed notes get."""
-    now = time.time() if now is None else now
+    with _no_gc():
+        return _build(deck, time.time() if now is None else now, progress, force)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """A build makes millions of objects and no cycles worth collecting; the cyclic
+    collector would walk them all again and again (a third of a 50,000-card build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool) -> Built:
     paths = _notes(deck)
     where = buildcache.cache_file(deck.name, deck.output)
     files = vault_files(deck.vault)
@@ -211,7 +234,7 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     where, files, force = saved  # files: the vault before reading (a note saved since
     diagnostics = [d for n in notes.values() for d in n.diagnostics]  # is read next time)
     made = [m for n in notes.values() for m in n.made]
-    out = left_out([m.ranked() for m in made]) if deck.auto.enabled else set()
+    out = left_out([m.ranked() for m in made]) if any(m.auto for m in made) else set()
     made = [m for i, m in enumerate(made) if i not in out]
     result = identify([m.subject for m in made], read_ledger(deck.vault, diagnostics),
                       _scope(deck, paths))
@@ -221,7 +244,10 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     same = not force and not changes and cache.media == stamp and \
         file_stat(deck.output) == cache.output != (-1, -1)
     if not same:
-        write_deck(deck.name, packed, media.files, deck.output, now)
+        keep = where.with_suffix(".anki2")
+        write_deck(deck.name, packed, media.files, deck.output, now, keep,
+                   _reuse(cache, packed, keep, force))
+        cache.base = file_stat(keep)
     problem = write_ledger(deck.vault, result.ledger)
     diagnostics.extend([problem] if problem else [])
     diagnostics.extend(_deck_problems(deck, paths, bool(current)))
@@ -239,6 +265,19 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
                  {rel: n.sha for rel, n in notes.items()})
 
 
+def _reuse(cache: buildcache.BuildCache, packed: list[Packed], keep: Path,
+           force: bool) -> Reuse | None:
+    """Patch the last build's collection, if it is the one the cache describes."""
+    from highyield.export import Reuse
+
+    if force or not cache.packed or cache.base == (-1, -1) or file_stat(keep) != cache.base:
+        return None
+    old = cache.packed
+    dirty = frozenset(p.key for p in packed if (q := old.get(p.key)) is None or
+                      (q.mod, q.fields, q.tags) != (p.mod, p.fields, p.tags))
+    return Reuse(keep, dirty)
+
+
 def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
     current = []
     for m, identity in zip(made, identities, strict=True):
@@ -252,10 +291,10 @@ def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
 
 def _tally(current: list[Packed], notes: int, images: int, merged: int,
            repeats: int, diagnostics: list[Diagnostic]) -> Tally:
-    from highyield.matching import deletions
+    from highyield.matching import cloze_numbers
 
     kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
-    cards = sum(len({n for n, _ in deletions(p.fields[0])}) if p.kind == "cloze" else
+    cards = sum(len(cloze_numbers(p.fields[0])) if p.kind == "cloze" else
                 2 if p.kind == "reversed" else 1 for p in current)
     auto = sum(1 for p in current if AUTO_TAG in p.tags)
     return Tally(notes, kinds, auto, cards, images, merged, repeats, tuple(diagnostics))

@@ -44,6 +44,7 @@ class BuildCache:
     output: tuple[int, int] = (0, 0)  # the .apkg's size and mtime_ns after that build
     packed: dict[str, Packed] = field(default_factory=dict)  # by key
     media: tuple[tuple[str, str, int, int], ...] = ()  # the images packed, as media_stamp
+    base: tuple[int, int] = (-1, -1)  # the kept copy of the collection written, its stat
 
 
     def by_sha(self) -> dict[str, NoteCards]:

@@ -61,8 +61,11 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
         what = _compare(before, note)
         if what:
             items.append(Change(what, note.source, note.label))
-        mod = before.mod if before is not None and not what else _later(before, stamp)
-        out.append(replace(note, mod=mod))
+        if before is not None and not what:
+            same_place = before.source == note.source and before.label == note.label
+            out.append(before if same_place else replace(note, mod=before.mod))
+        else:
+            out.append(replace(note, mod=_later(before, stamp)))
     present = {n.key for n in current}
     for key in sorted(old.keys() - present):
         before = old[key]

@@ -13,7 +13,8 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,19 +59,70 @@ class _Note(genanki.Note):  # type: ignore[misc]
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 
+@dataclass(frozen=True)
+class Reuse:
+    """The collection the last build wrote, and the notes that differ from it now: an
+    edit to one note rewrites that note, not all 50,000."""
+
+    base: Path
+    dirty: frozenset[str]  # keys of the notes to write again
+
+
 def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: Path,
-               now: float) -> None:
-    deck = genanki.Deck(deck_id(name), name)
+               now: float, keep: Path | None = None, reuse: Reuse | None = None) -> None:
+    """Write the package. ``keep``: where to keep a copy of its collection, for the next
+    build's ``reuse``."""
+
+    def fill(db: Path) -> None:
+        if reuse is not None:
+            _patch(db, reuse, [n for n in notes if n.key in reuse.dirty], name, now)
+        else:
+            _fresh(db, notes, name, now)
+
+    write_package(fill, media, out, keep)
+
+
+def _genanki_notes(notes: Sequence[Packed]) -> list[_Note]:
     models = {kind.value: _model(kind) for kind in CardKind}
-    for note in notes:
-        deck.add_note(_Note(note.mod, model=models[note.kind], fields=list(note.fields),
-                            tags=list(note.tags), guid=note.key))
-    package = genanki.Package(deck, media_files=[])
-    write_package(package, media, out, now)
+    return [_Note(n.mod, model=models[n.kind], fields=list(n.fields), tags=list(n.tags),
+                  guid=n.key) for n in notes]
 
 
-def write_package(package: genanki.Package, media: dict[str, Path], out: Path,
-                  now: float) -> None:
+def _fresh(db: Path, notes: Sequence[Packed], name: str, now: float) -> None:
+    deck = genanki.Deck(deck_id(name), name)
+    for note in _genanki_notes(notes):
+        deck.add_note(note)
+    conn = sqlite3.connect(db)
+    try:
+        genanki.Package(deck).write_to_db(conn.cursor(), now, itertools.count(int(now * 1000)))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _patch(db: Path, reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> None:
+    """The last build's collection, with the dirty notes and their cards written again."""
+    shutil.copyfile(reuse.base, db)
+    conn = sqlite3.connect(db)
+    try:
+        cur = conn.cursor()
+        cur.execute("CREATE TEMP TABLE dirty (guid TEXT PRIMARY KEY)")
+        cur.executemany("INSERT INTO dirty VALUES (?)", [(k,) for k in reuse.dirty])
+        cur.execute("DELETE FROM cards WHERE nid IN (SELECT id FROM notes WHERE guid IN "
+                    "(SELECT guid FROM dirty))")
+        cur.execute("DELETE FROM notes WHERE guid IN (SELECT guid FROM dirty)")
+        top = cur.execute("SELECT max(coalesce((SELECT max(id) FROM notes), 0), "
+                          "coalesce((SELECT max(id) FROM cards), 0))").fetchone()[0]
+        ids = itertools.count(max(top + 1, int(now * 1000)))
+        for note in _genanki_notes(notes):
+            note.write_to_db(cur, now, deck_id(name), ids)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def write_package(fill: Callable[[Path], None], media: dict[str, Path], out: Path,
+                  keep: Path | None = None) -> None:
     """Write atomically: build in a temporary folder beside ``out``, then rename."""
     shown = display_path(out)
     if out.is_dir():
@@ -86,26 +138,33 @@ def write_package(package: genanki.Package, media: dict[str, Path], out: Path,
     except OSError as exc:
         raise _unwritable(shown, exc) from None
     try:
-        _write_zip(package, media, work, now)
+        fill(work / "collection.anki2")
+        _write_zip(media, work)
         (work / "deck.apkg").replace(out)
+        if keep is not None:
+            _keep(work / "collection.anki2", keep)
     except OSError as exc:
         raise _unwritable(shown, exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _write_zip(package: genanki.Package, media: dict[str, Path], work: Path,
-               now: float) -> None:
-    db = work / "collection.anki2"
-    conn = sqlite3.connect(db)
+def _keep(db: Path, keep: Path) -> None:
+    """A copy for the next build; failing to keep one only makes that build slower."""
     try:
-        package.write_to_db(conn.cursor(), now, itertools.count(int(now * 1000)))
-        conn.commit()
-    finally:
-        conn.close()
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(db, keep.with_suffix(".tmp"))
+        keep.with_suffix(".tmp").replace(keep)
+    except OSError:
+        keep.unlink(missing_ok=True)
+
+
+def _write_zip(media: dict[str, Path], work: Path) -> None:
     names = sorted(media)
-    with zipfile.ZipFile(work / "deck.apkg", "w", zipfile.ZIP_DEFLATED) as z:
-        z.write(db, "collection.anki2")
+    # The lightest compression: most of the gain of the default level, at a fraction of
+    # the time (a 50,000-card collection compresses in 0.3 s instead of 1 s).
+    with zipfile.ZipFile(work / "deck.apkg", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.write(work / "collection.anki2", "collection.anki2")
         z.writestr("media", _media_json(names))
         for index, name in enumerate(names):
             z.write(media[name], str(index))

@@ -147,7 +147,8 @@ class _Matcher:
 
     def _claim(self, i: int, key: str, how: str) -> None:
         entry = self.ledger.get(key)
-        numbers = _renumber(self.subjects[i], entry) if entry is not None else {}
+        same = entry is not None and entry.front == self.subjects[i].front
+        numbers = _renumber(self.subjects[i], entry) if entry is not None and not same else {}
         if entry is not None:
             self.matched[i] = entry
         self.claimed.add(key)
@@ -164,14 +165,24 @@ class _Matcher:
         return rest
 
     def _same(self, left: list[int]) -> list[int]:
-        by_shape: dict[str, list[Entry]] = defaultdict(list)
+        """The same text, first with the same numbers (cheap, and nearly every card),
+        then with other cloze numbers."""
+        left = self._same_by(left, lambda e: e.content, lambda s: s.content)
+        return self._same_by(left, lambda e: _NUMBER.sub("{{c::", e.content),
+                             lambda s: s.shape)
+
+    def _same_by(self, left: list[int], of_entry: Callable[[Entry], str],
+                 of_subject: Callable[[Subject], str]) -> list[int]:
+        if not left:
+            return left
+        by_text: dict[str, list[Entry]] = defaultdict(list)
         for entry in self.ledger.values():
             if entry.key not in self.claimed:
-                by_shape[_NUMBER.sub("{{c::", entry.content)].append(entry)
+                by_text[of_entry(entry)].append(entry)
         rest = []
         for i in left:
             s = self.subjects[i]
-            free = [e for e in by_shape.get(s.shape, ()) if e.key not in self.claimed]
+            free = [e for e in by_text.get(of_subject(s), ()) if e.key not in self.claimed]
             if not free:
                 rest.append(i)
                 continue
@@ -214,6 +225,9 @@ class _Matcher:
             if identity.key is None:
                 continue
             s, old = self.subjects[i], self.matched.get(i)
+            if old is not None and old.front == s.front and old.back == s.back and \
+                    old.path == s.path and old.kind == s.kind:
+                continue  # unchanged: the common case, kept as it is
             front = renumber_text(s.front, identity.numbers)
             top = max([old.top if old else 0, *(n for n, _ in deletions(front))])
             path = old.path if old and old.path != s.path and not self.in_scope(old.path) \
