@@ -369,3 +369,40 @@ def test_a_patched_deck_is_the_deck_a_full_build_writes(project: Callable[..., P
         return sorted((c.guid, c.ord, c.question, c.answer, tuple(c.tags)) for c in cards)
     assert seen(copy, "a") == seen(p.deck.output, "b")
     assert len(seen(copy, "c")) == 6  # 5 live cards and the retired one
+
+
+def test_a_copy_of_a_note_never_takes_the_originals_cards(
+        project: Callable[..., Project]) -> None:
+    p = project({"M.md": "- ==Alpha== is one\n- ==Beta== is two\n"})
+    p.build_and_import()
+    ids = p.card_ids()
+    p.write("A.md", "- ==Alpha== is one\n- ==Beta== is two\n")  # sorts before M.md
+    built, v2 = p.build_and_import()
+    assert [(c.what, c.source) for c in built.changes.items] == [("new", "A.md:1"),
+                                                                ("new", "A.md:2")]
+    assert (v2.new, v2.updated, len(v2.cards)) == (2, 0, 4)
+    assert all(p.card_ids()[k] == v for k, v in ids.items())
+    (p.vault / "A.md").unlink()
+    gone = p.build()
+    assert [c.source for c in gone.changes.items] == ["A.md:1", "A.md:2"]  # the copies
+
+
+def test_new_words_around_the_same_answer_keep_the_card(project: Callable[..., Project]
+                                                       ) -> None:
+    p = project({"GBS.md": "# GBS\n- ==Albuminocytologic dissociation== in CSF\n"})
+    p.build_and_import()
+    p.edit("GBS.md", "- ==Albuminocytologic dissociation== in CSF",
+           "- CSF shows high protein with normal cell count "
+           "(==albuminocytologic dissociation==)")
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert (v2.new, v2.updated) == (0, 1)
+
+
+def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
+    p = project({"n.md": "- PLS affects ==only UMN==.\n"})
+    p.build()
+    p.edit("n.md", "- PLS", "- ==Primary lateral sclerosis== (PLS)")
+    built = p.build()
+    assert [c.label for c in built.changes.items] == [
+        "{{c2::Primary lateral sclerosis}} (PLS) affects {{c1::only UMN}}."]

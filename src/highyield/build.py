@@ -21,7 +21,14 @@ from highyield.config import CLIPPINGS, DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import drop_repeats, left_out
-from highyield.identity import Assigned, Identity, Subject, assign_keys, identify
+from highyield.identity import (
+    Assigned,
+    Identity,
+    Subject,
+    assign_keys,
+    identify,
+    renumber_text,
+)
 from highyield.ledger import Entry, read_ledger, write_ledger
 from highyield.media import MediaSet
 from highyield.model import Card, CardKind, Draft, anki_cards
@@ -140,7 +147,9 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
 def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],
             diagnostics: list[Diagnostic]) -> Assigned:
     ledger = read_ledger(deck.vault, diagnostics)
-    return assign_keys(drafts, ledger, _scope(deck, paths))
+    assigned = assign_keys(drafts, ledger, _scope(deck, paths))
+    diagnostics.extend(repeated_ids(deck, assigned.repeated_ids))
+    return assigned
 
 
 def _notes(deck: DeckConfig) -> list[Path]:
@@ -246,6 +255,7 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     result = identify([m.subject for m in made], read_ledger(deck.vault, diagnostics),
                       _scope(deck, paths))
     current = _packed(made, result.identities)
+    diagnostics.extend(repeated_ids(deck, result.repeated_ids))
     packed, changes = settle(cache.packed, current, now)
     stamp = buildcache.media_stamp(media.files)
     same = not force and not changes and cache.media == stamp and \
@@ -272,6 +282,13 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
                  {rel: n.sha for rel, n in notes.items()})
 
 
+def repeated_ids(deck: DeckConfig, found: list[tuple[str, str, int]]) -> list[Diagnostic]:
+    return [warning(display_path(deck.vault / path), line,
+                    f"block id ^hy-{key} is also in another note; this copy is a card of its "
+                    "own", "delete the id here (build --write-ids gives the copy its own)")
+            for key, path, line in found]
+
+
 def _reuse(cache: buildcache.BuildCache, packed: list[Packed], keep: Path,
            force: bool) -> Reuse | None:
     """Patch the last build's collection, if it is the one the cache describes."""
@@ -291,8 +308,9 @@ def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
         if identity.key is None:
             continue
         s = m.subject
+        label = renumber_text(m.label, identity.numbers) if identity.numbers else m.label
         current.append(Packed(identity.key, s.kind, m.fields_numbered(identity.numbers),
-                              m.tags, 0, m.label, f"{s.path}:{s.line}"))
+                              m.tags, 0, label, f"{s.path}:{s.line}"))
     return current
 
 

@@ -67,7 +67,7 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
         else:
             out.append(replace(note, mod=_later(before, stamp)))
     present = {n.key for n in current}
-    for key in sorted(old.keys() - present):
+    for key in sorted(old.keys() - present, key=lambda k: (_where(old[k].source), k)):
         before = old[key]
         if not before.retired:
             items.append(Change("retired", before.source, before.label))
@@ -86,6 +86,11 @@ def _compare(before: Packed | None, note: Packed) -> str:
     if before.fields != note.fields:
         return "moved"  # the same text in another note or section (its tags may follow)
     return "updated" if before.tags != note.tags else ""
+
+
+def _where(source: str) -> tuple[str, int]:
+    path, _, line = source.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (source, 0)
 
 
 def _later(before: Packed | None, stamp: int) -> int:

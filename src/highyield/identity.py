@@ -103,6 +103,7 @@ class Identified:
     identities: list[Identity]  # one per subject, in the same order
     ledger: dict[str, Entry]  # the ledger to write back
     merged: int
+    repeated_ids: list[tuple[str, str, int]] = field(default_factory=list)  # key, note, line
 
 
 def identify(subjects: Sequence[Subject], ledger: Mapping[str, Entry],
@@ -122,6 +123,7 @@ class _Matcher:
         self.found: dict[int, Identity] = {}
         self.matched: dict[int, Entry] = {}
         self.claimed: set[str] = set()
+        self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
 
     def run(self) -> Identified:
         order = sorted(range(len(self.subjects)),
@@ -131,7 +133,7 @@ class _Matcher:
             left = step(left)
         self._new(left)
         return Identified([self.found[i] for i in range(len(self.subjects))],
-                          self._ledger(), merged)
+                          self._ledger(), merged, self.repeated_ids)
 
     def _merge(self, order: list[int]) -> tuple[list[int], int]:
         seen: set[tuple[str, str]] = set()
@@ -155,14 +157,22 @@ class _Matcher:
         self.found[i] = Identity(key, numbers, how)
 
     def _anchored(self, left: list[int]) -> list[int]:
+        """A ``^hy-`` id decides the key. A note copied with its ids has the same id
+        twice: the card where the ledger last saw it keeps the key, the copy matches
+        like any other card (and the duplicate is reported)."""
+        def home_first(i: int) -> bool:
+            entry = self.ledger.get(anchor_key(self.subjects[i].anchor) or "")
+            return entry is None or entry.path != self.subjects[i].path
         rest = []
-        for i in left:
+        for i in sorted(left, key=home_first):
             key = anchor_key(self.subjects[i].anchor)
             if key is not None and key not in self.claimed:
                 self._claim(i, key, "anchor")
             else:
+                if key is not None:
+                    self.repeated_ids.append((key, self.subjects[i].path, self.subjects[i].line))
                 rest.append(i)
-        return rest
+        return sorted(rest, key=lambda i: (self.subjects[i].path, self.subjects[i].line))
 
     def _same(self, left: list[int]) -> list[int]:
         """The same text, first with the same numbers (cheap, and nearly every card),
@@ -179,18 +189,20 @@ class _Matcher:
         for entry in self.ledger.values():
             if entry.key not in self.claimed:
                 by_text[of_entry(entry)].append(entry)
-        rest = []
-        for i in left:
-            s = self.subjects[i]
-            free = [e for e in by_text.get(of_subject(s), ()) if e.key not in self.claimed]
-            if not free:
-                rest.append(i)
-                continue
-            best = free[0] if len(free) == 1 else min(free, key=lambda e: (
-                e.path != s.path, e.key != digest(s.content),
-                e.key != digest(s.content, s.where), e.key))
-            self._claim(i, best.key, "same")
-        return rest
+        for same_note in (True, False):  # a card still in its note before any copy of it
+            rest = []
+            for i in left:
+                s = self.subjects[i]
+                free = [e for e in by_text.get(of_subject(s), ()) if e.key not in
+                        self.claimed and (e.path == s.path or not same_note)]
+                if not free:
+                    rest.append(i)
+                    continue
+                best = free[0] if len(free) == 1 else min(free, key=lambda e: (
+                    e.key != digest(s.content), e.key != digest(s.content, s.where), e.key))
+                self._claim(i, best.key, "same")
+            left = rest
+        return left
 
     def _close(self, left: list[int]) -> list[int]:
         free = [e for e in self.ledger.values()
@@ -281,6 +293,7 @@ class Assigned:
     merged: int  # exact duplicates made into one card
     ledger: dict[str, Entry]
     how: dict[str, str]  # key → "anchor", "same", "close" or "new"
+    repeated_ids: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def assign_keys(drafts: Sequence[Draft], ledger: Mapping[str, Entry] | None = None,
@@ -293,7 +306,7 @@ def assign_keys(drafts: Sequence[Draft], ledger: Mapping[str, Entry] | None = No
             cards.append(Card(identity.key, renumbered(draft, identity.numbers)))
     cards.sort(key=lambda c: (c.draft.ref.path, c.draft.ref.line))
     how = {i.key: i.how for i in result.identities if i.key is not None}
-    return Assigned(cards, result.merged, result.ledger, how)
+    return Assigned(cards, result.merged, result.ledger, how, result.repeated_ids)
 
 
 def renumbered(draft: Draft, numbers: dict[int, int]) -> Draft:

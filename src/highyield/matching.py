@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from highyield.ledger import Entry
 
 SIMILAR = 0.6  # share of words in common, in order (difflib's ratio), to be the same card
+SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
 RARE = 200  # candidates come through words that at most this many cards use,
 RAREST = 4  # and through each card's rarest words in any case
 CANDIDATES = 25  # the most candidates compared for each card
@@ -101,7 +102,8 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
             if e.kind != s.kind:
                 continue
             score = ratio(mine, tokens[j])
-            if score >= SIMILAR:
+            if score >= SIMILAR or (score >= SAME_ANSWERS and e.path == s.path and
+                                    _answers(e.front) == _answers(s.front) != []):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
     scored.sort(reverse=True)
     pairs: list[tuple[int, Entry]] = []
@@ -113,6 +115,10 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
             used_subjects.add(i)
             used_entries.add(j)
     return pairs
+
+
+def _answers(front: str) -> list[str]:
+    return sorted(text for _, text in deletions(front))
 
 
 def _candidates(mine: list[str], postings: dict[str, list[int]]) -> list[int]:
