@@ -221,10 +221,30 @@ def test_the_ledger_is_text_sorted_and_deterministic(project: Callable[..., Proj
     assert ledger_path(copy).read_text(encoding="utf-8") == text
 
 
-def test_without_the_ledger_cards_match_by_exact_text(project: Callable[..., Project]) -> None:
+def test_a_deleted_ledger_comes_back_from_this_computers_copy(
+        project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS})
+    p.build_and_import()
+    p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+    p.build_and_import()
+    ledger_path(p.vault).unlink()
+    p.edit("ALS.md", "==free radical scavenger==", "==free-radical scavenger==")
+    built, v3 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert (v3.new, v3.updated) == (0, 1)
+    assert built.tally is not None
+    assert [d.message for d in built.tally.diagnostics] == [
+        "the ledger was missing; this computer's copy from the last build is used"]
+    assert ledger_path(p.vault).exists()
+
+
+def test_without_any_ledger_cards_match_by_exact_text(project: Callable[..., Project]) -> None:
+    from highyield.ledger import local_copy
+
     p = project({"ALS.md": ALS})
     _, v1 = p.build_and_import()
     ledger_path(p.vault).unlink()
+    local_copy(p.vault).unlink()  # a vault synced without its .highyield/ folder
     p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
     built, v2 = p.build_and_import()
     # The unchanged cards keep their keys; the reworded one cannot be told from a new
@@ -235,32 +255,20 @@ def test_without_the_ledger_cards_match_by_exact_text(project: Callable[..., Pro
     assert len(unchanged) == len(v1.cards)
 
 
-def test_the_review_store_keeps_a_reworded_cards_history(project: Callable[..., Project],
-                                                          tmp_path: Path) -> None:
-    from datetime import datetime, timedelta, timezone
-
-    from highyield.config import ReviewSettings
-    from highyield.schedule import Rating, answer
-    from highyield.store import Store
-    from highyield.sync import sync_deck
-
+def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
+        project: Callable[..., Project]) -> None:
     p = project({"ALS.md": ALS})
-    now = datetime(2026, 11, 21, 14, 0, tzinfo=timezone.utc)
-    with Store.open(tmp_path / "reviews.sqlite3") as store:
-        first = sync_deck(store, p.deck, now)
-        assert first.synced is not None and first.collected is not None
-        card = next(c for c in first.collected.cards if "Riluzole" in str(c.draft.front))
-        outcome = answer(store.state(card.key, 1), Rating.Good, now, ReviewSettings())
-        store.answer(card.key, 1, outcome, 900)
-        p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
-        p.build()  # the deck and the quiz share the vault's ledger, in either order
-        p.edit("ALS.md", "==Riluzole==", "==Riluzol==")
-        second = sync_deck(store, p.deck, now + timedelta(minutes=5))
-        assert second.synced is not None
-        assert (second.synced.added, second.synced.retired) == (0, 0)
-        assert store.state(card.key, 1).reps == 1  # the answer stayed with the card
-        assert "Riluzol" in store.view(card.key, 1)[2] and "relase" in store.view(
-            card.key, 1)[2]
+    p.build()
+    p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+    with ledger_path(p.vault).open("ab") as f:
+        f.write(b"<<<<<<< HEAD\n\xff\xfe garbage\n")
+    built = p.build()
+    assert built.tally is not None
+    assert [(d.line, d.message) for d in built.tally.diagnostics] == [
+        (7, "unreadable ledger line (a merge conflict?), skipped"),
+        (8, "unreadable ledger line (not UTF-8), skipped")]
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert b"garbage" not in ledger_path(p.vault).read_bytes()
 
 
 def test_write_ids_anchors_cards_and_the_anchor_wins(project: Callable[..., Project],
@@ -406,3 +414,18 @@ def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Proje
     built = p.build()
     assert [c.label for c in built.changes.items] == [
         "{{c2::Primary lateral sclerosis}} (PLS) affects {{c1::only UMN}}."]
+
+
+def test_write_ids_leaves_read_only_notes_and_keeps_permissions(
+        project: Callable[..., Project], runner: CliRunner) -> None:
+    p = project({"a.md": "- ==Alpha== is one\n", "b.md": "- ==Beta== is two\n"})
+    (p.vault / "a.md").chmod(0o444)
+    (p.vault / "b.md").chmod(0o640)
+    result = runner.invoke(cli, ["build", str(p.vault), "-o", str(p.deck.output),
+                                 "--write-ids"])
+    (p.vault / "a.md").chmod(0o644)
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 block id into 1 note\n  left alone a.md: read-only" in result.stdout
+    assert (p.vault / "a.md").read_text() == "- ==Alpha== is one\n"
+    assert "^hy-" in (p.vault / "b.md").read_text()
+    assert (p.vault / "b.md").stat().st_mode & 0o777 == 0o640

@@ -31,7 +31,7 @@ _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 class Written:
     ids: int  # block ids added
     notes: int  # notes changed
-    skipped: tuple[str, ...]  # notes changed on disk since the build read them (or gone)
+    skipped: tuple[tuple[str, str], ...]  # (note, why it was left alone)
 
 
 def write_ids(vault: Path, cards: Sequence[tuple[str, Subject]],
@@ -42,26 +42,33 @@ def write_ids(vault: Path, cards: Sequence[tuple[str, Subject]],
     for key, s in cards:
         by_note.setdefault(s.path, []).append((key, s))
     ids = notes = 0
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for rel, found in sorted(by_note.items()):
-        added = _anchor_note(vault / rel, rel, found, read.get(rel, ""))
-        if added is None:
-            skipped.append(rel)
+        try:
+            added = _anchor_note(vault / rel, rel, found, read.get(rel, ""))
+        except OSError as exc:
+            skipped.append((rel, exc.strerror or str(exc)))
+            continue
+        if isinstance(added, str):
+            skipped.append((rel, added))
         elif added:
             ids, notes = ids + added, notes + 1
     return Written(ids, notes, tuple(skipped))
 
 
 def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: str
-                 ) -> int | None:
+                 ) -> int | str:
+    """How many ids were added, or why the note was left alone."""
+    if not path.stat().st_mode & 0o200 or not os.access(path, os.W_OK):
+        return "read-only"  # marked so (even for a user allowed to write anyway)
+    raw = path.read_bytes()
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "not UTF-8"
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
     if hashlib.sha256(normal.encode("utf-8")).hexdigest() != sha:
-        return None
+        return "changed since the build read it"
     note, _ = parse_note(Source(rel, rel, normal))
     per_line = Counter(s.line for _, s in cards)
     lines = _LINES.findall(text)
@@ -77,7 +84,7 @@ def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: st
         lines[at] = f"{body.rstrip()} ^{ANCHOR_PREFIX}{key}" + lines[at][len(body):]
         added += 1
     if added:
-        _replace(path, "".join(lines).encode("utf-8"), data.startswith(b"\xef\xbb\xbf"))
+        _replace(path, "".join(lines).encode("utf-8"), raw.startswith(b"\xef\xbb\xbf"))
     return added
 
 
@@ -86,10 +93,13 @@ def _cards_in(first: int, last: int, cards: list[tuple[str, Subject]]) -> int:
 
 
 def _replace(path: Path, data: bytes, bom: bool) -> None:
+    """Atomically, keeping the note's permissions."""
+    mode = path.stat().st_mode & 0o7777
     fd, temp = tempfile.mkstemp(prefix=".highyield-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write((b"\xef\xbb\xbf" if bom else b"") + data)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -108,7 +108,7 @@ class Built:
     tally: Tally | None  # None when the deck was up to date
     changes: Changes = field(default_factory=Changes)
     fresh: int = 0  # notes read afresh; the others came from the cache
-    cards: tuple[tuple[str, Subject], ...] = ()  # each card's key and what it is
+    cards: tuple[tuple[str, Subject], ...] = ()  # each own card's key and what it is
     read: dict[str, str] = field(default_factory=dict)  # each note's sha256, as read
 
     @property
@@ -277,7 +277,7 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     tally = _tally(current, sum(1 for n in notes.values() if n.sha), len(media.files),
                    result.merged, len(out), diagnostics)
     cards = tuple((i.key, m.subject) for m, i in zip(made, result.identities, strict=True)
-                  if i.key is not None)
+                  if i.key is not None and not m.auto)  # clipped articles stay as clipped
     return Built(deck, deck.output, tally, changes, fresh, cards,
                  {rel: n.sha for rel, n in notes.items()})
 

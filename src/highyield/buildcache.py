@@ -23,6 +23,7 @@ from highyield.changes import Packed
 from highyield.errors import Diagnostic
 from highyield.model import Embed
 from highyield.pack import Made
+from highyield.paths import cache_folder
 
 FORMAT = 1
 
@@ -65,15 +66,6 @@ def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]
         except OSError:
             stamps.append((name, str(path), -1, -1))
     return tuple(stamps)
-
-
-def cache_folder() -> Path:
-    home = os.environ.get("HIGHYIELD_HOME")
-    if home:
-        return Path(home).expanduser() / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("highyield", appauthor=False))
 
 
 def cache_file(deck_name: str, output: Path) -> Path:

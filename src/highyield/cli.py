@@ -102,9 +102,10 @@ _min_score_option = click.option(
 @click.option("-v", "--verbose", is_flag=True,
               help="List each new, updated, moved and retired card.")
 @click.option("--write-ids", is_flag=True,
-              help="Write an Obsidian block id (^hy-…) after each highlighted fact, so its "
-                   "card keeps its key through any rewrite. Changes your notes; off unless "
-                   "asked for.")
+              help="Write an Obsidian block id (^hy-…) at the end of each list item or "
+                   "paragraph that gives one card (not in clipped articles), so the card "
+                   "keeps its key through any rewrite. Changes your notes (read-only ones "
+                   "are left alone); off unless asked for.")
 def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
           min_score: float | None, force: bool, verbose: bool, write_ids: bool) -> None:
     """Build Anki decks (.apkg) from your notes.

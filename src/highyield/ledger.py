@@ -11,6 +11,8 @@ card keeps its key and only a card reworded since is taken for a new one.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from highyield.errors import Diagnostic, warning
+from highyield.paths import cache_folder
 from highyield.vault import display_path
 
 FOLDER = ".highyield"
@@ -50,36 +53,62 @@ def ledger_path(vault: Path) -> Path:
     return vault / FOLDER / FILE
 
 
+def local_copy(vault: Path) -> Path:
+    """This computer's copy of a vault's ledger, for when the vault's is deleted."""
+    name = hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:20]
+    return cache_folder() / "ledgers" / f"{name}.tsv"
+
+
 def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
-    """The entries by key. A missing file is an empty ledger; a line that cannot be read
-    (a bad merge, say) is skipped with a warning, and the rest is kept."""
+    """The entries by key. A missing ledger is taken from this computer's copy if there
+    is one (and said so); a line that cannot be read (a bad merge, say) is skipped with
+    a warning, and the rest is kept."""
     path = ledger_path(vault)
+    shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(warning(display_path(path), None, f"cannot read the ledger: {exc}",
+        data = _copy(vault, shown, problems)
+    except OSError as exc:
+        problems.append(warning(shown, None, f"cannot read the ledger: {exc.strerror}",
                                 "cards are matched by their exact text this time"))
         return {}
     entries: dict[str, Entry] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line or line.startswith("#"):
-            continue
-        entry = _entry(line)
-        if entry is None:
-            problems.append(warning(display_path(path), number, "unreadable ledger line, "
-                                    "skipped", "a merge conflict? keep one side of it, or "
-                                    "delete the line; that card is matched by its text"))
-        else:
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        entry = _entry(raw)
+        if isinstance(entry, Entry):
             entries[entry.key] = entry
+        elif entry:
+            problems.append(warning(shown, number, f"unreadable ledger line ({entry}), "
+                                    "skipped", "nothing to do: the ledger is written again "
+                                    "without it, and that card is matched by its text"))
     return entries
 
 
-def _entry(line: str) -> Entry | None:
+def _copy(vault: Path, shown: str, problems: list[Diagnostic]) -> bytes:
+    try:
+        data = local_copy(vault).read_bytes()
+    except OSError:
+        return b""
+    problems.append(warning(shown, None, "the ledger was missing; this computer's copy "
+                            "from the last build is used", "keep .highyield/ with your "
+                            "notes (commit it to git; Obsidian Sync skips folders whose name "
+                            "starts with a dot)"))
+    return data
+
+
+def _entry(raw: bytes) -> Entry | str:
+    """The entry on a line; "" for a blank or comment line; else what is wrong."""
+    try:
+        line = raw.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    if not line or line.startswith("#"):
+        return ""
     parts = line.split("\t")
     if len(parts) != COLUMNS or not parts[2].isdigit() or not parts[0]:
-        return None
+        return "a merge conflict?" if line.startswith(("<<<<<<<", "=======", ">>>>>>>")) \
+            else f"{len(parts)} columns, not {COLUMNS}"
     key, kind, top, path, front, back = parts
     return Entry(key, kind, int(top), path, front, back)
 
@@ -89,20 +118,39 @@ def ledger_text(entries: Iterable[Entry]) -> str:
 
 
 def write_ledger(vault: Path, entries: dict[str, Entry]) -> Diagnostic | None:
-    """Write the ledger if it changed, atomically. A vault that cannot be written to gets
-    a warning, not an error: the deck is still right, only rewording is not remembered."""
+    """Write the ledger if it changed, atomically, and keep this computer's copy. A vault
+    that cannot be written to gets a warning, not an error: the deck is still right,
+    only rewording is not remembered."""
+    data = ledger_text(entries.values()).encode("utf-8")
     path = ledger_path(vault)
-    text = ledger_text(entries.values())
     try:
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            return None
-        path.parent.mkdir(exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".ledger-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(temp, path)
-    except (OSError, UnicodeDecodeError) as exc:
-        return warning(display_path(path), None, f"cannot write the ledger: {exc}",
+        if not path.exists() or path.read_bytes() != data:
+            _replace(path, data)
+    except OSError as exc:
+        return warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
                        "let highyield write to the vault's .highyield/ folder, or a "
                        "reworded card will be taken for a new one")
+    with contextlib.suppress(OSError):
+        copy = local_copy(vault)
+        if not copy.exists() or copy.read_bytes() != data:
+            _replace(copy, data)
     return None
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".ledger-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -21,3 +21,14 @@ def store_path(state: str | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("highyield", appauthor=False)) / STORE_FILE
+
+
+def cache_folder() -> Path:
+    """What highyield keeps to go faster (and a copy of each vault's identity ledger):
+    ``$HIGHYIELD_HOME/cache``, else the platform's cache folder (~/.cache/highyield)."""
+    home = os.environ.get("HIGHYIELD_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("highyield", appauthor=False))

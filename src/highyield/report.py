@@ -92,10 +92,8 @@ def change_line(changes: Changes) -> str:
 
 def ids_written(w: Written) -> str:
     text = f"  wrote {_plural(w.ids, 'block id')} into {_plural(w.notes, 'note')}"
-    if w.skipped:
-        text += (f"; left alone {_plural(len(w.skipped), 'note')} changed since the build "
-                 f"read {'it' if len(w.skipped) == 1 else 'them'} ({', '.join(w.skipped[:3])})")
-    return text
+    lines = [text] + [f"  left alone {rel}: {why}" for rel, why in w.skipped]
+    return "\n".join(lines)
 
 
 def checked(c: Collected) -> str:
