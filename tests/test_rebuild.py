@@ -203,7 +203,7 @@ def test_a_deleted_fact_is_retired_and_kept_tagged(project: Callable[..., Projec
     assert not again.changes  # still retired, not retired again
     p.edit("ALS.md", "## Signs\n", "- Edaravone is a ==free radical scavenger==.\n\n## Signs\n")
     back, v3 = p.build_and_import()
-    assert back.changes.count("updated") == 1 and v3.new == 0
+    assert back.changes.count("back") == 1 and (v3.new, v3.updated) == (0, 1)
     assert RETIRED_TAG not in p.card(v3, "free radical scavenger").tags
 
 
@@ -429,3 +429,16 @@ def test_write_ids_leaves_read_only_notes_and_keeps_permissions(
     assert (p.vault / "a.md").read_text() == "- ==Alpha== is one\n"
     assert "^hy-" in (p.vault / "b.md").read_text()
     assert (p.vault / "b.md").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_cached_notes_problems_are_shown_from_the_current_folder(
+        project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch) -> None:
+    p = project({"sub/n.md": "- ==Riluzole== inhibits glutamate.\n\n![[missing.png]]\n"})
+    monkeypatch.chdir(p.vault / "sub")
+    first = p.build()
+    assert first.tally is not None
+    assert [d.path for d in first.tally.diagnostics] == ["n.md"]
+    monkeypatch.chdir(p.vault)
+    again = p.build(force=True)
+    assert again.fresh == 0 and again.tally is not None
+    assert [d.path for d in again.tally.diagnostics] == ["sub/n.md"]

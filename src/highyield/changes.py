@@ -33,10 +33,10 @@ class Packed:
 
 @dataclass(frozen=True)
 class Change:
-    what: str  # "new", "updated", "moved", "retired"
+    what: str  # "new", "updated", "moved", "back" (from retirement) or "retired"
     source: str
     label: str
-
+    was: str = ""  # a moved card's source before
 
 @dataclass(frozen=True)
 class Changes:
@@ -60,7 +60,8 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
         before = old.get(note.key)
         what = _compare(before, note)
         if what:
-            items.append(Change(what, note.source, note.label))
+            was = before.source if before is not None and what == "moved" else ""
+            items.append(Change(what, note.source, note.label, was))
         if before is not None and not what:
             same_place = before.source == note.source and before.label == note.label
             out.append(before if same_place else replace(note, mod=before.mod))
@@ -80,7 +81,9 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
 def _compare(before: Packed | None, note: Packed) -> str:
     if before is None:
         return "new"
-    if before.retired or before.fields[:TEXT_FIELDS] != note.fields[:TEXT_FIELDS] or \
+    if before.retired:
+        return "back"
+    if before.fields[:TEXT_FIELDS] != note.fields[:TEXT_FIELDS] or \
             before.kind != note.kind:
         return "updated"
     if before.fields != note.fields:

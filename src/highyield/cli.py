@@ -16,7 +16,7 @@ import click
 
 from highyield import __version__, report
 from highyield.config import DeckConfig, ReviewSettings
-from highyield.errors import HighyieldError
+from highyield.errors import Diagnostic, HighyieldError
 from highyield.localzone import LOCAL
 from highyield.paths import store_path
 from highyield.progress import DelayedProgress
@@ -118,6 +118,8 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
     identity through rewording, moves and renames, so importing the new deck
     (with Anki's default "Update notes: if newer") updates them in place, with
     their review history. A deleted fact's card stays, tagged highyield::retired.
+    What makes this work is VAULT/.highyield/ledger.tsv: keep it with your
+    notes (commit it to git); nothing is written into the notes themselves.
 
     Notes in Clippings/ (or wherever a deck's auto_cloze points) also give
     auto cards: highyield picks the testable statements of a clipped article
@@ -141,15 +143,21 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
 
 
 def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
-           stamp: bool = False) -> Built:
+           shown: set[Diagnostic] | None = None) -> Built:
+    """Build and print the summary. ``shown``: for watch, the problems printed already
+    (each is printed once, with a time stamp on the summary)."""
     from highyield.build import build as build_deck  # the parser loads only when needed
 
     with DelayedProgress(f"Reading {deck.name}") as progress:
         result = build_deck(deck, now=time.time(), progress=progress, force=force)
-    if result.tally is not None and result.tally.diagnostics:
-        click.echo(report.diagnostics(result.tally.diagnostics, report.MAX_SHOWN), err=True)
+    found = result.tally.diagnostics if result.tally is not None else ()
+    if shown is not None:
+        found = tuple(d for d in found if d not in shown)
+        shown.update(found)
+    if found:
+        click.echo(report.diagnostics(found, report.MAX_SHOWN), err=True)
     text = report.built(result, verbose)
-    click.echo(f"[{time.strftime('%H:%M:%S')}] {text}" if stamp else text)
+    click.echo(f"[{time.strftime('%H:%M:%S')}] {text}" if shown is not None else text)
     return result
 
 
@@ -178,16 +186,17 @@ def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
     from highyield.watch import rounds
 
     targets = _targets(vault, decks, output)
-    shown = ", ".join(sorted({display_path(d.vault) for d in targets}))
+    folders = ", ".join(sorted({display_path(d.vault) for d in targets}))
+    shown: set[Diagnostic] = set()
     try:
         for round_ in rounds(targets):
             for deck in round_.decks:
                 try:
-                    _build(deck, verbose=verbose, stamp=True)
+                    _build(deck, verbose=verbose, shown=shown)
                 except HighyieldError as exc:  # say so and keep watching
                     click.echo(report.failure(exc), err=True)
             if not round_.paths:
-                click.echo(f"Watching {shown} for changes; Ctrl-C stops.", err=True)
+                click.echo(f"Watching {folders} for changes; Ctrl-C stops.", err=True)
     except KeyboardInterrupt:
         pass
     click.echo("Stopped watching.", err=True)

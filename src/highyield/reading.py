@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from highyield.buildcache import NoteCards
@@ -17,7 +17,7 @@ from highyield.media import MediaSet
 from highyield.model import CONTAINERS, Draft, Embed, Source
 from highyield.pack import made_of
 from highyield.parse import parse_note
-from highyield.vault import read_note
+from highyield.vault import display_path, read_note
 
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
@@ -79,7 +79,7 @@ class CachedReader:
         if stat is not None and old is not None and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
                 self._same_media(rel, old):
-            return old
+            return _shown_from_here(old, display_path(path))
         problems: list[Diagnostic] = []
         source = read_note(self.deck.vault, path, problems)
         if source is None:
@@ -87,7 +87,8 @@ class CachedReader:
         sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
         if old is not None and old.sha == sha and self._same_media(rel, old):
-            return NoteCards(size, mtime, sha, old.made, old.diagnostics, old.embeds)
+            return _shown_from_here(NoteCards(size, mtime, sha, old.made, old.diagnostics,
+                                              old.embeds), source.display)
         self.fresh += 1
         drafts, found = note_drafts(source, self.rules, self.media)
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
@@ -103,3 +104,11 @@ class CachedReader:
             self.media.add(rel, rel, embed)
             ok = ok and self.media.name(rel, embed) == name
         return ok
+
+
+def _shown_from_here(cards: NoteCards, shown: str) -> NoteCards:
+    """A cached note's problems, with its path as seen from the current folder (an
+    earlier build may have run elsewhere)."""
+    if all(d.path == shown for d in cards.diagnostics):
+        return cards
+    return replace(cards, diagnostics=tuple(replace(d, path=shown) for d in cards.diagnostics))

@@ -66,7 +66,7 @@ def counts(t: Tally) -> str:
     return " · ".join(parts)
 
 
-CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "retired": "-"}
+CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "back": "↩", "retired": "-"}
 
 
 def built(b: Built, verbose: bool = False) -> str:
@@ -77,7 +77,7 @@ def built(b: Built, verbose: bool = False) -> str:
     lines = [f"Built {head}: {change_line(b.changes)}", f"  {counts(b.tally)}"]
     if verbose:
         lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {c.source}  {c.label}"
-                     for c in b.changes.items)
+                     + (f"  (was {c.was})" if c.was else "") for c in b.changes.items)
     return "\n".join(lines)
 
 
@@ -86,7 +86,7 @@ def change_line(changes: Changes) -> str:
         return "no card changed"
     c = changes.count
     parts = [f"+{c('new')} new", f"~{c('updated')} updated", f"{c('moved')} moved",
-             f"-{c('retired')} retired"]
+             f"{c('back')} back", f"-{c('retired')} retired"]
     return ", ".join(p for p, n in zip(parts, map(c, CHANGE_MARKS), strict=True) if n)
 
 
