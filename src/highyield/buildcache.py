@@ -25,7 +25,7 @@ from highyield.model import Embed
 from highyield.pack import Made
 from highyield.paths import cache_folder
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
