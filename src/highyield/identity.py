@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from highyield.ledger import Entry
@@ -314,8 +314,4 @@ def assign_keys(drafts: Sequence[Draft], ledger: Mapping[str, Entry] | None = No
 
 
 def renumbered(draft: Draft, numbers: dict[int, int]) -> Draft:
-    if not numbers:
-        return draft
-    from dataclasses import replace
-
-    return replace(draft, front=renumber(draft.front, numbers))
+    return replace(draft, front=renumber(draft.front, numbers)) if numbers else draft

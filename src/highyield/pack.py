@@ -13,7 +13,6 @@ from highyield.model import CardKind, Draft, Embed
 from highyield.render import HtmlRenderer, context_html, plain, source_html
 
 LABEL_WIDTH = 72
-TEXT_FIELDS = 2  # Text and Extra, or Front and Back; then Context and Source
 
 
 @dataclass(frozen=True)
