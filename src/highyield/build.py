@@ -274,8 +274,9 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     buildcache.save(where, cache)
     if same:  # notes touched or saved unchanged: the deck is as it should be
         return Built(deck, deck.output, None, fresh=fresh)
-    tally = _tally(current, sum(1 for n in notes.values() if n.sha), len(media.files),
-                   result.merged, len(out), diagnostics)
+    cards_in = sum(m.cards for m, i in zip(made, result.identities, strict=True) if i.key)
+    tally = _tally(current, cards_in, sum(1 for n in notes.values() if n.sha),
+                   len(media.files), result.merged, len(out), diagnostics)
     cards = tuple((i.key, m.subject) for m, i in zip(made, result.identities, strict=True)
                   if i.key is not None and not m.auto)  # clipped articles stay as clipped
     return Built(deck, deck.output, tally, changes, fresh, cards,
@@ -314,12 +315,8 @@ def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
     return current
 
 
-def _tally(current: list[Packed], notes: int, images: int, merged: int,
+def _tally(current: list[Packed], cards: int, notes: int, images: int, merged: int,
            repeats: int, diagnostics: list[Diagnostic]) -> Tally:
-    from highyield.matching import cloze_numbers
-
     kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
-    cards = sum(len(cloze_numbers(p.fields[0])) if p.kind == "cloze" else
-                2 if p.kind == "reversed" else 1 for p in current)
     auto = sum(1 for p in current if AUTO_TAG in p.tags)
     return Tally(notes, kinds, auto, cards, images, merged, repeats, tuple(diagnostics))

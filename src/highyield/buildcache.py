@@ -12,11 +12,14 @@ import gc
 import hashlib
 import os
 import pickle
+import secrets
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from highyield import __version__
 from highyield.changes import Packed
@@ -25,7 +28,8 @@ from highyield.model import Embed
 from highyield.pack import Made
 from highyield.paths import cache_folder
 
-FORMAT = 2
+FORMAT = 4
+SHARDS = 32
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,25 @@ class BuildCache:
     packed: dict[str, Packed] = field(default_factory=dict)  # by key
     media: tuple[tuple[str, str, int, int], ...] = ()  # the images packed, as media_stamp
     base: tuple[int, int] = (-1, -1)  # the kept copy of the collection written, its stat
+    shards: list[Shard] = field(default_factory=list)  # as loaded, to save only changes
 
 
-    def by_sha(self) -> dict[str, NoteCards]:
-        return {n.sha: n for n in self.notes.values()}
+@dataclass(frozen=True)
+class Shard:
+    """A part of the cache, in a file of its own: the notes whose path hashes to it, and
+    the Anki notes of their cards. An edit to one note rewrites one shard."""
+
+    file: str
+    notes: dict[str, NoteCards]
+    packed: dict[str, Packed]
+
+
+@dataclass(frozen=True)
+class Index:
+    settings: str
+    media: tuple[tuple[str, str, int, int], ...]
+    base: tuple[int, int]
+    shards: tuple[str, ...]  # file names, one per shard number
 
 
 def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]:
@@ -109,31 +128,78 @@ def load(path: Path, settings: str) -> BuildCache:
     """The cache, or an empty one when it is missing, unreadable or from another version.
     Notes made with other settings are dropped; the last build's notes are kept."""
     try:
-        with path.open("rb") as f, _no_gc():
-            header = pickle.load(f)
-            cache = pickle.load(f)
+        with _no_gc():
+            header, index = _pickles(path, 2)
+            if not isinstance(header, Header) or header.version != (FORMAT, __version__) \
+                    or not isinstance(index, Index):
+                return BuildCache(settings)
+            shards = [Shard(name, *_pickles(path.parent / name, 2)) for name in index.shards]
     except Exception:  # any damage means starting afresh
         return BuildCache(settings)
-    if not isinstance(header, Header) or header.version != (FORMAT, __version__) or \
-            not isinstance(cache, BuildCache):
-        return BuildCache(settings)
-    if cache.settings != settings:
-        return BuildCache(settings, packed=cache.packed)
-    return cache
+    notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
+    packed = {key: p for shard in shards for key, p in shard.packed.items()}
+    if index.settings != settings:
+        return BuildCache(settings, packed=packed)
+    return BuildCache(settings, notes, header.fingerprint, header.output, packed,
+                      index.media, index.base, shards)
+
+
+def _pickles(path: Path, count: int) -> list[Any]:
+    with path.open("rb") as f:
+        return [pickle.load(f) for _ in range(count)]
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8")) % SHARDS
 
 
 def save(path: Path, cache: BuildCache) -> None:
-    """Atomically; a cache that cannot be written only makes the next build slower."""
+    """Write the shards that changed, then the file that names them (atomically, so a
+    build stopped half-way leaves the last whole cache); then drop the shards no longer
+    named. A cache that cannot be written only makes the next build slower."""
+    notes: list[dict[str, NoteCards]] = [{} for _ in range(SHARDS)]
+    packed: list[dict[str, Packed]] = [{} for _ in range(SHARDS)]
+    for rel, n in cache.notes.items():
+        notes[shard_of(rel)][rel] = n
+    for key, p in cache.packed.items():
+        packed[shard_of(p.source.rpartition(":")[0])][key] = p
+    old = cache.shards if len(cache.shards) == SHARDS else [None] * SHARDS
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+        with _no_gc():
+            names = tuple(_shard_file(path, n, notes[n], packed[n], old[n])
+                          for n in range(SHARDS))
+            header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
+            _write(path, header, Index(cache.settings, cache.media, cache.base, names))
     except OSError:
         return
+    for stale in path.parent.glob(f"{path.stem}.*.pickle"):
+        if stale.name not in names:
+            stale.unlink(missing_ok=True)
+
+
+def _shard_file(path: Path, number: int, notes: dict[str, NoteCards],
+                packed: dict[str, Packed], old: Shard | None) -> str:
+    if old is not None and _same(old.notes, notes) and _same(old.packed, packed) and \
+            (path.parent / old.file).exists():
+        return old.file
+    name = f"{path.stem}.{number}.{secrets.token_hex(4)}.pickle"
+    _write(path.parent / name, notes, packed)
+    return name
+
+
+def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The same entries, the very same objects: nothing to write again."""
+    return old.keys() == new.keys() and all(new[k] is v for k, v in old.items())
+
+
+def _write(path: Path, *objects: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f, _no_gc():
-            header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
-            pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "wb") as f:
+            for obj in objects:
+                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
-    except OSError:
+    except BaseException:
         Path(temp).unlink(missing_ok=True)
+        raise

@@ -150,11 +150,15 @@ def write_package(fill: Callable[[Path], None], media: dict[str, Path], out: Pat
 
 
 def _keep(db: Path, keep: Path) -> None:
-    """A copy for the next build; failing to keep one only makes that build slower."""
+    """The collection, kept for the next build (moved if it can be); failing to keep it
+    only makes that build slower."""
     try:
         keep.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(db, keep.with_suffix(".tmp"))
-        keep.with_suffix(".tmp").replace(keep)
+        try:
+            db.replace(keep)
+        except OSError:  # another file system
+            shutil.copyfile(db, keep.with_suffix(".tmp"))
+            keep.with_suffix(".tmp").replace(keep)
     except OSError:
         keep.unlink(missing_ok=True)
 

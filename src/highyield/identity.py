@@ -92,6 +92,9 @@ def subject_of(draft: Draft) -> Subject:
                    draft.anchor, draft.written)
 
 
+NO_NUMBERS: dict[int, int] = {}  # shared, never changed
+
+
 @dataclass(frozen=True)
 class Identity:
     key: str | None  # None: an exact duplicate of an earlier card, merged into it
@@ -151,7 +154,8 @@ class _Matcher:
     def _claim(self, i: int, key: str, how: str) -> None:
         entry = self.ledger.get(key)
         same = entry is not None and entry.front == self.subjects[i].front
-        numbers = _renumber(self.subjects[i], entry) if entry is not None and not same else {}
+        numbers = _renumber(self.subjects[i], entry) if entry is not None and not same \
+            else NO_NUMBERS
         if entry is not None:
             self.matched[i] = entry
         self.claimed.add(key)
@@ -179,9 +183,18 @@ class _Matcher:
         return sorted(rest, key=lambda i: (self.subjects[i].path, self.subjects[i].line))
 
     def _same(self, left: list[int]) -> list[int]:
-        """The same text, first with the same numbers (cheap, and nearly every card),
-        then with other cloze numbers."""
-        left = self._same_by(left, lambda e: e.content, lambda s: s.content)
+        """The same text in the same note (nearly every card, and cheap to find), then
+        the same text elsewhere, then the same words with other cloze numbers."""
+        here = {(e.kind, e.front, e.back, e.path): e for e in self.ledger.values()}
+        rest = []
+        for i in left:
+            s = self.subjects[i]
+            entry = here.get((s.kind, s.front, s.back, s.path))
+            if entry is None or entry.key in self.claimed:
+                rest.append(i)
+            else:
+                self._claim(i, entry.key, "same")
+        left = self._same_by(rest, lambda e: e.content, lambda s: s.content)
         return self._same_by(left, lambda e: _NUMBER.sub("{{c::", e.content),
                              lambda s: s.shape)
 

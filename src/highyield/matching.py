@@ -28,10 +28,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_OPEN.sub(" ", text).replace("}}", " "))
 
 
-def cloze_numbers(text: str) -> set[str]:
-    return set(_OPEN.findall(text))
-
-
 def deletions(text: str) -> list[tuple[int, str]]:
     """(number, answer) of each ``{{cN::answer}}`` in a canonical text, in order."""
     found: list[tuple[int, str]] = []
