@@ -140,14 +140,15 @@ class _Matcher:
                           self._ledger(), merged, self.repeated_ids)
 
     def _merge(self, order: list[int]) -> tuple[list[int], int]:
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str, str]] = set()
         left: list[int] = []
         for i in order:
             s = self.subjects[i]
-            if (s.content, s.where) in seen:
+            same = (s.kind, s.front, s.back, s.where)
+            if same in seen:
                 self.found[i] = Identity(None)
             else:
-                seen.add((s.content, s.where))
+                seen.add(same)
                 left.append(i)
         return left, len(order) - len(left)
 

@@ -79,7 +79,7 @@ class CachedReader:
         if stat is not None and old is not None and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
                 self._same_media(rel, old):
-            return _shown_from_here(old, display_path(path))
+            return _shown_from_here(old, path)
         problems: list[Diagnostic] = []
         source = read_note(self.deck.vault, path, problems)
         if source is None:
@@ -88,7 +88,7 @@ class CachedReader:
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
         if old is not None and old.sha == sha and self._same_media(rel, old):
             return _shown_from_here(NoteCards(size, mtime, sha, old.made, old.diagnostics,
-                                              old.embeds), source.display)
+                                              old.embeds), path)
         self.fresh += 1
         drafts, found = note_drafts(source, self.rules, self.media)
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
@@ -106,9 +106,12 @@ class CachedReader:
         return ok
 
 
-def _shown_from_here(cards: NoteCards, shown: str) -> NoteCards:
+def _shown_from_here(cards: NoteCards, path: Path) -> NoteCards:
     """A cached note's problems, with its path as seen from the current folder (an
     earlier build may have run elsewhere)."""
+    if not cards.diagnostics:
+        return cards
+    shown = display_path(path)
     if all(d.path == shown for d in cards.diagnostics):
         return cards
     return replace(cards, diagnostics=tuple(replace(d, path=shown) for d in cards.diagnostics))
