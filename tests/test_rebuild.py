@@ -442,3 +442,30 @@ def test_a_cached_notes_problems_are_shown_from_the_current_folder(
     again = p.build(force=True)
     assert again.fresh == 0 and again.tally is not None
     assert [d.path for d in again.tally.diagnostics] == ["sub/n.md"]
+
+
+def test_a_week_of_edits_leaves_no_duplicate_and_every_card_its_history(
+        project: Callable[..., Project]) -> None:
+    p = project({"Neuro/ALS.md": ALS, "Neuro/Polio.md": POLIO})
+    days: list[Callable[[], None]] = [
+        lambda: p.edit("Neuro/ALS.md", "glutamate release", "glutamate relase"),
+        lambda: (p.vault / "Neuro/Polio.md").rename(p.vault / "Neuro/Poliomyelitis.md"),
+        lambda: p.edit("Neuro/ALS.md", "and hyperreflexia", "and ==hyperreflexia=="),
+        lambda: (p.vault / "Neuro").rename(p.vault / "Neurology"),
+        lambda: p.edit("Neurology/ALS.md", "- Edaravone is a ==free radical scavenger==.\n", ""),
+        lambda: p.edit("Neurology/ALS.md", "==Fasciculations==", "==Fasciculation=="),
+        lambda: p.edit("Neurology/ALS.md", "## Signs\n",
+                       "- Edaravone is a ==free radical scavenger==.\n## Signs\n"),
+    ]
+    _, first = p.build_and_import()
+    history = p.card_ids()
+    for day in days:
+        day()
+        _, imported = p.build_and_import()
+        assert imported.conflicting == 0
+        _no_duplicates(imported)
+        now = p.card_ids()
+        assert all(now[k] == v for k, v in history.items())  # every card kept its Anki card
+        history = now
+    assert len(history) == len(first.cards) + 1  # the one added highlight
+    assert not p.col.find_notes(f"tag:{RETIRED_TAG}")  # the deleted fact came back
