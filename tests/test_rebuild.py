@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -299,7 +300,7 @@ def test_only_changed_notes_are_read_again(project: Callable[..., Project]) -> N
     assert p.build().fresh == 3
     os.utime(p.vault / "Polio.md", ns=(1, 1))  # touched, or checked out again: same text
     touched = p.build()
-    assert touched.up_to_date and touched.fresh == 0
+    assert not touched.written and touched.fresh == 0 and not touched.changes
     p.edit("ALS.md", "inhibits", "blocks")
     edited = p.build()
     assert edited.fresh == 1 and [c.what for c in edited.changes.items] == ["updated"]
@@ -313,7 +314,7 @@ def test_an_image_edited_in_place_rewrites_the_deck(project: Callable[..., Proje
     assert first.tally is not None and first.tally.images == 1
     (p.vault / "x.png").write_bytes(b"\x89PNG two, larger")
     again = p.build()
-    assert not again.up_to_date and not again.changes  # same cards, new image
+    assert again.written and not again.changes  # same cards, new image
     assert b"two, larger" in _apkg_member(p.deck.output, "0")
 
 
@@ -327,7 +328,7 @@ def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
     rebuilt = p.build()
     assert not rebuilt.up_to_date and rebuilt.deck.output.exists()
     assert not rebuilt.changes  # the same cards as the last build wrote
-    cache_file(p.deck.name, p.deck.output).write_bytes(b"not a pickle")
+    cache_file(p.deck.name, p.deck.vault).write_bytes(b"not a pickle")
     damaged = p.build()
     assert damaged.fresh == 1 and damaged.changes.count("new") == 4  # history unknown
     assert damaged.tally is not None and damaged.tally.anki_notes == 4
@@ -469,3 +470,73 @@ def test_a_week_of_edits_leaves_no_duplicate_and_every_card_its_history(
         history = now
     assert len(history) == len(first.cards) + 1  # the one added highlight
     assert not p.col.find_notes(f"tag:{RETIRED_TAG}")  # the deleted fact came back
+
+
+def test_a_same_name_copy_in_another_folder_leaves_the_original_alone(
+        project: Callable[..., Project]) -> None:
+    p = project({"Neurology/ALS.md": ALS})
+    p.build_and_import()
+    ids = p.card_ids()
+    p.write("Neuro2/ALS.md", ALS)  # the same title, so the same cards: merged, not moved
+    built, v2 = p.build_and_import()
+    assert not built.changes and (v2.new, v2.updated) == (0, 0)
+    assert built.tally is not None and built.tally.merged == 4
+    p.edit("Neuro2/ALS.md", "inhibits", "blocks")  # the copy drifts: a card of its own
+    edited, v3 = p.build_and_import()
+    assert [(c.what, c.source) for c in edited.changes.items] == [("new", "Neuro2/ALS.md:3")]
+    assert all(p.card_ids()[k] == v for k, v in ids.items())
+    original = [c for c in v3.cards if "inhibits" in c.question_text]
+    assert len(original) == 1 and "Neurology/ALS.md" in original[0].fields["Source"]
+
+
+def test_a_new_problem_shows_even_when_no_card_changed(project: Callable[..., Project],
+                                                      runner: CliRunner) -> None:
+    p = project({"ALS.md": ALS})
+    p.build()
+    p.write("ALS.md", ALS + "\n![[missing-figure.png]]\n")
+    result = runner.invoke(cli, ["build", str(p.vault), "-o", str(p.deck.output)])
+    assert result.exit_code == 0, result.output
+    assert "ALS.md:10: warning: image 'missing-figure.png' was not found" in result.stderr
+    assert result.stdout.startswith("vault → ") and \
+        "no card changed; the deck is left as it was" in result.stdout
+
+
+def test_a_build_to_another_path_keeps_each_cards_time(project: Callable[..., Project],
+                                                       tmp_path: Path) -> None:
+    p = project({"ALS.md": ALS})
+    p.build_and_import()
+    note = p.col.get_note(p.col.find_notes("Riluzole")[0])
+    note["Extra"] = "my own words, added in Anki"
+    p.col.update_note(note)
+    elsewhere = build(replace(p.deck, output=tmp_path / "elsewhere.apkg"), now=FIXED_NOW + 60)
+    assert elsewhere.written and not elsewhere.changes
+    again = import_apkg(elsewhere.output, p.anki, p.col)
+    assert (again.new, again.updated) == (0, 0)
+    assert p.col.get_note(note.id)["Extra"] == "my own words, added in Anki"
+
+
+@pytest.mark.parametrize("order", ["cardio first", "neuro first"])
+def test_a_card_moved_to_another_deck_on_the_vault_is_not_retired(
+        project: Callable[..., Project], tmp_path: Path, order: str) -> None:
+    from highyield.vault import Selection
+
+    murmur_line = "- ==Murmur== rises with Valsalva.\n"
+    p = project({"Neuro/ALS.md": ALS, "Cardio/HCM.md": "# HCM\n" + murmur_line})
+    neuro = replace(p.deck, name="Neuro", selection=Selection(("Neuro/**",)),
+                    output=tmp_path / "neuro.apkg")
+    cardio = replace(p.deck, name="Cardio", selection=Selection(("Cardio/**",)),
+                     output=tmp_path / "cardio.apkg")
+    decks = [cardio, neuro] if order == "cardio first" else [neuro, cardio]
+    clock = iter(range(100))
+    for deck in decks:
+        build(deck, now=FIXED_NOW + next(clock))
+        import_apkg(deck.output, p.anki, p.col)
+    p.edit("Cardio/HCM.md", murmur_line, "")
+    p.write("Neuro/ALS.md", ALS + murmur_line)
+    for _ in range(2):  # the second round settles what the first could not know
+        for deck in decks:
+            build(deck, now=FIXED_NOW + next(clock))
+            import_apkg(deck.output, p.anki, p.col)
+    murmur = p.col.get_note(p.col.find_notes("Murmur")[0])
+    assert RETIRED_TAG not in murmur.tags
+    assert len(p.col.find_notes("Murmur")) == 1

@@ -110,6 +110,7 @@ class Built:
     fresh: int = 0  # notes read afresh; the others came from the cache
     cards: tuple[tuple[str, Subject], ...] = ()  # each own card's key and what it is
     read: dict[str, str] = field(default_factory=dict)  # each note's sha256, as read
+    written: bool = True  # False: notes were read, but no card changed and the deck is kept
 
     @property
     def up_to_date(self) -> bool:
@@ -220,7 +221,7 @@ def _young_gc_only() -> Iterator[None]:
 
 def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool) -> Built:
     paths = _notes(deck)
-    where = buildcache.cache_file(deck.name, deck.output)
+    where = buildcache.cache_file(deck.name, deck.vault)
     files = vault_files(deck.vault)
     if not force and buildcache.up_to_date(where, deck_fingerprint(deck, files),
                                            file_stat(deck.output)):
@@ -256,7 +257,8 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
                       _scope(deck, paths))
     current = _packed(made, result.identities)
     diagnostics.extend(repeated_ids(deck, result.repeated_ids))
-    packed, changes = settle(cache.packed, current, now)
+    packed, changes = settle(cache.packed, current, now,
+                             _elsewhere(deck, paths, result.ledger))
     stamp = buildcache.media_stamp(media.files)
     same = not force and not changes and cache.media == stamp and \
         file_stat(deck.output) == cache.output != (-1, -1)
@@ -272,15 +274,13 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
     cache.fingerprint, cache.output = deck_fingerprint(deck, files), file_stat(deck.output)
     buildcache.save(where, cache)
-    if same:  # notes touched or saved unchanged: the deck is as it should be
-        return Built(deck, deck.output, None, fresh=fresh)
     cards_in = sum(m.cards for m, i in zip(made, result.identities, strict=True) if i.key)
     tally = _tally(current, cards_in, sum(1 for n in notes.values() if n.sha),
                    len(media.files), result.merged, len(out), diagnostics)
     cards = tuple((i.key, m.subject) for m, i in zip(made, result.identities, strict=True)
                   if i.key is not None and not m.auto)  # clipped articles stay as clipped
     return Built(deck, deck.output, tally, changes, fresh, cards,
-                 {rel: n.sha for rel, n in notes.items()})
+                 {rel: n.sha for rel, n in notes.items()}, written=not same)
 
 
 def repeated_ids(deck: DeckConfig, found: list[tuple[str, str, int]]) -> list[Diagnostic]:
@@ -288,6 +288,19 @@ def repeated_ids(deck: DeckConfig, found: list[tuple[str, str, int]]) -> list[Di
                     f"block id ^hy-{key} is also in another note; this copy is a card of its "
                     "own", "delete the id here (build --write-ids gives the copy its own)")
             for key, path, line in found]
+
+
+def _elsewhere(deck: DeckConfig, paths: list[Path], ledger: dict[str, Entry]
+               ) -> Callable[[str], str]:
+    """The note, in another deck on the same vault, that a card lives in now."""
+    rels = {p.relative_to(deck.vault).as_posix() for p in paths}
+
+    def where(key: str) -> str:
+        entry = ledger.get(key)
+        if entry is None or entry.path in rels or not (deck.vault / entry.path).is_file():
+            return ""
+        return f"{entry.path} (another deck)"
+    return where
 
 
 def _reuse(cache: buildcache.BuildCache, packed: list[Packed], keep: Path,

@@ -87,8 +87,11 @@ def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]
     return tuple(stamps)
 
 
-def cache_file(deck_name: str, output: Path) -> Path:
-    name = hashlib.sha256(f"{deck_name}\x1f{output}".encode()).hexdigest()[:20]
+def cache_file(deck_name: str, vault: Path) -> Path:
+    """One cache per deck and vault, wherever the deck is written: a build to a new
+    ``-o`` path still knows each card's history (and its time, so Anki keeps edits made
+    there)."""
+    name = hashlib.sha256(f"{deck_name}\x1f{vault.resolve()}".encode()).hexdigest()[:20]
     return cache_folder() / f"build-{name}.pickle"
 
 

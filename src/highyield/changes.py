@@ -10,7 +10,7 @@ tagged ``highyield::retired``: Anki's importer never deletes a note.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -50,10 +50,12 @@ class Changes:
         return bool(self.items)
 
 
-def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
-           ) -> tuple[list[Packed], Changes]:
+def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
+           elsewhere: Callable[[str], str] = lambda key: "") -> tuple[list[Packed], Changes]:
     """The notes to write (current ones, then retired ones) with their times, and what
-    changed. ``current`` notes come with mod 0; ``old`` is the last build's."""
+    changed. ``current`` notes come with mod 0; ``old`` is the last build's.
+    ``elsewhere`` names the note of another deck a card gone from this one lives in now:
+    such a card leaves this deck instead of being retired."""
     stamp = int(now)
     out: list[Packed] = []
     items: list[Change] = []
@@ -71,6 +73,10 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float
     present = {n.key for n in current}
     for key in sorted(old.keys() - present, key=lambda k: (_where(old[k].source), k)):
         before = old[key]
+        moved_to = elsewhere(key)
+        if moved_to:  # (a retired one too: the deck must stop retiring it in Anki)
+            items.append(Change("moved", moved_to, before.label, before.source))
+            continue
         if not before.retired:
             items.append(Change("retired", before.source, before.label))
             before = before._replace(retired=True, mod=_later(before, stamp),
@@ -87,9 +93,11 @@ def _compare(before: Packed | None, note: Packed) -> str:
     if before.fields[:TEXT_FIELDS] != note.fields[:TEXT_FIELDS] or \
             before.kind != note.kind:
         return "updated"
-    if before.fields != note.fields:
-        return "moved"  # the same text in another note or section (its tags may follow)
-    return "updated" if before.tags != note.tags else ""
+    if before.fields == note.fields and before.tags == note.tags:
+        return ""
+    if _where(before.source)[0] != _where(note.source)[0]:
+        return "moved"  # the same text in another note (its tags may follow the folder)
+    return "updated"  # its headings, parent item or tags changed
 
 
 def _where(source: str) -> tuple[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from datetime import datetime, timezone
@@ -185,6 +186,7 @@ def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
     """
     from highyield.watch import rounds
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it off
     targets = _targets(vault, decks, output)
     folders = ", ".join(sorted({display_path(d.vault) for d in targets}))
     shown: set[Diagnostic] = set()

@@ -6,6 +6,7 @@ a failed build never leaves a half-written deck, and no temporary file outlives 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -160,7 +161,8 @@ def _keep(db: Path, keep: Path) -> None:
             shutil.copyfile(db, keep.with_suffix(".tmp"))
             keep.with_suffix(".tmp").replace(keep)
     except OSError:
-        keep.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a stale copy must not be taken for this one
+            keep.unlink(missing_ok=True)
 
 
 def _write_zip(media: dict[str, Path], work: Path) -> None:

@@ -128,6 +128,7 @@ class _Matcher:
         self.matched: dict[int, Entry] = {}
         self.claimed: set[str] = set()
         self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
+        self.here = {(e.kind, e.front, e.back, e.path): e for e in ledger.values()}
 
     def run(self) -> Identified:
         order = sorted(range(len(self.subjects)),
@@ -140,17 +141,25 @@ class _Matcher:
                           self._ledger(), merged, self.repeated_ids)
 
     def _merge(self, order: list[int]) -> tuple[list[int], int]:
-        seen: set[tuple[str, str, str, str]] = set()
-        left: list[int] = []
+        """Identical cards in the same context are one card: the one in the note the
+        ledger knows it from (a copy of a note never takes the original's place), else
+        the first."""
+        first: dict[tuple[str, str, str, str], int] = {}
         for i in order:
             s = self.subjects[i]
             same = (s.kind, s.front, s.back, s.where)
-            if same in seen:
+            kept = first.setdefault(same, i)
+            if kept != i and not self._known_here(kept) and self._known_here(i):
+                first[same] = i
+        keep = set(first.values())
+        for i in order:
+            if i not in keep:
                 self.found[i] = Identity(None)
-            else:
-                seen.add(same)
-                left.append(i)
-        return left, len(order) - len(left)
+        return [i for i in order if i in keep], len(order) - len(keep)
+
+    def _known_here(self, i: int) -> bool:
+        s = self.subjects[i]
+        return (s.kind, s.front, s.back, s.path) in self.here
 
     def _claim(self, i: int, key: str, how: str) -> None:
         entry = self.ledger.get(key)
@@ -186,11 +195,10 @@ class _Matcher:
     def _same(self, left: list[int]) -> list[int]:
         """The same text in the same note (nearly every card, and cheap to find), then
         the same text elsewhere, then the same words with other cloze numbers."""
-        here = {(e.kind, e.front, e.back, e.path): e for e in self.ledger.values()}
         rest = []
         for i in left:
             s = self.subjects[i]
-            entry = here.get((s.kind, s.front, s.back, s.path))
+            entry = self.here.get((s.kind, s.front, s.back, s.path))
             if entry is None or entry.key in self.claimed:
                 rest.append(i)
             else:
@@ -260,9 +268,7 @@ class _Matcher:
                 continue  # unchanged: the common case, kept as it is
             front = renumber_text(s.front, identity.numbers)
             top = max([old.top if old else 0, *(n for n, _ in deletions(front))])
-            path = old.path if old and old.path != s.path and not self.in_scope(old.path) \
-                else s.path
-            entries[identity.key] = Entry(identity.key, s.kind, top, path, front, s.back)
+            entries[identity.key] = Entry(identity.key, s.kind, top, s.path, front, s.back)
         return entries
 
 

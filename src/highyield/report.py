@@ -74,7 +74,9 @@ def built(b: Built, verbose: bool = False) -> str:
     head = f"{b.deck.name} → {display_path(b.output)}"
     if b.tally is None:
         return f"{head}: up to date (nothing changed since the last build; --force rebuilds)"
-    lines = [f"Built {head}: {change_line(b.changes)}", f"  {counts(b.tally)}"]
+    first = f"Built {head}: {change_line(b.changes)}" if b.written else \
+        f"{head}: no card changed; the deck is left as it was"
+    lines = [first, f"  {counts(b.tally)}"]
     if verbose:
         lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {c.source}  {c.label}"
                      + (f"  (was {c.was})" if c.was else "") for c in b.changes.items)
