@@ -81,6 +81,11 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
         lines = list(data.split(b"\n"))  # find the bad lines one by one
     entries: dict[str, Entry] = {}
     for number, raw in enumerate(lines, 1):
+        parts: list[str] = raw.split("\t") if isinstance(raw, str) else []
+        if len(parts) == COLUMNS and parts[2].isdigit() and parts[0] and \
+                not parts[5].endswith("\r"):  # the common case, quickly
+            entries[parts[0]] = Entry(parts[0], parts[1], int(parts[2]), *parts[3:])
+            continue
         entry = _entry(raw)
         if isinstance(entry, Entry):
             entries[entry.key] = entry
