@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -148,7 +147,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
 def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],
             diagnostics: list[Diagnostic]) -> Assigned:
     ledger = read_ledger(deck.vault, diagnostics)
-    assigned = assign_keys(drafts, ledger, _scope(deck, paths))
+    assigned = assign_keys(drafts, ledger, _scope(deck, _rels(deck, paths)))
     diagnostics.extend(repeated_ids(deck, assigned.repeated_ids))
     return assigned
 
@@ -165,10 +164,13 @@ def _notes(deck: DeckConfig) -> list[Path]:
     return paths
 
 
-def _scope(deck: DeckConfig, paths: list[Path]) -> Callable[[str], bool]:
+def _rels(deck: DeckConfig, paths: list[Path]) -> set[str]:
+    return {p.relative_to(deck.vault).as_posix() for p in paths}
+
+
+def _scope(deck: DeckConfig, rels: Collection[str]) -> Callable[[str], bool]:
     """A ledger entry is this deck's to match by close text when its note is one of the
     deck's notes, or is gone (renamed, moved or deleted)."""
-    rels = {p.relative_to(deck.vault).as_posix() for p in paths}
     return lambda rel: rel in rels or not (deck.vault / rel).is_file()
 
 
@@ -201,31 +203,17 @@ def build(deck: DeckConfig, now: float | None = None, progress: Progress | None 
           force: bool = False) -> Built:
     """Write the deck's .apkg, unless nothing changed since the last build (``force``
     writes it anyway). ``now`` is the build's time, which changed notes get."""
-    with _young_gc_only():
+    with buildcache.collector_off():  # on young objects only, every few notes parsed
         return _build(deck, time.time() if now is None else now, progress, force)
 
 
-@contextmanager
-def _young_gc_only() -> Iterator[None]:
-    """A build holds a million long-lived objects, which the cyclic collector would walk
-    again and again (a third of a 50,000-card build). It runs only on young objects, every
-    few notes parsed (parsing leaves short-lived cycles behind)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool) -> Built:
-    paths = _notes(deck)
     where = buildcache.cache_file(deck.name, deck.vault)
     files = vault_files(deck.vault)
     if not force and buildcache.up_to_date(where, deck_fingerprint(deck, files),
                                            file_stat(deck.output)):
         return Built(deck, deck.output, None)
+    paths = _notes(deck)
     cache = buildcache.load(where, settings_of(deck))
     media = MediaSet(MediaResolver(deck.vault))
     reader = CachedReader(deck, media, cache.notes, deck.auto.enabled)
@@ -254,11 +242,11 @@ def _finish(deck: DeckConfig, paths: list[Path], notes: dict[str, buildcache.Not
     out = left_out([m.ranked() for m in made]) if any(m.auto for m in made) else set()
     made = [m for i, m in enumerate(made) if i not in out]
     result = identify([m.subject for m in made], read_ledger(deck.vault, diagnostics),
-                      _scope(deck, paths))
+                      _scope(deck, notes.keys()))
     current = _packed(made, result.identities)
     diagnostics.extend(repeated_ids(deck, result.repeated_ids))
     packed, changes = settle(cache.packed, current, now,
-                             _elsewhere(deck, paths, result.ledger))
+                             _elsewhere(deck, notes.keys(), result.ledger))
     stamp = buildcache.media_stamp(media.files)
     same = not force and not changes and cache.media == stamp and \
         file_stat(deck.output) == cache.output != (-1, -1)
@@ -290,11 +278,9 @@ def repeated_ids(deck: DeckConfig, found: list[tuple[str, str, int]]) -> list[Di
             for key, path, line in found]
 
 
-def _elsewhere(deck: DeckConfig, paths: list[Path], ledger: dict[str, Entry]
+def _elsewhere(deck: DeckConfig, rels: Collection[str], ledger: dict[str, Entry]
                ) -> Callable[[str], str]:
     """The note, in another deck on the same vault, that a card lives in now."""
-    rels = {p.relative_to(deck.vault).as_posix() for p in paths}
-
     def where(key: str) -> str:
         entry = ledger.get(key)
         if entry is None or entry.path in rels or not (deck.vault / entry.path).is_file():

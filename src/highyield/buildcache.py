@@ -115,9 +115,10 @@ def up_to_date(path: Path, fingerprint: str, output: tuple[int, int]) -> bool:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """Reading or writing a cache of a million objects makes no garbage, yet the cyclic
-    collector would walk them all again and again (most of the time it takes)."""
+def collector_off() -> Iterator[None]:
+    """For work over a million long-lived objects that makes no cyclic garbage (reading,
+    writing or using this cache): the cyclic collector would walk them all again and
+    again, for most of the time the work takes."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -131,7 +132,7 @@ def load(path: Path, settings: str) -> BuildCache:
     """The cache, or an empty one when it is missing, unreadable or from another version.
     Notes made with other settings are dropped; the last build's notes are kept."""
     try:
-        with _no_gc():
+        with collector_off():
             header, index = _pickles(path, 2)
             if not isinstance(header, Header) or header.version != (FORMAT, __version__) \
                     or not isinstance(index, Index):
@@ -168,7 +169,7 @@ def save(path: Path, cache: BuildCache) -> None:
         packed[shard_of(p.source.rpartition(":")[0])][key] = p
     old = cache.shards if len(cache.shards) == SHARDS else [None] * SHARDS
     try:
-        with _no_gc():
+        with collector_off():
             names = tuple(_shard_file(path, n, notes[n], packed[n], old[n])
                           for n in range(SHARDS))
             header = Header((FORMAT, __version__), cache.fingerprint, cache.output)

@@ -53,10 +53,6 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:KEY_LENGTH]
 
 
-def content_of(draft: Draft) -> str:
-    return "\x1f".join((draft.kind.value, canonical(draft.front), canonical(draft.back)))
-
-
 def anchor_key(anchor: str) -> str | None:
     """The key a ``^hy-…`` block id pins, or None for any other block id."""
     rest = anchor[len(ANCHOR_PREFIX):] if anchor.startswith(ANCHOR_PREFIX) else ""
@@ -99,7 +95,6 @@ NO_NUMBERS: dict[int, int] = {}  # shared, never changed
 class Identity:
     key: str | None  # None: an exact duplicate of an earlier card, merged into it
     numbers: dict[int, int] = field(default_factory=dict)  # cloze renumbering, old → new
-    how: str = ""  # "anchor", "same", "close" or "new"
 
 
 @dataclass(frozen=True)
@@ -161,7 +156,7 @@ class _Matcher:
         s = self.subjects[i]
         return (s.kind, s.front, s.back, s.path) in self.here
 
-    def _claim(self, i: int, key: str, how: str) -> None:
+    def _claim(self, i: int, key: str) -> None:
         entry = self.ledger.get(key)
         same = entry is not None and entry.front == self.subjects[i].front
         numbers = _renumber(self.subjects[i], entry) if entry is not None and not same \
@@ -169,7 +164,7 @@ class _Matcher:
         if entry is not None:
             self.matched[i] = entry
         self.claimed.add(key)
-        self.found[i] = Identity(key, numbers, how)
+        self.found[i] = Identity(key, numbers)
 
     def _anchored(self, left: list[int]) -> list[int]:
         """A ``^hy-`` id decides the key. A note copied with its ids has the same id
@@ -185,7 +180,7 @@ class _Matcher:
         for i in sorted(anchored, key=home_first):
             key = anchor_key(self.subjects[i].anchor)
             if key is not None and key not in self.claimed:
-                self._claim(i, key, "anchor")
+                self._claim(i, key)
             else:
                 if key is not None:
                     self.repeated_ids.append((key, self.subjects[i].path, self.subjects[i].line))
@@ -202,7 +197,7 @@ class _Matcher:
             if entry is None or entry.key in self.claimed:
                 rest.append(i)
             else:
-                self._claim(i, entry.key, "same")
+                self._claim(i, entry.key)
         left = self._same_by(rest, lambda e: e.content, lambda s: s.content)
         return self._same_by(left, lambda e: _NUMBER.sub("{{c::", e.content),
                              lambda s: s.shape)
@@ -226,7 +221,7 @@ class _Matcher:
                     continue
                 best = free[0] if len(free) == 1 else min(free, key=lambda e: (
                     e.key != digest(s.content), e.key != digest(s.content, s.where), e.key))
-                self._claim(i, best.key, "same")
+                self._claim(i, best.key)
             left = rest
         return left
 
@@ -238,7 +233,7 @@ class _Matcher:
         pairs = similar_pairs([self.subjects[i] for i in left], free)
         taken: set[int] = set()
         for index, entry in pairs:
-            self._claim(left[index], entry.key, "close")
+            self._claim(left[index], entry.key)
             taken.add(index)
         return [i for n, i in enumerate(left) if n not in taken]
 
@@ -255,7 +250,7 @@ class _Matcher:
             while key in self.claimed:
                 n += 1
                 key = digest(s.content, s.where, str(n))
-            self._claim(i, key, "new")
+            self._claim(i, key)
 
     def _ledger(self) -> dict[str, Entry]:
         entries = dict(self.ledger)
@@ -316,7 +311,6 @@ class Assigned:
     cards: list[Card]  # in source order
     merged: int  # exact duplicates made into one card
     ledger: dict[str, Entry]
-    how: dict[str, str]  # key → "anchor", "same", "close" or "new"
     repeated_ids: list[tuple[str, str, int]] = field(default_factory=list)
 
 
@@ -329,8 +323,7 @@ def assign_keys(drafts: Sequence[Draft], ledger: Mapping[str, Entry] | None = No
         if identity.key is not None:
             cards.append(Card(identity.key, renumbered(draft, identity.numbers)))
     cards.sort(key=lambda c: (c.draft.ref.path, c.draft.ref.line))
-    how = {i.key: i.how for i in result.identities if i.key is not None}
-    return Assigned(cards, result.merged, result.ledger, how, result.repeated_ids)
+    return Assigned(cards, result.merged, result.ledger, result.repeated_ids)
 
 
 def renumbered(draft: Draft, numbers: dict[int, int]) -> Draft:

@@ -67,6 +67,7 @@ def counts(t: Tally) -> str:
 
 
 CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "back": "↩", "retired": "-"}
+_COUNT_SIGN = {"new": "+", "updated": "~", "retired": "-"}  # as the summary line writes them
 
 
 def built(b: Built, verbose: bool = False) -> str:
@@ -86,10 +87,8 @@ def built(b: Built, verbose: bool = False) -> str:
 def change_line(changes: Changes) -> str:
     if not changes:
         return "no card changed"
-    c = changes.count
-    parts = [f"+{c('new')} new", f"~{c('updated')} updated", f"{c('moved')} moved",
-             f"{c('back')} back", f"-{c('retired')} retired"]
-    return ", ".join(p for p, n in zip(parts, map(c, CHANGE_MARKS), strict=True) if n)
+    counts = ((what, changes.count(what)) for what in CHANGE_MARKS)
+    return ", ".join(f"{_COUNT_SIGN.get(what, '')}{n} {what}" for what, n in counts if n)
 
 
 def ids_written(w: Written) -> str:
