@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.goldscore import Gold, Score, score  # noqa: E402
 
-from highyield.build import collect  # noqa: E402
 from highyield.config import AutoCloze, folder_deck  # noqa: E402
+from highyield.identity.collect import collect  # noqa: E402
 
 SETS = {
     "sample": (ROOT / "notes", ROOT / "tests/gold/sample.yaml"),

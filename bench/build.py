@@ -78,7 +78,7 @@ def peak_rss_mb() -> float:
 def genanki_same(dump: Path, out: Path) -> dict[str, Any]:
     import genanki
 
-    from highyield.export import _model
+    from highyield.deck.export import _model
     from highyield.model import CardKind
 
     notes = pickle.loads(dump.read_bytes())  # untimed, but part of the peak RSS
@@ -94,7 +94,7 @@ def genanki_same(dump: Path, out: Path) -> dict[str, Any]:
 def genanki_minimal(count: int, out: Path) -> dict[str, Any]:
     import genanki
 
-    from highyield.export import _model
+    from highyield.deck.export import _model
     from highyield.model import CardKind
 
     started = time.perf_counter()
@@ -108,9 +108,9 @@ def genanki_minimal(count: int, out: Path) -> dict[str, Any]:
 
 
 def highyield_build(vault: Path, out: Path, force: bool) -> dict[str, Any]:
-    import highyield.export  # noqa: F401  genanki: imported untimed, as in the baselines
-    from highyield.build import build
+    import highyield.deck.export  # noqa: F401  genanki: imported untimed, as in the baselines
     from highyield.config import folder_deck
+    from highyield.deck.build import build
 
     deck = folder_deck(vault, out)
     started = time.perf_counter()
@@ -171,7 +171,7 @@ def series(label: str, n: int, args: list[str], env: dict[str, str],
 
 def dump_fields(apkg: Path, dump: Path, work: Path) -> int:
     """The built deck's notes as (guid, kind, fields, tags), for the same-fields baseline."""
-    from highyield.notetypes import BY_KIND
+    from highyield.deck.notetypes import BY_KIND
 
     kinds = {spec.model_id: kind.value for kind, spec in BY_KIND.items()}
     with zipfile.ZipFile(apkg) as z:

@@ -43,11 +43,11 @@ from pathlib import Path
 import pexpect
 
 from highyield.config import ReviewSettings
-from highyield.due import Plan, next_card
-from highyield.localzone import LOCAL
-from highyield.schedule import Rating, fuzz_seed, outcomes
-from highyield.store import Store
-from highyield.store.reads import Filter
+from highyield.review.due import Plan, next_card
+from highyield.review.localzone import LOCAL
+from highyield.review.schedule import Rating, fuzz_seed, outcomes
+from highyield.review.store import Store
+from highyield.review.store.reads import Filter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

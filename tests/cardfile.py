@@ -13,9 +13,9 @@
 
 from __future__ import annotations
 
-from highyield.build import Collected
+from highyield.identity.collect import Collected
 from highyield.model import CardKind
-from highyield.render import plain
+from highyield.model import preview_text as plain
 
 
 def _one_line(text: str) -> str:

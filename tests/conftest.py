@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from highyield.build import build as build_deck
 from highyield.config import DeckConfig, folder_deck
+from highyield.deck.build import build as build_deck
 from tests.anki_client import Imported, import_apkg
 
 FIXTURES = Path(__file__).parent / "fixtures"

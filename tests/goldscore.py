@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from highyield.build import Collected
+from highyield.identity.collect import Collected
 from highyield.model import Card, Cloze, Inlines, plain_text
 
 MATCH = 0.5  # Jaccard needed for a card to belong to a statement, and a span to an answer

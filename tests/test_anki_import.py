@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from highyield.deckfile import load_deck_file
+from highyield.config.deckfile import load_deck_file
 from tests.anki_client import Imported, RenderedCard, visible
 from tests.conftest import FIXTURES, PROJECT, vault_copy
 
@@ -22,8 +22,8 @@ CITATION = re.compile(r"[a-z)] \d{1,2}(?:, ?\d{1,2})*\.?$")
 
 @pytest.fixture(scope="module")
 def syntax_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
-    from highyield.build import build
     from highyield.config import folder_deck
+    from highyield.deck.build import build
     from tests.anki_client import import_apkg
     from tests.conftest import FIXED_NOW
 
@@ -35,7 +35,7 @@ def syntax_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
 
 @pytest.fixture(scope="module")
 def sample_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
-    from highyield.build import build
+    from highyield.deck.build import build
     from tests.anki_client import import_apkg
     from tests.conftest import FIXED_NOW
 
@@ -249,7 +249,7 @@ def test_sample_auto_cards_have_no_page_furniture(sample_deck: Imported) -> None
 def test_rebuild_and_reimport_changes_nothing(tmp_path: Path,
                                               build_and_import: Callable[..., Imported]
                                               ) -> None:
-    from highyield.build import build
+    from highyield.deck.build import build
     from tests.anki_client import import_apkg
 
     deck = replace(load_deck_file(PROJECT / "decks" / "usmle.yaml"), output=tmp_path / "a.apkg",

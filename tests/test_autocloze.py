@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from highyield.build import collect
 from highyield.config import AUTO_OFF, AutoCloze, folder_deck
 from highyield.extract.auto import noise
 from highyield.extract.auto.layout import looks_like_heading
 from highyield.extract.auto.spans import Sentence, candidates
 from highyield.extract.auto.words import content_stems
+from highyield.identity.collect import collect
 from highyield.model import Card, Cloze, plain_text
-from highyield.vault import Selection
+from highyield.vault.globs import Selection
 
 choose = importlib.import_module("highyield.extract.auto.choose")
 

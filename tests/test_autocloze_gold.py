@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from highyield.build import collect
 from highyield.config import folder_deck
-from highyield.deckfile import load_deck_file
+from highyield.config.deckfile import load_deck_file
+from highyield.identity.collect import collect
 from tests.conftest import FIXTURES, PROJECT
 from tests.goldscore import Gold, Score, score
 

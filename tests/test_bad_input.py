@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from highyield.build import collect
 from highyield.cli import cli
 from highyield.config import folder_deck
 from highyield.errors import Severity
+from highyield.identity.collect import collect
 from tests.anki_client import Imported, import_apkg
 
 GOOD = "# Good\n- The ==good note== still builds.\n"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from highyield.config import HighlightRules, ReviewSettings
-from highyield.deckfile import load_deck_file
+from highyield.config.deckfile import load_deck_file
+from highyield.config.targets import decks_for
 from highyield.errors import HighyieldError
-from highyield.targets import decks_for
 from tests.anki_client import Imported
 from tests.conftest import PROJECT
 
@@ -171,7 +171,7 @@ def test_auto_cloze_settings(tmp_path: Path) -> None:
 
 
 def test_an_auto_cloze_glob_that_matches_nothing_is_reported(tmp_path: Path) -> None:
-    from highyield.build import collect
+    from highyield.identity.collect import collect
 
     (tmp_path / "notes" / "Clippings").mkdir(parents=True)
     (tmp_path / "notes" / "Clippings" / "a.md").write_text("- A ==fact== here\n")
@@ -253,7 +253,7 @@ def test_two_decks_cannot_write_one_file(tmp_path: Path, monkeypatch: pytest.Mon
     ("rgba(240, 200, 0, 0.5)", "#FFF3A3", False),
 ])
 def test_colour_families(wanted: str, color: str, counts: bool) -> None:
-    from highyield.colors import wanted_key
+    from highyield.config.colors import wanted_key
 
     rules = HighlightRules(colors=frozenset({wanted_key(wanted)}))
     assert rules.counts("span", color) is counts

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from highyield.build import Collected, collect
 from highyield.config import folder_deck
-from highyield.deckfile import load_deck_file
+from highyield.config.deckfile import load_deck_file
+from highyield.identity.collect import Collected, collect
 from tests.cardfile import describe
 from tests.conftest import FIXTURES, PROJECT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from highyield.build import collect
 from highyield.config import folder_deck
+from highyield.identity.collect import collect
 from tests.anki_client import Imported
 
 NOTE_A = ("# Drugs\n- ==Riluzole== inhibits glutamate release.\n"

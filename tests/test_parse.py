@@ -17,7 +17,7 @@ from highyield.model import (
 from highyield.parse import parse_note
 from highyield.parse.blocks import split_cells
 from highyield.parse.scan import Finder
-from highyield.vault import Selection, compile_glob
+from highyield.vault.globs import Selection, compile_glob
 
 
 def _note(text: str):  # type: ignore[no-untyped-def]

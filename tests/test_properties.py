@@ -7,11 +7,12 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from highyield.deck.html import HtmlRenderer
 from highyield.extract import ExtractRules, extract_note
-from highyield.identity import assign_keys
+from highyield.identity.keys import assign_keys
 from highyield.model import Cloze, Embed, Source
+from highyield.model import preview_text as plain
 from highyield.parse import parse_note
-from highyield.render import HtmlRenderer, plain
 
 MARKUP = ["==", "{{c1::", "{{c2::", "::", "}}", "[[", "]]", "![[", "|", "\\|", "%%", "<!--",
           "-->", "`", "```", "$", "$$", "**", "*", "_", "<mark>", "</mark>",

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from highyield.cli.quiz_setup import plan_for, where_in
 from highyield.config import DeckConfig, ReviewSettings, folder_deck
-from highyield.quiz import Session, Summary
-from highyield.schedule import Phase
-from highyield.screen import Style
-from highyield.store import Store
-from highyield.study import plan_for, where_in
-from highyield.sync import fingerprint, sync_deck
+from highyield.review.schedule import Phase
+from highyield.review.screen import Style
+from highyield.review.session import Session, Summary
+from highyield.review.store import Store
+from highyield.review.sync import fingerprint, sync_deck
 
 EST = timezone(timedelta(hours=-5))
 MORNING = datetime(2026, 11, 21, 9, 0, tzinfo=EST)  # a Saturday, 9 am
@@ -256,7 +256,7 @@ def test_the_notes_fingerprint_is_the_same_in_every_process(deck: DeckConfig,
     import sys
 
     code = ("import sys; from pathlib import Path; from highyield.config import folder_deck; "
-            "from highyield.sync import fingerprint; "
+            "from highyield.review.sync import fingerprint; "
             "print(fingerprint(folder_deck(Path(sys.argv[1]), None)))")
     prints = set()
     for seed, cwd in (("1", tmp_path), ("2", tmp_path / "_home"), ("3", tmp_path)):
@@ -316,7 +316,7 @@ def test_own_highlights_come_before_auto_cards(make_vault: Callable[..., Path],
 
 
 def test_long_lines_wrap_between_words() -> None:
-    from highyield.screen import front
+    from highyield.review.screen import front
     view = ('{"context": "A › B", "cue": [], "extra": [], "images": [], '
             '"front": "' + "word " * 30 + '\\u0002[...]\\u0003 end."}')
     shown = front(view, "D", Phase.NEW, Style(color=False, width=40), "#1")

@@ -14,11 +14,11 @@ import pytest
 from anki.collection import Collection
 from click.testing import CliRunner
 
-from highyield.build import Built, build
-from highyield.changes import RETIRED_TAG
 from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
-from highyield.ledger import ledger_path
+from highyield.deck.anki_notes import RETIRED_TAG
+from highyield.deck.build import Built, build
+from highyield.identity.ledger import ledger_path
 from tests.anki_client import Imported, RenderedCard, import_apkg
 from tests.conftest import FIXED_NOW
 
@@ -240,7 +240,7 @@ def test_a_deleted_ledger_comes_back_from_this_computers_copy(
 
 
 def test_without_any_ledger_cards_match_by_exact_text(project: Callable[..., Project]) -> None:
-    from highyield.ledger import local_copy
+    from highyield.identity.ledger import local_copy
 
     p = project({"ALS.md": ALS})
     _, v1 = p.build_and_import()
@@ -320,7 +320,7 @@ def test_an_image_edited_in_place_rewrites_the_deck(project: Callable[..., Proje
 
 def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
         project: Callable[..., Project]) -> None:
-    from highyield.buildcache import cache_file
+    from highyield.deck.cache import cache_file
 
     p = project({"ALS.md": ALS})
     p.build()
@@ -336,7 +336,7 @@ def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
 
 def test_a_note_saved_during_a_build_is_read_by_the_next(
         project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch) -> None:
-    import highyield.reading as reading
+    import highyield.deck.reader as reading
 
     p = project({"ALS.md": ALS})
     real = reading.note_drafts
@@ -518,7 +518,7 @@ def test_a_build_to_another_path_keeps_each_cards_time(project: Callable[..., Pr
 @pytest.mark.parametrize("order", ["cardio first", "neuro first"])
 def test_a_card_moved_to_another_deck_on_the_vault_is_not_retired(
         project: Callable[..., Project], tmp_path: Path, order: str) -> None:
-    from highyield.vault import Selection
+    from highyield.vault.globs import Selection
 
     murmur_line = "- ==Murmur== rises with Valsalva.\n"
     p = project({"Neuro/ALS.md": ALS, "Cardio/HCM.md": "# HCM\n" + murmur_line})

@@ -9,7 +9,7 @@ import fsrs
 import pytest
 
 from highyield.config import ReviewSettings
-from highyield.schedule import (
+from highyield.review.schedule import (
     CardState,
     Phase,
     Rating,

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from highyield.cli import cli
 from highyield.config import ReviewSettings
-from highyield.schedule import CardState, Rating, answer
-from highyield.stats import compute, text
-from highyield.store import CardRow, Store
+from highyield.review.schedule import CardState, Rating, answer
+from highyield.review.stats import compute, text
+from highyield.review.store import CardRow, Store
 
 UTC = timezone.utc
 EST = timezone(timedelta(hours=-5))

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from highyield.config import ReviewSettings
 from highyield.errors import HighyieldError
-from highyield.schedule import CardState, Phase, Rating, answer
-from highyield.store import (
+from highyield.review.schedule import CardState, Phase, Rating, answer
+from highyield.review.store import (
     SCHEMA_VERSION,
     CardRow,
     Store,
@@ -23,7 +23,7 @@ from highyield.store import (
     state_json,
     state_values,
 )
-from highyield.store.migrations import MIGRATIONS
+from highyield.review.store.migrations import MIGRATIONS
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pexpect
 
+from highyield.cli.watch import affected, settle
 from highyield.config import folder_deck
-from highyield.watch import affected, settle
 from tests.anki_client import import_apkg
 from tests.test_terminal import _highyield
 

@@ -1,4 +1,5 @@
-"""Diagnostics (what went wrong, where, and what to do) and the one exception type."""
+"""Diagnostics (what went wrong, where, and what to do), the one exception type, and
+paths as a user is shown them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ import enum
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """The path to show a user: relative to the working directory when it is inside it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 class Severity(enum.Enum):

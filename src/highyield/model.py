@@ -6,6 +6,7 @@ Everything here is a frozen dataclass or an enum. Nothing here reads files or pr
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -72,6 +73,8 @@ class Embed:
     line: int = 0
 
 
+CONTEXT_SEPARATOR = " › "  # between a card's title, headings and parent items
+
 Inline: TypeAlias = Text | Break | Highlight | Cloze | Styled | Code | Math | Embed
 Inlines: TypeAlias = tuple[Inline, ...]
 
@@ -116,6 +119,26 @@ PLAIN = TextStyle()
 def plain_text(inlines: Inlines) -> str:
     """The visible text, without markup: what a reader sees, on one line."""
     return " ".join(flatten(inlines, PLAIN).split())
+
+
+
+def _cloze_text(node: Cloze, inner: str) -> str:
+    hint = f"::{node.hint}" if node.hint else ""
+    return f"{{{{c{node.number}::{inner}{hint}}}}}"
+
+
+PREVIEW = TextStyle(
+    line_break="\n",
+    cloze=_cloze_text,
+    code=lambda node: f"`{node.text}`",
+    math=lambda node: f"$${node.source}$$" if node.display else f"${node.source}$",
+    embed=lambda node: f"[image: {node.target.rsplit('/', 1)[-1]}]",
+)
+
+
+def preview_text(nodes: Inlines) -> str:
+    """Readable text for previews: deletions as {{c1::…}}, images as [image: name]."""
+    return re.sub(r"[ \t]{2,}", " ", flatten(nodes, PREVIEW))
 
 
 # ---------------------------------------------------------------- blocks and notes
@@ -184,6 +207,12 @@ class SourceRef:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
 
+    @classmethod
+    def parse(cls, text: str) -> SourceRef:
+        """``path:line`` back into its parts; a text without a line number is all path."""
+        path, _, line = text.rpartition(":")
+        return cls(path, int(line)) if line.isdigit() else cls(text, 0)
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -232,3 +261,6 @@ class Card:
     @property
     def kind(self) -> CardKind:
         return self.draft.kind
+
+
+Progress = Callable[[int, int], None]  # told (notes done, notes in all) as work goes on

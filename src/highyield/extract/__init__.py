@@ -1,6 +1,7 @@
 """Note to card drafts: highlighted facts, explicit clozes, Front::Back and multi-line cards.
 
-Nothing here reads files or prints; problems come back as diagnostics.
+Nothing here prints; problems come back as diagnostics. Only ``extract.reading`` looks
+at the disk, to find a note's images.
 """
 
 from __future__ import annotations

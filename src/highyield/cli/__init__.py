@@ -1,0 +1,371 @@
+"""The command line. Each command parses its arguments, calls the library once per deck
+and prints the result. A HighyieldError becomes a clean message and an exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from highyield import __version__
+from highyield.cli import report
+from highyield.cli.progress import DelayedProgress
+from highyield.cli.quiz_setup import check_tag, plan_for, store_decks, where_in
+from highyield.cli.terminal import console
+from highyield.config import DeckConfig, ReviewSettings
+from highyield.config.targets import decks_for
+from highyield.errors import Diagnostic, HighyieldError, display_path
+from highyield.paths import store_path
+from highyield.review.localzone import LOCAL
+from highyield.review.session import Session
+from highyield.review.stats import compute
+from highyield.review.stats import text as stats_text
+from highyield.review.store import Store
+from highyield.review.sync import DeckSync, sync_deck
+
+if TYPE_CHECKING:
+    from highyield.deck.build import Built
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HighyieldError as exc:
+            click.echo(report.failure(exc), err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="highyield")
+def cli() -> None:
+    """Turn an Obsidian vault of study notes into Anki decks.
+
+    highyield reads your notes, makes a cloze card from every highlighted fact
+    (==text==, <mark>, Highlightr spans), keeps the cards you wrote yourself
+    ({{c1::…}}, Front::Back, multi-line ? cards), and writes .apkg files that
+    import cleanly into Anki. Clipped articles in Clippings/ give auto cards:
+    the testable statements nobody highlighted, tagged highyield::auto.
+
+    \b
+    Start here:
+      highyield build                 build every deck in decks/*.yaml
+      highyield build notes -o my.apkg   build one deck from a folder
+      highyield cards notes           preview the cards without building
+      highyield cards --auto          the auto cards, with their scores
+      highyield check notes           list problems in the notes
+      highyield watch                 rebuild as you edit, until Ctrl-C
+      highyield quiz                  study the cards here, without Anki
+      highyield stats                 what is due, retention, streak
+    """
+
+
+def _targets(vault: Path | None, decks: tuple[str, ...], output: str | None = None,
+             min_score: float | None = None) -> list[DeckConfig]:
+    targets = decks_for(vault, decks, output, Path.cwd())
+    if targets.skipped:
+        click.echo(report.skipped(targets.skipped), err=True)
+    return [deck.with_min_score(min_score) for deck in targets.decks]
+
+
+_vault_argument = click.argument(
+    "vault", required=False, type=click.Path(path_type=Path))
+_deck_option = click.option(
+    "--deck", "decks", multiple=True, metavar="NAME",
+    help="Only the deck with this name (or deck file name) from decks/*.yaml. Repeatable.")
+_min_score_option = click.option(
+    "--min-score", type=click.FloatRange(0, 1), metavar="0-1",
+    help="Auto-cloze: make cards only from statements scoring at least this (default: the "
+         "deck's auto_cloze.min_score, else 0.5). Higher means fewer, surer cards.")
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("-o", "--output", type=click.Path(), metavar="OUT.apkg",
+              help="Where to write the deck: a file ending in .apkg, or a folder to write "
+                   "DECK-NAME.apkg into (default: the deck file's `output`, or "
+                   "FOLDER-NAME.apkg in the current folder).")
+@_min_score_option
+@click.option("--force", is_flag=True,
+              help="Write the deck even when nothing changed since the last build.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List each new, updated, moved and retired card.")
+@click.option("--write-ids", is_flag=True,
+              help="Write an Obsidian block id (^hy-…) at the end of each list item or "
+                   "paragraph that gives one card (not in clipped articles), so the card "
+                   "keeps its key through any rewrite. Changes your notes (read-only ones "
+                   "are left alone); off unless asked for.")
+def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
+          min_score: float | None, force: bool, verbose: bool, write_ids: bool) -> None:
+    """Build Anki decks (.apkg) from your notes.
+
+    VAULT is a folder of notes or a deck file. Without it, every deck defined in
+    decks/*.yaml is built. Import the .apkg in Anki with File › Import.
+
+    Rebuild after editing your notes: only changed notes are read again, and a
+    deck with nothing changed is left alone ("up to date"). Cards keep their
+    identity through rewording, moves and renames, so importing the new deck
+    (with Anki's default "Update notes: if newer") updates them in place, with
+    their review history. A deleted fact's card stays, tagged highyield::retired.
+    What makes this work is VAULT/.highyield/ledger.tsv: keep it with your
+    notes (commit it to git); nothing is written into the notes themselves.
+
+    Notes in Clippings/ (or wherever a deck's auto_cloze points) also give
+    auto cards: highyield picks the testable statements of a clipped article
+    and hides the part worth recalling. They carry the tag highyield::auto.
+
+    \b
+    Examples:
+      highyield build
+      highyield build --deck USMLE
+      highyield build ~/Obsidian/Step1 -o step1.apkg
+      highyield build --min-score 0.7     fewer, surer auto cards
+      highyield build -v                  list what changed
+    """
+    for deck in _targets(vault, decks, output, min_score):
+        result = _build(deck, force or write_ids, verbose)
+        if write_ids:
+            from highyield.identity.blockids import write_ids as write_block_ids
+
+            click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
+                                                          result.read)))
+
+
+def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
+           shown: set[Diagnostic] | None = None) -> Built:
+    """Build and print the summary. ``shown``: for watch, the problems printed already
+    (each is printed once, with a time stamp on the summary)."""
+    from highyield.deck.build import build as build_deck
+
+    with DelayedProgress(f"Reading {deck.name}") as progress:
+        result = build_deck(deck, now=time.time(), progress=progress, force=force)
+    found = result.tally.diagnostics if result.tally is not None else ()
+    if shown is not None:
+        found = tuple(d for d in found if d not in shown)
+        shown.update(found)
+    if found:
+        click.echo(report.diagnostics(found, report.MAX_SHOWN), err=True)
+    text = report.built(result, verbose)
+    click.echo(f"[{time.strftime('%H:%M:%S')}] {text}" if shown is not None else text)
+    return result
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("-o", "--output", type=click.Path(), metavar="OUT.apkg",
+              help="Where to write the deck, as for `build`.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List each new, updated, moved and retired card after each build.")
+def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
+          verbose: bool) -> None:
+    """Rebuild the decks as you edit your notes, until Ctrl-C.
+
+    Builds once, then waits. When notes or images change, it waits for the
+    saves to stop and the files to be complete, then rebuilds only the decks
+    that use them and prints what changed. A deck file is always written whole,
+    so Anki never sees a half-built deck. Changes to decks/*.yaml need a restart.
+
+    \b
+    Examples:
+      highyield watch
+      highyield watch --deck USMLE -v
+      highyield watch ~/Obsidian/Step1 -o step1.apkg
+    """
+    from highyield.cli.watch import rounds
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it off
+    targets = _targets(vault, decks, output)
+    folders = ", ".join(sorted({display_path(d.vault) for d in targets}))
+    shown: set[Diagnostic] = set()
+    try:
+        for round_ in rounds(targets):
+            for deck in round_.decks:
+                try:
+                    _build(deck, verbose=verbose, shown=shown)
+                except HighyieldError as exc:  # say so and keep watching
+                    click.echo(report.failure(exc), err=True)
+            if not round_.paths:
+                click.echo(f"Watching {folders} for changes; Ctrl-C stops.", err=True)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped watching.", err=True)
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per line: key, kind, text or front/back, "
+                   "context, tags, source (path:line) and, for auto cards, score.")
+@click.option("--auto", "auto_only", is_flag=True,
+              help="Only the auto cards (from statements nobody highlighted), each with "
+                   "its score from 0 to 1.")
+@_min_score_option
+def cards(vault: Path | None, decks: tuple[str, ...], as_json: bool, auto_only: bool,
+          min_score: float | None) -> None:
+    """Preview the cards without building a deck.
+
+    \b
+    Examples:
+      highyield cards notes
+      highyield cards --auto               the auto cards and their scores
+      highyield cards --auto --min-score 0.7
+      highyield cards --json | jq -r .text
+    """
+    from highyield.identity.collect import collect
+
+    for deck in _targets(vault, decks, min_score=min_score):
+        collected = collect(deck)
+        for card in collected.cards:
+            if auto_only and not card.draft.auto:
+                continue
+            click.echo(report.card_json(card, deck.name) if as_json else
+                       report.card_text(card) + "\n")
+        if not as_json:
+            click.echo(report.counts(collected.tally))
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+def check(vault: Path | None, decks: tuple[str, ...]) -> None:
+    """List every problem in the notes as path:line: severity: message.
+
+    Exits with status 1 when there is an error, so it can guard a script or a
+    git hook.
+
+    \b
+    Examples:
+      highyield check
+      highyield check notes
+    """
+    from highyield.identity.collect import collect
+
+    errors = 0
+    for deck in _targets(vault, decks):
+        collected = collect(deck)
+        if collected.diagnostics:
+            click.echo(report.diagnostics(collected.diagnostics))
+        click.echo(report.checked(collected))
+        errors += collected.errors
+    if errors:
+        sys.exit(1)
+
+
+_state_option = click.option(
+    "--state", type=click.Path(), metavar="PATH",
+    help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
+         "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
+         "folder).")
+
+
+@cli.command()
+@_vault_argument
+@_deck_option
+@click.option("--tag", metavar="TAG", help="Only cards with this tag, a tag under it "
+              "(TAG::…) or the same tag under a parent (…::TAG): --tag Neurology finds "
+              "USMLE::Neurology.")
+@click.option("--new", "new_cards", type=click.IntRange(0), metavar="N",
+              help="Show up to N new cards this session, instead of the deck's daily "
+                   "new_per_day limit. --new 0 reviews only.")
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help="End the session after N answers.")
+@_state_option
+def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
+         new_cards: int | None, limit: int | None, state: str | None) -> None:
+    """Study the cards in the terminal, scheduled by FSRS; Anki is not needed.
+
+    Cards come in Anki's order: learning cards that are due, the day's reviews, then
+    new cards (20 a day unless the deck's `review:` settings say otherwise). A card
+    you miss comes back in the same session.
+
+    \b
+    Keys:
+      Space/Enter  show the answer
+      1 2 3 4      Again, Hard, Good, Easy (each shows when you would see it next)
+      u            undo the last answer
+      s            skip the card until tomorrow
+      e            print the note and line, to fix the card
+      q            quit (Ctrl-C too); every answer is already saved
+
+    \b
+    Examples:
+      highyield quiz
+      highyield quiz --deck USMLE --tag Neurology   (also finds USMLE::Neurology)
+      highyield quiz notes --new 0 --limit 50
+    """
+    targets = _targets(vault, decks)
+    with Store.open(store_path(state)) as store:
+        if store.created:
+            click.echo(f"New review store: {display_path(store.path)}", err=True)
+        for deck in targets:
+            with DelayedProgress(f"Reading {deck.name}") as progress:
+                read = sync_deck(store, deck, _now(), progress)
+            _show_read(read)
+        check_tag(store, targets, tag)
+        with console() as term:
+            summary = Session(store, plan_for(targets, LOCAL, tag, new_cards), term, _now,
+                              where_in(targets), limit).run()
+    click.echo(summary.text(), nl=False)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _show_read(read: DeckSync) -> None:
+    if read.collected is not None and read.collected.diagnostics:
+        click.echo(report.diagnostics(read.collected.diagnostics, 5), err=True)
+    if read.synced is not None:
+        click.echo(report.synced(read), err=True)
+
+
+@cli.command()
+@_deck_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_state_option
+def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
+    """How your studying is going: cards by state, what is due, a 30-day forecast,
+    true retention, reviews per day and your streak.
+
+    \b
+    Examples:
+      highyield stats
+      highyield stats --deck USMLE --json
+    """
+    path = store_path(state)
+    if not path.exists():
+        raise HighyieldError(f"no reviews yet: {display_path(path)} does not exist",
+                             hint="run `highyield quiz` to study; stats come from its answers",
+                             exit_code=1)
+    with Store.open(path) as store:
+        names = store_decks(store, decks)  # an unknown name is an error
+        hour = store.day_starts_at(names) or ReviewSettings().day_starts_at
+        figures = compute(store, names, _now(), LOCAL, hour)
+    click.echo(json.dumps(figures.as_json()) if as_json else
+               stats_text(figures, shutil.get_terminal_size().columns))
+
+
+def main() -> None:
+    try:
+        cli(prog_name="highyield")
+    except Exception as exc:  # a bug: say so plainly, without a traceback
+        if os.environ.get("HIGHYIELD_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("  hint: this is a bug in highyield; run again with HIGHYIELD_DEBUG=1 "
+                   "for the details and report them", err=True)
+        sys.exit(70)

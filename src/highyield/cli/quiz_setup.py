@@ -1,0 +1,53 @@
+"""Getting a quiz ready: the decks' notes read into the review store, and the plan that
+says which cards the session covers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+
+from highyield.config import DeckConfig
+from highyield.errors import HighyieldError, display_path
+from highyield.model import SourceRef
+from highyield.review.due import Plan
+from highyield.review.store import Store
+from highyield.review.store.reads import Filter, all_tags, tag_count
+
+
+def plan_for(decks: Sequence[DeckConfig], tz: tzinfo, tag: str | None,
+             new_cards: int | None) -> Plan:
+    return Plan(Filter(tuple(d.name for d in decks), tag),
+                {d.name: d.review for d in decks}, tz, new_cards)
+
+
+def where_in(decks: Sequence[DeckConfig]) -> Callable[[str, str], str]:
+    """What the quiz's `e` key prints: the note's path from here, and the line."""
+    vaults = {d.name: d.vault for d in decks}
+
+    def where(deck: str, source: str) -> str:
+        ref, vault = SourceRef.parse(source), vaults.get(deck)
+        return f"{display_path(vault / ref.path)}:{ref.line}" if vault else source
+    return where
+
+
+def store_decks(store: Store, names: Sequence[str]) -> list[str]:
+    """The decks ``stats`` covers: those named, else every deck the store knows."""
+    known = store.decks()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise HighyieldError(f"the review store has no deck named {unknown[0]!r}",
+                             hint="decks studied so far: " + (", ".join(known) or "none"))
+    return [n for n in known if not names or n in names]
+
+
+def check_tag(store: Store, decks: Sequence[DeckConfig], tag: str | None) -> None:
+    """A --tag no card has is a mistake worth saying, with the tags there are."""
+    if tag is None:
+        return
+    names = tuple(d.name for d in decks)
+    if tag_count(store.db, Filter(names, tag)):
+        return
+    tags = all_tags(store.db, names)
+    shown = ", ".join(tags[:12]) + (", …" if len(tags) > 12 else "")
+    raise HighyieldError(f"no card has the tag {tag!r}",
+                         hint=f"tags in {', '.join(names)}: {shown or 'none'}")

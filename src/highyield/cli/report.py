@@ -1,0 +1,150 @@
+"""Text the commands print: summaries, diagnostics and card previews. Returns strings;
+printing is the CLI's job."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from highyield.errors import Diagnostic, HighyieldError, display_path
+from highyield.model import Card, CardKind, preview_text
+
+if TYPE_CHECKING:  # the quiz prints reports without loading the parser
+    from highyield.deck.anki_notes import Changes
+    from highyield.deck.build import Built
+    from highyield.identity.blockids import Written
+    from highyield.identity.collect import Collected, Tally
+    from highyield.review.sync import DeckSync
+
+MAX_SHOWN = 20
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def diagnostics(items: Sequence[Diagnostic], limit: int | None = None) -> str:
+    """Diagnostics as ``collect`` sorted them, at most ``limit`` of them."""
+    shown = items if limit is None else items[:limit]
+    lines = [d.format() for d in shown]
+    if len(items) > len(shown):
+        lines.append(f"… and {len(items) - len(shown)} more; "
+                     "`highyield check` lists them all")
+    return "\n".join(lines)
+
+
+def failure(exc: HighyieldError) -> str:
+    """A command that stopped: every problem, each with its hint."""
+    if not exc.diagnostics:
+        return f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else "")
+    return "\n".join(f"error: {d.location}: {d.message}" + (f"\n  hint: {d.hint}" if d.hint
+                                                           else "") for d in exc.diagnostics)
+
+
+def skipped(problems: list[Diagnostic]) -> str:
+    lines = [f"warning: skipped a broken deck file: {d.location}: {d.message}"
+             for d in problems]
+    return "\n".join(lines)
+
+
+def counts(t: Tally) -> str:
+    kinds = ", ".join(f"{t.kinds[k]} {k.value}" for k in CardKind)
+    if t.auto:
+        kinds += f"; {t.auto} auto"
+    parts = [_plural(t.notes, "note") + " read",
+             f"{_plural(t.cards, 'card')} in {_plural(t.anki_notes, 'Anki note')} ({kinds})"]
+    if t.images:
+        parts.append(_plural(t.images, "image"))
+    if t.merged:
+        parts.append(f"{t.merged} duplicate{'s' if t.merged != 1 else ''} merged")
+    if t.repeats:
+        parts.append(f"{_plural(t.repeats, 'repeated statement')} left out")
+    parts.append(_plural(t.errors, "error"))
+    parts.append(_plural(t.warnings, "warning"))
+    return " · ".join(parts)
+
+
+CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "back": "↩", "retired": "-"}
+_COUNT_SIGN = {"new": "+", "updated": "~", "retired": "-"}  # as the summary line writes them
+
+
+def built(b: Built, verbose: bool = False) -> str:
+    """``Built USMLE → USMLE.apkg: +3 new, ~2 updated, 1 moved, -1 retired``."""
+    head = f"{b.deck.name} → {display_path(b.output)}"
+    if b.tally is None:
+        return f"{head}: up to date (nothing changed since the last build; --force rebuilds)"
+    first = f"Built {head}: {change_line(b.changes)}" if b.written else \
+        f"{head}: no card changed; the deck is left as it was"
+    lines = [first, f"  {counts(b.tally)}"]
+    if verbose:
+        lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {c.source}  {c.label}"
+                     + (f"  (was {c.was})" if c.was else "") for c in b.changes.items)
+    return "\n".join(lines)
+
+
+def change_line(changes: Changes) -> str:
+    if not changes:
+        return "no card changed"
+    counts = ((what, changes.count(what)) for what in CHANGE_MARKS)
+    return ", ".join(f"{_COUNT_SIGN.get(what, '')}{n} {what}" for what, n in counts if n)
+
+
+def ids_written(w: Written) -> str:
+    text = f"  wrote {_plural(w.ids, 'block id')} into {_plural(w.notes, 'note')}"
+    lines = [text] + [f"  left alone {rel}: {why}" for rel, why in w.skipped]
+    return "\n".join(lines)
+
+
+def checked(c: Collected) -> str:
+    return f"Checked {c.deck.name} ({display_path(c.deck.vault)}): {counts(c.tally)}"
+
+
+def card_json(card: Card, deck: str) -> str:
+    data = {"deck": deck, **card_summary(card)}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def card_text(card: Card) -> str:
+    d = card.draft
+    kind = f"auto {d.score:.2f}" if d.score is not None else d.kind.value
+    lines = [f"{d.ref}  {kind}  {card.key}", "  " + " › ".join(d.context)]
+    body = preview_text(d.front) if d.kind is CardKind.CLOZE else \
+        f"{preview_text(d.front)}\n→ {preview_text(d.back)}"
+    lines.extend("  " + line for line in body.splitlines())
+    lines.extend(f"    · {preview_text(c)}" for c in d.cue)
+    return "\n".join(lines)
+
+
+def synced(s: DeckSync) -> str:
+    """What reading the notes into the review store changed."""
+    if s.synced is None or s.collected is None:
+        return ""
+    x = s.synced
+    changes = [f"{x.added} added"]
+    if x.retired:
+        changes.append(f"{x.retired} retired (gone from the notes; history kept)")
+    if x.revived:
+        changes.append(f"{x.revived} back in the notes")
+    return f"Read {s.deck.name}: {_plural(x.total, 'card')} ({', '.join(changes)})"
+
+
+def card_summary(card: Card) -> dict[str, object]:
+    """The JSON shape ``highyield cards --json`` prints for one card."""
+    d = card.draft
+    data: dict[str, object] = {"key": card.key, "kind": d.kind.value}
+    if d.auto:
+        data["score"] = d.score
+    if d.kind.value == "cloze":
+        data["text"] = preview_text(d.front)
+    else:
+        data["front"] = preview_text(d.front)
+        data["back"] = preview_text(d.back)
+    data.update({
+        "context": list(d.context),
+        "cue": [preview_text(c) for c in d.cue],
+        "extra": [preview_text(e) for e in d.extra],
+        "tags": list(d.tags),
+        "source": str(d.ref),
+    })
+    return data

@@ -1,0 +1,105 @@
+"""``highyield watch``: rebuild the decks whose notes change, as they change.
+
+Saves come in bursts (an editor writes a file, a sync client writes twenty): changes are
+gathered until the vault has been quiet for a moment, and every changed file must then
+keep its size and time for a moment more before anything is read, so a file still being
+written is never built from. Only the decks whose notes (or images) changed are built,
+and each build is the ordinary incremental one: atomic, so a deck is never half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from highyield.config import DeckConfig
+from highyield.vault.fingerprint import file_stat
+
+DEBOUNCE_MS = 400  # quiet time that ends a burst of saves
+SETTLE_S = 0.3  # each changed file must keep its size and time this long
+MAX_SETTLE_S = 10.0  # then build anyway (a file that never stops growing)
+STARTED_MS = 300  # the watcher reports in after this long without changes
+
+
+@dataclass(frozen=True)
+class Round:
+    """One burst of changes, and the decks it touched."""
+
+    paths: tuple[Path, ...]
+    decks: tuple[DeckConfig, ...]
+
+
+def affected(decks: Iterable[DeckConfig], paths: Iterable[Path]) -> list[DeckConfig]:
+    """The decks whose notes or images are among ``paths``, in the given order."""
+    chosen = []
+    paths = list(paths)
+    for deck in decks:
+        if any(_touches(deck, p) for p in paths):
+            chosen.append(deck)
+    return chosen
+
+
+def _touches(deck: DeckConfig, path: Path) -> bool:
+    try:
+        rel = path.resolve().relative_to(deck.vault.resolve())
+    except ValueError:
+        return False
+    if any(part.startswith(".") for part in rel.parts) or path.resolve() == deck.output:
+        return False
+    return path.suffix.lower() != ".md" or deck.selection.matches(rel.as_posix())
+
+
+def settle(paths: Iterable[Path], sleep: Callable[[float], None] = time.sleep,
+           clock: Callable[[], float] = time.monotonic) -> None:
+    """Wait until no file among ``paths`` changes size or time for ``SETTLE_S``."""
+    paths = list(paths)
+    start = clock()
+    seen = [file_stat(p) for p in paths]
+    while clock() - start < MAX_SETTLE_S:
+        sleep(SETTLE_S)
+        now = [file_stat(p) for p in paths]
+        if now == seen:
+            return
+        seen = now
+
+
+def rounds(decks: list[DeckConfig], stop: Callable[[], bool] | None = None
+           ) -> Iterator[Round]:
+    """First every deck, as soon as the watcher runs (so nothing saved while the first
+    builds run is missed); then each burst of changes that touches a deck, once its files
+    are still. Ends when ``stop`` says so; Ctrl-C raises KeyboardInterrupt."""
+    import watchfiles
+
+    roots = sorted({str(d.vault) for d in decks})
+    outputs = {str(d.output) for d in decks}
+
+    def wanted(change: watchfiles.Change, path: str) -> bool:
+        name = os.path.basename(path)
+        return path not in outputs and not name.startswith((".", "~")) and \
+            not name.endswith(("~", ".tmp", ".swp"))
+
+    started = False
+    for changes in watchfiles.watch(*roots, watch_filter=wanted, debounce=DEBOUNCE_MS,
+                                    step=50, stop_event=_Stop(stop) if stop else None,
+                                    rust_timeout=STARTED_MS, yield_on_timeout=True):
+        if not started:
+            started = True
+            yield Round((), tuple(decks))
+        paths = tuple(sorted({Path(p) for _, p in changes}))
+        chosen = affected(decks, paths)
+        if chosen:
+            settle(paths)
+            yield Round(paths, tuple(chosen))
+
+
+class _Stop:
+    """What watchfiles takes as a stop event."""
+
+    def __init__(self, stop: Callable[[], bool]) -> None:
+        self.stop = stop
+
+    def is_set(self) -> bool:
+        return self.stop()

@@ -1,0 +1,231 @@
+"""Reading a deck definition (``decks/*.yaml``). Every mistake in the file is reported at
+once, each with ``path:line``, a message and a hint."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from highyield.config import (
+    AUTO_OFF,
+    CLIPPINGS,
+    DEFAULT_MIN_SCORE,
+    SYNTAXES,
+    AutoCloze,
+    DeckConfig,
+    HighlightRules,
+    ReviewSettings,
+    file_name,
+)
+from highyield.config.colors import FAMILY_NAMES, family_name, parse_color, wanted_key
+from highyield.config.review import REVIEW_KEYS, read_review
+from highyield.errors import Diagnostic, HighyieldError, display_path, error
+from highyield.vault.globs import Selection
+
+KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
+        "inline_cards", "auto_cloze", "obsidian_vault", "review")
+HIGHLIGHT_KEYS = ("syntaxes", "colors")
+AUTO_KEYS = ("include", "exclude", "min_score")
+EXAMPLES = {
+    "deck": "add a line such as `deck: USMLE::Neurology` (:: makes subdecks)",
+    "notes": "add a line such as `notes: ../notes` (relative to this file)",
+    "output": "for example `output: USMLE.apkg` (relative to this file)",
+    "obsidian_vault": "the vault name Obsidian shows, for obsidian:// links",
+    "tags": "for example `tags: [usmle, step1]`",
+    "include": 'for example `include: ["USMLE/**"]`',
+    "exclude": 'for example `exclude: ["Templates/**"]`',
+    "inline_cards": "true or false: whether Front::Back lines make cards",
+    "highlights": "for example `syntaxes: [equals, mark, span]`",
+    "highlights.syntaxes": "for example `syntaxes: [equals, mark, span]`",
+    "highlights.colors": 'for example `colors: [yellow, "rgba(240, 200, 0, 0.2)"]`',
+    "auto_cloze": 'false, or a mapping such as `include: ["Clippings/**"]` and `min_score: 0.5`',
+    "auto_cloze.include": 'for example `include: ["Clippings/**", "Articles/**"]`',
+    "auto_cloze.exclude": 'for example `exclude: ["Clippings/Drafts/**"]`',
+    "auto_cloze.min_score": "a number from 0 to 1, e.g. `min_score: 0.5`; higher makes fewer, "
+                            "surer cards",
+}
+
+
+def load_deck_file(path: Path) -> DeckConfig:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HighyieldError(f"{shown}: cannot read deck definition: {exc}",
+                             hint="check that the file exists and is UTF-8 text") from None
+    data, lines = _load_yaml(text, shown)
+    reader = _Reader(path, shown, data, lines)
+    deck = reader.deck()
+    if reader.problems:
+        raise HighyieldError.many(sorted(reader.problems, key=lambda d: d.line or 0))
+    return deck
+
+
+def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], dict[str, int]]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise HighyieldError.at(error(shown, mark.line + 1 if mark else None,
+                                      f"invalid YAML: {problem}",
+                                      "check the indentation and the quoting")) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or node is None:
+        raise HighyieldError.at(error(shown, 1, "a deck definition must be a mapping of keys",
+                                      "start from the example in the README"))
+    return {str(k): v for k, v in data.items()}, _key_lines(node)
+
+
+def _key_lines(node: yaml.Node) -> dict[str, int]:
+    """The line of every key, as "key" and "parent.key"."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[str(key.value)] = key.start_mark.line + 1
+            if isinstance(value, yaml.MappingNode):
+                for sub, _ in value.value:
+                    lines[f"{key.value}.{sub.value}"] = sub.start_mark.line + 1
+    return lines
+
+
+class _Reader:
+    """Reads each key, noting every problem instead of stopping at the first."""
+
+    def __init__(self, path: Path, shown: str, data: dict[str, Any],
+                 lines: dict[str, int]) -> None:
+        self.path, self.shown, self.data, self.lines = path, shown, data, lines
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, key: str, message: str, hint: str) -> None:
+        self.problems.append(error(self.shown, self.lines.get(key, 1), message, hint))
+
+    def deck(self) -> DeckConfig:
+        self._check_keys(self.data, KEYS, "")
+        name = self._string("deck", required=True) or "deck"
+        vault = (self.path.parent / (self._string("notes", required=True) or ".")).resolve()
+        if "notes" in self.data and not vault.is_dir():
+            self.problem("notes", f"notes folder not found: {display_path(vault)}",
+                         "`notes` is a folder, relative to this deck file")
+        output = self._string("output") or f"{file_name(name)}.apkg"
+        return DeckConfig(
+            name=name,
+            vault=vault,
+            output=(self.path.parent / output).resolve(),
+            selection=Selection(self._strings("include") or ("**/*.md",),
+                                self._strings("exclude")),
+            tags=self._strings("tags"),
+            highlights=self._highlights(),
+            inline_cards=self._flag("inline_cards", True),
+            auto=self._auto(),
+            obsidian_vault=self._string("obsidian_vault") or vault.name,
+            source=self.path,
+            review=self._review(),
+        )
+
+    def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else \
+                    f"known keys: {', '.join(allowed)}"
+                self.problem(parent + str(key), f"unknown key `{parent}{key}`", hint)
+
+    def _string(self, key: str, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem("", f"missing `{key}`", EXAMPLES[key])
+            return ""
+        if not isinstance(value, (str, int, float)) or not str(value).strip():
+            self.problem(key, f"`{key}` must be text", EXAMPLES[key])
+            return ""
+        return str(value).strip()
+
+    def _flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(key, f"`{key}` must be true or false", EXAMPLES[key])
+            return default
+        return value
+
+    def _strings(self, key: str, data: dict[str, Any] | None = None,
+                 where: str = "") -> tuple[str, ...]:
+        value = (self.data if data is None else data).get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            self.problem(where + key, f"`{where}{key}` must be a list of text",
+                         EXAMPLES[where + key])
+            return ()
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+    def _highlights(self) -> HighlightRules:
+        value = self.data.get("highlights")
+        if value is None:
+            return HighlightRules()
+        if not isinstance(value, dict):
+            self.problem("highlights", "`highlights` must be a mapping", EXAMPLES["highlights"])
+            return HighlightRules()
+        self._check_keys(value, HIGHLIGHT_KEYS, "highlights.")
+        syntaxes = self._strings("syntaxes", value, "highlights.") or SYNTAXES
+        for syntax in syntaxes:
+            if syntax not in SYNTAXES:
+                self.problem("highlights.syntaxes", f"unknown highlight syntax `{syntax}`",
+                             "use any of: equals (==x==), mark (<mark>), span (Highlightr)")
+        colors = self._strings("colors", value, "highlights.")
+        for color in colors:
+            self._check_color(color)
+        return HighlightRules(frozenset(syntaxes), frozenset(wanted_key(c) for c in colors))
+
+    def _auto(self) -> AutoCloze:
+        value = self.data.get("auto_cloze")
+        if value is None or value is True:
+            return AutoCloze()
+        if value is False:
+            return AUTO_OFF
+        if not isinstance(value, dict):
+            self.problem("auto_cloze", "`auto_cloze` must be true, false or a mapping",
+                         EXAMPLES["auto_cloze"])
+            return AutoCloze()
+        self._check_keys(value, AUTO_KEYS, "auto_cloze.")
+        include = self._strings("include", value, "auto_cloze.")
+        if "include" in value and not include:
+            self.problem("auto_cloze.include", "`auto_cloze.include` is empty",
+                         "list the folders to read, or write `auto_cloze: false` to turn "
+                         "auto cards off")
+        include = include or CLIPPINGS
+        exclude = self._strings("exclude", value, "auto_cloze.")
+        return AutoCloze(Selection(include, exclude), self._min_score(value))
+
+    def _review(self) -> ReviewSettings:
+        value = self.data.get("review")
+        if isinstance(value, dict):
+            self._check_keys(value, REVIEW_KEYS, "review.")
+        return read_review(value, self.problem)
+
+    def _min_score(self, value: dict[str, Any]) -> float:
+        score = value.get("min_score", DEFAULT_MIN_SCORE)
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or \
+                not 0 <= score <= 1:
+            self.problem("auto_cloze.min_score", "`auto_cloze.min_score` must be a number "
+                         "from 0 to 1", EXAMPLES["auto_cloze.min_score"])
+            return DEFAULT_MIN_SCORE
+        return float(score)
+
+    def _check_color(self, color: str) -> None:
+        if family_name(color) or parse_color(color):
+            return
+        close = difflib.get_close_matches(color.lower(), FAMILY_NAMES, n=1)
+        hint = (f"did you mean `{close[0]}`?" if close else
+                f'use a colour name ({", ".join(FAMILY_NAMES)}) or a value as written in '
+                'the note, e.g. "rgba(240, 200, 0, 0.2)" or #fff3a3')
+        self.problem("highlights.colors", f"not a colour: `{color}`", hint)

@@ -1,0 +1,127 @@
+"""Which decks a command works on: a folder or deck file named on the command line, or
+every ``decks/*.yaml`` (narrowed by ``--deck``), with ``-o`` applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from highyield.config import DeckConfig, file_name, folder_deck
+from highyield.config.deckfile import load_deck_file
+from highyield.errors import Diagnostic, HighyieldError, display_path, error
+
+
+@dataclass(frozen=True)
+class Targets:
+    decks: list[DeckConfig]
+    skipped: list[Diagnostic]  # problems in deck files the command did not need
+
+
+def find_deck_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
+
+
+def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
+              cwd: Path) -> Targets:
+    """``output`` is the -o text as typed: a trailing slash means a folder."""
+    if vault is not None:
+        if names:
+            raise HighyieldError("--deck picks from decks/*.yaml; it cannot go with a folder",
+                                 hint="pass either a folder of notes or --deck NAME")
+        return Targets([_with_output(_deck_from_argument(vault), output)], [])
+    files = find_deck_files(cwd / "decks")
+    if not files:
+        raise HighyieldError(
+            f"no deck definitions in {display_path(cwd / 'decks')}/",
+            hint="run this in your project folder (the one with decks/), or pass a folder "
+                 "of notes, e.g. `highyield build NOTES` or `highyield quiz NOTES`")
+    targets = _pick(files, names)
+    if output is not None:
+        if len(targets.decks) > 1:
+            raise HighyieldError(f"-o writes one deck, but {len(targets.decks)} are defined",
+                                 hint="choose one with --deck NAME")
+        targets = Targets([_with_output(targets.decks[0], output)], targets.skipped)
+    _check_outputs(targets.decks)
+    return targets
+
+
+def _deck_from_argument(vault: Path) -> DeckConfig:
+    if vault.is_file() and vault.suffix in (".yaml", ".yml"):
+        return load_deck_file(vault)
+    if vault.is_dir():
+        return folder_deck(vault, None)
+    if vault.is_file():
+        raise HighyieldError(f"{vault} is a note, not a folder of notes or a deck file",
+                             hint=f"pass the folder that holds it: {vault.parent}")
+    raise HighyieldError(f"no such folder: {vault}",
+                         hint="pass the folder of your notes (e.g. notes) or a deck file "
+                              "(e.g. decks/usmle.yaml)")
+
+
+def _with_output(deck: DeckConfig, typed: str | None) -> DeckConfig:
+    """``-o`` names a file, or a folder to write DECK-NAME.apkg into."""
+    if typed is None:
+        return deck
+    output = Path(typed).expanduser()
+    if output.is_dir() or typed.endswith(("/", "\\")):
+        output = output / f"{file_name(deck.name)}.apkg"
+    elif output.suffix.lower() != ".apkg":
+        raise HighyieldError(f"the output must be an .apkg file: {output}",
+                             hint=f"Anki imports .apkg files; try -o {output}.apkg")
+    return replace(deck, output=output.resolve())
+
+
+def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
+    """Load the deck files. With --deck, a broken file the user did not ask for is
+    reported but does not stop the others."""
+    decks: list[DeckConfig] = []
+    broken: dict[Path, HighyieldError] = {}
+    for path in files:
+        try:
+            decks.append(load_deck_file(path))
+        except HighyieldError as exc:
+            broken[path] = exc
+    if not names:
+        if broken:
+            raise _all_problems(list(broken.values()))
+        return Targets(decks, [])
+    wanted = {n.casefold(): n for n in names}
+    chosen = [d for d in decks if d.name.casefold() in wanted
+              or (d.source is not None and d.source.stem.casefold() in wanted)]
+    wanted_broken = [e for p, e in broken.items() if p.stem.casefold() in wanted]
+    if wanted_broken:
+        raise _all_problems(wanted_broken)
+    found = {d.name.casefold() for d in chosen} | {
+        d.source.stem.casefold() for d in chosen if d.source is not None}
+    missing = [n for key, n in wanted.items() if key not in found]
+    if missing:
+        if broken:
+            raise _all_problems(list(broken.values()))
+        raise HighyieldError(f"no deck named {missing[0]!r}",
+                             hint="decks defined: " + ", ".join(d.name for d in decks))
+    skipped = [d for e in broken.values() for d in _diagnostics(e)]
+    return Targets(chosen, skipped)
+
+
+def _diagnostics(exc: HighyieldError) -> list[Diagnostic]:
+    return list(exc.diagnostics) or [error("decks", None, exc.message, exc.hint)]
+
+
+def _all_problems(errors: list[HighyieldError]) -> HighyieldError:
+    if len(errors) == 1:
+        return errors[0]
+    return HighyieldError.many([d for e in errors for d in _diagnostics(e)])
+
+
+def _check_outputs(decks: list[DeckConfig]) -> None:
+    seen: dict[Path, DeckConfig] = {}
+    for deck in decks:
+        other = seen.setdefault(deck.output, deck)
+        if other is not deck:
+            where = " and ".join(display_path(d.source) for d in (other, deck) if d.source)
+            raise HighyieldError(
+                f"two decks write {display_path(deck.output)}: {where}",
+                hint="give each deck its own `output`, or build one with --deck NAME")

@@ -1,0 +1,235 @@
+"""Writing one deck: vault → parse → extract → identity → fields → export, reading again
+only the notes that changed since the last build (the others come from the build cache),
+and saying what changed. ``identity.collect`` reads the same cards without a cache, for
+the commands that do not write a deck.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from highyield.config import DeckConfig, settings_of
+from highyield.deck.anki_notes import Changes, Packed, settle
+from highyield.deck.cache import (
+    BuildCache,
+    NoteCards,
+    cache_file,
+    collector_off,
+    deck_fingerprint,
+    load,
+    media_stamp,
+    save,
+    up_to_date,
+)
+from highyield.deck.fields import Made
+from highyield.deck.reader import CachedReader
+from highyield.errors import Diagnostic
+from highyield.extract.auto import AUTO_TAG
+from highyield.extract.auto.repeats import left_out
+from highyield.identity.clozes import renumber_text
+from highyield.identity.collect import Tally, deck_notes, deck_problems, repeated_ids, scope
+from highyield.identity.keys import Identified, Identity, identify
+from highyield.identity.ledger import Entry, read_ledger, write_ledger
+from highyield.identity.subject import Subject
+from highyield.model import CardKind, Progress
+from highyield.vault.files import vault_files
+from highyield.vault.fingerprint import file_stat
+from highyield.vault.media import MediaResolver, MediaSet
+
+if TYPE_CHECKING:
+    from highyield.deck.export import Reuse
+
+YOUNG_GC_EVERY = 25  # notes parsed between collections of young objects
+
+__all__ = ["Built", "build"]
+
+
+@dataclass(frozen=True)
+class Built:
+    deck: DeckConfig
+    output: Path
+    tally: Tally | None  # None when the deck was up to date
+    changes: Changes = field(default_factory=Changes)
+    fresh: int = 0  # notes read afresh; the others came from the cache
+    cards: tuple[tuple[str, Subject], ...] = ()  # each own card's key and what it is
+    read: dict[str, str] = field(default_factory=dict)  # each note's sha256, as read
+    written: bool = True  # False: notes were read, but no card changed and the deck is kept
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.tally is None
+
+
+@dataclass
+class _Run:
+    """One build of one deck, as it goes."""
+
+    deck: DeckConfig
+    now: float  # the time changed notes get
+    force: bool  # write the deck even if nothing changed
+    where: Path  # the build cache's file
+    files: list[tuple[str, int, int]]  # the vault before reading: a note saved since is
+    cache: BuildCache  #                 read again next time
+    media: MediaSet
+    paths: list[Path]  # the deck's notes
+    fresh: int = 0  # notes read afresh
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """The cards of this build, after repeats were left out, with their identities."""
+
+    made: list[Made]
+    identified: Identified
+    repeats: int  # auto cards left out because another card says the same
+
+
+def build(deck: DeckConfig, now: float | None = None, progress: Progress | None = None,
+          force: bool = False) -> Built:
+    """Write the deck's .apkg, unless nothing changed since the last build (``force``
+    writes it anyway). ``now`` is the build's time, which changed notes get."""
+    with collector_off():  # on young objects only, every few notes parsed
+        return _build(deck, time.time() if now is None else now, progress, force)
+
+
+def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool) -> Built:
+    where = cache_file(deck.name, deck.vault)
+    files = vault_files(deck.vault)
+    if not force and up_to_date(where, deck_fingerprint(deck, files), file_stat(deck.output)):
+        return Built(deck, deck.output, None)
+    paths = deck_notes(deck)
+    run = _Run(deck, now, force, where, files, load(where, settings_of(deck)),
+               MediaSet(MediaResolver(deck.vault)), paths)
+    return _finish(run, _read(run, progress))
+
+
+def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
+    """Each note's cards, by vault-relative path."""
+    reader = CachedReader(run.deck, run.media, run.cache.notes, run.deck.auto.enabled)
+    notes = {}
+    collected_at = 0
+    for done, path in enumerate(run.paths, 1):
+        rel = path.relative_to(run.deck.vault).as_posix()
+        notes[rel] = reader.read(path, rel)
+        if reader.fresh - collected_at >= YOUNG_GC_EVERY:
+            gc.collect(1)
+            collected_at = reader.fresh
+        if progress is not None:
+            progress(done, len(run.paths))
+    run.fresh = reader.fresh
+    return notes
+
+
+def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
+    deck = run.deck
+    diagnostics = [d for n in notes.values() for d in n.diagnostics]
+    keyed = _keyed(run, notes, diagnostics)
+    current = _packed(keyed.made, keyed.identified.identities)
+    packed, changes = settle(run.cache.packed, current, run.now,
+                             _elsewhere(deck, notes.keys(), keyed.identified.ledger))
+    stamp = media_stamp(run.media.files)
+    written = _write(run, packed, bool(changes) or run.cache.media != stamp)
+    problem = write_ledger(deck.vault, keyed.identified.ledger)
+    diagnostics.extend([problem] if problem else [])
+    diagnostics.extend(deck_problems(deck, run.paths, bool(current)))
+    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
+    _save(run, notes, packed, stamp)
+    tally = _tally(run, keyed, current, sum(1 for n in notes.values() if n.sha), diagnostics)
+    return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),
+                 {rel: n.sha for rel, n in notes.items()}, written=written)
+
+
+def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]) -> _Keyed:
+    """Repeated auto cards left out, then every card keyed against the ledger."""
+    made = [m for n in notes.values() for m in n.made]
+    out = left_out([m.ranked() for m in made]) if any(m.auto for m in made) else set()
+    made = [m for i, m in enumerate(made) if i not in out]
+    identified = identify([m.subject for m in made], read_ledger(run.deck.vault, diagnostics),
+                          scope(run.deck, notes.keys()))
+    diagnostics.extend(repeated_ids(run.deck, identified.repeated_ids))
+    return _Keyed(made, identified, len(out))
+
+
+def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
+    """Write the deck, unless no card or image changed and the deck file is as the last
+    build left it. Returns whether it was written."""
+    from highyield.deck.export import write_deck  # genanki loads only when a deck is written
+
+    cache, deck = run.cache, run.deck
+    same = not run.force and not changed and \
+        file_stat(deck.output) == cache.output != (-1, -1)
+    if same:
+        return False
+    keep = run.where.with_suffix(".anki2")
+    write_deck(deck.name, packed, run.media.files, deck.output, run.now, keep,
+               _reuse(cache, packed, keep, run.force))
+    cache.base = file_stat(keep)
+    return True
+
+
+def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
+          stamp: tuple[tuple[str, str, int, int], ...]) -> None:
+    cache, deck = run.cache, run.deck
+    cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
+    cache.fingerprint = deck_fingerprint(deck, run.files)
+    cache.output = file_stat(deck.output)
+    save(run.where, cache)
+
+
+def _own_cards(keyed: _Keyed) -> tuple[tuple[str, Subject], ...]:
+    """Each card's key and subject, for ``--write-ids``: clipped articles stay as
+    clipped, so auto cards are left out."""
+    return tuple((i.key, m.subject) for m, i in
+                 zip(keyed.made, keyed.identified.identities, strict=True)
+                 if i.key is not None and not m.auto)
+
+
+def _elsewhere(deck: DeckConfig, rels: Collection[str], ledger: dict[str, Entry]
+               ) -> Callable[[str], str]:
+    """The note, in another deck on the same vault, that a card lives in now."""
+    def where(key: str) -> str:
+        entry = ledger.get(key)
+        if entry is None or entry.path in rels or not (deck.vault / entry.path).is_file():
+            return ""
+        return f"{entry.path} (another deck)"
+    return where
+
+
+def _reuse(cache: BuildCache, packed: list[Packed], keep: Path,
+           force: bool) -> Reuse | None:
+    """Patch the last build's collection, if it is the one the cache describes."""
+    from highyield.deck.export import Reuse
+
+    if force or not cache.packed or cache.base == (-1, -1) or file_stat(keep) != cache.base:
+        return None
+    old = cache.packed
+    dirty = frozenset(p.key for p in packed if (q := old.get(p.key)) is None or
+                      (q.mod, q.fields, q.tags) != (p.mod, p.fields, p.tags))
+    return Reuse(keep, dirty)
+
+
+def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
+    current = []
+    for m, identity in zip(made, identities, strict=True):
+        if identity.key is None:
+            continue
+        s = m.subject
+        label = renumber_text(m.label, identity.numbers) if identity.numbers else m.label
+        current.append(Packed(identity.key, s.kind, m.fields_numbered(identity.numbers),
+                              m.tags, 0, label, f"{s.path}:{s.line}"))
+    return current
+
+
+def _tally(run: _Run, keyed: _Keyed, current: list[Packed], notes: int,
+           diagnostics: list[Diagnostic]) -> Tally:
+    identities = keyed.identified.identities
+    cards = sum(m.cards for m, i in zip(keyed.made, identities, strict=True) if i.key)
+    kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
+    auto = sum(1 for p in current if AUTO_TAG in p.tags)
+    return Tally(notes, kinds, auto, cards, len(run.media.files), keyed.identified.merged,
+                 keyed.repeats, tuple(diagnostics))

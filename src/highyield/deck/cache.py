@@ -1,0 +1,229 @@
+"""What a deck's last build left for the next one, outside the vault (in highyield's cache
+folder): each note's cards, by the note's size and modification time and by a hash of its
+text, and the Anki notes the build wrote.
+
+Losing it costs time, never cards: the next build reads every note again, calls every
+card new in its summary and gives every note the build's time.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import pickle
+import secrets
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from highyield import __version__
+from highyield.config import DeckConfig, settings_of
+from highyield.deck.anki_notes import Packed
+from highyield.deck.fields import Made
+from highyield.errors import Diagnostic
+from highyield.identity.ledger import ledger_path
+from highyield.model import Embed, SourceRef
+from highyield.paths import cache_folder
+from highyield.vault.atomic import write_atomically
+from highyield.vault.files import vault_files
+from highyield.vault.fingerprint import file_stat, fingerprint
+
+FORMAT = 4
+SHARDS = 32
+# Where the cached classes lived before the code moved into packages: a cache written
+# then still loads, so the first build after the move keeps each card's time and history.
+MOVED = {"highyield.buildcache": "highyield.deck.cache",
+         "highyield.changes": "highyield.deck.anki_notes",
+         "highyield.pack": "highyield.deck.fields",
+         "highyield.identity": "highyield.identity.subject"}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        return super().find_class(MOVED.get(module, module), name)
+
+
+@dataclass(frozen=True)
+class NoteCards:
+    """One note's cards, as its text gave them."""
+
+    size: int
+    mtime_ns: int
+    sha: str  # of the note's bytes
+    made: tuple[Made, ...]
+    diagnostics: tuple[Diagnostic, ...]  # from reading, parsing and extracting
+    embeds: tuple[tuple[Embed, str | None], ...]  # each image and the name it got
+
+
+@dataclass
+class BuildCache:
+    settings: str  # the deck settings the cards were made with
+    notes: dict[str, NoteCards] = field(default_factory=dict)  # by vault-relative path
+    fingerprint: str = ""  # the vault and deck as the last build saw them
+    output: tuple[int, int] = (0, 0)  # the .apkg's size and mtime_ns after that build
+    packed: dict[str, Packed] = field(default_factory=dict)  # by key
+    media: tuple[tuple[str, str, int, int], ...] = ()  # the images packed, as media_stamp
+    base: tuple[int, int] = (-1, -1)  # the kept copy of the collection written, its stat
+    shards: list[Shard] = field(default_factory=list)  # as loaded, to save only changes
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A part of the cache, in a file of its own: the notes whose path hashes to it, and
+    the Anki notes of their cards. An edit to one note rewrites one shard."""
+
+    file: str
+    notes: dict[str, NoteCards]
+    packed: dict[str, Packed]
+
+
+@dataclass(frozen=True)
+class Index:
+    settings: str
+    media: tuple[tuple[str, str, int, int], ...]
+    base: tuple[int, int]
+    shards: tuple[str, ...]  # file names, one per shard number
+
+
+def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]:
+    """Each packed image's name, file, size and time: an image edited in place changes
+    no card, yet the deck must be written again."""
+    stamps = []
+    for name, path in sorted(files.items()):
+        try:
+            stat = path.stat()
+            stamps.append((name, str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((name, str(path), -1, -1))
+    return tuple(stamps)
+
+
+def deck_fingerprint(deck: DeckConfig, files: list[tuple[str, int, int]] | None = None
+                     ) -> str:
+    """The vault and the deck as a build sees them: every file highyield reads, the
+    ledger, the settings, the deck's name and output. ``files``: the vault as seen before
+    the build read it (a note saved during the build must make the next build read it
+    again)."""
+    files = vault_files(deck.vault) if files is None else files
+    head = (f"{settings_of(deck)}\x1e{deck.name}\x1e{deck.output}\x1e"
+            f"{file_stat(ledger_path(deck.vault))!r}")
+    return fingerprint(head, files)
+
+
+def cache_file(deck_name: str, vault: Path) -> Path:
+    """One cache per deck and vault, wherever the deck is written: a build to a new
+    ``-o`` path still knows each card's history (and its time, so Anki keeps edits made
+    there)."""
+    name = hashlib.sha256(f"{deck_name}\x1f{vault.resolve()}".encode()).hexdigest()[:20]
+    return cache_folder() / f"build-{name}.pickle"
+
+
+@dataclass(frozen=True)
+class Header:
+    """The start of the cache file: enough to tell an up-to-date deck without loading
+    the rest."""
+
+    version: tuple[int, str]
+    fingerprint: str
+    output: tuple[int, int]
+
+
+def up_to_date(path: Path, fingerprint: str, output: tuple[int, int]) -> bool:
+    try:
+        with path.open("rb") as f:
+            header = _Unpickler(f).load()
+    except Exception:  # any damage means building afresh
+        return False
+    return bool(header == Header((FORMAT, __version__), fingerprint, output))
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """For work over a million long-lived objects that makes no cyclic garbage (reading,
+    writing or using this cache): the cyclic collector would walk them all again and
+    again, for most of the time the work takes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load(path: Path, settings: str) -> BuildCache:
+    """The cache, or an empty one when it is missing, unreadable or from another version.
+    Notes made with other settings are dropped; the last build's notes are kept."""
+    try:
+        with collector_off():
+            header, index = _pickles(path, 2)
+            if not isinstance(header, Header) or header.version != (FORMAT, __version__) \
+                    or not isinstance(index, Index):
+                return BuildCache(settings)
+            shards = [Shard(name, *_pickles(path.parent / name, 2)) for name in index.shards]
+    except Exception:  # any damage means starting afresh
+        return BuildCache(settings)
+    notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
+    packed = {key: p for shard in shards for key, p in shard.packed.items()}
+    if index.settings != settings:
+        return BuildCache(settings, packed=packed)
+    return BuildCache(settings, notes, header.fingerprint, header.output, packed,
+                      index.media, index.base, shards)
+
+
+def _pickles(path: Path, count: int) -> list[Any]:
+    with path.open("rb") as f:
+        return [_Unpickler(f).load() for _ in range(count)]
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8")) % SHARDS
+
+
+def save(path: Path, cache: BuildCache) -> None:
+    """Write the shards that changed, then the file that names them (atomically, so a
+    build stopped half-way leaves the last whole cache); then drop the shards no longer
+    named. A cache that cannot be written only makes the next build slower."""
+    notes: list[dict[str, NoteCards]] = [{} for _ in range(SHARDS)]
+    packed: list[dict[str, Packed]] = [{} for _ in range(SHARDS)]
+    for rel, n in cache.notes.items():
+        notes[shard_of(rel)][rel] = n
+    for key, p in cache.packed.items():
+        packed[shard_of(SourceRef.parse(p.source).path)][key] = p
+    old = cache.shards if len(cache.shards) == SHARDS else [None] * SHARDS
+    try:
+        with collector_off():
+            names = tuple(_shard_file(path, n, notes[n], packed[n], old[n])
+                          for n in range(SHARDS))
+            header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
+            _write(path, header, Index(cache.settings, cache.media, cache.base, names))
+    except OSError:
+        return
+    for stale in path.parent.glob(f"{path.stem}.*.pickle"):
+        if stale.name not in names:
+            stale.unlink(missing_ok=True)
+
+
+def _shard_file(path: Path, number: int, notes: dict[str, NoteCards],
+                packed: dict[str, Packed], old: Shard | None) -> str:
+    if old is not None and _same(old.notes, notes) and _same(old.packed, packed) and \
+            (path.parent / old.file).exists():
+        return old.file
+    name = f"{path.stem}.{number}.{secrets.token_hex(4)}.pickle"
+    _write(path.parent / name, notes, packed)
+    return name
+
+
+def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The same entries, the very same objects: nothing to write again."""
+    return old.keys() == new.keys() and all(new[k] is v for k, v in old.items())
+
+
+def _write(path: Path, *objects: object) -> None:
+    def dump(f: BinaryIO) -> None:
+        for obj in objects:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomically(path, dump)

@@ -1,0 +1,188 @@
+"""Cards to an Anki package. The only module that imports genanki.
+
+The package is written to a temporary folder next to the output and renamed over it, so
+a failed build never leaves a half-written deck, and no temporary file outlives the build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import genanki
+
+from highyield.deck import notetypes
+from highyield.errors import HighyieldError, display_path
+from highyield.model import CardKind
+
+if TYPE_CHECKING:
+    from highyield.deck.anki_notes import Packed
+
+
+def deck_id(name: str) -> int:
+    """A stable Anki deck id from the deck name."""
+    digest = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:12], 16)
+    return (1 << 30) + digest % (1 << 30)
+
+
+def _model(kind: CardKind) -> genanki.Model:
+    spec = notetypes.BY_KIND[kind]
+    return genanki.Model(
+        spec.model_id, spec.name,
+        fields=[{"name": f} for f in spec.fields],
+        templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in spec.templates],
+        css=notetypes.CSS,
+        model_type=genanki.Model.CLOZE if spec.is_cloze else genanki.Model.FRONT_BACK,
+    )
+
+
+class _Note(genanki.Note):  # type: ignore[misc]
+    """A note with its own modification time: Anki updates a note on import only when
+    the incoming one is newer, so an unchanged card keeps its time and a changed one
+    gets the build's."""
+
+    def __init__(self, mod: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mod = mod
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """The collection the last build wrote, and the notes that differ from it now: an
+    edit to one note rewrites that note, not all 50,000."""
+
+    base: Path
+    dirty: frozenset[str]  # keys of the notes to write again
+
+
+def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: Path,
+               now: float, keep: Path | None = None, reuse: Reuse | None = None) -> None:
+    """Write the package. ``keep``: where to keep a copy of its collection, for the next
+    build's ``reuse``."""
+
+    def fill(work: Path) -> Path:
+        if reuse is not None:
+            return _patch(reuse, [n for n in notes if n.key in reuse.dirty], name, now)
+        _fresh(work / "collection.anki2", notes, name, now)
+        return work / "collection.anki2"
+
+    write_package(fill, media, out, keep)
+
+
+def _genanki_notes(notes: Sequence[Packed]) -> list[_Note]:
+    models = {kind.value: _model(kind) for kind in CardKind}
+    return [_Note(n.mod, model=models[n.kind], fields=list(n.fields), tags=list(n.tags),
+                  guid=n.key) for n in notes]
+
+
+def _fresh(db: Path, notes: Sequence[Packed], name: str, now: float) -> None:
+    deck = genanki.Deck(deck_id(name), name)
+    for note in _genanki_notes(notes):
+        deck.add_note(note)
+    conn = sqlite3.connect(db)
+    try:
+        genanki.Package(deck).write_to_db(conn.cursor(), now, itertools.count(int(now * 1000)))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _patch(reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> Path:
+    """The last build's collection, with the dirty notes and their cards written again,
+    in place (if the build stops half-way, its changed size and time tell the next build
+    not to use it)."""
+    conn = sqlite3.connect(reuse.base)
+    try:
+        cur = conn.cursor()
+        cur.execute("CREATE TEMP TABLE dirty (guid TEXT PRIMARY KEY)")
+        cur.executemany("INSERT INTO dirty VALUES (?)", [(k,) for k in reuse.dirty])
+        cur.execute("DELETE FROM cards WHERE nid IN (SELECT id FROM notes WHERE guid IN "
+                    "(SELECT guid FROM dirty))")
+        cur.execute("DELETE FROM notes WHERE guid IN (SELECT guid FROM dirty)")
+        top = cur.execute("SELECT max(coalesce((SELECT max(id) FROM notes), 0), "
+                          "coalesce((SELECT max(id) FROM cards), 0))").fetchone()[0]
+        ids = itertools.count(max(top + 1, int(now * 1000)))
+        for note in _genanki_notes(notes):
+            note.write_to_db(cur, now, deck_id(name), ids)
+        conn.commit()
+    finally:
+        conn.close()
+    return reuse.base
+
+
+def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Path,
+                  keep: Path | None = None) -> None:
+    """Write atomically: build in a temporary folder beside ``out``, then rename."""
+    shown = display_path(out)
+    if out.is_dir():
+        raise HighyieldError(f"cannot write {shown}: it is a folder",
+                             hint="give a file name ending in .apkg, e.g. -o USMLE.apkg")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise HighyieldError(f"cannot write {shown}: {display_path(blocker)} is a file, "
+                             "not a folder", hint="choose another path with -o PATH.apkg")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".highyield-", dir=out.parent))
+    except OSError as exc:
+        raise _unwritable(shown, exc) from None
+    try:
+        db = fill(work)
+        _write_zip(db, media, work / "deck.apkg")
+        (work / "deck.apkg").replace(out)
+        if keep is not None and db != keep:
+            _keep(db, keep)
+    except OSError as exc:
+        raise _unwritable(shown, exc) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _keep(db: Path, keep: Path) -> None:
+    """The collection, kept for the next build (moved if it can be); failing to keep it
+    only makes that build slower."""
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db.replace(keep)
+        except OSError:  # another file system
+            shutil.copyfile(db, keep.with_suffix(".tmp"))
+            keep.with_suffix(".tmp").replace(keep)
+    except OSError:
+        with contextlib.suppress(OSError):  # a stale copy must not be taken for this one
+            keep.unlink(missing_ok=True)
+
+
+def _write_zip(db: Path, media: dict[str, Path], apkg: Path) -> None:
+    names = sorted(media)
+    # The lightest compression: most of the gain of the default level, at a fraction of
+    # the time (a 50,000-card collection compresses in 0.3 s instead of 1 s).
+    with zipfile.ZipFile(apkg, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.write(db, "collection.anki2")
+        z.writestr("media", _media_json(names))
+        for index, name in enumerate(names):
+            z.write(media[name], str(index))
+
+
+def _media_json(names: list[str]) -> str:
+    return json.dumps({str(i): name for i, name in enumerate(names)})
+
+
+def _unwritable(shown: str, exc: OSError) -> HighyieldError:
+    reason = exc.strerror or str(exc)
+    return HighyieldError(f"cannot write {shown}: {reason}",
+                          hint="choose a folder you can write to with -o PATH.apkg; "
+                               "the previous deck, if any, is untouched")

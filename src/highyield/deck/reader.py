@@ -1,0 +1,78 @@
+"""Each note's cards for a build: from the build cache when the note is as before (by
+size and time, or failing those by its text), else read afresh (``extract.reading``) and
+made into fields (``deck.fields``)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from highyield.config import DeckConfig
+from highyield.deck.cache import NoteCards
+from highyield.deck.fields import made_of
+from highyield.errors import Diagnostic, display_path
+from highyield.extract.reading import embeds, note_drafts, rules_for
+from highyield.vault.media import MediaSet
+from highyield.vault.notes import read_note
+
+
+@dataclass
+class CachedReader:
+    """Each note's cards from the cache when its size and time (or failing those, its
+    text) are as before; read afresh otherwise."""
+
+    deck: DeckConfig
+    media: MediaSet
+    old: dict[str, NoteCards]
+    with_seen: bool  # keep what repeat-dropping needs (decks with auto cards)
+    fresh: int = 0  # notes read afresh
+
+    def __post_init__(self) -> None:
+        self.rules = rules_for(self.deck)
+
+    def read(self, path: Path, rel: str) -> NoteCards:
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        old = self.old.get(rel)
+        if stat is not None and old is not None and \
+                (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
+                self._same_media(rel, old):
+            return _shown_from_here(old, path)
+        problems: list[Diagnostic] = []
+        source = read_note(self.deck.vault, path, problems)
+        if source is None:
+            return NoteCards(0, 0, "", (), tuple(problems), ())
+        sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
+        if old is not None and old.sha == sha and self._same_media(rel, old):
+            return _shown_from_here(NoteCards(size, mtime, sha, old.made, old.diagnostics,
+                                              old.embeds), path)
+        self.fresh += 1
+        drafts, found = note_drafts(source, self.rules, self.media)
+        made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
+                     for d in drafts)
+        pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
+        return NoteCards(size, mtime, sha, made, tuple(problems + found), pairs)
+
+    def _same_media(self, rel: str, cards: NoteCards) -> bool:
+        """Images resolve as they did (the names packed in the fields are still right).
+        Adding them again also brings back their warnings."""
+        ok = True
+        for embed, name in cards.embeds:
+            self.media.add(rel, rel, embed)
+            ok = ok and self.media.name(rel, embed) == name
+        return ok
+
+
+def _shown_from_here(cards: NoteCards, path: Path) -> NoteCards:
+    """A cached note's problems, with its path as seen from the current folder (an
+    earlier build may have run elsewhere)."""
+    if not cards.diagnostics:
+        return cards
+    shown = display_path(path)
+    if all(d.path == shown for d in cards.diagnostics):
+        return cards
+    return replace(cards, diagnostics=tuple(replace(d, path=shown) for d in cards.diagnostics))

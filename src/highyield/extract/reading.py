@@ -1,0 +1,46 @@
+"""One note into card drafts: vault → parse → extract, with each draft's images resolved.
+``collect`` reads every note this way; the build reads only the notes whose text changed
+since its last build (``deck.reader``) and takes the others from its cache."""
+
+from __future__ import annotations
+
+from highyield.config import DeckConfig
+from highyield.errors import Diagnostic
+from highyield.extract import ExtractRules, extract_note
+from highyield.model import CONTAINERS, Draft, Embed, Source
+from highyield.parse import parse_note
+from highyield.vault.media import MediaSet
+
+
+def rules_for(deck: DeckConfig) -> ExtractRules:
+    return ExtractRules(deck.highlights, deck.tags, deck.inline_cards, deck.auto)
+
+
+def note_drafts(source: Source, rules: ExtractRules, media: MediaSet
+                ) -> tuple[list[Draft], list[Diagnostic]]:
+    """One note's drafts, and its problems (images that cannot be packed among them)."""
+    note, found = parse_note(source)
+    drafts, problems = extract_note(note, rules)
+    return drafts, found + problems + resolve_media(drafts, source.display, media)
+
+
+def resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for draft in drafts:
+        for embed in embeds(draft):
+            problem = media.add(draft.ref.path, display, embed)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def embeds(draft: Draft) -> list[Embed]:
+    found: list[Embed] = list(draft.images)
+    stack = [draft.front, draft.back, *draft.cue, *draft.extra]
+    while stack:
+        for node in stack.pop():
+            if isinstance(node, Embed):
+                found.append(node)
+            elif isinstance(node, CONTAINERS):
+                stack.append(node.children)
+    return found

@@ -1,0 +1,246 @@
+"""Stable card keys. A key is the Anki guid and the review store's row, so a card that
+keeps its key keeps its history, in Anki and in the quiz.
+
+A new card's key comes from its identifying content only: never from the build time, a
+random number or the order of files. After that the key stays with the card through edits:
+each card is matched to the identity ledger (``ledger``), first by a ``^hy-`` block id,
+then by its exact text wherever it now is, then by close text (a typo fixed, a word
+changed), and only a card that matches nothing is new.
+
+Cloze numbers that highyield gave to highlights are kept the same way: an added highlight
+gets a new number instead of taking over a neighbour's card, because Anki keys the cards
+of a note by their number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from highyield.identity.clozes import deletions, renumber, renumber_text, shape
+from highyield.identity.ledger import Entry
+from highyield.identity.similar import pair_deletions, similar_pairs
+from highyield.identity.subject import Subject, anchor_key, digest, subject_of
+from highyield.model import Card, Draft
+
+NO_NUMBERS: dict[int, int] = {}  # shared, never changed
+
+
+@dataclass(frozen=True)
+class Identity:
+    key: str | None  # None: an exact duplicate of an earlier card, merged into it
+    numbers: dict[int, int] = field(default_factory=dict)  # cloze renumbering, old → new
+
+
+@dataclass(frozen=True)
+class Identified:
+    identities: list[Identity]  # one per subject, in the same order
+    ledger: dict[str, Entry]  # the ledger to write back
+    merged: int
+    repeated_ids: list[tuple[str, str, int]] = field(default_factory=list)  # key, note, line
+
+
+def identify(subjects: Sequence[Subject], ledger: Mapping[str, Entry],
+             in_scope: Callable[[str], bool] = lambda path: True) -> Identified:
+    """Give every subject its key. ``in_scope`` says whether a ledger entry's note belongs
+    to this deck (or is gone), so that a deck never takes over another deck's card by
+    close text."""
+    return _Matcher(subjects, ledger, in_scope).run()
+
+
+class _Matcher:
+    def __init__(self, subjects: Sequence[Subject], ledger: Mapping[str, Entry],
+                 in_scope: Callable[[str], bool]) -> None:
+        self.subjects = subjects
+        self.ledger = ledger
+        self.in_scope = in_scope
+        self.found: dict[int, Identity] = {}
+        self.matched: dict[int, Entry] = {}
+        self.claimed: set[str] = set()
+        self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
+        self.here = {(e.kind, e.front, e.back, e.path): e for e in ledger.values()}
+
+    def run(self) -> Identified:
+        order = sorted(range(len(self.subjects)),
+                       key=lambda i: (self.subjects[i].path, self.subjects[i].line))
+        left, merged = self._merge(order)
+        for step in (self._anchored, self._same, self._close):
+            left = step(left)
+        self._new(left)
+        return Identified([self.found[i] for i in range(len(self.subjects))],
+                          self._ledger(), merged, self.repeated_ids)
+
+    def _merge(self, order: list[int]) -> tuple[list[int], int]:
+        """Identical cards in the same context are one card: the one in the note the
+        ledger knows it from (a copy of a note never takes the original's place), else
+        the first."""
+        first: dict[tuple[str, str, str, str], int] = {}
+        for i in order:
+            s = self.subjects[i]
+            same = (s.kind, s.front, s.back, s.where)
+            kept = first.setdefault(same, i)
+            if kept != i and not self._known_here(kept) and self._known_here(i):
+                first[same] = i
+        keep = set(first.values())
+        for i in order:
+            if i not in keep:
+                self.found[i] = Identity(None)
+        return [i for i in order if i in keep], len(order) - len(keep)
+
+    def _known_here(self, i: int) -> bool:
+        s = self.subjects[i]
+        return (s.kind, s.front, s.back, s.path) in self.here
+
+    def _claim(self, i: int, key: str) -> None:
+        entry = self.ledger.get(key)
+        same = entry is not None and entry.front == self.subjects[i].front
+        numbers = _renumber(self.subjects[i], entry) if entry is not None and not same \
+            else NO_NUMBERS
+        if entry is not None:
+            self.matched[i] = entry
+        self.claimed.add(key)
+        self.found[i] = Identity(key, numbers)
+
+    def _anchored(self, left: list[int]) -> list[int]:
+        """A ``^hy-`` id decides the key. A note copied with its ids has the same id
+        twice: the card where the ledger last saw it keeps the key, the copy matches
+        like any other card (and the duplicate is reported)."""
+        def home_first(i: int) -> bool:
+            entry = self.ledger.get(anchor_key(self.subjects[i].anchor) or "")
+            return entry is None or entry.path != self.subjects[i].path
+        anchored = [i for i in left if self.subjects[i].anchor]
+        if not anchored:
+            return left
+        rest = [i for i in left if not self.subjects[i].anchor]
+        for i in sorted(anchored, key=home_first):
+            key = anchor_key(self.subjects[i].anchor)
+            if key is not None and key not in self.claimed:
+                self._claim(i, key)
+            else:
+                if key is not None:
+                    self.repeated_ids.append((key, self.subjects[i].path, self.subjects[i].line))
+                rest.append(i)
+        return sorted(rest, key=lambda i: (self.subjects[i].path, self.subjects[i].line))
+
+    def _same(self, left: list[int]) -> list[int]:
+        """The same text in the same note (nearly every card, and cheap to find), then
+        the same text elsewhere, then the same words with other cloze numbers."""
+        rest = []
+        for i in left:
+            s = self.subjects[i]
+            entry = self.here.get((s.kind, s.front, s.back, s.path))
+            if entry is None or entry.key in self.claimed:
+                rest.append(i)
+            else:
+                self._claim(i, entry.key)
+        left = self._same_by(rest, lambda e: e.content, lambda s: s.content)
+        return self._same_by(left, lambda e: shape(e.content),
+                             lambda s: s.shape)
+
+    def _same_by(self, left: list[int], of_entry: Callable[[Entry], str],
+                 of_subject: Callable[[Subject], str]) -> list[int]:
+        if not left:
+            return left
+        by_text: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.ledger.values():
+            if entry.key not in self.claimed:
+                by_text[of_entry(entry)].append(entry)
+        for same_note in (True, False):  # a card still in its note before any copy of it
+            rest = []
+            for i in left:
+                s = self.subjects[i]
+                free = [e for e in by_text.get(of_subject(s), ()) if e.key not in
+                        self.claimed and (e.path == s.path or not same_note)]
+                if not free:
+                    rest.append(i)
+                    continue
+                best = free[0] if len(free) == 1 else min(free, key=lambda e: (
+                    e.key != digest(s.content), e.key != digest(s.content, s.where), e.key))
+                self._claim(i, best.key)
+            left = rest
+        return left
+
+    def _close(self, left: list[int]) -> list[int]:
+        free = [e for e in self.ledger.values()
+                if e.key not in self.claimed and self.in_scope(e.path)]
+        if not left or not free:
+            return left
+        pairs = similar_pairs([self.subjects[i] for i in left], free)
+        taken: set[int] = set()
+        for index, entry in pairs:
+            self._claim(left[index], entry.key)
+            taken.add(index)
+        return [i for n, i in enumerate(left) if n not in taken]
+
+    def _new(self, left: list[int]) -> None:
+        """Fresh keys from the content; the context joins in when the same content is in
+        several places (as it always has, so keys made before the ledger stay)."""
+        count: dict[str, int] = defaultdict(int)
+        for i in left:
+            count[self.subjects[i].content] += 1
+        for i in left:
+            s = self.subjects[i]
+            key = digest(s.content) if count[s.content] == 1 else digest(s.content, s.where)
+            n = 0
+            while key in self.claimed:
+                n += 1
+                key = digest(s.content, s.where, str(n))
+            self._claim(i, key)
+
+    def _ledger(self) -> dict[str, Entry]:
+        entries = dict(self.ledger)
+        for i, identity in self.found.items():
+            if identity.key is None:
+                continue
+            s, old = self.subjects[i], self.matched.get(i)
+            if old is not None and old.front == s.front and old.back == s.back and \
+                    old.path == s.path and old.kind == s.kind:
+                continue  # unchanged: the common case, kept as it is
+            front = renumber_text(s.front, identity.numbers)
+            top = max([old.top if old else 0, *(n for n, _ in deletions(front))])
+            entries[identity.key] = Entry(identity.key, s.kind, top, s.path, front, s.back)
+        return entries
+
+
+def _renumber(s: Subject, entry: Entry) -> dict[int, int]:
+    """Keep the numbers the card's deletions had: an added highlight gets a number above
+    any the card had, and a removed one leaves the others where they were. Numbers the
+    author wrote are never changed."""
+    new = [(n, text) for n, text in deletions(s.front) if n > s.written]
+    if not new or entry.kind != s.kind:
+        return {}
+    fixed = {n for n, _ in deletions(s.front) if n <= s.written}
+    old = [(n, text) for n, text in deletions(entry.front) if n not in fixed]
+    mapping = pair_deletions(new, old, above=max([entry.top, s.written, *fixed]))
+    if sorted(mapping.values()) != sorted(set(mapping.values())) or \
+            fixed & set(mapping.values()):
+        return {}
+    return {a: b for a, b in mapping.items() if a != b}
+
+
+# ---------------------------------------------------------------- drafts to cards
+
+
+@dataclass(frozen=True)
+class Assigned:
+    cards: list[Card]  # in source order
+    merged: int  # exact duplicates made into one card
+    ledger: dict[str, Entry]
+    repeated_ids: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def assign_keys(drafts: Sequence[Draft], ledger: Mapping[str, Entry] | None = None,
+                in_scope: Callable[[str], bool] = lambda path: True) -> Assigned:
+    """Give every draft its key, keeping the keys the ledger knows."""
+    result = identify([subject_of(d) for d in drafts], ledger or {}, in_scope)
+    cards: list[Card] = []
+    for draft, identity in zip(drafts, result.identities, strict=True):
+        if identity.key is not None:
+            cards.append(Card(identity.key, renumbered(draft, identity.numbers)))
+    cards.sort(key=lambda c: (c.draft.ref.path, c.draft.ref.line))
+    return Assigned(cards, result.merged, result.ledger, result.repeated_ids)
+
+
+def renumbered(draft: Draft, numbers: dict[int, int]) -> Draft:
+    return replace(draft, front=renumber(draft.front, numbers)) if numbers else draft

@@ -1,0 +1,113 @@
+"""Telling a reworded card, or a reworded deletion, from a new one: word-level
+similarity between canonical texts."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from highyield.identity.clozes import CLOZE_OPEN, deletions
+
+if TYPE_CHECKING:
+    from highyield.identity.ledger import Entry
+    from highyield.identity.subject import Subject
+
+SIMILAR = 0.6  # share of words in common, in order (difflib's ratio), to be the same card
+SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
+RARE = 200  # candidates come through words that at most this many cards use,
+RAREST = 4  # and through each card's rarest words in any case
+CANDIDATES = 25  # the most candidates compared for each card
+MAX_POSTING = 2000  # and at most this many cards through any one word
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of a canonical text, without cloze markup."""
+    return _WORD.findall(CLOZE_OPEN.sub(" ", text).replace("}}", " "))
+
+
+def ratio(a: Sequence[str], b: Sequence[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
+                   above: int) -> dict[int, int]:
+    """Which old number each new deletion keeps: the same answer first, then the most
+    alike of those left; a deletion with no old one left gets a number above ``above``."""
+    mapping: dict[int, int] = {}
+    left_old = list(old)
+    left_new = []
+    for n, text in new:
+        same = next((o for o in left_old if o[1] == text), None)
+        if same is None:
+            left_new.append((n, text))
+        else:
+            mapping[n] = same[0]
+            left_old.remove(same)
+    scored = sorted(((ratio(words(a), words(b)), -abs(i - j), i, j)
+                     for i, (_, a) in enumerate(left_new) for j, (_, b) in enumerate(left_old)),
+                    reverse=True)
+    used_new: set[int] = set()
+    used_old: set[int] = set()
+    for _, _, i, j in scored:
+        if i not in used_new and j not in used_old:
+            mapping[left_new[i][0]] = left_old[j][0]
+            used_new.add(i)
+            used_old.add(j)
+    for i, (n, _) in enumerate(left_new):
+        if i not in used_new:
+            above += 1
+            mapping[n] = above
+    return mapping
+
+
+def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
+                  ) -> list[tuple[int, Entry]]:
+    """One-to-one pairs (subject index, entry) of the same kind whose words are at least
+    ``SIMILAR`` alike, the most alike first."""
+    tokens = [words(e.front + " " + e.back) for e in entries]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, ws in enumerate(tokens):
+        for w in set(ws):
+            postings[w].append(j)
+    scored = []
+    for i, s in enumerate(subjects):
+        mine = words(s.front + " " + s.back)
+        for j in _candidates(mine, postings):
+            e = entries[j]
+            if e.kind != s.kind:
+                continue
+            score = ratio(mine, tokens[j])
+            if score >= SIMILAR or (score >= SAME_ANSWERS and e.path == s.path and
+                                    _answers(e.front) == _answers(s.front) != []):
+                scored.append((score, e.path == s.path, -i, e.key, i, j))
+    scored.sort(reverse=True)
+    pairs: list[tuple[int, Entry]] = []
+    used_subjects: set[int] = set()
+    used_entries: set[int] = set()
+    for *_, i, j in scored:
+        if i not in used_subjects and j not in used_entries:
+            pairs.append((i, entries[j]))
+            used_subjects.add(i)
+            used_entries.add(j)
+    return pairs
+
+
+def _answers(front: str) -> list[str]:
+    return sorted(text for _, text in deletions(front))
+
+
+def _candidates(mine: list[str], postings: dict[str, list[int]]) -> list[int]:
+    lists = sorted((postings.get(w, []) for w in set(mine)), key=len)
+    shared: dict[int, int] = defaultdict(int)
+    for n, posting in enumerate(lists):
+        if n >= RAREST and len(posting) > RARE:
+            break
+        for j in posting[:MAX_POSTING]:
+            shared[j] += 1
+    return sorted(shared, key=lambda j: (-shared[j], j))[:CANDIDATES]

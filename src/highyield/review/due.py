@@ -1,0 +1,89 @@
+"""Which card comes next, as Anki decides: learning cards that are due, then the day's
+reviews, then new cards within the daily limits, then learning cards due within twenty
+minutes (so a card answered Again comes back in the same session)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+
+from highyield.config import ReviewSettings
+from highyield.review.schedule import day_end, day_start, format_interval
+from highyield.review.store import Store, to_ms
+from highyield.review.store.reads import (
+    Filter,
+    Ref,
+    answered_since,
+    count_due,
+    count_new,
+    first_due,
+    next_learning,
+    next_new,
+    next_review,
+)
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class Plan:
+    which: Filter
+    settings: Mapping[str, ReviewSettings]  # by deck
+    tz: tzinfo
+    new_cards: int | None = None  # --new: this many new cards, instead of the day's limit
+
+    def hour(self) -> int:
+        return self.settings[self.which.decks[0]].day_starts_at
+
+
+def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Ref | None:
+    """The card to show at ``now``; ``new_seen`` is how many new cards this session showed."""
+    db = store.db
+    ref = next_learning(db, plan.which, now, now)
+    if ref is not None:
+        return ref
+    reviews_open, new_open = _open_decks(store, plan, now)
+    if reviews_open:
+        ref = next_review(db, replace(plan.which, decks=reviews_open), now,
+                          day_end(now, plan.tz, plan.hour()))
+    if ref is None and plan.new_cards is not None:
+        new_open = plan.which.decks if new_seen < plan.new_cards else ()
+    if ref is None and new_open:
+        ref = next_new(db, replace(plan.which, decks=new_open), now)
+    return ref or next_learning(db, plan.which, now, now + LEARN_AHEAD)
+
+
+def _open_decks(store: Store, plan: Plan,
+                now: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The decks whose daily limits of reviews, and of new cards, are not yet reached."""
+    reviews: list[str] = []
+    new: list[str] = []
+    for deck in plan.which.decks:
+        settings = plan.settings[deck]
+        since = day_start(now, plan.tz, settings.day_starts_at)
+        new_done, reviews_done = answered_since(store.db, (deck,), since)
+        if reviews_done < settings.reviews_per_day:
+            reviews.append(deck)
+        if new_done < settings.new_per_day:
+            new.append(deck)
+    return tuple(reviews), tuple(new)
+
+
+def due_next(store: Store, plan: Plan, now: datetime) -> str:
+    """What is waiting after this session: "Due next: …"."""
+    end = day_end(now, plan.tz, plan.hour())
+    today = count_due(store.db, plan.which, now, end)
+    first = first_due(store.db, plan.which, now)
+    parts = []
+    if today:
+        parts.append(f"{today} more today")
+    if first is not None and first < to_ms(end):  # type: ignore[operator]
+        wait = datetime.fromtimestamp(first / 1000, now.tzinfo) - now
+        if wait > timedelta(0):
+            parts.append(f"the next in {format_interval(wait)}")
+    tomorrow = count_due(store.db, plan.which, now, end + timedelta(days=1)) - today
+    new = min(count_new(store.db, plan.which, now),
+              sum(plan.settings[d].new_per_day for d in plan.which.decks))
+    parts.append(f"tomorrow {tomorrow} due and {new} new")
+    return "Due next: " + ", ".join(parts) + "."

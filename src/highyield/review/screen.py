@@ -1,0 +1,104 @@
+"""The quiz's text: a card's front and back, the answer buttons, the end summary. Returns
+strings, in colour when asked; the terminal writes them."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from datetime import timedelta
+
+from highyield.review.schedule import Outcome, Phase, Rating, format_interval
+from highyield.review.views import MARK_CLOSE, MARK_OPEN
+
+BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+BLANK_COLOR, ANSWER_COLOR = "\x1b[1;36m", "\x1b[1;33m"
+NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
+PHASES = {Phase.NEW: "new", Phase.LEARNING: "learning", Phase.REVIEW: "review",
+          Phase.RELEARNING: "relearning"}
+FRONT_KEYS = "Space: show answer · e: where in the notes · s: skip · u: undo · q: quit"
+
+
+@dataclass(frozen=True)
+class Style:
+    color: bool
+    width: int = 80
+
+    def paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if self.color else text
+
+    def wrap(self, text: str, indent: str = "") -> str:
+        """Text broken between words to fit the terminal."""
+        width = max(20, self.width - 1)
+        return "\n".join(textwrap.fill(line, width, initial_indent=indent,
+                                        subsequent_indent=indent + ("  " if indent else ""),
+                                        break_long_words=False, break_on_hyphens=False)
+                         for line in text.split("\n"))
+
+    def marked(self, text: str, answer: bool) -> str:
+        """Text with the blank (or answer) shown in colour, or in «» without colour."""
+        text = self.wrap(text)
+        if self.color:
+            code = ANSWER_COLOR if answer else BLANK_COLOR
+            return text.replace(MARK_OPEN, code).replace(MARK_CLOSE, RESET)
+        if answer:
+            return text.replace(MARK_OPEN, "«").replace(MARK_CLOSE, "»")
+        return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def front(view_json: str, deck: str, phase: Phase, style: Style, counts: str) -> str:
+    view = json.loads(view_json)
+    rule = f"── {deck} · {PHASES[phase]} · {counts} "
+    lines = ["", style.paint(rule + "─" * max(0, style.width - len(rule) - 1), DIM)]
+    if view["context"]:
+        lines.append(style.paint(style.wrap(view["context"]), DIM))
+    lines += [style.wrap(cue, "  ") for cue in view["cue"]]
+    lines += ["", style.marked(view["front"], answer=False), "", style.paint(FRONT_KEYS, DIM)]
+    return "\n".join(lines) + "\n"
+
+
+def back(view_json: str, source: str, outcomes: dict[Rating, Outcome], style: Style) -> str:
+    view = json.loads(view_json)
+    lines = ["", style.marked(view["back"], answer=True)]
+    lines += [style.wrap(f"• {extra}", "  ") for extra in view["extra"]]
+    if view["images"]:
+        lines.append(f"  images: {', '.join(view['images'])}")
+    lines += [style.paint(f"Source: {source}", DIM), "", buttons(outcomes, style)]
+    return "\n".join(lines) + "\n"
+
+
+def buttons(outcomes: dict[Rating, Outcome], style: Style) -> str:
+    shown = [f"{style.paint(str(int(r)), BOLD)} {NAMES[r]} {format_interval(o.interval)}"
+             for r, o in outcomes.items()]
+    return "   ".join(shown) + style.paint("   (u: undo · q: quit)", DIM)
+
+
+def answered(outcome: Outcome) -> str:
+    return f"{NAMES[outcome.rating]} → next in {format_interval(outcome.interval)}\n"
+
+
+def leech(source: str, lapses: int, suspended: bool) -> str:
+    then = " It is suspended: the quiz stops showing it." if suspended else ""
+    return (f"Leech: this card has been forgotten {lapses} times.{then} Rewrite it, split "
+            f"it or add a memory hook at {source}\n")
+
+
+def duration(elapsed: timedelta) -> str:
+    seconds = round(elapsed.total_seconds())
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02}s"
+    return f"{minutes // 60}h {minutes % 60:02}m"
+
+
+def summary(reviewed: int, correct: int, elapsed: timedelta, due_next: str,
+            finished: bool) -> str:
+    done = "Nothing more is due now. " if finished else ""
+    if not reviewed:
+        return f"No cards studied. {done}{due_next}\n"
+    percent = round(100 * correct / reviewed)
+    cards = "card" if reviewed == 1 else "cards"
+    return (f"\nStudied {reviewed} {cards} in {duration(elapsed)} · {percent}% correct "
+            f"({correct} of {reviewed})\n{done}{due_next}\n")

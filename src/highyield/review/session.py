@@ -1,0 +1,153 @@
+"""The study session: show a card, reveal it, take a grade, commit it, show the next.
+
+It is written against a small ``Terminal`` (write text, read one key), so tests can drive
+it with a script and the real one can live in ``terminal``. Every answer is committed to
+the store before the next card shows; the clock is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from highyield.review import screen
+from highyield.review.due import Plan, due_next, next_card
+from highyield.review.schedule import Outcome, Phase, Rating, day_end, fuzz_seed, outcomes
+from highyield.review.store import Store
+from highyield.review.store.reads import Ref
+
+REVEAL = (" ", "\n", "\r")
+QUIT = ("q", "Q", "", "\x04")  # "" is the end of input; \x04 is Ctrl-D
+GRADES = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
+
+
+class Terminal(Protocol):
+    style: screen.Style
+
+    def write(self, text: str) -> None: ...
+
+    def key(self) -> str:
+        """One key press; "" when the input has ended. Ctrl-C raises KeyboardInterrupt."""
+        ...
+
+
+@dataclass
+class Summary:
+    reviewed: int
+    correct: int
+    started: datetime
+    ended: datetime
+    due_next: str
+    interrupted: bool = False
+    finished: bool = False  # nothing more was due
+
+    def text(self) -> str:
+        return screen.summary(self.reviewed, self.correct, self.ended - self.started,
+                              self.due_next, self.finished)
+
+
+@dataclass
+class _Answered:
+    review: int
+    outcome: Outcome
+
+
+@dataclass
+class Session:
+    store: Store
+    plan: Plan
+    term: Terminal
+    clock: Callable[[], datetime]
+    where: Callable[[str, str], str]  # (deck, vault-relative path:line) → what `e` prints
+    limit: int | None = None  # stop after this many answers
+    answers: list[_Answered] = field(default_factory=list)
+    done: list[_Answered | Ref] = field(default_factory=list)  # what `u` takes back, last first
+    pending: Ref | None = None  # the card an undo brought back
+
+    def run(self) -> Summary:
+        started = self.clock()
+        interrupted = finished = False
+        try:
+            while self.limit is None or len(self.answers) < self.limit:
+                ref = self.pending or next_card(self.store, self.plan, self.clock(),
+                                                self._new_seen())
+                self.pending = None
+                finished = ref is None
+                if ref is None or not self._card(ref):
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+        now = self.clock()
+        correct = sum(a.outcome.rating is not Rating.Again for a in self.answers)
+        return Summary(len(self.answers), correct, started, now,
+                       due_next(self.store, self.plan, now), interrupted, finished)
+
+    def _new_seen(self) -> int:
+        return sum(a.outcome.before.phase is Phase.NEW for a in self.answers)
+
+    def _card(self, ref: Ref) -> bool:
+        """Show one card and act on the keys. False when the student quits."""
+        deck, source, view = self.store.view(*ref)
+        state = self.store.state(*ref)
+        shown_at = self.clock()
+        self.term.write(screen.front(view, deck, state.phase, self.term.style,
+                                     f"#{len(self.answers) + 1}"))
+        key = self._key(ref, deck, source, wanted=REVEAL)
+        if key not in REVEAL:
+            return key not in QUIT
+        now = self.clock()
+        settings = self.plan.settings[deck]
+        choices = outcomes(state, now, settings, fuzz_seed(f"{ref[0]}:{ref[1]}", state.reps))
+        self.term.write(screen.back(view, source, choices, self.term.style))
+        key = self._key(ref, deck, source, wanted=tuple(GRADES))
+        if key not in GRADES:
+            return key not in QUIT
+        self._commit(ref, choices[GRADES[key]], source, shown_at)
+        return True
+
+    def _key(self, ref: Ref, deck: str, source: str, wanted: tuple[str, ...]) -> str:
+        """Keys until one in ``wanted``, a quit, a skip or a successful undo."""
+        while True:
+            key = self.term.key()
+            if key in wanted or key in QUIT:
+                return key
+            if key == "e":
+                self.term.write(f"Edit: {self.where(deck, source)}\n")
+            elif key == "s":
+                now = self.clock()
+                self.store.bury(*ref, day_end(now, self.plan.tz, self.plan.hour()))
+                self.done.append(ref)
+                self.term.write("Skipped until tomorrow.\n")
+                return key
+            elif key == "u" and self._undo():
+                return key
+
+    def _commit(self, ref: Ref, outcome: Outcome, source: str, shown_at: datetime) -> None:
+        took = max(0, round((self.clock() - shown_at).total_seconds() * 1000))
+        review = self.store.answer(*ref, outcome, duration_ms=min(took, 3_600_000))
+        self.answers.append(_Answered(review, outcome))
+        self.done.append(self.answers[-1])
+        self.term.write(screen.answered(outcome))
+        if outcome.new_leech:
+            self.term.write(screen.leech(source, outcome.after.lapses,
+                                         outcome.after.suspended))
+
+    def _undo(self) -> bool:
+        """Take back the last answer or skip; that card shows again."""
+        if not self.done:
+            self.term.write("Nothing to undo.\n")
+            return False
+        last = self.done.pop()
+        if isinstance(last, _Answered):
+            self.answers.remove(last)
+            self.pending = self.store.undo(last.review)
+            what = screen.NAMES[last.outcome.rating]
+        else:
+            self.store.bury(*last, None)
+            self.pending, what = last, "skip"
+        self.term.write(f"Undone: {what}. That card comes back.\n")
+        return True
+
+

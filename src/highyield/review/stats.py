@@ -1,0 +1,107 @@
+"""Numbers and text charts from the review store: what ``highyield stats`` shows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from highyield.review.schedule import Phase, day_start
+from highyield.review.store import Store
+from highyield.review.store.reads import counts_by_phase, due_times, review_days, reviews_since
+
+FORECAST_DAYS = 30
+BAR = "█"
+
+
+@dataclass(frozen=True)
+class Stats:
+    counts: dict[str, int]  # new, learning, review, retired, leech, suspended
+    due_today: int
+    due_tomorrow: int
+    due_week: int  # today and the next six days
+    forecast: list[int]  # cards due on each of the next 30 days; overdue ones on day 0
+    retention: float | None  # share of review-card answers that were not Again, 30 days
+    retention_reviews: int
+    reviews_today: int
+    reviews_by_day: list[int]  # the last 30 days, oldest first
+    streak: int  # days in a row with an answer, up to today (or yesterday)
+    first_day: str  # ISO date of the forecast's day 0
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def study_day(ms: int, tz: tzinfo, hour: int) -> date:
+    moment = datetime.fromtimestamp(ms / 1000, tz)
+    return (moment - timedelta(hours=hour)).date()
+
+
+def compute(store: Store, decks: Sequence[str], now: datetime, tz: tzinfo,
+            hour: int) -> Stats:
+    today = study_day(round(now.timestamp() * 1000), tz, hour)
+    forecast = [0] * FORECAST_DAYS
+    for due in due_times(store.db, decks):
+        offset = max(0, (study_day(due, tz, hour) - today).days)
+        if offset < FORECAST_DAYS:
+            forecast[offset] += 1
+    recent = reviews_since(store.db, decks, day_start(now, tz, hour) - timedelta(days=29))
+    graded = [rating for _, rating, phase in recent if phase == Phase.REVIEW]
+    by_day = Counter((study_day(at, tz, hour) - today).days for at, _, _ in recent)
+    days = {study_day(at, tz, hour) for at in review_days(store.db, decks)}
+    return Stats(
+        counts=counts_by_phase(store.db, decks),
+        due_today=forecast[0], due_tomorrow=forecast[1], due_week=sum(forecast[:7]),
+        forecast=forecast,
+        retention=(sum(r > 1 for r in graded) / len(graded)) if graded else None,
+        retention_reviews=len(graded),
+        reviews_today=by_day[0],
+        reviews_by_day=[by_day[offset] for offset in range(-29, 1)],
+        streak=_streak(days, today),
+        first_day=today.isoformat())
+
+
+def _streak(days: set[date], today: date) -> int:
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def text(stats: Stats, width: int = 80) -> str:
+    c = stats.counts
+    studied = [n for n in stats.reviews_by_day if n]
+    average = sum(studied) / len(studied) if studied else 0
+    retention = ("no reviews of review cards yet" if stats.retention is None else
+                 f"{stats.retention:.0%} ({stats.retention_reviews} answers to review cards)")
+    lines = [
+        f"Cards: {c['new']} new · {c['learning']} learning · {c['review']} review · "
+        f"{c['retired']} retired · {_count(c['leech'], 'leech', 'leeches')} "
+        f"({c['suspended']} suspended)",
+        f"Due: {stats.due_today} today · {stats.due_tomorrow} tomorrow · "
+        f"{stats.due_week} in the next 7 days",
+        f"True retention, last 30 days: {retention}",
+        f"Reviews: {stats.reviews_today} today · {average:.1f} a day on the "
+        f"{_count(len(studied), 'day')} studied in the last 30 · streak "
+        f"{_count(stats.streak, 'day')}",
+        "", "Due in the next 30 days:", *forecast_chart(stats, width)]
+    return "\n".join(lines)
+
+
+def _count(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def forecast_chart(stats: Stats, width: int) -> list[str]:
+    top = max(stats.forecast) or 1
+    room = max(10, width - 20)
+    first = date.fromisoformat(stats.first_day)
+    rows = []
+    for offset, count in enumerate(stats.forecast):
+        day = first + timedelta(days=offset)
+        bar = BAR * (round(count / top * room) if count else 0)
+        rows.append(f"{day:%a %d %b}  {bar}{' ' if bar else ''}{count}")
+    return rows

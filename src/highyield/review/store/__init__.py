@@ -1,0 +1,303 @@
+"""The review store: every card's scheduling state and every answer, in one SQLite file.
+
+This package is the only place with SQL on highyield's own data. (The other SQL in
+highyield is ``deck.export``'s, on the Anki collection it writes into a package.) Each
+answer is one transaction (a review row appended, the card's state updated), committed
+before the quiz shows the next card; WAL mode with ``synchronous=FULL`` makes a committed answer survive a crash or power cut.
+Cards that leave the notes are marked retired, never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from highyield import __version__
+from highyield.errors import HighyieldError, display_path
+from highyield.review.schedule import CardState, Outcome, Phase
+from highyield.review.store.migrations import MIGRATIONS
+
+SCHEMA_VERSION = len(MIGRATIONS)
+STATE_COLUMNS = ("phase, step, stability, difficulty, due, last_review, reps, lapses, "
+                 "leech, suspended")
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """A card as the notes give it: what the store keeps besides the schedule."""
+
+    key: str
+    ord: int
+    source: str  # path:line
+    position: int  # order in the notes
+    tags: str  # space-separated
+    view: str  # JSON: what the quiz shows
+
+
+@dataclass(frozen=True)
+class Synced:
+    added: int
+    retired: int
+    revived: int
+    total: int
+
+
+def to_ms(moment: datetime | None) -> int | None:
+    return None if moment is None else round(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, timezone.utc)
+
+
+def state_from_row(row: Sequence[object]) -> CardState:
+    phase, step, stability, difficulty, due, last, reps, lapses, leech, suspended = row
+    return CardState(Phase(phase), step, stability, difficulty,  # type: ignore[arg-type]
+                     from_ms(due), from_ms(last),  # type: ignore[arg-type]
+                     reps, lapses, bool(leech), bool(suspended))  # type: ignore[arg-type]
+
+
+def state_values(state: CardState) -> tuple[object, ...]:
+    return (int(state.phase), state.step, state.stability, state.difficulty,
+            to_ms(state.due), to_ms(state.last_review), state.reps, state.lapses,
+            int(state.leech), int(state.suspended))
+
+
+def state_json(state: CardState) -> str:
+    data = asdict(state)
+    data.update(phase=int(state.phase), due=to_ms(state.due),
+                last_review=to_ms(state.last_review))
+    return json.dumps(data, sort_keys=True)
+
+
+def state_from_json(text: str) -> CardState:
+    data = json.loads(text)
+    data.update(phase=Phase(data["phase"]), due=from_ms(data["due"]),
+                last_review=from_ms(data["last_review"]))
+    return CardState(**data)
+
+
+def _read_only(shown: str) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is read-only",
+                          hint="make the file and its folder writable, or pass --state PATH "
+                               "to study with another store")
+
+
+class Store:
+    def __init__(self, db: sqlite3.Connection, path: Path, created: bool = False) -> None:
+        self.db, self.path, self.created = db, path, created
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (or create) the store, bringing an older schema up to date. A store from
+        a newer highyield is refused and left exactly as it was."""
+        shown = display_path(path)
+        created = not path.exists()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, isolation_level=None, timeout=10)
+        except (OSError, sqlite3.Error) as exc:
+            raise HighyieldError(f"cannot open the review store {shown}: {exc}",
+                                 hint="check the folder's permissions, or pass --state "
+                                      "PATH to keep it elsewhere") from None
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            if "readonly" in str(exc):
+                raise _read_only(shown) from None
+            raise HighyieldError(f"{shown} is not a highyield review store ({exc})",
+                                 hint="move it aside, or pass --state PATH to use "
+                                      "another file") from None
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise HighyieldError(
+                f"{shown} was written by a newer highyield (store version {version}; this "
+                f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
+                hint="upgrade highyield (pip install -U highyield) to study with it")
+        store = cls(db, path, created)
+        try:
+            store._prepare(version)
+        except BaseException:
+            db.close()
+            raise
+        return store
+
+    def _prepare(self, version: int) -> None:
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            raise self._failed(exc) from None
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        for number, migration in enumerate(MIGRATIONS[version:], version + 1):
+            with self.transaction():
+                migration(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('written_by', ?)",
+                                (__version__,))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._failed(exc) from None
+        try:
+            yield self.db
+        except sqlite3.OperationalError as exc:
+            self.db.execute("ROLLBACK")
+            raise self._failed(exc) from None
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _failed(self, exc: sqlite3.OperationalError) -> Exception:
+        shown = display_path(self.path)
+        if "readonly" in str(exc):
+            return _read_only(shown)
+        if "locked" in str(exc):
+            return HighyieldError(f"the review store {shown} is busy: {exc}",
+                                  hint="another highyield is writing to it; finish that "
+                                       "session first")
+        return exc
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    # ------------------------------------------------------------ decks and cards
+
+    def fingerprint(self, deck: str) -> str | None:
+        row = self.db.execute("SELECT fingerprint FROM decks WHERE name = ?",
+                              (deck,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def day_starts_at(self, decks: Sequence[str]) -> int | None:
+        """The hour a study day begins for the first of these decks the store knows."""
+        for deck in decks:
+            row = self.db.execute("SELECT day_starts_at FROM decks WHERE name = ?",
+                                  (deck,)).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
+
+    def decks(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM decks ORDER BY name")]
+
+    def sync(self, deck: str, rows: Sequence[CardRow], fingerprint: str, day_starts_at: int,
+             now: datetime) -> Synced:
+        """Make the deck's cards those of ``rows``: new ones added, changed ones updated,
+        missing ones retired (never deleted), returning ones revived. One transaction."""
+        ms = to_ms(now)
+        known = {(r[0], r[1]): r[2:] for r in self.db.execute(
+            "SELECT key, ord, deck, source, position, tags, view, retired_at FROM cards "
+            "WHERE deck = ?", (deck,))}
+        added = revived = 0
+        with self.transaction() as db:
+            for row in rows:
+                old = known.pop((row.key, row.ord), None)
+                if old is None:
+                    added += self._insert(deck, row, ms)
+                elif old[:5] != (deck, row.source, row.position, row.tags, row.view) or old[5]:
+                    revived += old[5] is not None
+                    db.execute("UPDATE cards SET source = ?, position = ?, tags = ?, view = ?, "
+                               "retired_at = NULL WHERE key = ? AND ord = ?",
+                               (row.source, row.position, row.tags, row.view, row.key, row.ord))
+            gone = [(ms, k, o) for (k, o), old in known.items() if old[5] is None]
+            db.executemany("UPDATE cards SET retired_at = ? WHERE key = ? AND ord = ?", gone)
+            db.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
+                       (deck, fingerprint, day_starts_at, ms))
+        return Synced(added, len(gone), revived, len(rows))
+
+    def _insert(self, deck: str, row: CardRow, ms: int | None) -> int:
+        """A new card (returns 1), or one another deck had: it moves to this deck with
+        its schedule (returns 0)."""
+        moved = self.db.execute(
+            "UPDATE cards SET deck = ?, source = ?, position = ?, tags = ?, view = ?, "
+            "retired_at = NULL WHERE key = ? AND ord = ?",
+            (deck, row.source, row.position, row.tags, row.view, row.key, row.ord)).rowcount
+        if moved:
+            return 0
+        self.db.execute(
+            "INSERT INTO cards (key, ord, deck, added_at, source, position, tags, view) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.key, row.ord, deck, ms, row.source, row.position, row.tags, row.view))
+        return 1
+
+    def state(self, key: str, ord: int) -> CardState:
+        row = self.db.execute(f"SELECT {STATE_COLUMNS} FROM cards WHERE key = ? AND ord = ?",
+                              (key, ord)).fetchone()
+        if row is None:
+            raise KeyError((key, ord))
+        return state_from_row(row)
+
+    def view(self, key: str, ord: int) -> tuple[str, str, str]:
+        """(deck, source, view JSON) of a card."""
+        row = self.db.execute("SELECT deck, source, view FROM cards WHERE key = ? AND ord = ?",
+                              (key, ord)).fetchone()
+        if row is None:
+            raise KeyError((key, ord))
+        return row[0], row[1], row[2]
+
+    # ------------------------------------------------------------ answering
+
+    def answer(self, key: str, ord: int, outcome: Outcome, duration_ms: int) -> int:
+        """Record one answer: a review row and the card's new state, in one transaction.
+        Returns the review's id, which ``undo`` takes."""
+        after = outcome.after
+        assert after.due is not None
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO reviews (key, ord, reviewed_at, rating, phase_before, due_after, "
+                "duration_ms, before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, ord, to_ms(outcome.reviewed_at), int(outcome.rating),
+                 int(outcome.before.phase), to_ms(after.due), duration_ms,
+                 state_json(outcome.before)))
+            self._set_state(key, ord, after)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _set_state(self, key: str, ord: int, state: CardState) -> None:
+        names = STATE_COLUMNS.split(", ")
+        assignments = ", ".join(f"{n} = ?" for n in names)
+        self.db.execute(f"UPDATE cards SET {assignments} WHERE key = ? AND ord = ?",
+                        (*state_values(state), key, ord))
+
+    def undo(self, review_id: int) -> tuple[str, int]:
+        """Take back an answer: the card gets its state from before, and the review row
+        goes. One transaction. Returns the card's (key, ord)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT key, ord, before FROM reviews WHERE id = ?",
+                             (review_id,)).fetchone()
+            if row is None:
+                raise KeyError(review_id)
+            self._set_state(row[0], row[1], state_from_json(row[2]))
+            db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+        return row[0], row[1]
+
+    def bury(self, key: str, ord: int, until: datetime | None) -> None:
+        """Hide a card until ``until`` (None: show it again)."""
+        with self.transaction() as db:
+            db.execute("UPDATE cards SET buried_until = ? WHERE key = ? AND ord = ?",
+                       (to_ms(until), key, ord))
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,155 @@
+"""The store's read-only queries: what is due, what was done today, and the figures
+``stats`` draws. Each returns plain values; the deciding happens in ``due`` and ``stats``."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from highyield.review.store import to_ms
+
+LEARNING = (1, 3)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which cards a session or a report covers."""
+
+    decks: tuple[str, ...]
+    tag: str | None = None  # a tag also matches its children (tag::child)
+
+    def where(self, now: datetime | None) -> tuple[str, list[object]]:
+        """SQL for the active cards taken, leaving out those buried at ``now`` (if given)."""
+        sql = f"deck IN ({_marks(self.decks)}) AND retired_at IS NULL AND suspended = 0"
+        params: list[object] = [*self.decks]
+        if now is not None:
+            sql += " AND (buried_until IS NULL OR buried_until <= ?)"
+            params.append(to_ms(now))
+        if self.tag:
+            # the tag itself, a tag under it, or the same name under a parent:
+            # "Neurology" finds USMLE::Neurology and Neurology::ALS
+            padded = "(' ' || lower(tags) || ' ')"
+            sql += " AND (" + " OR ".join([f"instr({padded}, ?) > 0"] * 4) + ")"
+            tag = self.tag.lower().lstrip("#").replace("/", "::")
+            params += [f" {tag} ", f" {tag}::", f"::{tag} ", f"::{tag}::"]
+        return sql, params
+
+
+Ref = tuple[str, int]  # (key, ord)
+
+
+def _first(db: sqlite3.Connection, which: Filter, now: datetime, condition: str,
+           args: tuple[object, ...] = (), order: str = "due") -> Ref | None:
+    """The first active card the filter takes that meets ``condition``."""
+    sql, params = which.where(now)
+    row = db.execute(f"SELECT key, ord FROM cards WHERE {sql} AND {condition} "
+                     f"ORDER BY {order} LIMIT 1", (*params, *args)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def next_learning(db: sqlite3.Connection, which: Filter, now: datetime,
+                  until: datetime) -> Ref | None:
+    """The learning card due soonest, if it is due by ``until``."""
+    return _first(db, which, now, "phase IN (1, 3) AND due <= ?", (to_ms(until),))
+
+
+def next_review(db: sqlite3.Connection, which: Filter, now: datetime,
+                until: datetime) -> Ref | None:
+    return _first(db, which, now, "phase = 2 AND due < ?", (to_ms(until),))
+
+
+def next_new(db: sqlite3.Connection, which: Filter, now: datetime) -> Ref | None:
+    return _first(db, which, now, "phase = 0", order="position, ord")
+
+
+def _marks(decks: Sequence[str]) -> str:
+    return ", ".join("?" * len(decks))
+
+
+def answered_since(db: sqlite3.Connection, decks: Sequence[str],
+                   since: datetime) -> tuple[int, int]:
+    """(new cards seen, review cards answered) in these decks since ``since``."""
+    marks = _marks(decks)
+    row = db.execute(
+        "SELECT count(DISTINCT CASE WHEN r.phase_before = 0 THEN r.key || ':' || r.ord END), "
+        "sum(r.phase_before = 2) FROM reviews r CROSS JOIN cards c "  # today's reviews first
+        f"ON c.key = r.key AND c.ord = r.ord WHERE r.reviewed_at >= ? AND c.deck IN ({marks})",
+        (to_ms(since), *decks)).fetchone()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, int]:
+    marks = _marks(decks)
+    row = db.execute(
+        "SELECT sum(retired_at IS NULL AND phase = 0), "
+        "sum(retired_at IS NULL AND phase IN (1, 3)), sum(retired_at IS NULL AND phase = 2), "
+        "sum(retired_at IS NOT NULL), sum(retired_at IS NULL AND leech = 1), "
+        "sum(retired_at IS NULL AND suspended = 1) "
+        f"FROM cards WHERE deck IN ({marks})", tuple(decks)).fetchone()
+    names = ("new", "learning", "review", "retired", "leech", "suspended")
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
+    """When each studied, active card is due (ms, UTC)."""
+    marks = _marks(decks)
+    return [r[0] for r in db.execute(
+        f"SELECT due FROM cards WHERE deck IN ({marks}) AND phase > 0 AND retired_at IS NULL "
+        "AND suspended = 0", tuple(decks))]
+
+
+def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
+                  since: datetime) -> list[tuple[int, int, int]]:
+    """(reviewed_at ms, rating, phase before) of every answer since ``since``."""
+    marks = _marks(decks)
+    return [(r[0], r[1], r[2]) for r in db.execute(
+        "SELECT r.reviewed_at, r.rating, r.phase_before FROM reviews r CROSS JOIN cards c "
+        f"ON c.key = r.key AND c.ord = r.ord WHERE c.deck IN ({marks}) "
+        "AND r.reviewed_at >= ? ORDER BY r.reviewed_at", (*decks, to_ms(since)))]
+
+
+def review_days(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
+    """The time of every answer, oldest first (for the streak)."""
+    marks = _marks(decks)
+    return [r[0] for r in db.execute(
+        "SELECT r.reviewed_at FROM reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord "
+        f"WHERE c.deck IN ({marks}) ORDER BY r.reviewed_at", tuple(decks))]
+
+
+def count_due(db: sqlite3.Connection, which: Filter, now: datetime, until: datetime) -> int:
+    """Studied cards due before ``until`` (new cards are not counted)."""
+    sql, params = which.where(now)
+    row = db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND phase > 0 AND due < ?",
+                     (*params, to_ms(until))).fetchone()
+    return int(row[0])
+
+
+def first_due(db: sqlite3.Connection, which: Filter, now: datetime) -> int | None:
+    """When the next studied card is due (ms, UTC)."""
+    sql, params = which.where(now)
+    row = db.execute(f"SELECT min(due) FROM cards WHERE {sql} AND phase > 0",
+                     params).fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def count_new(db: sqlite3.Connection, which: Filter, now: datetime) -> int:
+    sql, params = which.where(now)
+    return int(db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND phase = 0",
+                          params).fetchone()[0])
+
+
+def tag_count(db: sqlite3.Connection, which: Filter) -> int:
+    """Active cards the filter takes, whatever their schedule."""
+    sql, params = which.where(None)
+    return int(db.execute(f"SELECT count(*) FROM cards WHERE {sql}", params).fetchone()[0])
+
+
+def all_tags(db: sqlite3.Connection, decks: Sequence[str]) -> list[str]:
+    marks = _marks(decks)
+    found: set[str] = set()
+    for (tags,) in db.execute(f"SELECT DISTINCT tags FROM cards WHERE deck IN ({marks}) "
+                              "AND retired_at IS NULL", tuple(decks)):
+        found.update(tags.split())
+    return sorted(found, key=str.lower)

@@ -1,0 +1,84 @@
+"""Bringing the review store up to date with the notes, before a quiz.
+
+Reading 50,000 cards from the notes takes seconds; the store keeps what the quiz shows of
+each card, with a fingerprint of the notes it came from (every note's path, size and
+modification time, the deck definition and highyield's version). When the fingerprint is
+unchanged the notes are not parsed again, and the first card shows at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from highyield.config import DeckConfig, card_settings
+from highyield.model import Card
+from highyield.review.store import CardRow, Store, Synced
+from highyield.review.views import quiz_views
+from highyield.vault.files import find_notes
+from highyield.vault.fingerprint import fingerprint as vault_fingerprint
+
+if TYPE_CHECKING:
+    from highyield.identity.collect import Collected
+    from highyield.model import Progress
+
+POSITION_STRIDE = 1000  # room for every ordinal of one card
+AUTO_LATER = 10**12  # new auto cards come after the student's own highlights and cards
+
+
+@dataclass(frozen=True)
+class DeckSync:
+    deck: DeckConfig
+    synced: Synced | None  # None: the notes had not changed
+    collected: Collected | None
+
+
+def fingerprint(deck: DeckConfig) -> str:
+    """The notes as they are now: each one's path, size and modification time, with the
+    settings that shape the cards."""
+    return vault_fingerprint(card_settings(deck), _note_stats(deck))
+
+
+def _note_stats(deck: DeckConfig) -> Iterator[tuple[str, int, int]]:
+    for path in find_notes(deck.vault, deck.selection):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        yield path.relative_to(deck.vault).as_posix(), stat.st_size, stat.st_mtime_ns
+
+
+def card_rows(cards: Sequence[Card]) -> list[CardRow]:
+    rows: list[CardRow] = []
+    for index, card in enumerate(cards):
+        tags = " ".join(card.draft.tags)
+        for ord_, view in quiz_views(card):
+            rows.append(CardRow(card.key, ord_, str(card.draft.ref),
+                                _position(card, index) + ord_, tags,
+                                json.dumps(view, ensure_ascii=False, sort_keys=True)))
+    return rows
+
+
+def _position(card: Card, index: int) -> int:
+    return index * POSITION_STRIDE + (AUTO_LATER if card.draft.auto else 0)
+
+
+def sync_deck(store: Store, deck: DeckConfig, now: datetime,
+              progress: Progress | None = None) -> DeckSync:
+    """Read the deck's notes into the store, unless they are unchanged since last time."""
+    print_ = fingerprint(deck)
+    if store.fingerprint(deck.name) == print_:
+        return DeckSync(deck, None, None)
+    from highyield.identity.collect import collect
+    from highyield.identity.ledger import write_ledger
+
+    collected = collect(deck, progress)
+    problem = write_ledger(deck.vault, collected.ledger)
+    if problem is not None:
+        collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
+    synced = store.sync(deck.name, card_rows(collected.cards), print_,
+                        deck.review.day_starts_at, now)
+    return DeckSync(deck, synced, collected)
