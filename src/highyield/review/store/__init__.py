@@ -3,8 +3,8 @@
 This package is the only place with SQL on highyield's own data. (The other SQL in
 highyield is ``deck.export``'s, on the Anki collection it writes into a package.) Each
 answer is one transaction (a review row appended, the card's state updated), committed
-before the quiz shows the next card; WAL mode with ``synchronous=FULL`` makes a committed answer survive a crash or power cut.
-Cards that leave the notes are marked retired, never deleted.
+before the quiz shows the next card; WAL mode with ``synchronous=FULL`` makes a committed
+answer survive a crash or power cut. Cards that leave the notes are marked retired, never deleted.
 """
 
 from __future__ import annotations
