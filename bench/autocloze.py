@@ -10,8 +10,10 @@ Two sets are measured, each as a whole vault with the default auto-cloze setting
 - held-out: clippings on other topics in tests/fixtures/heldout, written and annotated
   without looking at the extractor, gold in tests/gold/heldout.yaml. Its misses were
   studied while the rules were improved, so it is no longer unseen;
-- blind: five more clippings on other topics (tests/fixtures/blind), written and
-  annotated the same way once the rules were done, and measured as they came.
+- held-out 2: five more clippings on other topics (tests/fixtures/heldout2), written and
+  annotated the same way once the rules were done, and measured blind once (precision
+  0.80, recall 0.79). A rule for page furniture was added after it let one breadcrumb
+  through, so it is no longer blind.
 
 Targets (tests/test_autocloze_gold.py holds them for the sample): precision and recall at
 least 0.8; no boilerplate card, no citation left in a card, no card hiding 90% or more of
@@ -37,7 +39,7 @@ from highyield.identity.collect import collect  # noqa: E402
 SETS = {
     "sample": (ROOT / "notes", ROOT / "tests/gold/sample.yaml"),
     "held-out": (ROOT / "tests/fixtures/heldout", ROOT / "tests/gold/heldout.yaml"),
-    "blind": (ROOT / "tests/fixtures/blind", ROOT / "tests/gold/blind.yaml"),
+    "held-out 2": (ROOT / "tests/fixtures/heldout2", ROOT / "tests/gold/heldout2.yaml"),
 }
 
 

@@ -2,8 +2,9 @@
 
 The targets from the issue: precision and recall at least 0.8, no boilerplate card, no
 citation left in a card, no card hiding 90% or more of its statement. They hold for the
-user's sample clippings and for the held-out clippings on other topics; the blind set,
-written after the rules were done, has a floor just below them. bench/autocloze.py
+user's sample clippings and for the held-out clippings on other topics; the second
+held-out set, written after the rules were done (and no longer blind: one rule was added
+because of it), has a floor just below them. bench/autocloze.py
 prints the same figures, with every wrong card and missed fact.
 """
 
@@ -36,10 +37,10 @@ def heldout() -> Score:
 
 
 @pytest.fixture(scope="module")
-def blind() -> Score:
-    vault = FIXTURES / "blind"
+def heldout2() -> Score:
+    vault = FIXTURES / "heldout2"
     return score(collect(folder_deck(vault, vault / "unused.apkg")),
-                 Gold.load(PROJECT / "tests" / "gold" / "blind.yaml"))
+                 Gold.load(PROJECT / "tests" / "gold" / "heldout2.yaml"))
 
 
 @pytest.mark.parametrize("which", ["sample", "heldout"])
@@ -52,12 +53,13 @@ def test_targets(which: str, request: pytest.FixtureRequest) -> None:
     assert result.oversize == []
 
 
-def test_blind_set_stays_near_the_targets(blind: Score) -> None:
-    """Measured once when the rules were done: precision 0.80 and recall 0.79 (one page
-    breadcrumb and rating line got through; those two kinds of furniture are now known).
-    It guards against regressions; the rules are not tuned to it."""
-    assert blind.precision >= 0.75 and blind.recall >= 0.75
-    assert blind.boilerplate == [] and blind.citations == [] and blind.oversize == []
+def test_second_heldout_set_stays_near_the_targets(heldout2: Score) -> None:
+    """Measured blind once, when the rules were done: precision 0.80 and recall 0.79. One
+    page breadcrumb and rating line got through, and a rule for those kinds of furniture
+    was added because of it, so the set is no longer blind. It guards against
+    regressions."""
+    assert heldout2.precision >= 0.75 and heldout2.recall >= 0.75
+    assert heldout2.boilerplate == [] and heldout2.citations == [] and heldout2.oversize == []
 
 
 def test_every_sample_clipping_gives_cards(sample: Score) -> None:
