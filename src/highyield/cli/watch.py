@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from highyield.config import DeckConfig
+from highyield.vault.files import is_read
 from highyield.vault.fingerprint import file_stat
 
 DEBOUNCE_MS = 400  # quiet time that ends a burst of saves
@@ -47,7 +48,7 @@ def _touches(deck: DeckConfig, path: Path) -> bool:
         rel = path.resolve().relative_to(deck.vault.resolve())
     except ValueError:
         return False
-    if any(part.startswith(".") for part in rel.parts) or path.resolve() == deck.output:
+    if not is_read(rel) or path.resolve() == deck.output:
         return False
     return path.suffix.lower() != ".md" or deck.selection.matches(rel.as_posix())
 
@@ -77,9 +78,8 @@ def rounds(decks: list[DeckConfig], stop: Callable[[], bool] | None = None
     outputs = {str(d.output) for d in decks}
 
     def wanted(change: watchfiles.Change, path: str) -> bool:
-        name = os.path.basename(path)
-        return path not in outputs and not name.startswith((".", "~")) and \
-            not name.endswith(("~", ".tmp", ".swp"))
+        return path not in outputs and _read_in(Path(path), roots) and \
+            not _editor_temp(os.path.basename(path))
 
     started = False
     for changes in watchfiles.watch(*roots, watch_filter=wanted, debounce=DEBOUNCE_MS,
@@ -93,6 +93,19 @@ def rounds(decks: list[DeckConfig], stop: Callable[[], bool] | None = None
         if chosen:
             settle(paths)
             yield Round(paths, tuple(chosen))
+
+
+def _read_in(path: Path, roots: list[str]) -> bool:
+    """Whether a build reads this path, by the vault's one rule (vault.files)."""
+    for root in roots:
+        if path.is_relative_to(root):
+            return is_read(path.relative_to(root))
+    return False
+
+
+def _editor_temp(name: str) -> bool:
+    """An editor's swap or backup file: never a note, and it comes and goes."""
+    return name.startswith("~") or name.endswith(("~", ".tmp", ".swp"))
 
 
 class _Stop:
