@@ -82,6 +82,12 @@ def state_from_json(text: str) -> CardState:
     return CardState(**data)
 
 
+def _changed(old: sqlite3.Row, row: CardRow) -> bool:
+    """Whether what the notes give of a card differs from what the store has."""
+    return (old["source"], old["position"], old["tags"], old["view"]) != \
+        (row.source, row.position, row.tags, row.view)
+
+
 def _read_only(shown: str) -> HighyieldError:
     return HighyieldError(f"the review store {shown} is read-only",
                           hint="make the file and its folder writable, or pass --state PATH "
@@ -207,25 +213,30 @@ class Store:
         """Make the deck's cards those of ``rows``: new ones added, changed ones updated,
         missing ones retired (never deleted), returning ones revived. One transaction."""
         ms = to_ms(now)
-        known = {(r[0], r[1]): r[2:] for r in self.db.execute(
-            "SELECT key, ord, deck, source, position, tags, view, retired_at FROM cards "
-            "WHERE deck = ?", (deck,))}
+        known = self._cards_of(deck)
         added = revived = 0
         with self.transaction() as db:
             for row in rows:
                 old = known.pop((row.key, row.ord), None)
                 if old is None:
                     added += self._insert(deck, row, ms)
-                elif old[:5] != (deck, row.source, row.position, row.tags, row.view) or old[5]:
-                    revived += old[5] is not None
+                elif _changed(old, row) or old["retired_at"] is not None:
+                    revived += old["retired_at"] is not None
                     db.execute("UPDATE cards SET source = ?, position = ?, tags = ?, view = ?, "
                                "retired_at = NULL WHERE key = ? AND ord = ?",
                                (row.source, row.position, row.tags, row.view, row.key, row.ord))
-            gone = [(ms, k, o) for (k, o), old in known.items() if old[5] is None]
+            gone = [(ms, k, o) for (k, o), old in known.items() if old["retired_at"] is None]
             db.executemany("UPDATE cards SET retired_at = ? WHERE key = ? AND ord = ?", gone)
             db.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                        (deck, fingerprint, day_starts_at, ms))
         return Synced(added, len(gone), revived, len(rows))
+
+    def _cards_of(self, deck: str) -> dict[tuple[str, int], sqlite3.Row]:
+        cursor = self.db.cursor()
+        cursor.row_factory = sqlite3.Row
+        cursor.execute("SELECT key, ord, source, position, tags, view, retired_at FROM cards "
+                       "WHERE deck = ?", (deck,))
+        return {(r["key"], r["ord"]): r for r in cursor}
 
     def _insert(self, deck: str, row: CardRow, ms: int | None) -> int:
         """A new card (returns 1), or one another deck had: it moves to this deck with
@@ -289,9 +300,10 @@ class Store:
                              (review_id,)).fetchone()
             if row is None:
                 raise KeyError(review_id)
-            self._set_state(row[0], row[1], state_from_json(row[2]))
+            key, ord_, before = row
+            self._set_state(key, ord_, state_from_json(before))
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-        return row[0], row[1]
+        return key, ord_
 
     def bury(self, key: str, ord: int, until: datetime | None) -> None:
         """Hide a card until ``until`` (None: show it again)."""

@@ -8,9 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from highyield.review.schedule import Phase
 from highyield.review.store import to_ms
 
-LEARNING = (1, 3)
+# The phases as SQL conditions, by name (the column holds the Phase's number).
+NEW = f"phase = {Phase.NEW.value}"
+LEARNING = f"phase IN ({Phase.LEARNING.value}, {Phase.RELEARNING.value})"
+REVIEW = f"phase = {Phase.REVIEW.value}"
+STUDIED = f"phase > {Phase.NEW.value}"  # learning, review or relearning
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,16 @@ def _first(db: sqlite3.Connection, which: Filter, now: datetime, condition: str,
 def next_learning(db: sqlite3.Connection, which: Filter, now: datetime,
                   until: datetime) -> Ref | None:
     """The learning card due soonest, if it is due by ``until``."""
-    return _first(db, which, now, "phase IN (1, 3) AND due <= ?", (to_ms(until),))
+    return _first(db, which, now, f"{LEARNING} AND due <= ?", (to_ms(until),))
 
 
 def next_review(db: sqlite3.Connection, which: Filter, now: datetime,
                 until: datetime) -> Ref | None:
-    return _first(db, which, now, "phase = 2 AND due < ?", (to_ms(until),))
+    return _first(db, which, now, f"{REVIEW} AND due < ?", (to_ms(until),))
 
 
 def next_new(db: sqlite3.Connection, which: Filter, now: datetime) -> Ref | None:
-    return _first(db, which, now, "phase = 0", order="position, ord")
+    return _first(db, which, now, NEW, order="position, ord")
 
 
 def _marks(decks: Sequence[str]) -> str:
@@ -73,8 +78,10 @@ def answered_since(db: sqlite3.Connection, decks: Sequence[str],
     """(new cards seen, review cards answered) in these decks since ``since``."""
     marks = _marks(decks)
     row = db.execute(
-        "SELECT count(DISTINCT CASE WHEN r.phase_before = 0 THEN r.key || ':' || r.ord END), "
-        "sum(r.phase_before = 2) FROM reviews r CROSS JOIN cards c "  # today's reviews first
+        f"SELECT count(DISTINCT CASE WHEN r.phase_before = {Phase.NEW.value} "
+        "THEN r.key || ':' || r.ord END), "
+        f"sum(r.phase_before = {Phase.REVIEW.value}) FROM reviews r CROSS JOIN cards c "
+        # today's reviews first
         f"ON c.key = r.key AND c.ord = r.ord WHERE r.reviewed_at >= ? AND c.deck IN ({marks})",
         (to_ms(since), *decks)).fetchone()
     return int(row[0] or 0), int(row[1] or 0)
@@ -83,8 +90,8 @@ def answered_since(db: sqlite3.Connection, decks: Sequence[str],
 def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, int]:
     marks = _marks(decks)
     row = db.execute(
-        "SELECT sum(retired_at IS NULL AND phase = 0), "
-        "sum(retired_at IS NULL AND phase IN (1, 3)), sum(retired_at IS NULL AND phase = 2), "
+        f"SELECT sum(retired_at IS NULL AND {NEW}), "
+        f"sum(retired_at IS NULL AND {LEARNING}), sum(retired_at IS NULL AND {REVIEW}), "
         "sum(retired_at IS NOT NULL), sum(retired_at IS NULL AND leech = 1), "
         "sum(retired_at IS NULL AND suspended = 1) "
         f"FROM cards WHERE deck IN ({marks})", tuple(decks)).fetchone()
@@ -96,7 +103,7 @@ def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
     """When each studied, active card is due (ms, UTC)."""
     marks = _marks(decks)
     return [r[0] for r in db.execute(
-        f"SELECT due FROM cards WHERE deck IN ({marks}) AND phase > 0 AND retired_at IS NULL "
+        f"SELECT due FROM cards WHERE deck IN ({marks}) AND {STUDIED} AND retired_at IS NULL "
         "AND suspended = 0", tuple(decks))]
 
 
@@ -121,7 +128,7 @@ def review_days(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
 def count_due(db: sqlite3.Connection, which: Filter, now: datetime, until: datetime) -> int:
     """Studied cards due before ``until`` (new cards are not counted)."""
     sql, params = which.where(now)
-    row = db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND phase > 0 AND due < ?",
+    row = db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND {STUDIED} AND due < ?",
                      (*params, to_ms(until))).fetchone()
     return int(row[0])
 
@@ -129,14 +136,14 @@ def count_due(db: sqlite3.Connection, which: Filter, now: datetime, until: datet
 def first_due(db: sqlite3.Connection, which: Filter, now: datetime) -> int | None:
     """When the next studied card is due (ms, UTC)."""
     sql, params = which.where(now)
-    row = db.execute(f"SELECT min(due) FROM cards WHERE {sql} AND phase > 0",
+    row = db.execute(f"SELECT min(due) FROM cards WHERE {sql} AND {STUDIED}",
                      params).fetchone()
     return None if row[0] is None else int(row[0])
 
 
 def count_new(db: sqlite3.Connection, which: Filter, now: datetime) -> int:
     sql, params = which.where(now)
-    return int(db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND phase = 0",
+    return int(db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND {NEW}",
                           params).fetchone()[0])
 
 
