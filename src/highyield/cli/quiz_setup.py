@@ -1,5 +1,6 @@
-"""Getting a quiz ready: the decks' notes read into the review store, and the plan that
-says which cards the session covers."""
+"""What ``quiz`` and ``stats`` check and work out from their options before they start:
+the session's plan, a ``--tag`` or ``--deck`` the store lacks (said plainly, with what it
+has), and where the quiz's ``e`` key points."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""What a build changed since the one before: new, updated, moved and retired cards, and
-each note's modification time for Anki.
+"""The Anki notes a build writes (``Packed``), and what changed since the build before:
+new, updated, moved and retired cards, and each note's modification time for Anki.
 
 Anki's importer updates a note only when the incoming one is newer. An unchanged card
 keeps the time it had, so re-importing changes nothing (and leaves alone an edit made in
