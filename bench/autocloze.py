@@ -86,7 +86,7 @@ def main() -> None:
     for name in args.set or list(SETS):
         vault, gold_path = SETS[name]
         if not gold_path.exists():
-            print(f"{name}: no gold file at {gold_path}")
+            print(f"{name}: no gold file at {gold_path.relative_to(ROOT)}")
             continue
         result, gold, seconds = measure(vault, gold_path, args.min_score)
         report(name, result, gold, seconds, args.verbose)

@@ -1,7 +1,7 @@
 """How fast is `highyield build` with 50,000 cards, against genanki alone? Full, no-op, one edit.
 
     python bench/build.py                          # a fresh 50k-card vault in a temporary folder
-    python bench/build.py --vault /tmp/bench-v50k  # generate it there once, then reuse it
+    python bench/build.py --vault VAULT            # generate it in VAULT once, then reuse it
     python bench/build.py --runs 5 --cold-runs 2
 
 A vault of 2,000 notes × 25 highlighted facts (50,000 cloze cards, bench/vaultgen.py) is
@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import pickle
+import platform
 import resource
 import shutil
 import sqlite3
@@ -47,12 +48,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 try:
+    from shown import shown
     from vaultgen import make_vault
 
     import highyield  # noqa: F401
 except ImportError as exc:
-    sys.exit(f"bench/build.py: {exc}; run it from the highyield repository with the dev venv "
-             "active (source /work/venv/bin/activate; pip install -e .)")
+    sys.exit(f"bench/build.py: {exc}; run it with a virtual environment active in which "
+             "highyield is installed (pip install -e '.[dev]' in the repository)")
 
 TARGETS = {"full build, cold": 2.0, "no-op build": 0.15, "one note edited": 1.3}
 RSS_TARGET = 2.0
@@ -150,8 +152,8 @@ def spawn(args: list[str], env: dict[str, str]) -> Run:
     done = subprocess.run([sys.executable, __file__, "_child", *args], env=env,
                           capture_output=True, text=True)
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"child {args} failed:\n{done.stderr}{done.stdout}")
+    if done.returncode != 0:  # its arguments name temporary folders: only its kind is shown
+        sys.exit(f"the {args[0]!r} child process failed:\n{done.stderr}{done.stdout}")
     info = json.loads(done.stdout.strip().splitlines()[-1])
     return Run(info.pop("seconds"), wall, info.pop("rss_mb"), info)
 
@@ -222,14 +224,15 @@ def main() -> None:
         tmp = Path(tmp_name)
         vault = (args.vault or tmp / "vault").resolve()
         if not any(vault.rglob("*.md")):
-            print(f"writing the vault {vault} …", file=sys.stderr, flush=True)
+            where = shown(vault, "the --vault folder" if args.vault else "a temporary folder")
+            print(f"writing the vault into {where} …", file=sys.stderr, flush=True)
             make_vault(vault)
         try:
             table, notes = measure(vault, tmp, args.runs, args.cold_runs)
         finally:
             shutil.rmtree(vault / ".highyield", ignore_errors=True)  # leave the vault as made
     print(f"vault: {len(notes):,} notes; HIGHYIELD_HOME in a temporary folder; "
-          f"{sys.executable}")
+          f"{platform.python_implementation()} {platform.python_version()}")
     header = (f"{'':24} {'seconds':>8} {'n':>3} {'process':>8} {'RSS MB':>7} "
               f"{'× same':>8} {'target':13} {'× min':>7} {'RSS ×':>7} mem target")
     print(header)

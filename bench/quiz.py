@@ -1,7 +1,7 @@
 """How fast is the terminal quiz with 50,000 cards? Start-up and the cost of one answer.
 
     python bench/quiz.py                      # a fresh 50k-card vault in a temporary folder
-    python bench/quiz.py --vault /tmp/v50k    # generate it there once, then reuse it
+    python bench/quiz.py --vault VAULT        # generate it in VAULT once, then reuse it
     python bench/quiz.py --runs 11 --answers 2000
 
 A vault of 2,000 notes × 25 highlighted facts (50,000 cloze cards, bench/vaultgen.py) is
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pexpect
+import pexpect  # type: ignore[import-untyped, unused-ignore]  # stubs: types-pexpect
 
 from highyield.config import ReviewSettings
 from highyield.review.due import Plan, next_card
@@ -51,6 +51,7 @@ from highyield.review.store.reads import Filter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from shown import shown
 from vaultgen import make_vault
 
 FRONT = "Space: show answer"  # on every card's front screen
@@ -69,7 +70,7 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
 
 
-def spawn(argv: list[str], env: dict[str, str]) -> pexpect.spawn:
+def spawn(argv: list[str], env: dict[str, str]) -> pexpect.spawn[str]:
     child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=300,
                           dimensions=(40, 100))
     child.delaybeforesend = None  # pexpect sleeps 50 ms before every key sent, by default
@@ -110,6 +111,7 @@ def first_card(argv: list[str], env: dict[str, str]) -> Launch:
     started = time.perf_counter()
     child = spawn(argv, env)
     child.expect_exact(FRONT)
+    assert child.pid is not None and isinstance(child.before, str)
     launch = Launch(time.perf_counter() - started, peak_rss_mb(child.pid),
                     READ.search(child.before) is not None)
     child.send("q")
@@ -211,7 +213,8 @@ def main() -> None:
         tmp = Path(tmp_name)
         vault = (args.vault or tmp / "vault").resolve()
         if not any(vault.rglob("*.md")):
-            timed(f"writing the vault {vault}", lambda: make_vault(vault))
+            where = shown(vault, "the --vault folder" if args.vault else "a temporary folder")
+            timed(f"writing the vault into {where}", lambda: make_vault(vault))
         notes = sum(1 for _ in vault.rglob("*.md"))
         state = tmp / "reviews.sqlite3"
         env = {**os.environ, "HIGHYIELD_HOME": str(tmp / "home"), "TERM": "xterm-256color"}

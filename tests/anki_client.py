@@ -7,8 +7,12 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+if TYPE_CHECKING:  # importing anki.cards before anki.collection is a circular import
+    from anki.cards import CardId
 
 _STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
 _BLOCK_TAG = re.compile(r"</?(?:div|ul|li|hr|p|br)\b[^>]*>")
@@ -79,15 +83,17 @@ def import_apkg(apkg: Path, folder: Path, collection: Collection | None = None) 
             col.close()
 
 
-def _render(col: Collection, card_id: int) -> RenderedCard:
+def _render(col: Collection, card_id: CardId) -> RenderedCard:
     card = col.get_card(card_id)
     note = card.note()
+    notetype = note.note_type()
+    assert notetype is not None, f"card {card_id} has no note type"
     return RenderedCard(
         question=_STYLE.sub("", card.question()),
         answer=_STYLE.sub("", card.answer()),
         fields=dict(note.items()),
         tags=list(note.tags),
-        notetype=note.note_type()["name"],
+        notetype=notetype["name"],
         deck=col.decks.name(card.did),
         guid=note.guid,
         ord=card.ord,

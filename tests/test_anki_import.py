@@ -46,6 +46,12 @@ def sample_deck(tmp_path_factory: pytest.TempPathFactory) -> Imported:
     return import_apkg(deck.output, tmp / "anki")
 
 
+def _image_name(card: RenderedCard) -> str:
+    found = re.search(r'<img src="([^"]+)"', card.question)
+    assert found is not None, card.question
+    return found.group(1)
+
+
 def _card(deck: Imported, answer_fragment: str, ord_: int | None = None) -> RenderedCard:
     """The one card whose note text (not its extra items) holds the fragment."""
     found = [c for c in deck.cards
@@ -189,8 +195,9 @@ def test_sample_cards_are_not_bare(sample_deck: Imported) -> None:
         if "highyield::auto" in card.tags:
             continue
         assert BLANK in card.question_text
-        context = visible(re.search(r'<div class="hy-context">(.*?)</div>',
-                                    card.question).group(1))
+        found = re.search(r'<div class="hy-context">(.*?)</div>', card.question)
+        assert found is not None, card.question
+        context = visible(found.group(1))
         rest = card.question_text.replace(context, "").replace(BLANK, "")
         extra_context = [c for c in context.split(" › ") if c not in crumbs]
         assert re.search(r"[A-Za-z]{2}", rest) or extra_context, card.question_text
@@ -282,7 +289,7 @@ def test_images_with_the_same_name_in_two_folders_both_arrive(
     assert len(deck.media) == 2
     heart = _card(deck, "SA node")
     brain = _card(deck, "motor cortex")
-    names = [re.search(r'<img src="([^"]+)"', c.question).group(1) for c in (heart, brain)]
+    names = [_image_name(c) for c in (heart, brain)]
     assert names[0] != names[1]
     assert set(names) == set(deck.media)
 

@@ -25,10 +25,10 @@ from highyield.vault.globs import Selection
 choose = importlib.import_module("highyield.extract.auto.choose")
 
 
-def _cards(vault: Path, **auto: object) -> list[Card]:
+def _cards(vault: Path, auto: AutoCloze | None = None) -> list[Card]:
     deck = folder_deck(vault, vault / "out.apkg")
-    if auto:
-        deck = replace(deck, auto=AutoCloze(**auto))  # type: ignore[arg-type]
+    if auto is not None:
+        deck = replace(deck, auto=auto)
     return [c for c in collect(deck).cards if c.draft.auto]
 
 
@@ -311,7 +311,7 @@ def test_auto_cloze_reads_only_the_notes_it_is_turned_on_for(
     fact = "- Warfarin is reversed with vitamin K and prothrombin complex concentrate\n"
     vault = make_vault({"Clippings/a.md": fact, "Articles/b.md": fact, "Own/c.md": fact})
     assert {c.draft.ref.path for c in _cards(vault)} == {"Clippings/a.md"}
-    chosen = _cards(vault, notes=Selection(("Articles/**",)))
+    chosen = _cards(vault, AutoCloze(notes=Selection(("Articles/**",))))
     assert {c.draft.ref.path for c in chosen} == {"Articles/b.md"}
     deck = folder_deck(vault, vault / "out.apkg")
     assert collect(replace(deck, auto=AUTO_OFF)).cards == ()
@@ -319,7 +319,7 @@ def test_auto_cloze_reads_only_the_notes_it_is_turned_on_for(
 
 def test_min_score_leaves_out_less_sure_cards(make_vault: Callable[..., Path]) -> None:
     vault = make_vault({"Clippings/Warfarin Reversal Explained.md": CLIPPING})
-    every = _cards(vault, min_score=0.0)
-    sure = _cards(vault, min_score=0.8)
+    every = _cards(vault, AutoCloze(min_score=0.0))
+    sure = _cards(vault, AutoCloze(min_score=0.8))
     assert sure and len(sure) < len(every)
     assert all((c.draft.score or 0) >= 0.8 for c in sure)

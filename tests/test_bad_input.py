@@ -3,6 +3,7 @@ built, and never a traceback."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from highyield.cli import cli
 from highyield.config import folder_deck
+from highyield.deck.cache import collector_off
 from highyield.errors import Severity
 from highyield.identity.collect import collect
 from tests.anki_client import Imported, import_apkg
@@ -119,18 +121,56 @@ def test_unreadable_note_is_an_error_and_others_still_build(
     assert len(build_and_import(vault).cards) == 1
 
 
-@pytest.mark.parametrize("unit", [
-    "==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>", "%%",
-    "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n"])
-def test_a_megabyte_of_unclosed_markup_on_one_line(make_vault: Callable[..., Path],
-                                                     unit: str) -> None:
-    line = (unit * (1_000_000 // len(unit)))[:1_000_000]
-    vault = make_vault({"huge.md": line + "\n", "good.md": GOOD})
-    collected = collect(folder_deck(vault, None))
+HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
+           "%%", "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n",
+           "<script>"]  # an element skipped to its close tag, which never comes
+SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
+GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
+LARGEST = 64_000  # so the long input is the megabyte a user might paste
+
+
+def _vault_of(make_vault: Callable[..., Path], unit: str, size: int) -> Path:
+    line = (unit * (size // len(unit) + 1))[:size]
+    return make_vault({"huge.md": line + "\n", "good.md": GOOD}, name=f"v{size}")
+
+
+def _timed(vault: Path) -> float:
+    deck = folder_deck(vault, None)
+    with collector_off():  # the cyclic collector's pauses are not the parser's time
+        start = time.perf_counter()
+        collected = collect(deck)
+        took = time.perf_counter() - start
     assert collected.notes == 2
     # per kind of problem: five examples and a count, not a flood
     assert len(collected.diagnostics) <= 12
     assert any(c.draft.ref.path == "good.md" for c in collected.cards)
+    return took
+
+
+def _size_worth_timing(make_vault: Callable[..., Path], unit: str) -> int:
+    """The smallest input that takes long enough to time above the clock's noise."""
+    size = 1_000
+    while size < LARGEST and _timed(_vault_of(make_vault, unit, size)) < SAMPLE_AT_LEAST:
+        size *= 2
+    return size
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_unclosed_markup_on_one_line_takes_linear_time(make_vault: Callable[..., Path],
+                                                      unit: str) -> None:
+    size = _size_worth_timing(make_vault, unit)
+    small, large = _vault_of(make_vault, unit, size), _vault_of(make_vault, unit, GROWTH * size)
+    # Best of three for the short input: a loaded machine only ever adds time, and time
+    # added to the short input could hide a quadratic parser. Time added to the long one
+    # can only fail the test, so it is timed again only when it looks too slow.
+    shortest = min(_timed(small) for _ in range(3))
+    longest = float("inf")
+    for _ in range(3):
+        longest = min(longest, _timed(large))
+        if longest / shortest < 3 * GROWTH:
+            break
+    ratio = longest / shortest
+    assert ratio < 3 * GROWTH, f"{size} → {GROWTH * size} characters: {ratio:.1f}x the time"
 
 
 def test_cli_never_shows_a_traceback_for_a_broken_vault(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from highyield.errors import Diagnostic
 from highyield.model import (
     BlockKind,
     Break,
@@ -10,6 +11,7 @@ from highyield.model import (
     Embed,
     Highlight,
     Math,
+    Note,
     Source,
     Styled,
     Text,
@@ -20,7 +22,7 @@ from highyield.parse.scan import Finder
 from highyield.vault.globs import Selection, compile_glob
 
 
-def _note(text: str):  # type: ignore[no-untyped-def]
+def _note(text: str) -> tuple[Note, list[Diagnostic]]:
     return parse_note(Source("n.md", "n.md", text))
 
 

@@ -1,18 +1,29 @@
-"""Property tests: the parser never raises, and highlights always become deletions."""
+"""Property tests: the parser never raises, highlights always become deletions, and a
+card's key is the same in every process and wherever the vault is."""
 
 from __future__ import annotations
 
+import json
+import os
+import random
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from highyield.config import folder_deck
 from highyield.deck.html import HtmlRenderer
 from highyield.extract import ExtractRules, extract_note
+from highyield.identity.collect import collect
 from highyield.identity.keys import assign_keys
 from highyield.model import Cloze, Embed, Source
 from highyield.model import preview_text as plain
 from highyield.parse import parse_note
+from tests.conftest import FIXTURES, PROJECT
 
 MARKUP = ["==", "{{c1::", "{{c2::", "::", "}}", "[[", "]]", "![[", "|", "\\|", "%%", "<!--",
           "-->", "`", "```", "$", "$$", "**", "*", "_", "<mark>", "</mark>",
@@ -86,14 +97,49 @@ def test_a_highlight_becomes_exactly_its_deletion(before: list[str], fact: list[
     assert plain(drafts[0].front) == f"{' '.join(before)} {{{{c1::{fact_text}}}}} {' '.join(after)}"
 
 
-@settings(max_examples=100, deadline=None)
-@given(markdownish)
-def test_keys_do_not_depend_on_anything_but_the_text(text: str) -> None:
-    def keys() -> list[str]:
-        note, _ = parse_note(Source("a/n.md", "a/n.md", text))
-        cards = assign_keys(extract_note(note, ExtractRules())[0]).cards
-        return [c.key for c in cards]
-    assert keys() == keys()
+def _hostile_notes(folder: Path, count: int) -> None:
+    """Notes of markup soup, the same every run: a fixed seed, not the process's."""
+    rng = random.Random(1234)
+    words = ["Riluzole", "ALS", "motor", "neuron", "x", "é", "Ünïcode", "1", " ", "  "]
+    for n in range(count):
+        pieces = rng.choices(MARKUP + words, k=rng.randint(5, 60))
+        text = f"# N{n}\n- ==fact {n}== in " + "".join(pieces) + f"\n- a ==second {n}==\n"
+        (folder / f"n{n:02}.md").write_text(text, encoding="utf-8")
+
+
+def _keys_in_a_process(vault: Path, seed: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "highyield", "cards", "--json", str(vault)],
+                            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=vault.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _source_keys(run: subprocess.Popen[str]) -> set[tuple[str, str]]:
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 0, err
+    cards = [json.loads(line) for line in out.splitlines()]
+    return {(c["source"], c["key"]) for c in cards}
+
+
+def test_keys_do_not_depend_on_the_process_or_the_vaults_folder(tmp_path: Path) -> None:
+    """A key is the Anki guid: two computers, or two runs, must give the same one. Each
+    run is its own process with its own string hashing, on a copy at another path."""
+    one = tmp_path / "one" / "notes"
+    shutil.copytree(PROJECT / "notes", one, ignore=shutil.ignore_patterns(".highyield"))
+    shutil.copytree(FIXTURES / "syntax", one / "Syntax")
+    (one / "Hostile").mkdir()
+    _hostile_notes(one / "Hostile", 30)
+    two = tmp_path / "elsewhere" / "deeper" / "copy"
+    shutil.copytree(one, two)
+    runs = [_keys_in_a_process(one, "1"), _keys_in_a_process(two, "2"),
+            _keys_in_a_process(two, "3")]
+    first, *others = [_source_keys(run) for run in runs]
+    for keys in others:
+        assert keys == first, sorted(keys ^ first)[:6]
+    here = {(str(c.draft.ref), c.key) for c in collect(folder_deck(one, None)).cards}
+    assert here == first  # and this process, with its own seed, agrees
+    sources = {source.split("/")[0] for source, _ in first}
+    assert {"Clippings", "USMLE", "Syntax", "Hostile"} <= sources
+    assert len({key for _, key in first}) == len(first) > 150
 
 
 def test_embeds_in_hostile_text_resolve_to_plain_names() -> None:

@@ -17,7 +17,7 @@ from tests.test_terminal import _highyield
 FRONT_KEYS = "Space: show answer · e: where in the notes · s: skip · u: undo · q: quit"
 
 
-def _spawn(vault: Path, store: Path, *args: str, color: bool = False) -> pexpect.spawn:
+def _spawn(vault: Path, store: Path, *args: str, color: bool = False) -> pexpect.spawn[str]:
     env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
     if not color:
         env["NO_COLOR"] = "1"

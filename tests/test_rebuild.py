@@ -59,9 +59,9 @@ class Project:
         assert old in text, f"{old!r} not in {rel}"
         self.write(rel, text.replace(old, new))
 
-    def build(self, **kwargs: object) -> Built:
+    def build(self, force: bool = False) -> Built:
         # Every build in the same second: Anki must still take the edits.
-        return build(self.deck, now=FIXED_NOW, **kwargs)  # type: ignore[arg-type]
+        return build(self.deck, now=FIXED_NOW, force=force)
 
     def build_and_import(self) -> tuple[Built, Imported]:
         built = self.build()
@@ -336,19 +336,24 @@ def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
 
 def test_a_note_saved_during_a_build_is_read_by_the_next(
         project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch) -> None:
-    import highyield.deck.reader as reading
+    from highyield.errors import Diagnostic
+    from highyield.extract import ExtractRules
+    from highyield.extract.reading import note_drafts as real
+    from highyield.model import Draft, Source
+    from highyield.vault.media import MediaSet
 
     p = project({"ALS.md": ALS})
-    real = reading.note_drafts
+    used = "highyield.deck.reader.note_drafts"  # the name the build's reader calls
 
-    def save_meanwhile(*args: object) -> object:
-        found = real(*args)  # type: ignore[arg-type]
+    def save_meanwhile(source: Source, rules: ExtractRules, media: MediaSet
+                       ) -> tuple[list[Draft], list[Diagnostic]]:
+        found = real(source, rules, media)
         p.edit("ALS.md", "inhibits", "blocks")  # after it was read
         return found
 
-    monkeypatch.setattr(reading, "note_drafts", save_meanwhile)
+    monkeypatch.setattr(used, save_meanwhile)
     p.build()
-    monkeypatch.setattr(reading, "note_drafts", real)
+    monkeypatch.setattr(used, real)
     second = p.build()
     assert [c.what for c in second.changes.items] == ["updated"]
 
@@ -448,7 +453,7 @@ def test_a_cached_notes_problems_are_shown_from_the_current_folder(
 def test_a_week_of_edits_leaves_no_duplicate_and_every_card_its_history(
         project: Callable[..., Project]) -> None:
     p = project({"Neuro/ALS.md": ALS, "Neuro/Polio.md": POLIO})
-    days: list[Callable[[], None]] = [
+    days: list[Callable[[], object]] = [
         lambda: p.edit("Neuro/ALS.md", "glutamate release", "glutamate relase"),
         lambda: (p.vault / "Neuro/Polio.md").rename(p.vault / "Neuro/Poliomyelitis.md"),
         lambda: p.edit("Neuro/ALS.md", "and hyperreflexia", "and ==hyperreflexia=="),

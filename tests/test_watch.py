@@ -19,7 +19,7 @@ from tests.test_terminal import _highyield
 NOTE = "# ALS\n- ==Riluzole== inhibits glutamate release.\n"
 
 
-def _spawn(*args: str) -> pexpect.spawn:
+def _spawn(*args: str) -> pexpect.spawn[str]:
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
     return pexpect.spawn(_highyield(), ["watch", *args], env=env, encoding="utf-8",
                          timeout=30, dimensions=(40, 120))
@@ -59,6 +59,7 @@ def test_a_file_written_in_pieces_is_built_once_whole(make_vault: Callable[..., 
             f.flush()
             time.sleep(0.25)  # slower than the debounce's step: a slow writer
     child.expect(r"Built vault → .*\r\n")
+    assert isinstance(child.after, str)
     assert "+1 new" in child.after, child.after  # the whole fact, not a piece of it
     child.kill(signal.SIGINT)
     child.expect(pexpect.EOF)
