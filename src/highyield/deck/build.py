@@ -36,7 +36,7 @@ from highyield.identity.collect import Tally, deck_notes, deck_problems, repeate
 from highyield.identity.keys import Identified, Identity, identify
 from highyield.identity.ledger import Entry, read_ledger, write_ledger
 from highyield.identity.subject import Subject
-from highyield.model import CardKind, Progress
+from highyield.model import CardKind, Progress, SourceRef
 from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import file_stat
 from highyield.vault.media import MediaResolver, MediaSet
@@ -221,7 +221,7 @@ def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
         s = m.subject
         label = renumber_text(m.label, identity.numbers) if identity.numbers else m.label
         current.append(Packed(identity.key, s.kind, m.fields_numbered(identity.numbers),
-                              m.tags, 0, label, f"{s.path}:{s.line}"))
+                              m.tags, 0, label, str(SourceRef(s.path, s.line))))
     return current
 
 
