@@ -55,6 +55,8 @@ class Styled:
 @dataclass(frozen=True)
 class Code:
     text: str
+    block: bool = False  # a fenced code block (kept in a multi-line card's answer)
+    lang: str = ""  # a fenced block's language tag, e.g. "python"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from highyield import __version__
 from highyield.config.colors import matches
+from highyield.config.srplugin import SrPlugin, read_plugin
 from highyield.vault.globs import Selection
 
 SYNTAXES = ("equals", "mark", "span")
@@ -75,6 +76,7 @@ class DeckConfig:
     auto: AutoCloze = field(default_factory=AutoCloze)
     source: Path | None = None  # the YAML file, when there is one
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    srplugin: SrPlugin | None = None  # the obsidian-spaced-repetition plugin's settings
 
     def with_min_score(self, score: float | None) -> DeckConfig:
         """The deck with auto-cloze's threshold set from the command line."""
@@ -90,7 +92,8 @@ def folder_deck(vault: Path, output: Path | None) -> DeckConfig:
     out = output if output is not None else Path.cwd() / f"{file_name(name)}.apkg"
     exclude = tuple(dict.fromkeys(DEFAULT_EXCLUDE + templates_folders(vault)))
     return DeckConfig(name=name, vault=vault, output=out.resolve(),
-                      selection=Selection(exclude=exclude), obsidian_vault=vault.name)
+                      selection=Selection(exclude=exclude), obsidian_vault=vault.name,
+                      srplugin=read_plugin(vault))
 
 
 def templates_folders(vault: Path) -> tuple[str, ...]:
@@ -122,7 +125,8 @@ def card_settings(deck: DeckConfig) -> str:
         __version__, str(deck.vault), deck.selection.include, deck.selection.exclude,
         deck.tags, sorted(deck.highlights.syntaxes), sorted(deck.highlights.colors),
         deck.inline_cards, auto.enabled, auto.notes.include, auto.notes.exclude,
-        auto.min_score, deck.review.day_starts_at])  # the hour is kept with the cards
+        auto.min_score, deck.review.day_starts_at,  # the hour is kept with the cards
+        *([deck.srplugin.settings()] if deck.srplugin is not None else [])])
 
 
 def settings_of(deck: DeckConfig) -> str:

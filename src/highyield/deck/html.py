@@ -8,6 +8,7 @@ and the obsidian:// link. No attribute a note wrote is ever copied.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -62,6 +63,10 @@ class HtmlRenderer:
             tag = node.tag if node.tag in ALLOWED_TAGS else "span"
             return f"<{tag}>{self.inlines(node.children, deleted)}</{tag}>"
         if isinstance(node, Code):
+            if node.block:
+                lang = re.sub(r"[^A-Za-z0-9_+-]", "", node.lang)
+                attr = f' class="language-{lang}"' if lang else ""
+                return f"<pre><code{attr}>{esc(node.text)}</code></pre>"
             return f"<code>{esc(node.text)}</code>"
         if isinstance(node, Math):
             open_, close = ("\\[", "\\]") if node.display else ("\\(", "\\)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin
 from highyield.errors import Diagnostic, warning
 from highyield.extract import auto, basic, clozes, context
 from highyield.extract.statements import Statement, only_images, statements
@@ -36,6 +37,11 @@ class ExtractRules:
     tags: tuple[str, ...] = ()  # the deck's extra tags
     inline_cards: bool = True  # Front::Back lines (off for vaults full of Dataview fields)
     auto: AutoCloze = AUTO_OFF  # cards from statements nobody highlighted
+    srplugin: SrPlugin | None = None  # with it, :: and ? cards only in the notes it reads
+
+    @property
+    def syntax(self) -> CardSyntax:
+        return self.srplugin.syntax if self.srplugin is not None else DEFAULT_SYNTAX
 
 
 def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
@@ -48,12 +54,13 @@ class _Extractor:
         self.note = auto.clipping_layout(note) if self.auto else note
         self.rules = rules
         self.tags = note_tags(note, rules.tags)
+        self.explicit = rules.srplugin is None or rules.srplugin.reads(note.tags)
         self.figures: dict[tuple[str, ...], list[Embed]] = {}
         self.drafts: list[Draft] = []
         self.diagnostics: list[Diagnostic] = []
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
-        found = list(statements(self.note))
+        found = list(statements(self.note, self.rules.syntax))
         self.cites = self.auto and auto.cites(self.note)
         if self.auto:
             found = auto.clean(found, self.cites)
@@ -67,7 +74,7 @@ class _Extractor:
             else:
                 facts.append(s)
         for index, block in enumerate(self.note.blocks):
-            if block.kind is BlockKind.MULTILINE_CARD:
+            if block.kind is BlockKind.MULTILINE_CARD and self.explicit:
                 self._basic(basic.multiline(block), index, block.line)
         carded = {(s.block, s.position) for s in facts if self._statement(s)}
         if self.auto:
@@ -87,7 +94,8 @@ class _Extractor:
         if clozes.has_clozes(front):
             self._cloze(s, front)
             return True
-        pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
+        pair = basic.split_pair(s.inlines, self.rules.syntax) \
+            if self.rules.inline_cards and self.explicit else None
         if pair is None:
             return False
         if pair.complete:

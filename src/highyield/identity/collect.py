@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from highyield.config import CLIPPINGS, DeckConfig
+from highyield.config.srplugin import DATA_JSON
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, warning
 from highyield.extract.auto.repeats import drop_repeats
 from highyield.extract.reading import note_drafts, rules_for
@@ -134,6 +135,12 @@ def scope(deck: DeckConfig, rels: Collection[str]) -> Callable[[str], bool]:
 
 def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool) -> list[Diagnostic]:
     found = _unused_auto_globs(deck, paths)
+    if deck.srplugin is not None and deck.srplugin.problem:
+        found.append(warning(
+            display_path(deck.vault / DATA_JSON), None,
+            f"obsidian-spaced-repetition settings: {deck.srplugin.problem}",
+            "fix or delete the file (the plugin's settings page writes it again); until "
+            "then its defaults are used: ::, :::, ?, ?? and notes tagged #flashcards"))
     if not any_cards:
         found.append(warning(
             display_path(deck.vault), None, "no cards: nothing is highlighted or written as a "
