@@ -228,3 +228,25 @@ def test_plugin_settings_change_what_the_cache_depends_on(
     assert card_settings(deck) != before
     built = build(deck, now=FIXED_NOW)
     assert built.tally is not None and built.tally.anki_notes == 2  # the note read again
+
+
+def test_bold_and_curly_clozes_in_the_notes_the_plugin_reads(
+        make_vault: MakeVault, build_and_import: BuildImport) -> None:
+    vault = make_vault({
+        DATA_JSON: _data(convertBoldTextToClozes=True, convertCurlyBracketsToClozes=True),
+        "Tagged.md": "#flashcards\n\nThe **SA node** sets the heart rate.\n\n"
+                     "{{Adenosine}} ends most {{1;;AVNRT;;a re-entry}} episodes.\n\n"
+                     "**Digoxin** toxicity::yellow vision\n\n"
+                     "| Drug | Use |\n| --- | --- |\n| amiodarone | ==VT== |\n",
+        "Plain.md": "The **AV node** delays conduction.\n",
+    })
+    deck = build_and_import(vault)
+    assert deck.by_source("Plain") == []
+    shown = sorted(c.question_text.split("Tagged ")[-1] for c in deck.by_source("Tagged"))
+    assert shown == sorted([
+        "Digoxin toxicity",
+        "Drug: amiodarone · Use: [...]",
+        "The [...] sets the heart rate.",
+        "[...] ends most AVNRT episodes.",
+        "Adenosine ends most [...] episodes.",
+    ])

@@ -37,6 +37,8 @@ class SrPlugin:
     syntax: CardSyntax = DEFAULT_SYNTAX
     tags: tuple[str, ...] = ("flashcards",)  # without '#'
     every_note: bool = False  # convertFoldersToDecks: every note is read
+    bold: bool = False  # convertBoldTextToClozes: **bold** is a deletion in those notes
+    curly: bool = False  # convertCurlyBracketsToClozes: so is {{text}}
     problem: str = ""
 
     def reads(self, note_tags: tuple[str, ...]) -> bool:
@@ -55,7 +57,7 @@ class SrPlugin:
         """A stable form, for the build cache's and the quiz's fingerprints."""
         s = self.syntax
         return [s.inline, s.inline_reversed, s.multiline, s.multiline_reversed,
-                list(self.tags), self.every_note]
+                list(self.tags), self.every_note, self.bold, self.curly]
 
 
 def read_plugin(vault: Path) -> SrPlugin | None:
@@ -97,6 +99,7 @@ def _from_settings(settings: dict[str, Any]) -> SrPlugin:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append("`flashcardTags` is not a list of tags")
         tags = ["#flashcards"]
-    every = settings.get("convertFoldersToDecks", False) is True
     names = tuple(dict.fromkeys(t.strip().lstrip("#") for t in tags if t.strip("# ")))
-    return SrPlugin(syntax, names, every, "; ".join(problems))
+    return SrPlugin(syntax, names, settings.get("convertFoldersToDecks") is True,
+                    settings.get("convertBoldTextToClozes") is True,
+                    settings.get("convertCurlyBracketsToClozes") is True, "; ".join(problems))

@@ -6,7 +6,7 @@ at the disk, to find a note's images.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin
@@ -90,6 +90,7 @@ class _Extractor:
     def _statement(self, s: Statement) -> bool:
         """Highlights and clozes make a cloze card; otherwise a Front::Back line makes a
         basic card. True when the statement made a card (or tried to)."""
+        s = self._plugin_marks(s)
         front = clozes.make_clozes(s.inlines, self.rules.highlights)
         if clozes.has_clozes(front):
             self._cloze(s, front)
@@ -106,6 +107,16 @@ class _Extractor:
             self.note.display, s.line, f"Front::Back card with an empty {side}; no card made",
             "write the question before :: and the answer after it"))
         return True
+
+    def _plugin_marks(self, s: Statement) -> Statement:
+        """In the notes obsidian-spaced-repetition reads, bold and ``{{…}}`` when its
+        settings make them deletions (never a table row's bold header)."""
+        plugin = self.rules.srplugin
+        if plugin is None or not self.explicit or not (plugin.bold or plugin.curly) or \
+                basic.split_pair(s.inlines, plugin.syntax) is not None:
+            return s  # the plugin reads a Front::Back line as that, never as a cloze
+        bold = plugin.bold and self.note.blocks[s.block].kind is not BlockKind.TABLE_ROW
+        return replace(s, inlines=clozes.plugin_marks(s.inlines, bold, plugin.curly))
 
     def _basic(self, pair: basic.Pair, index: int, line: int) -> None:
         block = self.note.blocks[index]
