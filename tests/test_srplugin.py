@@ -75,6 +75,10 @@ Which nerve is hit in a midshaft humerus fracture?
 ?
 radial nerve
 <!--SR:!2026-01-03,3,250-->
+
+Drug of choice for status epilepticus::lorazepam
+> [!sr|card-metadata]
+> <!--SR:!2026-01-05,5,290-->
 """
 
 
@@ -133,12 +137,12 @@ def test_a_code_block_in_an_answer_stays_whole(
 def test_scheduling_comments_never_reach_a_card(
         make_vault: MakeVault, build_and_import: BuildImport) -> None:
     deck = build_and_import(make_vault({"Neuro.md": SCHEDULED}))
-    assert len(deck.cards) == 3
+    assert len(deck.cards) == 4
     for card in deck.cards:
         assert "SR:" not in card.question + card.answer
-        assert "<!--" not in str(card.fields)
+        assert "<!--" not in str(card.fields) and "card-metadata" not in str(card.fields)
     backs = sorted(visible_back(c) for c in deck.cards)
-    assert backs == ["carbamazepine", "ethosuximide", "radial nerve"]
+    assert backs == ["carbamazepine", "ethosuximide", "lorazepam", "radial nerve"]
 
 
 def test_with_the_plugin_only_tagged_notes_give_explicit_cards(
