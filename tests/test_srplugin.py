@@ -254,3 +254,20 @@ def test_bold_and_curly_clozes_in_the_notes_the_plugin_reads(
         "[...] ends most AVNRT episodes.",
         "Adenosine ends most [...] episodes.",
     ])
+
+
+def test_a_question_mark_with_nothing_below_keeps_the_lines_above(
+        make_vault: MakeVault, build_and_import: BuildImport, tmp_path: Path) -> None:
+    vault = make_vault({"Shock.md": "Beck triad: ==hypotension==\n- muffled heart sounds\n?\n"
+                                    "\n?\nno question here\n"})
+    built = build(folder_deck(vault, tmp_path / "o" / "d.apkg"), now=FIXED_NOW)
+    assert built.tally is not None
+    assert [(d.line, d.message, d.hint) for d in built.tally.diagnostics] == [
+        (3, "multi-line card has no answer: the card is skipped",
+         "put the answer lines right below the line with only ?, with no blank line in "
+         "between"),
+        (5, "multi-line card has no question: the card is skipped",
+         "put the question lines right above the line with only ?, with no blank line in "
+         "between")]
+    deck = build_and_import(vault)
+    assert [c.question_text for c in deck.cards] == ["Shock Beck triad: [...]"]

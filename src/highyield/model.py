@@ -129,10 +129,16 @@ def _cloze_text(node: Cloze, inner: str) -> str:
     return f"{{{{c{node.number}::{inner}{hint}}}}}"
 
 
+def _code_text(node: Code) -> str:
+    if node.block:
+        return f"\n```{node.lang}\n{node.text}\n```\n"
+    return f"`{node.text}`"
+
+
 PREVIEW = TextStyle(
     line_break="\n",
     cloze=_cloze_text,
-    code=lambda node: f"`{node.text}`",
+    code=_code_text,
     math=lambda node: f"$${node.source}$$" if node.display else f"${node.source}$",
     embed=lambda node: f"[image: {node.target.rsplit('/', 1)[-1]}]",
 )

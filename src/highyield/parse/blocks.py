@@ -205,30 +205,31 @@ class BlockParser:
         number, text = lines[i]
         if columns(text) > 3 or text.strip() not in self.markers:
             return None
-        question = self._question()
         answer, j = self._answer(lines, i + 1)
-        self.since_blank = len(self.blocks)
-        if question is None or not answer:
-            side, where = ("question", "above") if question is None else ("answer", "below")
+        asked = len(self.blocks) > self.since_blank
+        if not asked or not answer:
+            side, where = ("question", "above") if not asked else ("answer", "below")
+            shown = text.strip() if text.strip() not in ("?", "??") else "?"
             self.diagnostics.append(error(
                 self.path, number, f"multi-line card has no {side}: the card is skipped",
-                f"put the {side} lines right {where} the line with only "
-                f"{text.strip()}, with no blank line in between"))
+                f"put the {side} lines right {where} the line with only {shown}, "
+                "with no blank line in between"))
+            self._end_paragraph()  # the question's lines stay, as statements
+            self.since_blank = len(self.blocks)
             return j
+        question = self._question()
         question.answer = answer
         question.reversed = self.markers[text.strip()]
         self.blocks.append(question)
         self.since_blank = len(self.blocks)
         return j
 
-    def _question(self) -> RawBlock | None:
+    def _question(self) -> RawBlock:
         """The paragraphs and list items since the last blank line, as one card block."""
         parts = self.blocks[self.since_blank:]
         del self.blocks[self.since_blank:]
         self.items.clear()
         self._end_paragraph()
-        if not parts:
-            return None
         lines: list[Line] = []
         for part in parts:
             first, *rest = part.lines
