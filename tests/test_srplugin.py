@@ -8,6 +8,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from highyield.cli import cli
 from highyield.config import card_settings, folder_deck
 from highyield.config.srplugin import DATA_JSON, CardSyntax, SrPlugin, read_plugin
 from highyield.deck.build import build
@@ -271,3 +274,16 @@ def test_a_question_mark_with_nothing_below_keeps_the_lines_above(
          "between")]
     deck = build_and_import(vault)
     assert [c.question_text for c in deck.cards] == ["Shock Beck triad: [...]"]
+
+
+def test_write_ids_reads_the_plugin_separators(
+        make_vault: MakeVault, runner: CliRunner, tmp_path: Path) -> None:
+    note = "#flashcards\n\nWhat reverses heparin?\n@@\nprotamine\n\nSome ==fact== here.\n"
+    vault = make_vault({DATA_JSON: _data(multilineCardSeparator="@@"), "a.md": note})
+    result = runner.invoke(cli, ["build", str(vault), "-o", str(tmp_path / "d.apkg"),
+                                 "--write-ids"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 block id into 1 note" in result.stdout  # the highlight's paragraph only
+    lines = (vault / "a.md").read_text().splitlines()
+    assert lines[:5] == note.splitlines()[:5]
+    assert lines[6].startswith("Some ==fact== here. ^hy-")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from highyield import __version__
 from highyield.config.colors import matches
-from highyield.config.srplugin import SrPlugin, read_plugin
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin, read_plugin
 from highyield.vault.globs import Selection
 
 SYNTAXES = ("equals", "mark", "span")
@@ -77,6 +77,11 @@ class DeckConfig:
     source: Path | None = None  # the YAML file, when there is one
     review: ReviewSettings = field(default_factory=ReviewSettings)
     srplugin: SrPlugin | None = None  # the obsidian-spaced-repetition plugin's settings
+
+    @property
+    def syntax(self) -> CardSyntax:
+        """How explicit cards are written: the plugin's separators, or the defaults."""
+        return self.srplugin.syntax if self.srplugin is not None else DEFAULT_SYNTAX
 
     def with_min_score(self, score: float | None) -> DeckConfig:
         """The deck with auto-cloze's threshold set from the command line."""
