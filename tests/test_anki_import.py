@@ -347,7 +347,8 @@ def test_a_lead_in_shows_its_list_and_is_the_items_context(syntax_deck: Imported
     assert item.question_text.startswith(
         "lists › Referral › Refer urgently for leukaemia if the child has: [...]")
     flat = _list_card(syntax_deck, "betahistine")
-    assert flat.question_text == f"lists › Ménière disease › Treatment e.g.: {BLANK}"
+    assert flat.question_text == \
+        f"lists › Ménière disease › Treatment e.g.: {BLANK} {BLANK} salt restriction"
 
 
 def test_a_list_without_a_lead_in_shows_its_siblings_too(syntax_deck: Imported) -> None:

@@ -155,7 +155,9 @@ class _Extractor:
     def _sibling_cues(self) -> None:
         """Cards of items of one list that would read the same (``Ménière triad`` ›
         [...], three times) show the list, with only their own item blank. A bare item
-        that still shows nothing, in a list nothing owns, shows a neighbouring item."""
+        that still shows nothing shows its list too when a lead-in owns the list (where
+        it showed a neighbouring item before lead-ins were read), or a neighbouring item
+        when nothing owns its list."""
         same: dict[tuple[int, str, tuple[str, ...]], list[tuple[int, Statement]]] = \
             defaultdict(list)
         for at, s in self.listed:
@@ -170,6 +172,10 @@ class _Extractor:
                 self.drafts[at] = replace(d, cue=(*d.cue, *self.outline.siblings(s.block)))
         for at, s in self.listed:
             d = self.drafts[at]
-            if not d.cue and clozes.is_bare(d.front) and not self.outline.belongs(s.block):
+            if d.cue or not clozes.is_bare(d.front):
+                continue
+            if self.outline.led(s.block):
+                self.drafts[at] = replace(d, cue=self.outline.siblings(s.block))
+            elif not self.outline.belongs(s.block):
                 self.drafts[at] = replace(d, cue=self._neighbour(s))
 

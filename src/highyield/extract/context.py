@@ -95,6 +95,10 @@ class Outline:
         """Is the block under a parent item or a lead-in, which its breadcrumb shows?"""
         return self.lists.up(index) is not None
 
+    def led(self, index: int) -> bool:
+        """Is the item in a list that a lead-in owns?"""
+        return index in self.lists.lead
+
     def list_of(self, index: int) -> int:
         """Which list an item is in (its list's first item)."""
         return self.lists.members[index][0]
@@ -104,6 +108,8 @@ class Outline:
         item itself as a blank: at most ``MAX_SIBLINGS`` of them, so a list of a thousand
         highlighted items stays linear."""
         members, at = self.lists.members[index], self.lists.place[index]
+        if len(members) < 2:
+            return ()
         start = max(0, min(at - MAX_SIBLINGS // 2, len(members) - MAX_SIBLINGS))
         return tuple(BLANK if i == index else self._plain(i)
                      for i in members[start:start + MAX_SIBLINGS])
