@@ -25,6 +25,7 @@ HEART = (
     "What does an S4 sound like?\n?\n![](https://example.org/s4.png)\n\n"
     "- The ==S3== gallop ![wave](https://example.org/a%20b.png?x=1&y=2)\n"
     '- The ==S2== splits <img src="https://example.org/s2.png">\n'
+    "- The ==S1== is loudest at the apex ![[https://example.org/s1.png]]\n"
 )
 REFUSED = (
     "- ==a== ![](javascript:alert(1))\n"
@@ -65,6 +66,8 @@ def test_remote_image_is_kept_by_its_address(
     assert img in s3.answer
     s2 = next(c for c in deck.cards if "S2" in c.fields.get("Text", ""))
     assert '<img src="https://example.org/s2.png">' in s2.answer
+    s1 = next(c for c in deck.cards if "S1" in c.fields.get("Text", ""))
+    assert '<img src="https://example.org/s1.png">' in s1.answer
 
 
 def test_other_schemes_stay_refused(
