@@ -111,11 +111,10 @@ def narrow(front: Inlines) -> Inlines | None:
     Text beside it with no letter or digit (an emoji such as 🚩, an arrow) is kept as
     written; blank text is dropped."""
     at = [i for i, n in enumerate(front) if not _symbols_only(n)]
-    if len(at) != 1 or not isinstance(front[at[0]], Cloze):
+    cloze = front[at[0]] if len(at) == 1 else None
+    if not isinstance(cloze, Cloze) or cloze.hint:
         return None
-    cloze = front[at[0]]
-    assert isinstance(cloze, Cloze)
-    narrowed = None if cloze.hint else _label_split(cloze) or _clause_split(cloze)
+    narrowed = _label_split(cloze) or _clause_split(cloze)
     if narrowed is None:
         return None
     before, after = front[:at[0]], front[at[0] + 1:]
