@@ -74,13 +74,13 @@ def test_embed_outside_the_vault_or_missing_is_never_packed(
     (tmp_path / "secret.png").write_bytes(PNG)
     vault = make_vault({
         "n.md": "- ==a== ![](../secret.png)\n- ==b== ![[/etc/passwd.png]]\n"
-                "- ==c== ![[nowhere.png]]\n- ==d== ![](https://example.org/x.png)\n",
+                "- ==c== ![[nowhere.png]]\n- ==d== ![](file:///etc/x.png)\n",
     })
     assert _messages(vault) == [
         "n.md:1: warning: image '../secret.png' points outside the vault; it is not packed",
         "n.md:2: warning: image '/etc/passwd.png' was not found in the vault",
         "n.md:3: warning: image 'nowhere.png' was not found in the vault",
-        "n.md:4: warning: image 'https://example.org/x.png' is a URL, not a file in the "
+        "n.md:4: warning: image 'file:///etc/x.png' is a URL, not a file in the "
         "vault; it is not packed",
     ]
     deck = build_and_import(vault)
