@@ -13,8 +13,9 @@ from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.errors import Diagnostic, warning
 from highyield.extract import auto, basic, clozes, context
 from highyield.extract.statements import Statement, only_images, statements
-from highyield.extract.tags import note_tags
+from highyield.extract.tags import anki_tag, note_tags
 from highyield.model import (
+    Block,
     BlockKind,
     CardKind,
     Draft,
@@ -90,6 +91,12 @@ class _Extractor:
         if clozes.has_clozes(front):
             self._cloze(s, front)
             return True
+        if self.note.blocks[s.block].kind is BlockKind.CLOZE_NOTE:
+            self.diagnostics.append(warning(
+                self.note.display, s.line, "Obsidian_to_Anki Cloze note has no deletion; no "
+                "card made", "mark the hidden part as {{c1::…}} or ==…== (highyield does "
+                "not read the plugin's CurlyCloze {…} form)"))
+            return True
         pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
         if pair is None:
             return False
@@ -107,12 +114,12 @@ class _Extractor:
         self.drafts.append(Draft(
             kind=pair.kind, ref=SourceRef(self.note.rel, line),
             context=self.outline.breadcrumb(index), front=pair.front, back=pair.back,
-            images=context.images_for(block.section, self.figures), tags=self.tags,
+            images=context.images_for(block.section, self.figures), tags=self._tags(block),
             anchor=block.anchor))
 
     def _cloze(self, s: Statement, front: Inlines) -> None:
         block = self.note.blocks[s.block]
-        items = self.outline.items(s)
+        items = self.outline.items(s) or ((block.answer,) if block.answer else ())
         cue: tuple[Inlines, ...] = ()
         extra = items
         if clozes.is_bare(front):
@@ -125,8 +132,15 @@ class _Extractor:
         self.drafts.append(Draft(
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
             context=self.outline.breadcrumb(s.block), front=front, cue=cue, extra=extra,
-            images=images, tags=self.tags, anchor=block.anchor,
+            images=images, tags=self._tags(block), anchor=block.anchor,
             written=max((c.number for c in clozes.iter_clozes(s.inlines)), default=0)))
+
+    def _tags(self, block: Block) -> tuple[str, ...]:
+        """The note's tags, and those written for this block's card alone."""
+        if not block.tags:
+            return self.tags
+        extra = (anki_tag(t) for t in block.tags)
+        return tuple(sorted({*self.tags, *extra} - {""}, key=str.lower))
 
     def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]
                 ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:
