@@ -124,7 +124,9 @@ def test_unreadable_note_is_an_error_and_others_still_build(
 HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
            "%%", "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n",
            "<script>",  # an element skipped to its close tag, which never comes
-           "START\n"]  # an Obsidian_to_Anki note that never ends
+           "START\n",  # an Obsidian_to_Anki note that never ends
+           "- ==x==\n",  # one list of highlighted items: each card shows a few siblings
+           "a ==b== c:\n- ==d==\n"]  # lead-ins, each owning a list
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste
