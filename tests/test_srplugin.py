@@ -287,3 +287,14 @@ def test_write_ids_reads_the_plugin_separators(
     lines = (vault / "a.md").read_text().splitlines()
     assert lines[:5] == note.splitlines()[:5]
     assert lines[6].startswith("Some ==fact== here. ^hy-")
+
+
+def test_obsidian_to_anki_notes_are_read_whatever_the_tags(
+        make_vault: MakeVault, build_and_import: BuildImport) -> None:
+    vault = make_vault({
+        DATA_JSON: _data(flashcardTags=["#flashcards"]),
+        "Untagged.md": "START\nBasic\nFront: Antidote for methanol?\nBack: fomepizole\nEND\n\n"
+                       "Antidote for iron::deferoxamine\n",
+    })
+    deck = build_and_import(vault)
+    assert [visible_back(c) for c in deck.cards] == ["fomepizole"]

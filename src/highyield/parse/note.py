@@ -24,15 +24,15 @@ def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX
     first = front.body_start + 1
     body = blank_comments(lines[front.body_start:], first, source.display, diagnostics)
     raw: list[RawBlock] = []
-    BlockParser(source.display, diagnostics, raw, syntax=syntax).parse(
-        [(first + k, text) for k, text in enumerate(body)])
+    parser = BlockParser(source.display, diagnostics, raw, syntax=syntax)
+    parser.parse([(first + k, text) for k, text in enumerate(body)])
     inline = _InlineStep(source.display, diagnostics)
     blocks = tuple(inline.block(b) for b in raw)
     note = Note(
         rel=source.rel,
         display=source.display,
         title=PurePosixPath(source.rel).stem,
-        tags=tuple(dict.fromkeys(front.tags + tuple(inline.tags))),
+        tags=tuple(dict.fromkeys(front.tags + tuple(inline.tags) + tuple(parser.file_tags))),
         aliases=front.aliases,
         blocks=blocks,
     )
@@ -61,6 +61,8 @@ class _InlineStep:
             answer=self.inlines(raw.answer, fences=True),
             reversed=raw.reversed,
             anchor=raw.anchor,
+            tags=raw.tags,
+            o2a=raw.o2a,
         )
 
     def inlines(self, lines: list[Line], fences: bool = False) -> Inlines:
