@@ -141,8 +141,9 @@ def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool) -> list[
         found.append(warning(
             display_path(deck.vault / DATA_JSON), None,
             f"obsidian-spaced-repetition settings: {deck.srplugin.problem}",
-            "fix or delete the file (the plugin's settings page writes it again); until "
-            "then its defaults are used: ::, :::, ?, ?? and notes tagged #flashcards"))
+            "fix it, or change a setting on the plugin's settings page in Obsidian, which "
+            "writes it again; until then its defaults are used: ::, :::, ?, ?? and notes "
+            "tagged #flashcards"))
     if not any_cards:
         found.append(warning(
             display_path(deck.vault), None, "no cards: nothing is highlighted or written as a "
