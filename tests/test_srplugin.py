@@ -298,3 +298,11 @@ def test_obsidian_to_anki_notes_are_read_whatever_the_tags(
     })
     deck = build_and_import(vault)
     assert [visible_back(c) for c in deck.cards] == ["fomepizole"]
+
+
+def test_previews_keep_a_code_block_indented(make_vault: MakeVault, runner: CliRunner) -> None:
+    vault = make_vault({"Dose.md": "How is a dose capped?\n?\n```python\ndef cap(d):\n"
+                                   "    return  min(d, 40)\n```\n"})
+    result = runner.invoke(cli, ["cards", str(vault)])
+    assert result.exit_code == 0, result.output
+    assert "  ```python\n  def cap(d):\n      return  min(d, 40)\n  ```" in result.output

@@ -129,10 +129,19 @@ def _cloze_text(node: Cloze, inner: str) -> str:
     return f"{{{{c{node.number}::{inner}{hint}}}}}"
 
 
+_KEPT = str.maketrans({" ": "\x1c", "\t": "\x1d"})  # a code block's spaces, until
+_RESTORED = str.maketrans({"\x1c": " ", "\x1d": "\t"})  # runs of spaces are collapsed
+
+
 def _code_text(node: Code) -> str:
     if node.block:
-        return f"\n```{node.lang}\n{node.text}\n```\n"
+        return f"\n```{node.lang}\n{node.text.translate(_KEPT)}\n```\n"
     return f"`{node.text}`"
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces as one, except in a code block (its indentation is kept)."""
+    return re.sub(r"[ \t]{2,}", " ", text).translate(_RESTORED)
 
 
 PREVIEW = TextStyle(
@@ -146,7 +155,7 @@ PREVIEW = TextStyle(
 
 def preview_text(nodes: Inlines) -> str:
     """Readable text for previews: deletions as {{c1::…}}, images as [image: name]."""
-    return re.sub(r"[ \t]{2,}", " ", flatten(nodes, PREVIEW))
+    return collapse_spaces(flatten(nodes, PREVIEW))
 
 
 # ---------------------------------------------------------------- blocks and notes
