@@ -1,9 +1,10 @@
 """Card text to safe HTML for Anki's fields.
 
 All note text is escaped. The only markup that reaches a card is what this module writes:
-the formatting allow-list (b i u sub sup), br, code, lists, images (a plain file name in
-the package, or an ``http(s)`` address, %-encoded), and the obsidian:// link. No attribute
-a note wrote is ever copied.
+the formatting allow-list (b i u sub sup), br, code (a fenced block as pre, with its
+language tag reduced to letters, digits, ``_+-``), lists, images (a plain file name in
+the package, or an ``http(s)`` address, %-encoded), and the obsidian:// link. No other
+attribute a note wrote is ever copied.
 """
 
 from __future__ import annotations
