@@ -306,3 +306,11 @@ def test_previews_keep_a_code_block_indented(make_vault: MakeVault, runner: CliR
     result = runner.invoke(cli, ["cards", str(vault)])
     assert result.exit_code == 0, result.output
     assert "  ```python\n  def cap(d):\n      return  min(d, 40)\n  ```" in result.output
+
+
+def test_a_code_block_language_tag_never_becomes_markup(
+        make_vault: MakeVault, build_and_import: BuildImport) -> None:
+    vault = make_vault({"X.md": 'Which?\n?\n```js" onclick="alert(1)\n<b>x</b>\n```\n'})
+    [card] = build_and_import(vault).cards
+    assert card.fields["Back"] == \
+        '<pre><code class="language-jsonclickalert1">&lt;b&gt;x&lt;/b&gt;</code></pre>'
