@@ -77,3 +77,33 @@ def test_excalidraw_drawings_are_never_read(make_vault: Callable[..., Path],
     deck = build_and_import(vault)
     assert [c.fields["Text"] for c in deck.cards] == [
         "{{c1::Preload}} rises with venous return"]
+
+
+ZOTERO = """# Smith 2021
+
+## Annotations
+
+> [!quote|#ffd400] Highlight
+> ==Riluzole prolongs survival by about three months==
+>
+>> my comment: modest effect
+>
+> [Page 3](zotero://open-pdf/library/items/ABCD1234?page=3)
+
+> [!quote|#ff6666] Underline
+> ==Edaravone== is given intravenously
+"""
+
+
+def test_a_zotero_annotation_label_is_never_a_card_side(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    """Zotero Integration's callouts carry the colour as callout metadata
+    (``[!quote|#ffd400]``); their label (``Highlight``) is a callout title, as Obsidian
+    shows it, never text on the front."""
+    deck = build_and_import(make_vault({"Smith 2021.md": ZOTERO}))
+    assert sorted(c.fields["Text"] for c in deck.cards) == [
+        "{{c1::Edaravone}} is given intravenously",
+        "{{c1::Riluzole prolongs survival by about three months}}"]
+    for card in deck.cards:
+        assert "[!quote" not in card.question + card.answer
+        assert "Highlight" not in card.fields["Text"] + card.fields.get("Extra", "")
