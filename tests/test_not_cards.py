@@ -48,7 +48,7 @@ Afterload ^p0Qz1b
     ("BCR::ABL1", None),
     ("PML::RARA fusion", None),
     ("LH:FSH::raised in PCOS", 6),  # not a ratio after it
-    ("BCR::ABL1::CML", None),  # a fusion both times; write `BCR::ABL1 :: CML`
+    ("BCR::ABL1::CML", 9),  # the fusion, then the separator
     ("BCR::ABL1 :: CML", 10),
     ("DNA::deoxyribonucleic acid", 3),
     ("MI :: STEMI", 3),
