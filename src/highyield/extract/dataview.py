@@ -7,28 +7,28 @@ card settings, so the build cache and the quiz's fingerprint change when they do
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from highyield.config import DeckConfig
 from highyield.config.inline import Dataview, InlineCards, field_key
 from highyield.errors import Diagnostic, display_path, warning
-from highyield.extract.statements import find_pair
-from highyield.vault.notes import read_note
+from highyield.extract.statements import LOOK_AROUND, find_pair
+from highyield.vault.notes import BINARY_SNIFF_BYTES, MAX_NOTE_BYTES, inside
 
 MIN_NOTES = 3  # a key written in this many notes is a Dataview field, not a card front
 # A line's key, after any quote markers, list marker and task box: no colon, at most 80
 # characters, not a bracketed field ([key:: value], never a card anyway).
-_LINE = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[.\][ \t]+)?"
-                   r"([^\s:\[(>][^:\n]{0,79})::(?!:)", re.MULTILINE)
+_LINE = re.compile(r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[.\][ \t]+)?"
+                   r"([^\s:\[(>][^:\n]{0,79})::(?!:)")
 
 
 @dataclass
 class _Key:
     shown: str  # as first written
+    first: tuple[int, int]  # (note, line) of its first line: the note's index in the deck
     notes: int = 0
-    lines: list[tuple[str, int]] = field(default_factory=list)  # (path shown, line)
+    lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,36 +61,63 @@ def scan_fields(deck: DeckConfig, paths: list[Path]) -> FieldScan:
     if deck.inline_cards is not InlineCards.AUTO:
         return FieldScan(deck)
     keys: dict[str, _Key] = {}
-    for path in paths:
-        source = read_note(deck.vault, path, [])
-        if source is not None and "::" in source.text:
-            _scan(source.text, display_path(path), keys)
+    for index, path in enumerate(paths):
+        text = _text(deck.vault, path)
+        if "::" in text:
+            _scan(text, index, keys)
     frequent = {k for k, v in keys.items() if v.notes >= MIN_NOTES}
     resolved = replace(deck, dataview=Dataview(deck.dataview.plugin, frozenset(frequent)))
     fields = keys if deck.dataview.plugin else {k: keys[k] for k in frequent}
     if not fields:
         return FieldScan(resolved)
     top = min(fields.values(), key=lambda k: (-k.notes, k.shown))
-    first = min(line for k in fields.values() for line in k.lines)
-    return FieldScan(resolved, sum(len(k.lines) for k in fields.values()), top.shown,
-                     top.notes, first)
+    note, line = min(k.first for k in fields.values())
+    return FieldScan(resolved, sum(k.lines for k in fields.values()), top.shown, top.notes,
+                     (display_path(paths[note]), line))
 
 
-def _scan(text: str, shown: str, keys: dict[str, _Key]) -> None:
-    seen: Counter[str] = Counter()
+def _text(vault: Path, path: Path) -> str:
+    """A note's text for counting keys; "" for one ``vault.notes`` would not read (its
+    problem is reported when the notes are read for cards)."""
+    try:
+        if (path.is_symlink() and not inside(vault, path)) or \
+                path.stat().st_size > MAX_NOTE_BYTES:
+            return ""
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return "" if b"\0" in data[:BINARY_SNIFF_BYTES] else \
+        data.decode("utf-8-sig", errors="replace")
+
+
+def _scan(text: str, note: int, keys: dict[str, _Key]) -> None:
+    """Count the keys of the note's ``Key:: value`` lines: only lines holding ``::`` are
+    looked at, each once."""
+    counted: set[str] = set()
     line, at = 1, 0
-    for m in _LINE.finditer(text):
-        line += text.count("\n", at, m.start())
-        at = m.start()
-        found = find_pair(m.group(0))
-        if found is None or found.start() != m.end(1) - m.start():
-            continue  # a ratio, a link or a gene fusion, never a card
-        raw = m.group(1).strip()
-        key = field_key(raw)
-        if not key:
-            continue
-        entry = keys.setdefault(key, _Key(raw))
-        entry.lines.append((shown, line))
-        if not seen[key]:
-            entry.notes += 1
-        seen[key] += 1
+    found = text.find("::")
+    while found != -1:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end == -1 else end
+        line += text.count("\n", at, start)
+        at = start
+        raw = _key(text[start:end])
+        if raw is not None:
+            key = field_key(raw)
+            entry = keys.setdefault(key, _Key(raw, (note, line)))
+            entry.lines += 1
+            entry.notes += key not in counted
+            counted.add(key)
+        found = text.find("::", end)
+
+
+def _key(line: str) -> str | None:
+    """The key of a ``Key:: value`` line that would otherwise be a card."""
+    m = _LINE.match(line)
+    if m is None or not field_key(m.group(1)):
+        return None
+    pair = find_pair(line[:m.end() + LOOK_AROUND])  # its surroundings, not a long line
+    if pair is None or pair.start() != m.end(1):
+        return None  # a ratio, a link or a gene fusion: never a card anyway
+    return m.group(1).strip()

@@ -29,7 +29,7 @@ ABBREVIATIONS = frozenset({
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 # "::" or ":::", but not the tail of a cloze opener left unclosed ("{{c1::").
 _SEPARATOR = re.compile(r"(?<!\{\{c\d)(?<!\{\{c\d\d)(?<!\{\{c\d\d\d)(?<!:):::?(?!:)")
-_LOOK_BACK = 200  # how far a separator's surroundings are examined
+LOOK_AROUND = 200  # how far a separator's surroundings are examined
 # A ratio written with a colon on each side, "LH:FSH::2:1", "Na:glucose::1:1".
 _RATIO_BEFORE = re.compile(r"[^:]+:[^:]+")  # the word before, in full
 _RATIO_AFTER = re.compile(r"\d+(?:\.\d+)?:\d+(?:\.\d+)?(?![\w:])")
@@ -82,7 +82,7 @@ def find_pair(text: str) -> re.Match[str] | None:
         start, end = m.start(), m.end()
         if start and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
             continue
-        token = text[max(0, start - _LOOK_BACK):start].rsplit(None, 1)[-1:] or [""]
+        token = text[max(0, start - LOOK_AROUND):start].rsplit(None, 1)[-1:] or [""]
         if "://" in token[0] or _in_field(text, start) or _joins(token[0], text, end):
             continue
         return m
@@ -98,11 +98,11 @@ def _joins(word: str, text: str, end: int) -> bool:
 
 
 def _in_field(text: str, at: int) -> bool:
-    window = text[max(0, at - _LOOK_BACK):at]
+    window = text[max(0, at - LOOK_AROUND):at]
     opened = max(window.rfind("["), window.rfind("("))
     if opened == -1 or "]" in window[opened:] or ")" in window[opened:]:
         return False
-    after = text[at:at + _LOOK_BACK]
+    after = text[at:at + LOOK_AROUND]
     return "]" in after or ")" in after
 
 
