@@ -2,7 +2,9 @@
 cards, under ``inline_cards: auto``. One pass over the notes' text before they are read
 for cards: a key written in ``MIN_NOTES`` notes or more is a field everywhere (and every
 key is, when the vault lists the Dataview plugin). The keys found go into the deck's
-card settings, so the build cache and the quiz's fingerprint change when they do."""
+card settings, so the build cache reads every note again when they change (the quiz
+reads every note whenever a note changes). The count is of lines as written: one in a
+code block counts too, though it is never a card either way."""
 
 from __future__ import annotations
 
