@@ -51,6 +51,11 @@ def test_callouts_nest_and_name_their_section() -> None:
     assert sections == [("Top", "Careful"), ("Top", "Careful", "Note")]
 
 
+def test_callout_metadata_after_a_bar_is_not_the_title() -> None:
+    note, _ = _note("> [!quote|#ffd400] Highlight\n> ==x==\n\n> [!tip|wide]\n> ==y==\n")
+    assert [b.section for b in note.blocks] == [("Highlight",), ("Tip",)]
+
+
 def test_multiline_card_blocks() -> None:
     note, problems = _note("Q line one\nQ line two\n?\nA one\n- A two\n\nnext\n")
     card = note.blocks[0]

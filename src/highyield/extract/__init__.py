@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
+from highyield.config.inline import Dataview
 from highyield.errors import Diagnostic, warning
 from highyield.extract import auto, basic, clozes, context
 from highyield.extract.statements import Statement, only_images, statements
@@ -38,6 +39,7 @@ class ExtractRules:
     tags: tuple[str, ...] = ()  # the deck's extra tags
     inline_cards: bool = True  # Front::Back lines (off for vaults full of Dataview fields)
     auto: AutoCloze = AUTO_OFF  # cards from statements nobody highlighted
+    fields: Dataview | None = None  # Dataview fields, never cards (inline_cards: auto)
 
 
 def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
@@ -100,6 +102,8 @@ class _Extractor:
         pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
         if pair is None:
             return False
+        if self._is_field(pair):
+            return True  # metadata: neither a card nor an auto card
         if pair.complete:
             self._basic(pair, s.block, s.line)
             return True
@@ -108,6 +112,11 @@ class _Extractor:
             self.note.display, s.line, f"Front::Back card with an empty {side}; no card made",
             "write the question before :: and the answer after it"))
         return True
+
+    def _is_field(self, pair: basic.Pair) -> bool:
+        fields = self.rules.fields
+        return fields is not None and pair.kind is CardKind.BASIC and \
+            fields.is_field(plain_text(pair.front))
 
     def _basic(self, pair: basic.Pair, index: int, line: int) -> None:
         block = self.note.blocks[index]
