@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from tests.anki_client import RenderedCard, visible
 
+from highyield.model import CONTEXT_SEPARATOR
+
 KINDS = ("markdown", "empty side", "all hidden", "repeated front", "dataview key")
 REPEATED_FRONT = 5  # notes with the same front
 DATAVIEW_NOTES = 3  # notes whose basic cards have the same one- or two-word front (and
@@ -105,9 +107,11 @@ def _empty(card: RenderedCard) -> Iterator[Finding]:
         back = _SOURCE.sub("", card.answer.partition(_ANSWER)[2])
         sides = [("front", front), ("back", back)]
     front = visible(_CONTEXT.sub("", card.question))
+    under = card.fields.get("Context", "").rpartition(CONTEXT_SEPARATOR)[2]
     for side, markup in sides:
         if not _shows_something(markup):
-            yield _finding("empty side", card, f"empty {side}; front: {_short(front)}")
+            yield _finding("empty side", card, f"empty {side}; front: {_short(front)} "
+                           f"(under {_short(visible(under), EXCERPT)})")
 
 
 def _all_hidden(card: RenderedCard) -> Iterator[Finding]:
