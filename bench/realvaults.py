@@ -28,8 +28,8 @@ A note counts once per kind, and once in "any". The issue's target: at most 2% o
 any defect, 0 tracebacks, every deck imports. Figures are printed, not asserted; no folder of
 this machine is printed (vaults by name, cards by their note's path in the vault).
 
-The vaults are public repositories, not committed here. To get them (with the `fetch` tool
-of the sessions this was written in, or `git clone --depth 1 https://github.com/OWNER/NAME`):
+The vaults are public repositories, not committed here. To get them, clone each
+(`git clone https://github.com/OWNER/NAME`):
 
     kangruixiang/Medicine-Notes       2,632 notes: Step 1-3 notes, a highlight in every
                                       fact, `Keywords::` fields, spaced-repetition plugin
