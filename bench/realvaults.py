@@ -48,13 +48,7 @@ The figures in the issue's notes were measured on these commits: Medicine-Notes 
 USMLE-step2-by-Peixuan ca7e671b1aa9, MedSchoolAtlas edda7d68f262, ntgm b1b59e3384b1, quartz
 5836bf0612cf (`git checkout COMMIT` in a clone gives the same notes).
 
-A fetched repository is a bare git directory; check each out under /tmp/vaults, never in
-this repository:
-
-    mkdir -p /tmp/vaults/NAME
-    git --git-dir=FETCHED/repo --work-tree=/tmp/vaults/NAME checkout -f HEAD
-
-then, for example:
+Keep them outside this repository (say under /tmp/vaults), then, for example:
 
     python bench/realvaults.py /tmp/vaults/Medicine-Notes \\
         /tmp/vaults/USMLE-step2-by-Peixuan /tmp/vaults/MedSchoolAtlas \\
