@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from highyield.errors import Diagnostic, error, warning
 from highyield.model import BlockKind
+from highyield.parse import htmltable
 
 Line = tuple[int, str]  # (line number, text)
 
@@ -107,6 +108,7 @@ class BlockParser:
         self.para: RawBlock | None = None
         self.in_math = False
         self.after_blank = False
+        self.table_ends: htmltable.TableEnds | None = None
 
     @property
     def section(self) -> tuple[Line, ...]:
@@ -127,7 +129,7 @@ class BlockParser:
             self.after_blank = True
             return i + 1
         for handler in (self._fence, self._multiline, self._heading, self._setext,
-                        self._rule, self._quote, self._table, self._item):
+                        self._rule, self._quote, self._table, self._html_table, self._item):
             after = handler(lines, i)
             if after is not None:
                 self.after_blank = False
@@ -249,6 +251,28 @@ class BlockParser:
                                         headers=headers, cells=cells))
             j += 1
         return j
+
+    def _html_table(self, lines: list[Line], i: int) -> int | None:
+        number, text = lines[i]
+        if not htmltable.starts_table(text):
+            return None
+        if self.table_ends is None:
+            self.table_ends = htmltable.TableEnds(lines)
+        end = self.table_ends.end(i)
+        if end is None:
+            self.diagnostics.append(warning(
+                self.path, number, "HTML table has no </table>: read as text",
+                "end the table with </table> (before any other <table>)"))
+            return None
+        self._end_paragraph()
+        self.items.clear()
+        table = htmltable.read_table(lines[i:end + 1])
+        for cells in table.rows:
+            self.blocks.append(RawBlock(BlockKind.TABLE_ROW, [], self.section,
+                                        headers=list(table.headers), cells=list(cells)))
+        if table.rest:
+            self._paragraph_line(lines[end][0], table.rest, end)
+        return end + 1
 
     # ---------------------------------------------------------------- lists and paragraphs
 
