@@ -123,7 +123,9 @@ def test_unreadable_note_is_an_error_and_others_still_build(
 
 HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
            "%%", "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n",
-           "<script>"]  # an element skipped to its close tag, which never comes
+           "<script>",  # an element skipped to its close tag, which never comes
+           "<table>\n", "<table><tr><td a='<td ", "<td>a", "<p>a</p>", "<table>\n<tr><td>x\n"
+           "</table>\n", "**Bold line**\n\n"]
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste

@@ -63,6 +63,7 @@ _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^])(?:
 )""", re.VERBOSE)
 _UNCLOSED = {"==": "unclosed highlight =="}  # messages worth counting without building
 _WITH_ATTRIBUTES = frozenset({"img", "mark", "span"})
+_LINE_TAGS = frozenset({"p", "tr"})
 _HANDLED = tuple(name for name in _TOKEN.groupindex
                  if name not in ("num", "slash", "name", "attrs"))
 
@@ -411,8 +412,10 @@ class _Parser:
         name = m.group("name").lower()
         if name not in htmltags.KNOWN:
             self._literal(m)
-        elif name == "p":
+        elif name in _LINE_TAGS:  # a paragraph, or a table row read as text
             self._emit(ParaMark(self._line(m)))
+        elif name in ("td", "th"):  # cells read as text keep a space between them
+            self._emit(ParaMark(self._line(m), space=True))
         elif m.group("slash"):
             self._flush()
             self._close_tag(htmltags.FORMAT.get(name, name))

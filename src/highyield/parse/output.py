@@ -19,9 +19,11 @@ class TagMark:
 @dataclass(frozen=True)
 class ParaMark:
     """Where an HTML paragraph (``<p>``) opened or closed: a line break once the clean-up
-    knows there is text on both sides of it."""
+    knows there is text on both sides of it. A ``space`` mark (a table cell read as text)
+    becomes one space instead."""
 
     line: int
+    space: bool = False
 
 
 Output = list[Inline | Slot | TagMark | ParaMark]
@@ -42,13 +44,14 @@ def finish(nodes: Output) -> Inlines:
         if isinstance(node, Slot):
             continue
         if isinstance(node, ParaMark):
-            para = node if seen else para
+            para = node if seen and (para is None or para.space) else para
             continue
         if isinstance(node, TagMark):
             node = Text(node.name)
         if isinstance(node, Text):
             if para is not None and node.text.strip():
-                _break(result, pending, para)
+                if not (para.space and node.text[0].isspace()):
+                    _break(result, pending, para)
                 para = None
             seen = seen or bool(node.text.strip())
             pending.append(node.text)
@@ -67,13 +70,27 @@ def finish(nodes: Output) -> Inlines:
 
 
 def _break(result: list[Inline], pending: list[str], para: ParaMark) -> None:
-    """A line break before the text to come, unless one is there already."""
+    """A line break (or a space) before the text to come, unless one is there already."""
+    if para.space:
+        if not _last_character(result, pending).isspace():
+            pending.append(" ")
+        return
     text = "".join(pending)
     pending.clear()
     if text.strip():
         result.append(Text(text))
     if result and not isinstance(result[-1], Break):
         result.append(Break(para.line))
+
+
+def _last_character(result: list[Inline], pending: list[str]) -> str:
+    for text in reversed(pending):
+        if text:
+            return text[-1]
+    last = result[-1] if result else None
+    if isinstance(last, Text):
+        return last.text[-1:]
+    return "\n" if isinstance(last, Break) else "x"
 
 
 def strip_edge_tags(nodes: Output) -> None:
