@@ -116,16 +116,19 @@ def _split(note: Note) -> list[_Piece]:
             if not title:
                 run.append((line, part))
                 continue
-            _add_run(pieces, block, index, run)
+            _add_run(pieces, replace(block, end_line=line - 1, anchor=""), index, run)
             run = []
             pieces.append(_Piece(replace(block, kind=BlockKind.HEADING, line=line,
-                                         end_line=line, inlines=trim(part)), index, title))
+                                         end_line=line, inlines=trim(part), anchor=""),
+                                 index, title))
         _add_run(pieces, block, index, run)
     return pieces
 
 
 def _add_run(pieces: list[_Piece], block: Block, index: int,
              run: list[tuple[int, Inlines]]) -> None:
+    """The lines of a paragraph between bold lines, as a paragraph of their own (its
+    block id, if any, stays with the paragraph's last piece)."""
     if not any(plain_text(part) or any(isinstance(n, Embed) for n in part)
                for _, part in run):
         return
