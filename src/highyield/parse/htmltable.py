@@ -22,7 +22,7 @@ _CLOSE = re.compile(r"</table[ \t]*>", re.IGNORECASE)
 _PART = re.compile(
     r"""<(?P<slash>/?)(?P<name>table|thead|tbody|tfoot|tr|td|th|caption|colgroup|col)\b"""
     r"""(?:[^<>"']|"[^"<>]*"|'[^'<>]*')*>""", re.IGNORECASE)
-_WRAPPER_END = re.compile(r"^(?:[ \t]*</(?:div|figure|section)[ \t]*>)*[ \t]*$", re.IGNORECASE)
+_WRAPPER_CLOSE = re.compile(r"^(?:[ \t]*</(?:div|figure|section)[ \t]*>)*[ \t]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,16 @@ def read_table(lines: list[Line]) -> HtmlTable:
     closing = _last_close(text)
     rows = _Rows(text[:closing.start()], starts, [n for n, _ in lines]).read()
     rest = text[closing.end():]
-    rest = "" if _WRAPPER_END.match(rest) else rest.strip()
+    rest = rest[_wrapper_end(rest):].strip()
     if len(rows) < 2:
         return HtmlTable((), tuple(rows), rest)
     return HtmlTable(rows[0], tuple(rows[1:]), rest)
+
+
+def _wrapper_end(rest: str) -> int:
+    """Where the text after ``</table>`` begins, past the wrappers' closing tags."""
+    found = _WRAPPER_CLOSE.match(rest)
+    return found.end() if found else 0
 
 
 def _last_close(text: str) -> re.Match[str]:

@@ -78,7 +78,7 @@ def _break(result: list[Inline], pending: list[str], para: ParaMark) -> None:
     text = "".join(pending)
     pending.clear()
     if text.strip():
-        result.append(Text(text))
+        result.append(Text(text.rstrip()))
     if result and not isinstance(result[-1], Break):
         result.append(Break(para.line))
 
