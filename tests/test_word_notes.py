@@ -196,3 +196,19 @@ def test_a_table_opened_again_before_its_close_is_text(
     deck = build_and_import(vault)
     assert [c.fields["Text"] for c in deck.cards] == [
         "<b>Sign</b>: Kayser-Fleischer ring · <b>Disease</b>: {{c1::Wilson}}"]
+
+
+def test_a_word_note_pasted_on_one_line_still_gives_headings_and_rows(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    note = ("<p class=MsoNormal><b>Marfan syndrome</b></p><p class=MsoNormal>Tall, with "
+            "<mark>arachnodactyly</mark>.</p><table border=1><tr><td><b>Sign</b></td>"
+            "<td><b>Cause</b></td></tr><tr><td>Lens</td><td>dislocates <mark>up</mark></td>"
+            "</tr></table><p><b>Homocystinuria</b></p><p>Lens goes <mark>down</mark>.</p>\n")
+    deck = build_and_import(make_vault({"Lens.md": note}))
+    assert len(deck.cards) == 3
+    assert _card(deck, "arachnodactyly").question_text.startswith(
+        "Lens › Marfan syndrome Tall, with [...].")
+    assert _card(deck, "dislocates").question_text.startswith(
+        "Lens › Marfan syndrome Sign: Lens · Cause: dislocates [...]")
+    assert _card(deck, "down").question_text.startswith(
+        "Lens › Homocystinuria Lens goes [...].")

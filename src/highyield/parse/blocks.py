@@ -115,6 +115,7 @@ class BlockParser:
         return self.prefix + tuple(text for _, text in self.headings)
 
     def parse(self, lines: list[Line]) -> None:
+        lines = htmltable.split_at_tables(lines)
         i = 0
         while i < len(lines):
             i = self._step(lines, i)

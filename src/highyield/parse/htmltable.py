@@ -27,9 +27,29 @@ _WRAPPER_CLOSE = re.compile(r"^(?:[ \t]*</(?:div|figure|section)[ \t]*>)*[ \t]*"
 
 @dataclass(frozen=True)
 class HtmlTable:
-    headers: tuple[Line, ...]  # the first row's cells ("" for a table of one row)
+    headers: tuple[Line, ...]  # the first row's cells; none for a table of one row
     rows: tuple[tuple[Line, ...], ...]  # every later row's cells
     rest: str  # what follows ``</table>`` on its line, "" when only closing tags
+
+
+_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+
+
+def split_at_tables(lines: list[Line]) -> list[Line]:
+    """A line of HTML that holds a table after other HTML (Word pastes a whole note as
+    ``<p>…</p><table>…</table><p>…</p>`` on one line) is cut before each ``<table``, so
+    that each table starts a line of its own. The pieces keep the line's number."""
+    result: list[Line] = []
+    for number, text in lines:
+        if not text.lstrip().startswith("<") or "<" not in text[1:]:
+            result.append((number, text))
+            continue
+        starts = [m.start() for m in _TABLE_TAG.finditer(text)]
+        if starts_table(text):  # the first table already starts the line (maybe in a <div>)
+            starts = starts[1:]
+        for begin, end in zip([0, *starts], [*starts, len(text)], strict=True):
+            result.append((number, text[begin:end]))
+    return result
 
 
 def starts_table(text: str) -> bool:
