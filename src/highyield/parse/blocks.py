@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from highyield.errors import Diagnostic, error, warning
 from highyield.model import BlockKind
-from highyield.parse import htmltable
+from highyield.parse import htmltable, o2a
 
 Line = tuple[int, str]  # (line number, text)
 
@@ -45,6 +45,7 @@ class RawBlock:
     cells: list[Line] = field(default_factory=list)
     answer: list[Line] = field(default_factory=list)
     reversed: bool = False
+    tags: tuple[str, ...] = ()
 
     @property
     def line(self) -> int:
@@ -108,6 +109,7 @@ class BlockParser:
         self.para: RawBlock | None = None
         self.in_math = False
         self.after_blank = False
+        self.file_tags: list[str] = []  # Obsidian_to_Anki's FILE TAGS
         self.table_ends: htmltable.TableEnds | None = None
 
     @property
@@ -116,6 +118,7 @@ class BlockParser:
 
     def parse(self, lines: list[Line]) -> None:
         lines = htmltable.split_at_tables(lines)
+        self.o2a = o2a.Reader(lines, self.path)
         i = 0
         while i < len(lines):
             i = self._step(lines, i)
@@ -129,8 +132,9 @@ class BlockParser:
             self._end_paragraph()
             self.after_blank = True
             return i + 1
-        for handler in (self._fence, self._multiline, self._heading, self._setext,
-                        self._rule, self._quote, self._table, self._html_table, self._item):
+        for handler in (self._o2a, self._fence, self._multiline, self._heading, self._setext,
+                        self._rule, self._quote, self._table, self._html_table,
+                        self._item):
             after = handler(lines, i)
             if after is not None:
                 self.after_blank = False
@@ -191,6 +195,21 @@ class BlockParser:
         return i + 1
 
     # ---------------------------------------------------------------- multi-line cards
+
+    def _o2a(self, lines: list[Line], i: int) -> int | None:
+        """A note written for the Obsidian_to_Anki plugin (``parse.o2a``)."""
+        found = self.o2a.at(i)
+        if found is None:
+            return None
+        self._end_paragraph()
+        self.items.clear()
+        self.diagnostics.extend(found.problems)
+        self.file_tags.extend(found.file_tags)
+        card = found.card
+        if card is not None:
+            self.blocks.append(RawBlock(card.kind, card.front, self.section, answer=card.back,
+                                        reversed=card.reversed, tags=card.tags))
+        return found.after
 
     def _multiline(self, lines: list[Line], i: int) -> int | None:
         number, text = lines[i]
