@@ -128,7 +128,7 @@ HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='bac
            "- ==x==\n",  # one list of highlighted items: each card shows a few siblings
            "a ==b== c:\n- ==d==\n",  # lead-ins, each owning a list
            "<table>\n", "<table><tr><td a='<td ", "<td>a", "<p>a</p>", "<table>\n<tr><td>x\n"
-           "</table>\n", "**Bold line**\n\n"]  # HTML tables and bold-line headings
+           "</table>\n", "**Bold line**\n\n", "<h2>x</h"]  # HTML tables and headings
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste

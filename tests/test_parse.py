@@ -129,3 +129,11 @@ def test_an_unclosed_html_table_is_text_with_a_warning() -> None:
         (1, "HTML table has no </table>: read as text")]
     assert [b.kind for b in note.blocks] == [BlockKind.PARAGRAPH]
     assert note.blocks[0].inlines == (Text("a b"), Break(2), Text("c d"))
+
+
+def test_an_html_heading_alone_on_its_line_is_a_heading() -> None:
+    note, _ = _note("<h2 style='mso-x'><span>Valvular disease</span></h2>\n- ==MVP== click\n"
+                    "<h3>not alone</h3> text\n")
+    assert [(b.kind, b.level) for b in note.blocks] == [
+        (BlockKind.HEADING, 2), (BlockKind.LIST_ITEM, 0), (BlockKind.PARAGRAPH, 0)]
+    assert note.blocks[1].section == ("Valvular disease",)

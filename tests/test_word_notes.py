@@ -212,3 +212,12 @@ def test_a_word_note_pasted_on_one_line_still_gives_headings_and_rows(
         "Lens › Marfan syndrome Sign: Lens · Cause: dislocates [...]")
     assert _card(deck, "down").question_text.startswith(
         "Lens › Homocystinuria Lens goes [...].")
+
+
+def test_a_word_heading_is_a_heading_and_bold_lines_nest_under_it(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    note = ("<h1 style='mso-list:l0'>Valvular disease</h1>\n<p><b>Mitral prolapse</b></p>\n"
+            "<p>Mid-systolic <mark>click</mark>.</p>\n")
+    deck = build_and_import(make_vault({"Valves.md": note}))
+    assert _card(deck, "click").question_text.startswith(
+        "Valves › Valvular disease › Mitral prolapse Mid-systolic [...].")

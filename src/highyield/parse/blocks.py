@@ -21,6 +21,7 @@ from highyield.parse import htmltable, o2a
 Line = tuple[int, str]  # (line number, text)
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^<>]*>(.*)</h\1[ \t]*>[ \t]*$", re.IGNORECASE)
 _RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _SETEXT = re.compile(r"^ {0,3}(={3,}|-{3,})[ \t]*$")
 _ITEM = re.compile(r"^([ \t]*)([-*+•]|\d{1,9}[.)])(?:[ \t]+(.*)|[ \t]*$)")
@@ -163,10 +164,14 @@ class BlockParser:
     def _heading(self, lines: list[Line], i: int) -> int | None:
         number, text = lines[i]
         m = _HEADING.match(text)
-        if m is None:
+        if m is not None:
+            level = len(m.group(1))
+        elif text.lstrip()[:2].lower() == "<h" and (m := _HTML_HEADING.match(text)):
+            level = int(m.group(1))  # <h2>…</h2> alone on its line, from Word or Notion
+        else:
             return None
         self._end_paragraph()
-        self._add_heading(len(m.group(1)), (number, m.group(2) or ""))
+        self._add_heading(level, (number, m.group(2) or ""))
         return i + 1
 
     def _add_heading(self, level: int, title: Line) -> None:
