@@ -139,7 +139,7 @@ def _add_run(pieces: list[_Piece], block: Block, index: int,
     pieces.append(_Piece(replace(block, line=run[0][0], inlines=tuple(nodes)), index))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Open:
     title: str
     level: int
