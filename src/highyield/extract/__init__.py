@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.config.inline import Dataview
 from highyield.errors import Diagnostic, warning
-from highyield.extract import auto, basic, clozes, context
+from highyield.extract import auto, basic, clozes, context, headings
 from highyield.extract.statements import Statement, only_images, statements
 from highyield.extract.tags import anki_tag, note_tags
 from highyield.model import (
@@ -49,7 +49,7 @@ def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Dia
 class _Extractor:
     def __init__(self, note: Note, rules: ExtractRules) -> None:
         self.auto = rules.auto.applies(note.rel)
-        self.note = auto.clipping_layout(note) if self.auto else note
+        self.note = auto.clipping_layout(note) if self.auto else headings.bold_headings(note)
         self.rules = rules
         self.tags = note_tags(note, rules.tags)
         self.figures: dict[tuple[str, ...], list[Embed]] = {}
