@@ -10,6 +10,7 @@ import pytest
 
 from highyield.config import HighlightRules, ReviewSettings
 from highyield.config.deckfile import load_deck_file
+from highyield.config.inline import InlineCards
 from highyield.config.targets import decks_for
 from highyield.errors import HighyieldError
 from tests.anki_client import Imported
@@ -65,9 +66,14 @@ def test_sample_deck_definition() -> None:
      '"rgba(240, 200, 0, 0.2)" or #fff3a3'),
     ("deck: X\nnotes: ../notes\nhighlights:\n  colors: [yelow]\n",
      "decks/d.yaml:4: not a colour: `yelow` | did you mean `yellow`?"),
+    ("deck: X\nnotes: ../notes\ninline_cards: 1\n",
+     "decks/d.yaml:3: `inline_cards` must be true, false or auto | auto (the default: "
+     "Front::Back lines are cards, Dataview fields are not), true (every one is a card) or "
+     "false (none is)"),
     ("deck: X\nnotes: ../notes\ninline_cards: maybe\n",
-     "decks/d.yaml:3: `inline_cards` must be true or false | true or false: whether "
-     "Front::Back lines make cards"),
+     "decks/d.yaml:3: `inline_cards` must be true, false or auto | auto (the default: "
+     "Front::Back lines are cards, Dataview fields are not), true (every one is a card) or "
+     "false (none is)"),
     ("deck: X\nnotes: ../notes\nauto_cloze: yes please\n",
      "decks/d.yaml:3: `auto_cloze` must be true, false or a mapping | false, or a mapping such "
      'as `include: ["Clippings/**"]` and `min_score: 0.5`'),
@@ -113,6 +119,30 @@ def test_sample_deck_definition() -> None:
 def test_mistakes_name_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 text: str, expected: str) -> None:
     assert _error(tmp_path, text, monkeypatch) == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("", InlineCards.AUTO),
+    ("inline_cards: auto\n", InlineCards.AUTO),
+    ("inline_cards: true\n", InlineCards.ON),
+    ("inline_cards: false\n", InlineCards.OFF),
+    ("inline_cards: yes\n", InlineCards.ON),  # YAML's word for true, as before
+])
+def test_inline_cards_is_auto_true_or_false(tmp_path: Path, line: str,
+                                            expected: InlineCards) -> None:
+    deck = load_deck_file(_deck_file(tmp_path, f"deck: X\nnotes: ../notes\n{line}"))
+    assert deck.inline_cards is expected
+
+
+def test_the_dataview_plugin_is_read_only_for_auto(tmp_path: Path) -> None:
+    plugins = tmp_path / "notes" / ".obsidian" / "community-plugins.json"
+    plugins.parent.mkdir(parents=True)
+    plugins.write_text('["dataview"]')
+    auto = load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\n"))
+    on = load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\ninline_cards: true\n"))
+    assert (auto.dataview.plugin, on.dataview.plugin) == (True, False)
+    plugins.write_text('{"not": "a list"}')
+    assert not load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\n")).dataview.plugin
 
 
 def test_colour_restriction(make_vault: Callable[..., Path],

@@ -51,6 +51,11 @@ def test_callouts_nest_and_name_their_section() -> None:
     assert sections == [("Top", "Careful"), ("Top", "Careful", "Note")]
 
 
+def test_callout_metadata_after_a_bar_is_not_the_title() -> None:
+    note, _ = _note("> [!quote|#ffd400] Highlight\n> ==x==\n\n> [!tip|wide]\n> ==y==\n")
+    assert [b.section for b in note.blocks] == [("Highlight",), ("Tip",)]
+
+
 def test_multiline_card_blocks() -> None:
     note, problems = _note("Q line one\nQ line two\n?\nA one\n- A two\n\nnext\n")
     card = note.blocks[0]
@@ -99,3 +104,41 @@ def test_globs() -> None:
     assert selection.matches("USMLE/n.md")
     assert not selection.matches("Templates/t.md")
     assert not selection.matches("USMLE/draft-1.md")
+
+
+def test_html_table_rows_keep_their_lines_and_the_text_after_them() -> None:
+    note, diagnostics = _note(
+        "Intro\n<div><table border=1>\n<tr><th>Drug</th><th>Effect</th></tr>\n"
+        "<tr><td>Digoxin</td>\n<td><p>inhibits Na/K\nATPase</p><p>narrow window</p></td>\n"
+        "</tr><tr><td>Adenosine<td>short</table></div> After it.\nNext line\n")
+    assert diagnostics == []
+    shape = [(b.kind, b.line, b.end_line) for b in note.blocks]
+    assert shape == [(BlockKind.PARAGRAPH, 1, 1), (BlockKind.TABLE_ROW, 4, 5),
+                     (BlockKind.TABLE_ROW, 7, 7), (BlockKind.PARAGRAPH, 7, 8)]
+    first = note.blocks[1]
+    assert first.headers == ((Text("Drug"),), (Text("Effect"),))
+    assert first.cells == ((Text("Digoxin"),),
+                           (Text("inhibits Na/K ATPase"), Break(5), Text("narrow window")))
+    assert note.blocks[2].cells == ((Text("Adenosine"),), (Text("short"),))
+    assert note.blocks[3].inlines == (Text("After it."), Break(8), Text("Next line"))
+
+
+def test_p_tags_become_line_breaks_only_between_text() -> None:
+    note, _ = _note("<p>One</p> <p><b>Two</b></p><p></p>\n")
+    assert note.blocks[0].inlines == (Text("One"), Break(1), Styled("b", (Text("Two"),)))
+
+
+def test_an_unclosed_html_table_is_text_with_a_warning() -> None:
+    note, diagnostics = _note("<table><tr><td>a</td><td>b</td></tr>\n<tr><td>c<td>d\n")
+    assert [(d.line, d.message) for d in diagnostics] == [
+        (1, "HTML table has no </table>: read as text")]
+    assert [b.kind for b in note.blocks] == [BlockKind.PARAGRAPH]
+    assert note.blocks[0].inlines == (Text("a b"), Break(2), Text("c d"))
+
+
+def test_an_html_heading_alone_on_its_line_is_a_heading() -> None:
+    note, _ = _note("<h2 style='mso-x'><span>Valvular disease</span></h2>\n- ==MVP== click\n"
+                    "<h3>not alone</h3> text\n")
+    assert [(b.kind, b.level) for b in note.blocks] == [
+        (BlockKind.HEADING, 2), (BlockKind.LIST_ITEM, 0), (BlockKind.PARAGRAPH, 0)]
+    assert note.blocks[1].section == ("Valvular disease",)

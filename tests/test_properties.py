@@ -30,7 +30,9 @@ MARKUP = ["==", "{{c1::", "{{c2::", "::", "}}", "[[", "]]", "![[", "|", "\\|", "
           '<span style="background:#ff0">', "</span>", "<b>", "</b>", "<script>", "#tag",
           "^id", "\n", "\n\n", "\t", "- ", "1. ", "> ", "> [!tip] ", "# ", "---", "|a|b|",
           "\n|---|---|\n", "?", "\n?\n", "\n??\n", "&amp;", "&", "<", ">", "[x](y)", "![a](b.png)",
-          "\\", "•", "[^1]", "{{date}}", "\ufffd", "\x00"]
+          "\\", "•", "[^1]", "{{date}}", "\ufffd", "\x00",
+          "<table>", "\n<table class='t'>", "</table>", "<tr>", "</tr>", "<td>", "</td>",
+          "<th style=\"x\">", "<p>", "</p>", "<br>", "__", "\n**Bold line**\n"]
 
 markdownish = st.lists(st.one_of(st.sampled_from(MARKUP), st.text(max_size=8)),
                        max_size=60).map("".join)

@@ -1,6 +1,6 @@
-"""The one rule for which files highyield never reads (dot folders and files, and
-node_modules), held by every part that looks at the vault: finding notes, finding images
-by name, the build's fingerprint and ``watch``."""
+"""The one rule for which files highyield never reads (dot folders and files,
+node_modules and Excalidraw drawings), held by every part that looks at the vault:
+finding notes, finding images by name, the build's fingerprint and ``watch``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.conftest import FIXED_NOW
 
 NOTE = "# ALS\n- ==Riluzole== inhibits glutamate release.\n"
 NEVER = ("node_modules/pkg/readme.md", ".obsidian/workspace.md", ".trash/old.md",
-         "notes/.hidden.md")
+         "notes/.hidden.md", "Drawings/Heart.excalidraw.md", "Drawings/Loop.Excalidraw.md")
 
 
 def _vault(make_vault: Callable[..., Path]) -> Path:
@@ -52,6 +52,7 @@ def test_a_change_in_node_modules_leaves_the_deck_up_to_date(
     assert "inhibits glutamate release" in imported.cards[0].question_text
     (vault / "node_modules/pkg/logo.png").write_bytes(b"\x89PNG changed")
     (vault / "node_modules/pkg/new.md").write_text("- ==new==\n")
+    (vault / "Drawings/Heart.excalidraw.md").write_text("- ==drawn== text\n")
     assert build(deck, now=FIXED_NOW + 60).up_to_date
     (vault / "img/x.png").write_bytes(b"\x89PNG changed")
     assert not build(deck, now=FIXED_NOW + 120).up_to_date
@@ -63,5 +64,6 @@ def test_watch_wakes_only_for_files_a_build_reads(
     deck = folder_deck(vault, tmp_path / "d.apkg")
     assert affected([deck], [vault / "node_modules/pkg/logo.png"]) == []
     assert affected([deck], [vault / ".obsidian/app.json"]) == []
+    assert affected([deck], [vault / "Drawings/Heart.excalidraw.md"]) == []
     assert affected([deck], [vault / "img/x.png"]) == [deck]
     assert affected([deck], [vault / "ALS.md"]) == [deck]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from highyield import __version__
 from highyield.config.colors import matches
+from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin, read_plugin
 from highyield.vault.globs import Selection
 
@@ -71,7 +72,8 @@ class DeckConfig:
     selection: Selection = field(default_factory=Selection)
     tags: tuple[str, ...] = ()
     highlights: HighlightRules = field(default_factory=HighlightRules)
-    inline_cards: bool = True  # Front::Back lines make cards
+    inline_cards: InlineCards = InlineCards.AUTO  # which Front::Back lines make cards
+    dataview: Dataview = field(default_factory=Dataview)  # fields never cards (auto)
     obsidian_vault: str = ""  # vault name for obsidian:// links
     auto: AutoCloze = field(default_factory=AutoCloze)
     source: Path | None = None  # the YAML file, when there is one
@@ -98,6 +100,7 @@ def folder_deck(vault: Path, output: Path | None) -> DeckConfig:
     exclude = tuple(dict.fromkeys(DEFAULT_EXCLUDE + templates_folders(vault)))
     return DeckConfig(name=name, vault=vault, output=out.resolve(),
                       selection=Selection(exclude=exclude), obsidian_vault=vault.name,
+                      dataview=Dataview(plugin=plugin_listed(vault)),
                       srplugin=read_plugin(vault))
 
 
@@ -129,7 +132,8 @@ def card_settings(deck: DeckConfig) -> str:
     return json.dumps([
         __version__, str(deck.vault), deck.selection.include, deck.selection.exclude,
         deck.tags, sorted(deck.highlights.syntaxes), sorted(deck.highlights.colors),
-        deck.inline_cards, auto.enabled, auto.notes.include, auto.notes.exclude,
+        deck.inline_cards.value, deck.dataview.plugin, sorted(deck.dataview.keys),
+        auto.enabled, auto.notes.include, auto.notes.exclude,
         auto.min_score, deck.review.day_starts_at,  # the hour is kept with the cards
         *([deck.srplugin.settings()] if deck.srplugin is not None else [])])
 

@@ -21,6 +21,7 @@ from highyield.config import (
     file_name,
 )
 from highyield.config.colors import FAMILY_NAMES, family_name, parse_color, wanted_key
+from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
@@ -38,7 +39,8 @@ EXAMPLES = {
     "tags": "for example `tags: [usmle, step1]`",
     "include": 'for example `include: ["USMLE/**"]`',
     "exclude": 'for example `exclude: ["Templates/**"]`',
-    "inline_cards": "true or false: whether Front::Back lines make cards",
+    "inline_cards": "auto (the default: Front::Back lines are cards, Dataview fields are not), "
+                    "true (every one is a card) or false (none is)",
     "highlights": "for example `syntaxes: [equals, mark, span]`",
     "highlights.syntaxes": "for example `syntaxes: [equals, mark, span]`",
     "highlights.colors": 'for example `colors: [yellow, "rgba(240, 200, 0, 0.2)"]`',
@@ -115,6 +117,7 @@ class _Reader:
             self.problem("notes", f"notes folder not found: {display_path(vault)}",
                          "`notes` is a folder, relative to this deck file")
         output = self._string("output") or f"{file_name(name)}.apkg"
+        inline_cards = self._inline_cards()
         return DeckConfig(
             name=name,
             vault=vault,
@@ -123,7 +126,8 @@ class _Reader:
                                 self._strings("exclude")),
             tags=self._strings("tags"),
             highlights=self._highlights(),
-            inline_cards=self._flag("inline_cards", True),
+            inline_cards=inline_cards,
+            dataview=Dataview(plugin=inline_cards is InlineCards.AUTO and plugin_listed(vault)),
             auto=self._auto(),
             obsidian_vault=self._string("obsidian_vault") or vault.name,
             source=self.path,
@@ -150,12 +154,15 @@ class _Reader:
             return ""
         return str(value).strip()
 
-    def _flag(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem(key, f"`{key}` must be true or false", EXAMPLES[key])
-            return default
-        return value
+    def _inline_cards(self) -> InlineCards:
+        value = self.data.get("inline_cards", "auto")
+        if isinstance(value, bool):
+            return InlineCards.ON if value else InlineCards.OFF
+        if value == "auto":
+            return InlineCards.AUTO
+        self.problem("inline_cards", "`inline_cards` must be true, false or auto",
+                     EXAMPLES["inline_cards"])
+        return InlineCards.AUTO
 
     def _strings(self, key: str, data: dict[str, Any] | None = None,
                  where: str = "") -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from highyield.deck.reader import CachedReader
 from highyield.errors import Diagnostic
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import left_out
+from highyield.extract.dataview import FieldScan, scan_fields
 from highyield.identity.clozes import renumber_text
 from highyield.identity.collect import Tally, deck_notes, deck_problems, repeated_ids, scope
 from highyield.identity.keys import Identified, Identity, identify
@@ -77,6 +78,7 @@ class _Run:
     cache: BuildCache  #                 read again next time
     media: MediaSet
     paths: list[Path]  # the deck's notes
+    fields: FieldScan  # the Dataview fields that are not cards
     fresh: int = 0  # notes read afresh
 
 
@@ -103,8 +105,9 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
     if not force and up_to_date(where, deck_fingerprint(deck, files), file_stat(deck.output)):
         return Built(deck, deck.output, None)
     paths = deck_notes(deck)
-    run = _Run(deck, now, force, where, files, load(where, settings_of(deck)),
-               MediaSet(MediaResolver(deck.vault)), paths)
+    fields = scan_fields(deck, paths)  # the deck as its notes are read, fields known
+    run = _Run(fields.deck, now, force, where, files, load(where, settings_of(fields.deck)),
+               MediaSet(MediaResolver(deck.vault)), paths, fields)
     return _finish(run, _read(run, progress))
 
 
@@ -136,7 +139,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
     problem = write_ledger(deck.vault, keyed.identified.ledger)
     diagnostics.extend([problem] if problem else [])
-    diagnostics.extend(deck_problems(deck, run.paths, bool(current)))
+    diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     _save(run, notes, packed, stamp)
     tally = _tally(run, keyed, current, sum(1 for n in notes.values() if n.sha), diagnostics)

@@ -15,7 +15,7 @@ import secrets
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -108,6 +108,9 @@ def deck_fingerprint(deck: DeckConfig, files: list[tuple[str, int, int]] | None 
     the build read it (a note saved during the build must make the next build read it
     again)."""
     files = vault_files(deck.vault) if files is None else files
+    # Without the Dataview keys found in the notes: they change only with the notes, and
+    # an up-to-date deck is told before any note is read.
+    deck = replace(deck, dataview=replace(deck.dataview, keys=frozenset()))
     head = (f"{settings_of(deck)}\x1e{deck.name}\x1e{deck.output}\x1e"
             f"{file_stat(ledger_path(deck.vault))!r}")
     return fingerprint(head, files)

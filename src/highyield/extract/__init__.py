@@ -10,9 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
+from highyield.config.inline import Dataview
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin
 from highyield.errors import Diagnostic, warning
-from highyield.extract import auto, basic, clozes, context
+from highyield.extract import auto, basic, clozes, context, headings
 from highyield.extract.statements import Statement, only_images, statements
 from highyield.extract.tags import anki_tag, note_tags
 from highyield.model import (
@@ -39,6 +40,7 @@ class ExtractRules:
     tags: tuple[str, ...] = ()  # the deck's extra tags
     inline_cards: bool = True  # Front::Back lines (off for vaults full of Dataview fields)
     auto: AutoCloze = AUTO_OFF  # cards from statements nobody highlighted
+    fields: Dataview | None = None  # Dataview fields, never cards (inline_cards: auto)
     srplugin: SrPlugin | None = None  # with it, :: and ? cards only in the notes it reads
 
     @property
@@ -53,7 +55,7 @@ def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Dia
 class _Extractor:
     def __init__(self, note: Note, rules: ExtractRules) -> None:
         self.auto = rules.auto.applies(note.rel)
-        self.note = auto.clipping_layout(note) if self.auto else note
+        self.note = auto.clipping_layout(note) if self.auto else headings.bold_headings(note)
         self.rules = rules
         self.tags = note_tags(note, rules.tags)
         self.explicit = rules.srplugin is None or rules.srplugin.reads(note.tags)
@@ -109,6 +111,8 @@ class _Extractor:
             if self.rules.inline_cards and self.explicit else None
         if pair is None:
             return False
+        if self._is_field(pair):
+            return True  # metadata: neither a card nor an auto card
         if pair.complete:
             self._basic(pair, s.block, s.line)
             return True
@@ -127,6 +131,11 @@ class _Extractor:
             return s  # the plugin reads a Front::Back line as that, never as a cloze
         bold = plugin.bold and self.note.blocks[s.block].kind is not BlockKind.TABLE_ROW
         return replace(s, inlines=clozes.plugin_marks(s.inlines, bold, plugin.curly))
+
+    def _is_field(self, pair: basic.Pair) -> bool:
+        fields = self.rules.fields
+        return fields is not None and pair.kind is CardKind.BASIC and \
+            fields.is_field(plain_text(pair.front))
 
     def _basic(self, pair: basic.Pair, index: int, line: int) -> None:
         block = self.note.blocks[index]

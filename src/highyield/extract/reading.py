@@ -5,6 +5,7 @@ since its last build (``deck.reader``) and takes the others from its cache."""
 from __future__ import annotations
 
 from highyield.config import DeckConfig
+from highyield.config.inline import InlineCards
 from highyield.errors import Diagnostic
 from highyield.extract import ExtractRules, extract_note
 from highyield.model import CONTAINERS, Draft, Embed, Source
@@ -13,8 +14,9 @@ from highyield.vault.media import MediaSet
 
 
 def rules_for(deck: DeckConfig) -> ExtractRules:
-    return ExtractRules(deck.highlights, deck.tags, deck.inline_cards, deck.auto,
-                        deck.srplugin)
+    auto = deck.inline_cards is InlineCards.AUTO
+    return ExtractRules(deck.highlights, deck.tags, deck.inline_cards is not InlineCards.OFF,
+                        deck.auto, deck.dataview if auto else None, deck.srplugin)
 
 
 def note_drafts(source: Source, rules: ExtractRules, media: MediaSet

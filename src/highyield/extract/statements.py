@@ -30,7 +30,13 @@ ABBREVIATIONS = frozenset({
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 # "::" or ":::", but not the tail of a cloze opener left unclosed ("{{c1::").
 _SEPARATOR = re.compile(r"(?<!\{\{c\d)(?<!\{\{c\d\d)(?<!\{\{c\d\d\d)(?<!:):::?(?!:)")
-_LOOK_BACK = 200  # how far a separator's surroundings are examined
+LOOK_AROUND = 200  # how far a separator's surroundings are examined
+# A ratio written with a colon on each side, "LH:FSH::2:1", "Na:glucose::1:1".
+_RATIO_BEFORE = re.compile(r"[^:]+:[^:]+")  # the word before, in full
+_RATIO_AFTER = re.compile(r"\d+(?:\.\d+)?:\d+(?:\.\d+)?(?![\w:])")
+# A gene fusion: two gene symbols joined by "::" with no space, "BCR::ABL1", "EWSR1::FLI1".
+_GENE_BEFORE = re.compile(r"(?<![\w:-])[A-Z][A-Z0-9-]{1,11}$")
+_GENE_AFTER = re.compile(r"[A-Z][A-Z0-9-]{1,11}(?!\w)")
 _LEADING_SPACE = re.compile(r"\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
@@ -81,7 +87,8 @@ def separators(syntax: CardSyntax) -> re.Pattern[str] | None:
 
 def find_pair(text: str, syntax: CardSyntax = DEFAULT_SYNTAX) -> re.Match[str] | None:
     """The first ``::`` (or ``:::``) that separates a front from a back. Not one between
-    digits (a ratio, 2::1), inside a URL, or inside a Dataview field ``[key:: value]``."""
+    digits (a ratio, 2::1), in a ratio of named parts (``LH:FSH::2:1``), between gene
+    symbols (``BCR::ABL1``), inside a URL, or inside a Dataview field ``[key:: value]``."""
     pattern = separators(syntax)
     if pattern is None:
         return None
@@ -89,19 +96,27 @@ def find_pair(text: str, syntax: CardSyntax = DEFAULT_SYNTAX) -> re.Match[str] |
         start, end = m.start(), m.end()
         if start and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
             continue
-        token = text[max(0, start - _LOOK_BACK):start].rsplit(None, 1)[-1:] or [""]
-        if "://" in token[0] or _in_field(text, start):
+        token = text[max(0, start - LOOK_AROUND):start].rsplit(None, 1)[-1:] or [""]
+        if "://" in token[0] or _in_field(text, start) or _joins(token[0], text, end):
             continue
         return m
     return None
 
 
+def _joins(word: str, text: str, end: int) -> bool:
+    """Is the ``::`` after ``word`` (the text since the last space) part of a ratio
+    (``LH:FSH::2:1``) or a gene fusion (``BCR::ABL1``)?"""
+    if _RATIO_BEFORE.fullmatch(word) and _RATIO_AFTER.match(text, end):
+        return True
+    return bool(_GENE_BEFORE.search(word[-14:]) and _GENE_AFTER.match(text, end))
+
+
 def _in_field(text: str, at: int) -> bool:
-    window = text[max(0, at - _LOOK_BACK):at]
+    window = text[max(0, at - LOOK_AROUND):at]
     opened = max(window.rfind("["), window.rfind("("))
     if opened == -1 or "]" in window[opened:] or ")" in window[opened:]:
         return False
-    after = text[at:at + _LOOK_BACK]
+    after = text[at:at + LOOK_AROUND]
     return "]" in after or ")" in after
 
 

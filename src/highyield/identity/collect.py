@@ -13,6 +13,7 @@ from highyield.config import CLIPPINGS, DeckConfig
 from highyield.config.srplugin import DATA_JSON
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, warning
 from highyield.extract.auto.repeats import drop_repeats
+from highyield.extract.dataview import FieldScan, scan_fields
 from highyield.extract.reading import note_drafts, rules_for
 from highyield.extract.sides import with_sides
 from highyield.identity.keys import Assigned, assign_keys
@@ -82,6 +83,8 @@ class Collected:
 def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     """Every card of the deck, keyed with the vault's ledger (which is not written)."""
     paths = deck_notes(deck)
+    fields = scan_fields(deck, paths)
+    deck = fields.deck
     rules = rules_for(deck)
     media = MediaSet(MediaResolver(deck.vault))
     diagnostics: list[Diagnostic] = []
@@ -99,7 +102,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
             progress(done, len(paths))
     drafts, repeats = drop_repeats(drafts)
     assigned = _assign(deck, drafts, paths, diagnostics)
-    diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards)))
+    diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards), fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     return Collected(deck, read, tuple(assigned.cards),
                      assigned.merged, repeats, media, tuple(diagnostics), assigned.ledger)
@@ -135,7 +138,8 @@ def scope(deck: DeckConfig, rels: Collection[str]) -> Callable[[str], bool]:
     return lambda rel: rel in rels or not (deck.vault / rel).is_file()
 
 
-def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool) -> list[Diagnostic]:
+def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool,
+                  fields: FieldScan) -> list[Diagnostic]:
     found = _unused_auto_globs(deck, paths)
     if deck.srplugin is not None and deck.srplugin.problem:
         found.append(warning(
@@ -144,6 +148,8 @@ def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool) -> list[
             "fix it, or change a setting on the plugin's settings page in Obsidian, which "
             "writes it again; until then its defaults are used: ::, :::, ?, ?? and notes "
             "tagged #flashcards"))
+    said = fields.diagnostic()  # once per deck, not once per line
+    found.extend([said] if said is not None else [])
     if not any_cards:
         found.append(warning(
             display_path(deck.vault), None, "no cards: nothing is highlighted or written as a "

@@ -17,18 +17,20 @@ from dataclasses import dataclass, field
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax
 from highyield.errors import Diagnostic, error, warning
 from highyield.model import BlockKind
-from highyield.parse import o2a
+from highyield.parse import htmltable, o2a
 
 Line = tuple[int, str]  # (line number, text)
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^<>]*>(.*)</h\1[ \t]*>[ \t]*$", re.IGNORECASE)
 _RULE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _SETEXT = re.compile(r"^ {0,3}(={3,}|-{3,})[ \t]*$")
 _ITEM = re.compile(r"^([ \t]*)([-*+•]|\d{1,9}[.)])(?:[ \t]+(.*)|[ \t]*$)")
 _TASK = re.compile(r"^\[[ xX/>!?*-]\][ \t]+")
 _QUOTE = re.compile(r"^[ ]{0,3}>[ ]?(.*)$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_CALLOUT = re.compile(r"^\[!([A-Za-z0-9_-]+)\][+-]?[ \t]*(.*)$")
+# "[!type]", or "[!type|metadata]" (Zotero Integration writes "[!quote|#ffd400] Highlight")
+_CALLOUT = re.compile(r"^\[!([A-Za-z0-9_-]+)(?:\|[^\]]*)?\][+-]?[ \t]*(.*)$")
 _TABLE_DELIM = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _ANCHOR = re.compile(r"[ \t]\^([A-Za-z0-9-]+)[ \t]*$")
 MAX_QUOTE_DEPTH = 8  # deeper ">" markers are read as text
@@ -117,12 +119,14 @@ class BlockParser:
         self.in_math = False
         self.after_blank = False
         self.file_tags: list[str] = []  # Obsidian_to_Anki's FILE TAGS
+        self.table_ends: htmltable.TableEnds | None = None
 
     @property
     def section(self) -> tuple[Line, ...]:
         return self.prefix + tuple(text for _, text in self.headings)
 
     def parse(self, lines: list[Line]) -> None:
+        lines = htmltable.split_at_tables(lines)
         self.o2a = o2a.Reader(lines, self.path)
         i = 0
         while i < len(lines):
@@ -139,7 +143,8 @@ class BlockParser:
             self.since_blank = len(self.blocks)
             return i + 1
         for handler in (self._o2a, self._fence, self._multiline, self._heading, self._setext,
-                        self._rule, self._quote, self._table, self._item):
+                        self._rule, self._quote, self._table, self._html_table,
+                        self._item):
             after = handler(lines, i)
             if after is not None:
                 self.after_blank = False
@@ -170,10 +175,14 @@ class BlockParser:
     def _heading(self, lines: list[Line], i: int) -> int | None:
         number, text = lines[i]
         m = _HEADING.match(text)
-        if m is None:
+        if m is not None:
+            level = len(m.group(1))
+        elif text.lstrip()[:2].lower() == "<h" and (m := _HTML_HEADING.match(text)):
+            level = int(m.group(1))  # <h2>…</h2> alone on its line, from Word or Notion
+        else:
             return None
         self._end_paragraph()
-        self._add_heading(len(m.group(1)), (number, m.group(2) or ""))
+        self._add_heading(level, (number, m.group(2) or ""))
         return i + 1
 
     def _add_heading(self, level: int, title: Line) -> None:
@@ -319,6 +328,28 @@ class BlockParser:
                                         headers=headers, cells=cells))
             j += 1
         return j
+
+    def _html_table(self, lines: list[Line], i: int) -> int | None:
+        number, text = lines[i]
+        if not htmltable.starts_table(text):
+            return None
+        if self.table_ends is None:
+            self.table_ends = htmltable.TableEnds(lines)
+        end = self.table_ends.end(i)
+        if end is None:
+            self.diagnostics.append(warning(
+                self.path, number, "HTML table has no </table>: read as text",
+                "end the table with </table> (before any other <table>)"))
+            return None
+        self._end_paragraph()
+        self.items.clear()
+        table = htmltable.read_table(lines[i:end + 1])
+        for cells in table.rows:
+            self.blocks.append(RawBlock(BlockKind.TABLE_ROW, [], self.section,
+                                        headers=list(table.headers), cells=list(cells)))
+        if table.rest:
+            self._paragraph_line(lines[end][0], table.rest, end)
+        return end + 1
 
     # ---------------------------------------------------------------- lists and paragraphs
 

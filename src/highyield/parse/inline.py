@@ -28,7 +28,15 @@ from highyield.model import (
 )
 from highyield.parse import htmltags
 from highyield.parse.links import MD_LINK_REST, SIZE, WIKI_BODY, is_image, link_label, split_pipe
-from highyield.parse.output import Output, Slot, TagMark, finish, plain, strip_edge_tags
+from highyield.parse.output import (
+    Output,
+    ParaMark,
+    Slot,
+    TagMark,
+    finish,
+    plain,
+    strip_edge_tags,
+)
 from highyield.parse.scan import Finder, LineMap
 
 MAX_DEPTH = 32  # deeper nesting is kept as literal text
@@ -56,6 +64,7 @@ _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
 )""", re.VERBOSE)
 _UNCLOSED = {"==": "unclosed highlight =="}  # messages worth counting without building
 _WITH_ATTRIBUTES = frozenset({"img", "mark", "span"})
+_LINE_TAGS = frozenset({"p", "tr"})
 _HANDLED = tuple(name for name in _TOKEN.groupindex
                  if name not in ("num", "slash", "name", "attrs"))
 
@@ -128,7 +137,7 @@ class _Parser:
             self.pending = self.token
         self.used = True
 
-    def _emit(self, node: Inline | Slot | TagMark) -> None:
+    def _emit(self, node: Inline | Slot | TagMark | ParaMark) -> None:
         self._flush()
         self.out.append(node)
 
@@ -431,6 +440,10 @@ class _Parser:
         name = m.group("name").lower()
         if name not in htmltags.KNOWN:
             self._literal(m)
+        elif name in _LINE_TAGS:  # a paragraph, or a table row read as text
+            self._emit(ParaMark(self._line(m)))
+        elif name in ("td", "th"):  # cells read as text keep a space between them
+            self._emit(ParaMark(self._line(m), space=True))
         elif m.group("slash"):
             self._flush()
             self._close_tag(htmltags.FORMAT.get(name, name))

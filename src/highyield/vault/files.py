@@ -1,6 +1,7 @@
 """Which files of a vault highyield reads: one rule, shared by the build, its fingerprint,
 ``watch`` and the search for images. Folders and files whose name starts with a dot
-(``.obsidian``, ``.trash``, ``.git``, ``.highyield``) and ``node_modules`` are never read."""
+(``.obsidian``, ``.trash``, ``.git``, ``.highyield``), ``node_modules`` and Excalidraw
+drawings (``*.excalidraw.md``, a drawing's data, not a note) are never read."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 from highyield.vault.globs import Selection
 
 NEVER_READ = frozenset({"node_modules"})  # besides every name that starts with a dot
+NEVER_READ_ENDINGS = (".excalidraw.md",)  # Excalidraw drawings
 
 
 def never_read(name: str) -> bool:
     """A file or folder name highyield never reads, nor looks inside."""
-    return name.startswith(".") or name in NEVER_READ
+    return name.startswith(".") or name in NEVER_READ or \
+        name.lower().endswith(NEVER_READ_ENDINGS)
 
 
 def is_read(rel: Path) -> bool:
