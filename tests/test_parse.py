@@ -10,6 +10,8 @@ from highyield.model import (
     Code,
     Embed,
     Highlight,
+    Inline,
+    Inlines,
     Math,
     Note,
     Source,
@@ -73,6 +75,51 @@ def test_highlight_flanking_rules() -> None:
     assert note.blocks[0].inlines == (Text("a == b == c"),)
     assert note.blocks[1].inlines == (Text("2 "), Highlight((Text("3"),), "equals"), Text(" 4"))
     assert problems == []
+
+
+def _inlines(text: str) -> tuple[Inlines, list[str]]:
+    note, problems = _note(f"- {text}\n")
+    return note.blocks[0].inlines, [p.message for p in problems]
+
+
+def _nodes(children: tuple[str | Inline, ...]) -> Inlines:
+    return tuple(Text(c) if isinstance(c, str) else c for c in children)
+
+
+def _b(*children: str | Inline) -> Styled:
+    return Styled("b", _nodes(children))
+
+
+def _hl(*children: str | Inline) -> Highlight:
+    return Highlight(_nodes(children), "equals")
+
+
+def test_bold_and_highlight_that_cross_are_split_not_left_as_text() -> None:
+    # the bold closes right after the highlight: it ends inside it
+    assert _inlines("==a **b==** c") == ((_hl("a ", _b("b")), Text(" c")), [])
+    # the highlight opens right after the bold: the highlight is the outer one
+    assert _inlines("**==a** b== c") == ((_hl(_b("a"), " b"), Text(" c")), [])
+    # otherwise the bold is split at the highlight's closer and goes on after it
+    assert _inlines("==a **b== c** d") == ((_hl("a ", _b("b")), _b(" c"), Text(" d")), [])
+    assert _inlines("**a ==b** c== d") == ((_b("a ", _hl("b")), _hl(" c"), Text(" d")), [])
+    assert _inlines("*a **b* c**") == (
+        (Styled("i", (Text("a "), _b("b"))), _b(" c")), [])
+
+
+def test_a_delimiter_really_unclosed_stays_text() -> None:
+    assert _inlines("==a **b== c") == ((_hl("a **b"), Text(" c")), [])
+    assert _inlines("**==a** b") == ((_b("==a"), Text(" b")), ["unclosed highlight =="])
+    assert _inlines("==a **b== **c**") == ((_hl("a **b"), Text(" "), _b("c")), [])
+
+
+def test_highlight_with_a_space_inside_its_edge() -> None:
+    assert _inlines("as== recurrent episodes== of") == (
+        (Text("as"), _hl(" recurrent episodes"), Text(" of")), [])
+    assert _inlines("==EBV == in teens") == ((_hl("EBV "), Text(" in teens")), [])
+    assert _inlines("==EBV ==, CMV") == ((_hl("EBV "), Text(", CMV")), [])
+    # a closer written after a word still wins, and lone == stay text
+    assert _inlines("==a == b==") == ((_hl("a == b"),), [])
+    assert _inlines("x== y and a == b") == ((Text("x== y and a == b"),), [])
 
 
 def test_entities_are_decoded_once() -> None:
