@@ -350,3 +350,50 @@ def test_inline_cards_can_be_turned_off(make_vault: Callable[..., Path],
     deck_file.write_text(f"deck: D\nnotes: {vault}\noutput: d.apkg\ninline_cards: false\n")
     deck = build_and_import(load_deck_file(deck_file))
     assert [c.fields["Text"] for c in deck.cards] == ["A {{c1::highlight}} still counts"]
+
+
+# ---------------------------------------------------------------- lists and lead-ins
+
+
+def _list_card(deck: Imported, answer: str) -> RenderedCard:
+    """The one card of lists.md whose own deletion is ``answer``."""
+    found = [c for c in deck.by_source("lists.md") if _active_answer(c) == answer]
+    assert len(found) == 1, f"{len(found)} cards hiding {answer!r}"
+    return found[0]
+
+
+def test_highlighted_siblings_show_each_other_with_only_their_own_hidden(
+        syntax_deck: Imported) -> None:
+    triad = ("tinnitus", "peripheral vertigo", "hearing loss")
+    fronts = set()
+    for own in triad:
+        card = _list_card(syntax_deck, own)
+        front = card.question_text
+        others = " ".join(BLANK if item == own else item for item in triad)
+        assert front == f"lists › Ménière disease › Ménière triad {BLANK} {others}"
+        assert own not in front
+        assert own in card.answer_text
+        fronts.add(front)
+    assert len(fronts) == 3
+
+
+def test_a_lead_in_shows_its_list_and_is_the_items_context(syntax_deck: Imported) -> None:
+    lead = _list_card(syntax_deck, "leukaemia")
+    assert lead.question_text == \
+        f"lists › Referral Refer urgently for {BLANK} if the child has:"
+    assert "if the child has: unexplained petechiae hepatosplenomegaly" in lead.answer_text
+    assert "petechiae" not in lead.question_text
+    item = _list_card(syntax_deck, "hepatosplenomegaly")
+    assert item.question_text.startswith(
+        "lists › Referral › Refer urgently for leukaemia if the child has: [...]")
+    flat = _list_card(syntax_deck, "betahistine")
+    assert flat.question_text == \
+        f"lists › Ménière disease › Treatment e.g.: {BLANK} {BLANK} salt restriction"
+
+
+def test_a_list_without_a_lead_in_shows_its_siblings_too(syntax_deck: Imported) -> None:
+    card = _list_card(syntax_deck, "thiazides")
+    assert card.question_text == \
+        f"lists › Hypercalcaemia {BLANK} sarcoidosis {BLANK} milk-alkali syndrome"
+    lone = _list_card(syntax_deck, "BCG")
+    assert lone.question_text == f"lists › Vaccines › Live vaccines {BLANK} for tuberculosis"

@@ -74,13 +74,13 @@ def test_embed_outside_the_vault_or_missing_is_never_packed(
     (tmp_path / "secret.png").write_bytes(PNG)
     vault = make_vault({
         "n.md": "- ==a== ![](../secret.png)\n- ==b== ![[/etc/passwd.png]]\n"
-                "- ==c== ![[nowhere.png]]\n- ==d== ![](https://example.org/x.png)\n",
+                "- ==c== ![[nowhere.png]]\n- ==d== ![](file:///etc/x.png)\n",
     })
     assert _messages(vault) == [
         "n.md:1: warning: image '../secret.png' points outside the vault; it is not packed",
         "n.md:2: warning: image '/etc/passwd.png' was not found in the vault",
         "n.md:3: warning: image 'nowhere.png' was not found in the vault",
-        "n.md:4: warning: image 'https://example.org/x.png' is a URL, not a file in the "
+        "n.md:4: warning: image 'file:///etc/x.png' is a URL, not a file in the "
         "vault; it is not packed",
     ]
     deck = build_and_import(vault)
@@ -123,7 +123,10 @@ def test_unreadable_note_is_an_error_and_others_still_build(
 
 HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
            "%%", "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n",
-           "<script>"]  # an element skipped to its close tag, which never comes
+           "<script>",  # an element skipped to its close tag, which never comes
+           "START\n",  # an Obsidian_to_Anki note that never ends
+           "- ==x==\n",  # one list of highlighted items: each card shows a few siblings
+           "a ==b== c:\n- ==d==\n"]  # lead-ins, each owning a list
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste

@@ -1,15 +1,21 @@
-"""A build cache written before the code moved into packages still loads: its pickles
-name the old modules (highyield.buildcache, highyield.changes, highyield.pack,
-highyield.identity), and losing the cache would give every card a new time in Anki."""
+"""The build cache across upgrades: one written before the code moved into packages still
+loads (its pickles name the old modules), and a new version reads every note again but
+keeps each unchanged card's time: losing that would make Anki rewrite every note."""
 
 from __future__ import annotations
 
 import pickle
 from pathlib import Path
 
+import pytest
+
 from highyield import __version__
 from highyield.deck import cache
 from highyield.deck.anki_notes import Packed
+from highyield.deck.build import build
+from tests.anki_client import import_apkg
+from tests.conftest import FIXED_NOW
+from tests.test_rebuild import Project
 
 OLD_NAMES = {b"highyield.deck.cache": b"highyield.buildcache",
              b"highyield.deck.anki_notes": b"highyield.changes"}
@@ -40,3 +46,28 @@ def test_old_anki_notes_load(tmp_path: Path) -> None:
     notes, packed = cache._pickles(path, 2)
     assert notes == {"n.md": None} and packed == {note.key: note}
     assert type(packed[note.key]) is Packed
+
+
+def test_a_new_version_reads_every_note_again_and_keeps_unchanged_cards_times(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another version's rules may make other cards, so every note is read again; but the
+    last build's Anki notes stay, so a card that comes out the same keeps its time and
+    Anki's "update if newer" import leaves it (and any edit made in Anki) alone."""
+    p = Project(tmp_path, {"ALS.md": "# ALS\n- ==Riluzole== inhibits glutamate release.\n"
+                                     "- Edaravone is a ==free radical scavenger==.\n"})
+    _, first = p.build_and_import()
+    assert len(first.cards) == 2
+    mods = _mods(p)
+    for module in ("highyield.config", "highyield.deck.cache"):
+        monkeypatch.setattr(f"{module}.__version__", "99.0")
+    built = build(p.deck, now=FIXED_NOW + 3600)
+    assert built.tally is not None and built.fresh == 1  # read again, not up to date
+    assert not built.changes  # no card new, updated or retired
+    again = import_apkg(p.deck.output, p.anki, p.col)
+    assert again.new == 0 and again.updated == 0 and len(again.cards) == 2
+    assert _mods(p) == mods
+
+
+def _mods(p: Project) -> dict[str, int]:
+    notes = [p.col.get_note(nid) for nid in p.col.find_notes("")]
+    return {note.guid: note.mod for note in notes}

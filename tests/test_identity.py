@@ -62,3 +62,16 @@ def test_keys_ignore_case_and_spacing_but_not_words(make_vault: Callable[..., Pa
     reworded = _keys(make_vault({"n.md": "- Riluzole inhibits ==sodium channels==\n"}, name="v3"))
     assert base == spaced
     assert base != reworded
+
+
+def test_sibling_cues_and_lead_ins_keep_a_cards_key(make_vault: Callable[..., Path]) -> None:
+    """The siblings a card shows and a lead-in above its list are around the card, not
+    in it: the key is the one the same deletion has without them."""
+    alone = make_vault({"m.md": "- Ménière triad\n\t- ==tinnitus==\n\t- vertigo\n"},
+                       name="alone")
+    listed = make_vault({"m.md": "Ménière triad:\n- ==tinnitus==\n- ==vertigo==\n"},
+                        name="listed")
+    cards = collect(folder_deck(listed, None)).cards
+    assert [c.draft.context[-1] for c in cards] == ["Ménière triad:"] * 2
+    assert all(c.draft.cue for c in cards)
+    assert _keys(alone)["m.md:2"] == _keys(listed)["m.md:2"]

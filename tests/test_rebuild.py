@@ -545,3 +545,17 @@ def test_a_card_moved_to_another_deck_on_the_vault_is_not_retired(
     murmur = p.col.get_note(p.col.find_notes("Murmur")[0])
     assert RETIRED_TAG not in murmur.tags
     assert len(p.col.find_notes("Murmur")) == 1
+
+
+def test_a_first_basic_card_in_a_deck_of_clozes_imports(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """The kept collection of a cloze-only deck has no Basic note type; the next build
+    must not patch a Basic note into it (Anki refused such a package)."""
+    vault = make_vault({"a.md": "- The ==mitral valve== has two cusps\n"})
+    deck = folder_deck(vault, tmp_path / "out" / "deck.apkg")
+    build(deck, now=1_800_000_000)
+    with (vault / "a.md").open("a") as f:
+        f.write("Normal heart rate::60 to 100\n")
+    build(deck, now=1_800_000_100)
+    cards = import_apkg(deck.output, tmp_path / "anki").cards
+    assert sorted(c.notetype for c in cards) == ["highyield Basic", "highyield Cloze"]

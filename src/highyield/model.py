@@ -159,6 +159,7 @@ class BlockKind(enum.Enum):
     LIST_ITEM = "list item"
     TABLE_ROW = "table row"
     MULTILINE_CARD = "multi-line card"
+    CLOZE_NOTE = "cloze note"  # a cloze written as one note (Obsidian_to_Anki's Cloze)
 
 
 @dataclass(frozen=True)
@@ -175,9 +176,10 @@ class Block:
     level: int = 0  # heading level
     headers: tuple[Inlines, ...] = ()  # TABLE_ROW: the header cells
     cells: tuple[Inlines, ...] = ()  # TABLE_ROW: this row's cells
-    answer: Inlines = ()  # MULTILINE_CARD: the back (inlines is the front)
+    answer: Inlines = ()  # MULTILINE_CARD: the back (inlines is the front); CLOZE_NOTE: extra
     reversed: bool = False  # MULTILINE_CARD written with ``??``
     anchor: str = ""  # Obsidian block id (``^id``) at the end of the block
+    tags: tuple[str, ...] = ()  # tags written for this block's card alone (Obsidian_to_Anki)
 
 
 @dataclass(frozen=True)

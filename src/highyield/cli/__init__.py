@@ -114,6 +114,10 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
     decks/*.yaml is built. Import the .apkg in Anki with File › Import.
 
+    The deck is written even when a note has an error (the card with the
+    error is left out); the exit status is then 1, as for `check`. Warnings
+    alone exit 0.
+
     Rebuild after editing your notes: only changed notes are read again, and a
     deck with nothing changed is left alone ("up to date"). Cards keep their
     identity through rewording, moves and renames, so importing the new deck
@@ -134,13 +138,17 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
       highyield build --min-score 0.7     fewer, surer auto cards
       highyield build -v                  list what changed
     """
+    errors = 0
     for deck in _targets(vault, decks, output, min_score):
         result = _build(deck, force or write_ids, verbose)
+        errors += result.tally.errors if result.tally is not None else 0
         if write_ids:
             from highyield.identity.blockids import write_ids as write_block_ids
 
             click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
                                                           result.read)))
+    if errors:
+        sys.exit(1)
 
 
 def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
@@ -156,7 +164,7 @@ def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
         found = tuple(d for d in found if d not in shown)
         shown.update(found)
     if found:
-        click.echo(report.diagnostics(found, report.MAX_SHOWN), err=True)
+        click.echo(report.summary_diagnostics(found), err=True)
     text = report.built(result, verbose)
     click.echo(f"[{time.strftime('%H:%M:%S')}] {text}" if shown is not None else text)
     return result

@@ -4,10 +4,11 @@ printing is the CLI's job."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from highyield.errors import Diagnostic, HighyieldError, display_path
+from highyield.errors import Diagnostic, HighyieldError, Severity, display_path
 from highyield.model import Card, CardKind, preview_text
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
@@ -17,7 +18,9 @@ if TYPE_CHECKING:  # the quiz prints reports without loading the parser
     from highyield.identity.collect import Collected, Tally
     from highyield.review.sync import DeckSync
 
-MAX_SHOWN = 20
+MAX_SHOWN = 20  # a build's problems listed one by one; more are grouped by kind
+PER_KIND = 3  # examples of each kind when grouped
+_NAMED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\d[\d,.]*")
 
 
 def _plural(n: int, word: str) -> str:
@@ -32,6 +35,32 @@ def diagnostics(items: Sequence[Diagnostic], limit: int | None = None) -> str:
         lines.append(f"… and {len(items) - len(shown)} more; "
                      "`highyield check` lists them all")
     return "\n".join(lines)
+
+
+def summary_diagnostics(items: Sequence[Diagnostic], limit: int = MAX_SHOWN,
+                        per_kind: int = PER_KIND) -> str:
+    """A build's problems: all of them when there are at most ``limit``; else grouped by
+    kind (the message with its quoted names and numbers left out), errors first, each
+    kind with its first ``per_kind`` examples and a count of the rest."""
+    if len(items) <= limit:
+        return diagnostics(items)
+    groups: dict[tuple[bool, str], list[Diagnostic]] = {}
+    for d in items:
+        groups.setdefault((d.severity is not Severity.ERROR, kind_of(d.message)), []).append(d)
+    lines: list[str] = []
+    for key in sorted(groups, key=lambda k: k[0]):  # stable: errors, then in path order
+        group = groups[key]
+        lines.extend(d.format() if i == 0 else d.format().split("\n")[0]
+                     for i, d in enumerate(group[:per_kind]))
+        if len(group) > per_kind:
+            lines.append(f"  … and {len(group) - per_kind:,} more like this")
+    lines.append(f"{len(items):,} problems in all; `highyield check` lists each one")
+    return "\n".join(lines)
+
+
+def kind_of(message: str) -> str:
+    """What messages of one kind share: ``image '…' was not found in the vault``."""
+    return _NAMED.sub("…", message)
 
 
 def failure(exc: HighyieldError) -> str:

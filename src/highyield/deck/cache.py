@@ -155,12 +155,14 @@ def collector_off() -> Iterator[None]:
 
 
 def load(path: Path, settings: str) -> BuildCache:
-    """The cache, or an empty one when it is missing, unreadable or from another version.
-    Notes made with other settings are dropped; the last build's notes are kept."""
+    """The cache, or an empty one when it is missing, unreadable or of another ``FORMAT``.
+    Notes made with other settings (another highyield version among them: its rules may
+    make other cards) are dropped, to be read again; the last build's Anki notes are kept,
+    so a card that comes out the same keeps its time, and Anki leaves it alone."""
     try:
         with collector_off():
             header, index = _pickles(path, 2)
-            if not isinstance(header, Header) or header.version != (FORMAT, __version__) \
+            if not isinstance(header, Header) or header.version[0] != FORMAT \
                     or not isinstance(index, Index):
                 return BuildCache(settings)
             shards = [Shard(name, *_pickles(path.parent / name, 2)) for name in index.shards]

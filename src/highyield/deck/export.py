@@ -74,12 +74,26 @@ def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: 
     build's ``reuse``."""
 
     def fill(work: Path) -> Path:
-        if reuse is not None:
+        if reuse is not None and _has_note_types(reuse.base, notes):
             return _patch(reuse, [n for n in notes if n.key in reuse.dirty], name, now)
         _fresh(work / "collection.anki2", notes, name, now)
         return work / "collection.anki2"
 
     write_package(fill, media, out, keep)
+
+
+def _has_note_types(db: Path, notes: Sequence[Packed]) -> bool:
+    """The last build's collection has the note type of every note (genanki writes only
+    the types a deck uses: a first basic card in a deck of clozes needs a fresh one)."""
+    wanted = {str(notetypes.BY_KIND[CardKind(n.kind)].model_id) for n in notes}
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT models FROM col").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return row is not None and wanted <= set(json.loads(row[0]))
 
 
 def _genanki_notes(notes: Sequence[Packed]) -> list[_Note]:

@@ -1,8 +1,9 @@
 """Card text to safe HTML for Anki's fields.
 
 All note text is escaped. The only markup that reaches a card is what this module writes:
-the formatting allow-list (b i u sub sup), br, code, lists, images with plain file names,
-and the obsidian:// link. No attribute a note wrote is ever copied.
+the formatting allow-list (b i u sub sup), br, code, lists, images (a plain file name in
+the package, or an ``http(s)`` address, %-encoded), and the obsidian:// link. No attribute
+a note wrote is ever copied.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from highyield.deck.cache import NoteCards
 from highyield.deck.fields import made_of
 from highyield.errors import Diagnostic, display_path
 from highyield.extract.reading import embeds, note_drafts, rules_for
+from highyield.extract.sides import with_sides
 from highyield.vault.media import MediaSet
 from highyield.vault.notes import read_note
 
@@ -52,10 +53,13 @@ class CachedReader:
                                               old.embeds), path)
         self.fresh += 1
         drafts, found = note_drafts(source, self.rules, self.media)
+        # Every draft's images, those of a card left out as empty too: one that appears
+        # in the vault later must bring the card back.
+        pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
+        drafts, empty = with_sides(drafts, source.display, self.media)
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
                      for d in drafts)
-        pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
-        return NoteCards(size, mtime, sha, made, tuple(problems + found), pairs)
+        return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs)
 
     def _same_media(self, rel: str, cards: NoteCards) -> bool:
         """Images resolve as they did (the names packed in the fields are still right).

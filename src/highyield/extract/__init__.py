@@ -6,14 +6,16 @@ at the disk, to find a note's images.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.errors import Diagnostic, warning
 from highyield.extract import auto, basic, clozes, context
 from highyield.extract.statements import Statement, only_images, statements
-from highyield.extract.tags import note_tags
+from highyield.extract.tags import anki_tag, note_tags
 from highyield.model import (
+    Block,
     BlockKind,
     CardKind,
     Draft,
@@ -51,6 +53,7 @@ class _Extractor:
         self.figures: dict[tuple[str, ...], list[Embed]] = {}
         self.drafts: list[Draft] = []
         self.diagnostics: list[Diagnostic] = []
+        self.listed: list[tuple[int, Statement]] = []  # cloze drafts of list items
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
         found = list(statements(self.note))
@@ -70,6 +73,7 @@ class _Extractor:
             if block.kind is BlockKind.MULTILINE_CARD:
                 self._basic(basic.multiline(block), index, block.line)
         carded = {(s.block, s.position) for s in facts if self._statement(s)}
+        self._sibling_cues()
         if self.auto:
             self.drafts.extend(auto.auto_drafts(
                 self.note, facts, carded | self._multiline_blocks(), self.outline,
@@ -87,6 +91,12 @@ class _Extractor:
         if clozes.has_clozes(front):
             self._cloze(s, front)
             return True
+        if self.note.blocks[s.block].kind is BlockKind.CLOZE_NOTE:
+            self.diagnostics.append(warning(
+                self.note.display, s.line, "Obsidian_to_Anki Cloze note has no deletion; no "
+                "card made", "mark the hidden part as {{c1::…}} or ==…== (highyield does "
+                "not read the plugin's CurlyCloze {…} form)"))
+            return True
         pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
         if pair is None:
             return False
@@ -103,13 +113,13 @@ class _Extractor:
         block = self.note.blocks[index]
         self.drafts.append(Draft(
             kind=pair.kind, ref=SourceRef(self.note.rel, line),
-            context=context.breadcrumb(self.note, block), front=pair.front, back=pair.back,
-            images=context.images_for(block.section, self.figures), tags=self.tags,
+            context=self.outline.breadcrumb(index), front=pair.front, back=pair.back,
+            images=context.images_for(block.section, self.figures), tags=self._tags(block),
             anchor=block.anchor))
 
     def _cloze(self, s: Statement, front: Inlines) -> None:
         block = self.note.blocks[s.block]
-        items = self.outline.children(s.block) if block.kind is BlockKind.LIST_ITEM else ()
+        items = self.outline.items(s) or ((block.answer,) if block.answer else ())
         cue: tuple[Inlines, ...] = ()
         extra = items
         if clozes.is_bare(front):
@@ -117,28 +127,69 @@ class _Extractor:
         if not cue and context.refers_back(s):
             cue = self.outline.previous(s)
         images = context.images_for(block.section, self.figures, exclude=s.inlines)
+        if block.kind is BlockKind.LIST_ITEM:
+            self.listed.append((len(self.drafts), s))
         self.drafts.append(Draft(
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
-            context=context.breadcrumb(self.note, block), front=front, cue=cue, extra=extra,
-            images=images, tags=self.tags, anchor=block.anchor,
+            context=self.outline.breadcrumb(s.block), front=front, cue=cue, extra=extra,
+            images=images, tags=self._tags(block), anchor=block.anchor,
             written=max((c.number for c in clozes.iter_clozes(s.inlines)), default=0)))
+
+    def _tags(self, block: Block) -> tuple[str, ...]:
+        """The note's tags, and those written for this block's card alone."""
+        if not block.tags:
+            return self.tags
+        extra = (anki_tag(t) for t in block.tags)
+        return tuple(sorted({*self.tags, *extra} - {""}, key=str.lower))
 
     def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]
                 ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:
         """Give a whole-statement deletion something to read: a narrower deletion, its
-        child items, its parent item, or failing those a neighbouring statement."""
+        child items (or the list it leads in), its parent item or lead-in, or failing
+        those a neighbouring statement (for a list item, after ``_sibling_cues``)."""
         narrowed = clozes.narrow(front) if not clozes.has_clozes(s.inlines) else None
         if narrowed is not None:
             return narrowed, (), items
         if items:
             return front, items, ()
-        if self.note.blocks[s.block].parent is not None:
+        if self.outline.belongs(s.block) or \
+                self.note.blocks[s.block].kind is BlockKind.LIST_ITEM:
             return front, (), ()
+        return front, self._neighbour(s), ()
+
+    def _neighbour(self, s: Statement) -> tuple[Inlines, ...]:
         near = self.outline.neighbour(s)
         if near:
-            return front, (near,), ()
+            return (near,)
         self.diagnostics.append(warning(
             self.note.display, s.line, "card shows nothing but its title and headings",
             BARE_HINT))
-        return front, (), ()
+        return ()
+
+    def _sibling_cues(self) -> None:
+        """Cards of items of one list that would read the same (``Ménière triad`` ›
+        [...], three times) show the list, with only their own item blank. A bare item
+        that still shows nothing shows its list too when a lead-in owns the list (where
+        it showed a neighbouring item before lead-ins were read), or a neighbouring item
+        when nothing owns its list."""
+        same: dict[tuple[int, str, tuple[str, ...]], list[tuple[int, Statement]]] = \
+            defaultdict(list)
+        for at, s in self.listed:
+            d = self.drafts[at]
+            hints = (c.hint or "" for c in clozes.iter_clozes(d.front))
+            shown = "\x1f".join((" ".join(clozes.visible(d.front).split()), *hints))
+            same[self.outline.list_of(s.block), shown,
+                 tuple(plain_text(c) for c in d.cue)].append((at, s))
+        for group in same.values():
+            for at, s in group if len(group) > 1 else ():
+                d = self.drafts[at]
+                self.drafts[at] = replace(d, cue=(*d.cue, *self.outline.siblings(s.block)))
+        for at, s in self.listed:
+            d = self.drafts[at]
+            if d.cue or not clozes.is_bare(d.front):
+                continue
+            if self.outline.led(s.block):
+                self.drafts[at] = replace(d, cue=self.outline.siblings(s.block))
+            elif not self.outline.belongs(s.block):
+                self.drafts[at] = replace(d, cue=self._neighbour(s))
 

@@ -135,18 +135,27 @@ def is_bare(front: Inlines) -> bool:
 
 
 def narrow(front: Inlines) -> Inlines | None:
-    """Hide only the answer part of a statement that is one whole-statement deletion."""
-    nodes = [n for n in front if not (isinstance(n, Text) and not n.text.strip())]
-    if len(nodes) != 1 or not isinstance(nodes[0], Cloze) or nodes[0].hint:
+    """Hide only the answer part of a statement that is one whole-statement deletion.
+    Text beside it with no letter or digit (an emoji such as 🚩, an arrow) is kept as
+    written; blank text is dropped."""
+    at = [i for i, n in enumerate(front) if not _symbols_only(n)]
+    cloze = front[at[0]] if len(at) == 1 else None
+    if not isinstance(cloze, Cloze) or cloze.hint:
         return None
-    cloze = nodes[0]
     narrowed = _label_split(cloze) or _clause_split(cloze)
     if narrowed is None:
         return None
-    merged = list(_merge(list(narrowed)))
+    before, after = front[:at[0]], front[at[0] + 1:]
+    merged = list(_merge([*(before if plain_text(before) else ()), *narrowed,
+                          *(after if plain_text(after) else ())]))
     if merged and isinstance(merged[-1], Text):
         merged[-1] = Text(merged[-1].text.rstrip())
     return tuple(merged)
+
+
+def _symbols_only(node: Inline) -> bool:
+    """Text that shows no word: blank, or only emoji, arrows and punctuation."""
+    return isinstance(node, Text) and not re.search(r"[^\W_]", node.text)
 
 
 def _label_split(cloze: Cloze) -> Inlines | None:

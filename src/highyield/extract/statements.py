@@ -44,7 +44,7 @@ class Statement:
 
 def statements(note: Note) -> Iterator[Statement]:
     for index, block in enumerate(note.blocks):
-        if block.kind is BlockKind.LIST_ITEM:
+        if block.kind in (BlockKind.LIST_ITEM, BlockKind.CLOZE_NOTE):
             yield Statement(trim(block.inlines), block.line, index, 0)
         elif block.kind is BlockKind.TABLE_ROW:
             yield Statement(table_row(block), block.line, index, 0)

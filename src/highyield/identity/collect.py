@@ -13,6 +13,7 @@ from highyield.config import CLIPPINGS, DeckConfig
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, warning
 from highyield.extract.auto.repeats import drop_repeats
 from highyield.extract.reading import note_drafts, rules_for
+from highyield.extract.sides import with_sides
 from highyield.identity.keys import Assigned, assign_keys
 from highyield.identity.ledger import Entry, read_ledger
 from highyield.model import Card, CardKind, Draft, Progress, anki_cards
@@ -90,8 +91,9 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
         if source is not None:
             read += 1
             found, problems = note_drafts(source, rules, media)
-            drafts.extend(found)
-            diagnostics.extend(problems)
+            shown, empty = with_sides(found, source.display, media)
+            drafts.extend(shown)
+            diagnostics.extend(problems + empty)
         if progress is not None:
             progress(done, len(paths))
     drafts, repeats = drop_repeats(drafts)

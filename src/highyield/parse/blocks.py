@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from highyield.errors import Diagnostic, error, warning
 from highyield.model import BlockKind
+from highyield.parse import o2a
 
 Line = tuple[int, str]  # (line number, text)
 
@@ -44,6 +45,7 @@ class RawBlock:
     cells: list[Line] = field(default_factory=list)
     answer: list[Line] = field(default_factory=list)
     reversed: bool = False
+    tags: tuple[str, ...] = ()
 
     @property
     def line(self) -> int:
@@ -107,12 +109,14 @@ class BlockParser:
         self.para: RawBlock | None = None
         self.in_math = False
         self.after_blank = False
+        self.file_tags: list[str] = []  # Obsidian_to_Anki's FILE TAGS
 
     @property
     def section(self) -> tuple[Line, ...]:
         return self.prefix + tuple(text for _, text in self.headings)
 
     def parse(self, lines: list[Line]) -> None:
+        self.o2a = o2a.Reader(lines, self.path)
         i = 0
         while i < len(lines):
             i = self._step(lines, i)
@@ -126,7 +130,7 @@ class BlockParser:
             self._end_paragraph()
             self.after_blank = True
             return i + 1
-        for handler in (self._fence, self._multiline, self._heading, self._setext,
+        for handler in (self._o2a, self._fence, self._multiline, self._heading, self._setext,
                         self._rule, self._quote, self._table, self._item):
             after = handler(lines, i)
             if after is not None:
@@ -188,6 +192,21 @@ class BlockParser:
         return i + 1
 
     # ---------------------------------------------------------------- multi-line cards
+
+    def _o2a(self, lines: list[Line], i: int) -> int | None:
+        """A note written for the Obsidian_to_Anki plugin (``parse.o2a``)."""
+        found = self.o2a.at(i)
+        if found is None:
+            return None
+        self._end_paragraph()
+        self.items.clear()
+        self.diagnostics.extend(found.problems)
+        self.file_tags.extend(found.file_tags)
+        card = found.card
+        if card is not None:
+            self.blocks.append(RawBlock(card.kind, card.front, self.section, answer=card.back,
+                                        reversed=card.reversed, tags=card.tags))
+        return found.after
 
     def _multiline(self, lines: list[Line], i: int) -> int | None:
         number, text = lines[i]

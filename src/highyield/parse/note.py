@@ -22,15 +22,15 @@ def parse_note(source: Source) -> tuple[Note, list[Diagnostic]]:
     first = front.body_start + 1
     body = blank_comments(lines[front.body_start:], first, source.display, diagnostics)
     raw: list[RawBlock] = []
-    BlockParser(source.display, diagnostics, raw).parse(
-        [(first + k, text) for k, text in enumerate(body)])
+    parser = BlockParser(source.display, diagnostics, raw)
+    parser.parse([(first + k, text) for k, text in enumerate(body)])
     inline = _InlineStep(source.display, diagnostics)
     blocks = tuple(inline.block(b) for b in raw)
     note = Note(
         rel=source.rel,
         display=source.display,
         title=PurePosixPath(source.rel).stem,
-        tags=tuple(dict.fromkeys(front.tags + tuple(inline.tags))),
+        tags=tuple(dict.fromkeys(front.tags + tuple(inline.tags) + tuple(parser.file_tags))),
         aliases=front.aliases,
         blocks=blocks,
     )
@@ -59,6 +59,7 @@ class _InlineStep:
             answer=self.inlines(raw.answer),
             reversed=raw.reversed,
             anchor=raw.anchor,
+            tags=raw.tags,
         )
 
     def inlines(self, lines: list[Line]) -> Inlines:

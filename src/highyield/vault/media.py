@@ -1,5 +1,6 @@
 """Images embedded in notes: resolved the way Obsidian does, inside the vault only, each
-resolved once per note and given a unique safe name for the package."""
+resolved once per note and given a unique safe name for the package. An ``http(s)``
+image is not packed: the card keeps its address."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote, urlsplit
 
 from highyield.errors import Diagnostic, warning
 from highyield.model import Embed
@@ -14,6 +16,20 @@ from highyield.vault.files import walk
 from highyield.vault.notes import inside
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._()+-]")
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"  # kept as written; everything else is %-encoded
+
+
+def remote_url(target: str) -> str | None:
+    """An ``http(s)`` image as the card's ``src`` (Anki shows it when online), or None for
+    anything else: a file in the vault, or a scheme no card may load (``file:``,
+    ``javascript:``, ``data:``…)."""
+    try:
+        parts = urlsplit(target.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(target.strip(), safe=_URL_SAFE)
 
 
 @dataclass
@@ -72,8 +88,7 @@ class MediaSet:
         per line, when it cannot be packed."""
         key = (note_rel, embed.target)
         if key not in self._resolved:
-            path, why = self.resolver.resolve(note_rel, embed.target)
-            self._resolved[key] = (self._name_for(path) if path else None, why)
+            self._resolved[key] = self._resolve(note_rel, embed.target)
         name, why = self._resolved[key]
         if name is not None or (*key, embed.line) in self._warned:
             return None
@@ -81,7 +96,16 @@ class MediaSet:
         return warning(note_display, embed.line or None, f"image {embed.target!r} {why}",
                        "put the image inside the vault and embed it as ![[name.png]]")
 
+    def _resolve(self, note_rel: str, target: str) -> tuple[str | None, str]:
+        url = remote_url(target)
+        if url is not None:
+            return url, ""
+        path, why = self.resolver.resolve(note_rel, target)
+        return (self._name_for(path) if path else None), why
+
     def name(self, note_rel: str, embed: Embed) -> str | None:
+        """The image's ``src`` on a card: its name in the package, or its ``http(s)``
+        address; None when it is not shown."""
         return self._resolved.get((note_rel, embed.target), (None, ""))[0]
 
     def _name_for(self, path: Path) -> str:
