@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from highyield.errors import Diagnostic
 from highyield.model import (
     BlockKind,
@@ -17,6 +19,7 @@ from highyield.model import (
     Source,
     Styled,
     Text,
+    plain_text,
 )
 from highyield.parse import parse_note
 from highyield.parse.blocks import split_cells
@@ -104,6 +107,29 @@ def test_bold_and_highlight_that_cross_are_split_not_left_as_text() -> None:
     assert _inlines("**a ==b** c== d") == ((_b("a ", _hl("b")), _hl(" c"), Text(" d")), [])
     assert _inlines("*a **b* c**") == (
         (Styled("i", (Text("a "), _b("b"))), _b(" c")), [])
+    # three opened together: each one that closes first moves inside the others
+    assert _inlines("_**==aa_ bb**== cc") == (
+        (_b(_hl(Styled("i", (Text("aa"),)), " bb")), Text(" cc")), [])
+
+
+def test_any_two_crossing_delimiters_leave_no_marker_and_no_warning() -> None:
+    words = ["aa", "bb", "cc", "dd"]
+    spans = [(i, j) for i in range(4) for j in range(i, 4)]
+    kinds = ["==", "**", "*", "__", "_"]
+    for first, second in itertools.permutations(kinds, 2):
+        if first[0] == second[0]:
+            continue  # "***" is a different question
+        for (i1, j1), (i2, j2), outer_first in itertools.product(spans, spans, (True, False)):
+            before: list[list[str]] = [[] for _ in words]
+            after: list[list[str]] = [[] for _ in words]
+            before[i1].append(first)
+            after[j1].append(first)
+            before[i2].insert(0 if outer_first else 1, second)
+            after[j2].insert(1 if outer_first else 0, second)
+            text = " ".join("".join(b) + w + "".join(a)
+                            for b, w, a in zip(before, words, after, strict=True))
+            inlines, problems = _inlines(text)
+            assert (plain_text(inlines), problems) == (" ".join(words), []), text
 
 
 def test_a_delimiter_really_unclosed_stays_text() -> None:

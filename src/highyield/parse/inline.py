@@ -382,13 +382,14 @@ class _Parser:
                 self.pos += len(inner.kind)  # "==a **b==**": both close here
             elif not self._closes_later(inner.kind):
                 self._literalize(inner)
-            elif self.stack[-2] is frame and inner.index == frame.index + 1:
-                self._swap(frame, inner)  # "**==a** b==": the highlight is the outer one
-                return
+            elif self._opened_with(frame):
+                self._swap(frame)  # "**==a** b==": the highlight is the outer one
+                break
             else:
                 self.out.append(_node(inner.kind, finish(self._pop_to(inner))))
                 carried.append(inner.kind)
-        self.out.append(_node(frame.kind, finish(self._pop_to(frame))))
+        else:
+            self.out.append(_node(frame.kind, finish(self._pop_to(frame))))
         for kind in reversed(carried):  # the rest of a split delimiter opens again here
             self._open_carried(kind)
 
@@ -405,15 +406,24 @@ class _Parser:
         at = self.finder.find(kind, self.pos)
         return at > 0 and not self.text[at - 1].isspace() and self._closes_at(kind, at)
 
-    def _swap(self, outer: _Frame, inner: _Frame) -> None:
-        """``outer`` closes around everything ``inner`` holds so far; ``inner``, opened
-        right after it, takes its place and stays open."""
-        content = finish(self.out[inner.index + 1:])
+    def _opened_with(self, outer: _Frame) -> bool:
+        """Were the delimiters still open inside ``outer`` opened right after it, with
+        nothing between (``**==a``), and do they all close later?"""
+        above = self.stack[self.stack.index(outer) + 1:]
+        return all(f.kind in _DELIMITERS and f.index == outer.index + n + 1 and
+                   self._closes_later(f.kind) for n, f in enumerate(above))
+
+    def _swap(self, outer: _Frame) -> None:
+        """``outer`` closes around everything written so far inside the delimiters opened
+        right after it; they move out to its place and stay open."""
+        above = self.stack[self.stack.index(outer) + 1:]
+        content = finish(self.out[above[-1].index + 1:])
         del self.out[outer.index:]
         self.stack.remove(outer)
         self.by_kind[outer.kind].pop()
-        inner.index = outer.index
-        self.out.append(Slot())
+        for frame in above:
+            frame.index = len(self.out)
+            self.out.append(Slot())
         self.out.append(_node(outer.kind, content))
 
     def _open_carried(self, kind: str) -> None:
