@@ -126,7 +126,9 @@ HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='bac
            "<script>",  # an element skipped to its close tag, which never comes
            "START\n",  # an Obsidian_to_Anki note that never ends
            "- ==x==\n",  # one list of highlighted items: each card shows a few siblings
-           "a ==b== c:\n- ==d==\n"]  # lead-ins, each owning a list
+           "a ==b== c:\n- ==d==\n",  # lead-ins, each owning a list
+           "==a **b== c** ", "**==a** b== ", "_**==a_ b**== ",  # crossing delimiters
+           "==a **b== ", "as== b== "]  # split bold never closed; spaces inside the edge
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste
