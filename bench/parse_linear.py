@@ -24,7 +24,7 @@ UNCLOSED = [
     "==a ", "{{c1::x ", "<mark>", "<span style='background:red'>", "[[", "![[", "$", "`",
     "**", "%%", "<!--", "<b>", "{{c1::{{c2::", "> ", "\\=", "<x",
 ]
-DENSE = ["#t ", "==a== "]  # valid markup, one token every 3 to 6 characters
+DENSE = ["#t ", "==a== ", "==a **b== c** "]  # valid markup, a token every 3 to 6 characters
 PROSE = "motor neurons degenerate in the anterior horn and the corticospinal tract "
 
 

@@ -109,6 +109,17 @@ def test_bracketed_and_superscript_citations_go_anywhere() -> None:
     assert noise.strip_bracketed("caused by CFTR mutations³ and") == "caused by CFTR mutations and"
 
 
+def test_only_the_markers_that_open_the_text_go_after_a_highlight() -> None:
+    from highyield.extract.citations import strip_leading
+    assert strip_leading(" [2] and cranial nerve palsies [3].") == \
+        " and cranial nerve palsies [3]."
+    assert strip_leading("[2,3], [2-4] more") == ", [2-4] more"
+    assert strip_leading("^2 and ² too") == " and ² too"
+    assert strip_leading("²[4] then") == " then"
+    for kept in (" [see above]", "^2x is not one", " 2 tablets", "[[link]]"):
+        assert strip_leading(kept) == kept
+
+
 def test_trailing_numbers_are_kept_in_a_note_that_does_not_cite(make_vault: Callable[..., Path]
                                                                 ) -> None:
     vault = make_vault({"Clippings/a.md": (

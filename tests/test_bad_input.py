@@ -130,6 +130,8 @@ HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='bac
            "AB::CD ", "LH:FSH::2:1 ", "[k:: ",  # gene fusions, ratios, an unclosed field
            "<table>\n", "<table><tr><td a='<td ", "<td>a", "<p>a</p>", "<table>\n<tr><td>x\n"
            "</table>\n", "**Bold line**\n\n", "<h2>x</h",  # HTML tables and headings
+           "==a **b== c** ", "**==a** b== ", "_**==a_ b**== ",  # crossing delimiters
+           "==a **b== ", "as== b== ",  # split bold never closed; spaces inside the edge
            # multi-line cards stacked without blank lines, and fences in their answers
            "Q\n?\n", "Q\n?\nA\n", "- q\n?\n```\n", "?\n~~~\n"]
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from highyield.errors import Diagnostic
 from highyield.model import (
     BlockKind,
@@ -10,11 +12,14 @@ from highyield.model import (
     Code,
     Embed,
     Highlight,
+    Inline,
+    Inlines,
     Math,
     Note,
     Source,
     Styled,
     Text,
+    plain_text,
 )
 from highyield.parse import parse_note
 from highyield.parse.blocks import split_cells
@@ -78,6 +83,74 @@ def test_highlight_flanking_rules() -> None:
     assert note.blocks[0].inlines == (Text("a == b == c"),)
     assert note.blocks[1].inlines == (Text("2 "), Highlight((Text("3"),), "equals"), Text(" 4"))
     assert problems == []
+
+
+def _inlines(text: str) -> tuple[Inlines, list[str]]:
+    note, problems = _note(f"- {text}\n")
+    return note.blocks[0].inlines, [p.message for p in problems]
+
+
+def _nodes(children: tuple[str | Inline, ...]) -> Inlines:
+    return tuple(Text(c) if isinstance(c, str) else c for c in children)
+
+
+def _b(*children: str | Inline) -> Styled:
+    return Styled("b", _nodes(children))
+
+
+def _hl(*children: str | Inline) -> Highlight:
+    return Highlight(_nodes(children), "equals")
+
+
+def test_bold_and_highlight_that_cross_are_split_not_left_as_text() -> None:
+    # the bold closes right after the highlight: it ends inside it
+    assert _inlines("==a **b==** c") == ((_hl("a ", _b("b")), Text(" c")), [])
+    # the highlight opens right after the bold: the highlight is the outer one
+    assert _inlines("**==a** b== c") == ((_hl(_b("a"), " b"), Text(" c")), [])
+    # otherwise the bold is split at the highlight's closer and goes on after it
+    assert _inlines("==a **b== c** d") == ((_hl("a ", _b("b")), _b(" c"), Text(" d")), [])
+    assert _inlines("**a ==b** c== d") == ((_b("a ", _hl("b")), _hl(" c"), Text(" d")), [])
+    assert _inlines("*a **b* c**") == (
+        (Styled("i", (Text("a "), _b("b"))), _b(" c")), [])
+    # three opened together: each one that closes first moves inside the others
+    assert _inlines("_**==aa_ bb**== cc") == (
+        (_b(_hl(Styled("i", (Text("aa"),)), " bb")), Text(" cc")), [])
+
+
+def test_any_two_crossing_delimiters_leave_no_marker_and_no_warning() -> None:
+    words = ["aa", "bb", "cc", "dd"]
+    spans = [(i, j) for i in range(4) for j in range(i, 4)]
+    kinds = ["==", "**", "*", "__", "_"]
+    for first, second in itertools.permutations(kinds, 2):
+        if first[0] == second[0]:
+            continue  # "***" is a different question
+        for (i1, j1), (i2, j2), outer_first in itertools.product(spans, spans, (True, False)):
+            before: list[list[str]] = [[] for _ in words]
+            after: list[list[str]] = [[] for _ in words]
+            before[i1].append(first)
+            after[j1].append(first)
+            before[i2].insert(0 if outer_first else 1, second)
+            after[j2].insert(1 if outer_first else 0, second)
+            text = " ".join("".join(b) + w + "".join(a)
+                            for b, w, a in zip(before, words, after, strict=True))
+            inlines, problems = _inlines(text)
+            assert (plain_text(inlines), problems) == (" ".join(words), []), text
+
+
+def test_a_delimiter_really_unclosed_stays_text() -> None:
+    assert _inlines("==a **b== c") == ((_hl("a **b"), Text(" c")), [])
+    assert _inlines("**==a** b") == ((_b("==a"), Text(" b")), ["unclosed highlight =="])
+    assert _inlines("==a **b== **c**") == ((_hl("a **b"), Text(" "), _b("c")), [])
+
+
+def test_highlight_with_a_space_inside_its_edge() -> None:
+    assert _inlines("as== recurrent episodes== of") == (
+        (Text("as"), _hl(" recurrent episodes"), Text(" of")), [])
+    assert _inlines("==EBV == in teens") == ((_hl("EBV "), Text(" in teens")), [])
+    assert _inlines("==EBV ==, CMV") == ((_hl("EBV "), Text(", CMV")), [])
+    # a closer written after a word still wins, and lone == stay text
+    assert _inlines("==a == b==") == ((_hl("a == b"),), [])
+    assert _inlines("x== y and a == b") == ((Text("x== y and a == b"),), [])
 
 
 def test_entities_are_decoded_once() -> None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from highyield.config import HighlightRules
+from highyield.extract import citations
 from highyield.model import Cloze, Highlight, Inline, Inlines, Styled, Text, plain_text
 
 MAX_LABEL_WORDS = 8
@@ -62,12 +63,14 @@ def make_clozes(inlines: Inlines, rules: HighlightRules) -> Inlines:
 
 def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> Inlines:
     out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Highlight):
+    for i, node in enumerate(nodes):
+        if isinstance(node, Text) and i and _ends_in_highlight(nodes[i - 1]):
+            out.append(Text(citations.strip_leading(node.text)))
+        elif isinstance(node, Highlight):
             children = unwrap(node.children)
             if rules.counts(node.syntax, node.color) and plain_text(children) and \
                     not has_clozes(node.children):
-                out.append(Cloze(next(numbers), children))
+                out.extend(_spaces_outside(Cloze(next(numbers), children)))
             else:
                 out.extend(_convert(node.children, rules, numbers))
         elif isinstance(node, Cloze):
@@ -77,6 +80,31 @@ def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> I
         else:
             out.append(node)
     return tuple(out)
+
+
+def _ends_in_highlight(node: Inline) -> bool:
+    """Is ``node`` a highlight, or bold or italic text ending in one? A citation marker
+    right after it is dropped."""
+    while isinstance(node, Styled) and node.children:
+        node = node.children[-1]
+    return isinstance(node, Highlight)
+
+
+def _spaces_outside(cloze: Cloze) -> Inlines:
+    """``as== recurrent episodes==`` and ``==EBV ==``: the spaces at the edges of a
+    highlight are not hidden."""
+    children = list(cloze.children)
+    lead = trail = ""
+    if isinstance(children[0], Text):
+        text = children[0].text
+        lead, children[0] = text[:len(text) - len(text.lstrip())], Text(text.lstrip())
+    if isinstance(children[-1], Text):
+        text = children[-1].text
+        trail, children[-1] = text[len(text.rstrip()):], Text(text.rstrip())
+    kept = _merge(children)
+    if not kept:
+        return (cloze,)
+    return _merge([Text(lead), Cloze(cloze.number, kept, cloze.hint), Text(trail)])
 
 
 def unwrap(nodes: Inlines) -> Inlines:

@@ -62,6 +62,8 @@ _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
 |(?P<hashtag>(?<!\S)\#[\w/-]+)
 |(?P<nl>\n)
 )""", re.VERBOSE)
+_CLOSING_PUNCTUATION = frozenset(".,;:!?)]")
+_DELIMITERS = frozenset({"==", "**", "__", "*", "_"})
 _UNCLOSED = {"==": "unclosed highlight =="}  # messages worth counting without building
 _WITH_ATTRIBUTES = frozenset({"img", "mark", "span"})
 _LINE_TAGS = frozenset({"p", "tr"})
@@ -328,16 +330,29 @@ class _Parser:
         text, start, end = self.text, m.start(), m.end()
         frames = self.by_kind.get("==")
         frame = frames[-1] if frames else None
-        if frame is not None and start and not text[start - 1].isspace():
-            content = self._pop_to(frame)
-            self.out.append(Highlight(finish(content), "equals"))
-        elif end < len(text) and not text[end].isspace():
+        spaced_before = not start or text[start - 1].isspace()
+        spaced_after = end >= len(text) or text[end].isspace()
+        ends = spaced_after or text[end] in _CLOSING_PUNCTUATION
+        if frame is not None and (not spaced_before or
+                                  (ends and not self._hl_closer_ahead())):
+            self._close(frame)  # "==EBV ==" closes too, unless a closer follows
+        elif not spaced_after:
             if frame is None:
                 self._push("==", m, "==")
             else:
                 self._reopen(frame, m)  # the nearest opener wins, as in Obsidian
+        elif frame is None and not spaced_before and self._hl_closer_ahead():
+            self._push("==", m, "==")  # "as== recurrent episodes==": the space stays out
         else:
             self._literal(m)
+
+    def _hl_closer_ahead(self) -> bool:
+        """Is the next ``==`` written after a word, with no word right after it?"""
+        text = self.text
+        at = self.finder.find("==", self.pos)
+        if at == -1 or text[at - 1].isspace():
+            return False
+        return not text[at + 2:at + 3].isalnum()
 
     def _on_cloze(self, m: re.Match[str]) -> None:
         self._push("cloze", m, m.group(), number=int(m.group("num")))
@@ -381,12 +396,78 @@ class _Parser:
         word = run[0] == "_"
         frame = self._innermost(run)
         if frame is not None and not before.isspace() and not (word and after.isalnum()):
-            content = self._pop_to(frame)
-            self.out.append(Styled("b" if len(run) == 2 else "i", finish(content)))
+            self._close(frame)
         elif not after.isspace() and not (word and before.isalnum()):
             self._push(run, m, run)
         else:
             self._literal(m)
+
+    # ------------------------------------------------------------ crossing delimiters
+
+    def _close(self, frame: _Frame) -> None:
+        """Close a ``==``, ``**``, ``*``, ``__`` or ``_``. A delimiter opened inside it that
+        closes only after it (``==a **b==**``, ``**==a** b==``) is split at this closer, as
+        Obsidian's editor shows it, instead of being left as text."""
+        self._flush()
+        carried: list[str] = []
+        while self.stack[-1] is not frame:
+            inner = self.stack[-1]
+            if inner.kind not in _DELIMITERS:
+                self._literalize(inner)
+            elif self._closes_at(inner.kind, self.pos):
+                self.out.append(_node(inner.kind, finish(self._pop_to(inner))))
+                self.pos += len(inner.kind)  # "==a **b==**": both close here
+            elif not self._closes_later(inner.kind):
+                self._literalize(inner)
+            elif self._opened_with(frame):
+                self._swap(frame)  # "**==a** b==": the highlight is the outer one
+                break
+            else:
+                self.out.append(_node(inner.kind, finish(self._pop_to(inner))))
+                carried.append(inner.kind)
+        else:
+            self.out.append(_node(frame.kind, finish(self._pop_to(frame))))
+        for kind in reversed(carried):  # the rest of a split delimiter opens again here
+            self._open_carried(kind)
+
+    def _closes_at(self, kind: str, at: int) -> bool:
+        """Is ``kind`` written at ``at`` as a closer the scan would read as one token?"""
+        text = self.text
+        if not text.startswith(kind, at):
+            return False
+        after = text[at + len(kind):at + len(kind) + 1]
+        return after != kind[0] and not (kind[0] == "_" and after.isalnum())
+
+    def _closes_later(self, kind: str) -> bool:
+        """Does a closer for ``kind`` follow (the next one written, after a non-space)?"""
+        at = self.finder.find(kind, self.pos)
+        return at > 0 and not self.text[at - 1].isspace() and self._closes_at(kind, at)
+
+    def _opened_with(self, outer: _Frame) -> bool:
+        """Were the delimiters still open inside ``outer`` opened right after it, with
+        nothing between (``**==a``), and do they all close later?"""
+        above = self.stack[self.stack.index(outer) + 1:]
+        return all(f.kind in _DELIMITERS and f.index == outer.index + n + 1 and
+                   self._closes_later(f.kind) for n, f in enumerate(above))
+
+    def _swap(self, outer: _Frame) -> None:
+        """``outer`` closes around everything written so far inside the delimiters opened
+        right after it; they move out to its place and stay open."""
+        above = self.stack[self.stack.index(outer) + 1:]
+        content = finish(self.out[above[-1].index + 1:])
+        del self.out[outer.index:]
+        self.stack.remove(outer)
+        self.by_kind[outer.kind].pop()
+        for frame in above:
+            frame.index = len(self.out)
+            self.out.append(Slot())
+        self.out.append(_node(outer.kind, content))
+
+    def _open_carried(self, kind: str) -> None:
+        frame = _Frame(kind, len(self.out), self.pos, "")
+        self.stack.append(frame)
+        self.by_kind.setdefault(kind, []).append(frame)
+        self.out.append(Slot())
 
     # ------------------------------------------------------------ links and embeds
 
@@ -494,6 +575,13 @@ class _Parser:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _node(kind: str, children: Inlines) -> Inline:
+    """The node a closed ``==``, ``**``, ``__``, ``*`` or ``_`` becomes."""
+    if kind == "==":
+        return Highlight(children, "equals")
+    return Styled("b" if len(kind) == 2 else "i", children)
 
 
 def parse_inline(text: str, lines: LineMap, path: str,

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-# "[3]", "[2, 3]", "[4–6]" anywhere, and superscript digits: always citations.
-_BRACKETED = re.compile(r"\s*\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|\^\w+)\]")
-_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+from highyield.extract import citations
+
 # " 2, 1" or " 1, 3." at the end of a statement: citations when the note uses them.
 _TRAILING = re.compile(r"(?P<word>[\w)\]%”\"'’]+)(?P<marks>(?:\s+\d{1,3}(?:\s*,\s*\d{1,3})*))"
                        r"(?P<stop>\s*[.;]?)\s*$")
@@ -92,8 +91,9 @@ def is_reference(text: str) -> bool:
 
 
 def strip_bracketed(text: str) -> str:
-    """Cut "[3]"-style and superscript citation markers from anywhere in the text."""
-    return _SUPERSCRIPT.sub("", _BRACKETED.sub("", text))
+    """Cut "[3]"-style and superscript citation markers from anywhere in the text: in a
+    clipping they are always citations."""
+    return citations.strip_anywhere(text)
 
 
 def trailing_citation(text: str) -> re.Match[str] | None:
