@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # importing anki.cards before anki.collection is a circular i
 _STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
 _BLOCK_TAG = re.compile(r"</?(?:div|ul|li|hr|p|br)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
-_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
+_CODE = re.compile(r"<code\b[^>]*>.*?</code>", re.DOTALL)
 _ANKI_CLOZE_SPAN = re.compile(r'<span class="cloze(?:-inactive)?"[^>]*>|</span>')
 
 

@@ -131,7 +131,9 @@ HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='bac
            "<table>\n", "<table><tr><td a='<td ", "<td>a", "<p>a</p>", "<table>\n<tr><td>x\n"
            "</table>\n", "**Bold line**\n\n", "<h2>x</h",  # HTML tables and headings
            "==a **b== c** ", "**==a** b== ", "_**==a_ b**== ",  # crossing delimiters
-           "==a **b== ", "as== b== "]  # split bold never closed; spaces inside the edge
+           "==a **b== ", "as== b== ",  # split bold never closed; spaces inside the edge
+           # multi-line cards stacked without blank lines, and fences in their answers
+           "Q\n?\n", "Q\n?\nA\n", "- q\n?\n```\n", "?\n~~~\n"]
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste

@@ -55,6 +55,8 @@ class Styled:
 @dataclass(frozen=True)
 class Code:
     text: str
+    block: bool = False  # a fenced code block (kept in a multi-line card's answer)
+    lang: str = ""  # a fenced block's language tag, e.g. "python"
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,25 @@ def _cloze_text(node: Cloze, inner: str) -> str:
     return f"{{{{c{node.number}::{inner}{hint}}}}}"
 
 
+_KEPT = str.maketrans({" ": "\x1c", "\t": "\x1d"})  # a code block's spaces, until
+_RESTORED = str.maketrans({"\x1c": " ", "\x1d": "\t"})  # runs of spaces are collapsed
+
+
+def _code_text(node: Code) -> str:
+    if node.block:
+        return f"\n```{node.lang}\n{node.text.translate(_KEPT)}\n```\n"
+    return f"`{node.text}`"
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces as one, except in a code block (its indentation is kept)."""
+    return re.sub(r"[ \t]{2,}", " ", text).translate(_RESTORED)
+
+
 PREVIEW = TextStyle(
     line_break="\n",
     cloze=_cloze_text,
-    code=lambda node: f"`{node.text}`",
+    code=_code_text,
     math=lambda node: f"$${node.source}$$" if node.display else f"${node.source}$",
     embed=lambda node: f"[image: {node.target.rsplit('/', 1)[-1]}]",
 )
@@ -138,7 +155,7 @@ PREVIEW = TextStyle(
 
 def preview_text(nodes: Inlines) -> str:
     """Readable text for previews: deletions as {{c1::…}}, images as [image: name]."""
-    return re.sub(r"[ \t]{2,}", " ", flatten(nodes, PREVIEW))
+    return collapse_spaces(flatten(nodes, PREVIEW))
 
 
 # ---------------------------------------------------------------- blocks and notes
@@ -180,6 +197,7 @@ class Block:
     reversed: bool = False  # MULTILINE_CARD written with ``??``
     anchor: str = ""  # Obsidian block id (``^id``) at the end of the block
     tags: tuple[str, ...] = ()  # tags written for this block's card alone (Obsidian_to_Anki)
+    o2a: bool = False  # an Obsidian_to_Anki note (read whatever the note's tags)
 
 
 @dataclass(frozen=True)

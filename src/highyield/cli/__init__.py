@@ -146,7 +146,7 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
             from highyield.identity.blockids import write_ids as write_block_ids
 
             click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
-                                                          result.read)))
+                                                          result.read, deck.syntax)))
     if errors:
         sys.exit(1)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from highyield import __version__
 from highyield.config.colors import matches
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin, read_plugin
 from highyield.vault.globs import Selection
 
 SYNTAXES = ("equals", "mark", "span")
@@ -77,6 +78,12 @@ class DeckConfig:
     auto: AutoCloze = field(default_factory=AutoCloze)
     source: Path | None = None  # the YAML file, when there is one
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    srplugin: SrPlugin | None = None  # the obsidian-spaced-repetition plugin's settings
+
+    @property
+    def syntax(self) -> CardSyntax:
+        """How explicit cards are written: the plugin's separators, or the defaults."""
+        return self.srplugin.syntax if self.srplugin is not None else DEFAULT_SYNTAX
 
     def with_min_score(self, score: float | None) -> DeckConfig:
         """The deck with auto-cloze's threshold set from the command line."""
@@ -93,7 +100,8 @@ def folder_deck(vault: Path, output: Path | None) -> DeckConfig:
     exclude = tuple(dict.fromkeys(DEFAULT_EXCLUDE + templates_folders(vault)))
     return DeckConfig(name=name, vault=vault, output=out.resolve(),
                       selection=Selection(exclude=exclude), obsidian_vault=vault.name,
-                      dataview=Dataview(plugin=plugin_listed(vault)))
+                      dataview=Dataview(plugin=plugin_listed(vault)),
+                      srplugin=read_plugin(vault))
 
 
 def templates_folders(vault: Path) -> tuple[str, ...]:
@@ -126,7 +134,8 @@ def card_settings(deck: DeckConfig) -> str:
         deck.tags, sorted(deck.highlights.syntaxes), sorted(deck.highlights.colors),
         deck.inline_cards.value, deck.dataview.plugin, sorted(deck.dataview.keys),
         auto.enabled, auto.notes.include, auto.notes.exclude,
-        auto.min_score, deck.review.day_starts_at])  # the hour is kept with the cards
+        auto.min_score, deck.review.day_starts_at,  # the hour is kept with the cards
+        *([deck.srplugin.settings()] if deck.srplugin is not None else [])])
 
 
 def settings_of(deck: DeckConfig) -> str:

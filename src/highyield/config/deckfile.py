@@ -23,6 +23,7 @@ from highyield.config import (
 from highyield.config.colors import FAMILY_NAMES, family_name, parse_color, wanted_key
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.review import REVIEW_KEYS, read_review
+from highyield.config.srplugin import read_plugin
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.vault.globs import Selection
 
@@ -131,6 +132,7 @@ class _Reader:
             obsidian_vault=self._string("obsidian_vault") or vault.name,
             source=self.path,
             review=self._review(),
+            srplugin=read_plugin(vault),
         )
 
     def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:

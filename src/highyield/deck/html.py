@@ -1,14 +1,16 @@
 """Card text to safe HTML for Anki's fields.
 
 All note text is escaped. The only markup that reaches a card is what this module writes:
-the formatting allow-list (b i u sub sup), br, code, lists, images (a plain file name in
-the package, or an ``http(s)`` address, %-encoded), and the obsidian:// link. No attribute
-a note wrote is ever copied.
+the formatting allow-list (b i u sub sup), br, code (a fenced block as pre, with its
+language tag reduced to letters, digits, ``_+-``), lists, images (a plain file name in
+the package, or an ``http(s)`` address, %-encoded), and the obsidian:// link. No other
+attribute a note wrote is ever copied.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -63,6 +65,10 @@ class HtmlRenderer:
             tag = node.tag if node.tag in ALLOWED_TAGS else "span"
             return f"<{tag}>{self.inlines(node.children, deleted)}</{tag}>"
         if isinstance(node, Code):
+            if node.block:
+                lang = re.sub(r"[^A-Za-z0-9_+-]", "", node.lang)
+                attr = f' class="language-{lang}"' if lang else ""
+                return f"<pre><code{attr}>{esc(node.text)}</code></pre>"
             return f"<code>{esc(node.text)}</code>"
         if isinstance(node, Math):
             open_, close = ("\\[", "\\]") if node.display else ("\\(", "\\)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.config.inline import Dataview
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin
 from highyield.errors import Diagnostic, warning
 from highyield.extract import auto, basic, clozes, context, headings
 from highyield.extract.statements import Statement, only_images, statements
@@ -40,6 +41,11 @@ class ExtractRules:
     inline_cards: bool = True  # Front::Back lines (off for vaults full of Dataview fields)
     auto: AutoCloze = AUTO_OFF  # cards from statements nobody highlighted
     fields: Dataview | None = None  # Dataview fields, never cards (inline_cards: auto)
+    srplugin: SrPlugin | None = None  # with it, :: and ? cards only in the notes it reads
+
+    @property
+    def syntax(self) -> CardSyntax:
+        return self.srplugin.syntax if self.srplugin is not None else DEFAULT_SYNTAX
 
 
 def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
@@ -52,13 +58,14 @@ class _Extractor:
         self.note = auto.clipping_layout(note) if self.auto else headings.bold_headings(note)
         self.rules = rules
         self.tags = note_tags(note, rules.tags)
+        self.explicit = rules.srplugin is None or rules.srplugin.reads(note.tags)
         self.figures: dict[tuple[str, ...], list[Embed]] = {}
         self.drafts: list[Draft] = []
         self.diagnostics: list[Diagnostic] = []
         self.listed: list[tuple[int, Statement]] = []  # cloze drafts of list items
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
-        found = list(statements(self.note))
+        found = list(statements(self.note, self.rules.syntax))
         self.cites = self.auto and auto.cites(self.note)
         if self.auto:
             found = auto.clean(found, self.cites)
@@ -72,7 +79,7 @@ class _Extractor:
             else:
                 facts.append(s)
         for index, block in enumerate(self.note.blocks):
-            if block.kind is BlockKind.MULTILINE_CARD:
+            if block.kind is BlockKind.MULTILINE_CARD and (self.explicit or block.o2a):
                 self._basic(basic.multiline(block), index, block.line)
         carded = {(s.block, s.position) for s in facts if self._statement(s)}
         self._sibling_cues()
@@ -89,6 +96,7 @@ class _Extractor:
     def _statement(self, s: Statement) -> bool:
         """Highlights and clozes make a cloze card; otherwise a Front::Back line makes a
         basic card. True when the statement made a card (or tried to)."""
+        s = self._plugin_marks(s)
         front = clozes.make_clozes(s.inlines, self.rules.highlights)
         if clozes.has_clozes(front):
             self._cloze(s, front)
@@ -99,7 +107,8 @@ class _Extractor:
                 "card made", "mark the hidden part as {{c1::…}} or ==…== (highyield does "
                 "not read the plugin's CurlyCloze {…} form)"))
             return True
-        pair = basic.split_pair(s.inlines) if self.rules.inline_cards else None
+        pair = basic.split_pair(s.inlines, self.rules.syntax) \
+            if self.rules.inline_cards and self.explicit else None
         if pair is None:
             return False
         if self._is_field(pair):
@@ -112,6 +121,16 @@ class _Extractor:
             self.note.display, s.line, f"Front::Back card with an empty {side}; no card made",
             "write the question before :: and the answer after it"))
         return True
+
+    def _plugin_marks(self, s: Statement) -> Statement:
+        """In the notes obsidian-spaced-repetition reads, bold and ``{{…}}`` when its
+        settings make them deletions (never a table row's bold header)."""
+        plugin = self.rules.srplugin
+        if plugin is None or not self.explicit or not (plugin.bold or plugin.curly) or \
+                basic.split_pair(s.inlines, plugin.syntax) is not None:
+            return s  # the plugin reads a Front::Back line as that, never as a cloze
+        bold = plugin.bold and self.note.blocks[s.block].kind is not BlockKind.TABLE_ROW
+        return replace(s, inlines=clozes.plugin_marks(s.inlines, bold, plugin.curly))
 
     def _is_field(self, pair: basic.Pair) -> bool:
         fields = self.rules.fields

@@ -25,6 +25,36 @@ CLAUSE_MARKERS = (
 _LABEL = re.compile(r"^([^:]{1,80}?):\s+(?=\S)")
 
 
+_CURLY = re.compile(r"\{\{(?!c\d{1,3}::)(?:\d{1,3};;)?([^{}\n]+?)(?:;;[^{}\n]*)?\}\}")
+
+
+def plugin_marks(inlines: Inlines, bold: bool, curly: bool) -> Inlines:
+    """What obsidian-spaced-repetition turns into deletions besides highlights, as
+    highlights: ``**bold**`` and ``{{text}}`` (``{{1;;text;;hint}}`` keeps the text)."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Styled) and node.tag == "b" and bold:
+            out.append(Highlight(node.children, "equals"))
+        elif isinstance(node, Styled):
+            out.append(Styled(node.tag, plugin_marks(node.children, bold, curly)))
+        elif isinstance(node, Text) and curly and "{{" in node.text:
+            out.extend(_curly(node.text))
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def _curly(text: str) -> list[Inline]:
+    out: list[Inline] = []
+    start = 0
+    for m in _CURLY.finditer(text):
+        if m.group(1).strip():
+            out.extend((Text(text[start:m.start()]), Highlight((Text(m.group(1)),), "equals")))
+            start = m.end()
+    out.append(Text(text[start:]))
+    return [n for n in out if not isinstance(n, Text) or n.text]
+
+
 def make_clozes(inlines: Inlines, rules: HighlightRules) -> Inlines:
     """Turn counted highlights into ``Cloze`` nodes numbered after any explicit ones."""
     first = max((c.number for c in iter_clozes(inlines)), default=0) + 1

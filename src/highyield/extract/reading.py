@@ -16,13 +16,13 @@ from highyield.vault.media import MediaSet
 def rules_for(deck: DeckConfig) -> ExtractRules:
     auto = deck.inline_cards is InlineCards.AUTO
     return ExtractRules(deck.highlights, deck.tags, deck.inline_cards is not InlineCards.OFF,
-                        deck.auto, deck.dataview if auto else None)
+                        deck.auto, deck.dataview if auto else None, deck.srplugin)
 
 
 def note_drafts(source: Source, rules: ExtractRules, media: MediaSet
                 ) -> tuple[list[Draft], list[Diagnostic]]:
     """One note's drafts, and its problems (images that cannot be packed among them)."""
-    note, found = parse_note(source)
+    note, found = parse_note(source, rules.syntax)
     drafts, problems = extract_note(note, rules)
     return drafts, found + problems + resolve_media(drafts, source.display, media)
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax
 from highyield.model import (
     Block,
     BlockKind,
@@ -48,14 +49,15 @@ class Statement:
     position: int  # the sentence's index within its block
 
 
-def statements(note: Note) -> Iterator[Statement]:
+def statements(note: Note, syntax: CardSyntax = DEFAULT_SYNTAX) -> Iterator[Statement]:
     for index, block in enumerate(note.blocks):
         if block.kind in (BlockKind.LIST_ITEM, BlockKind.CLOZE_NOTE):
             yield Statement(trim(block.inlines), block.line, index, 0)
         elif block.kind is BlockKind.TABLE_ROW:
             yield Statement(table_row(block), block.line, index, 0)
         elif block.kind is BlockKind.PARAGRAPH:
-            for position, (line, inlines) in enumerate(sentences(block.inlines, block.line)):
+            for position, (line, inlines) in enumerate(
+                    sentences(block.inlines, block.line, syntax)):
                 yield Statement(inlines, line, index, position)
 
 
@@ -74,11 +76,23 @@ def table_row(block: Block) -> Inlines:
     return tuple(parts)
 
 
-def find_pair(text: str) -> re.Match[str] | None:
+def separators(syntax: CardSyntax) -> re.Pattern[str] | None:
+    """The pattern of a ``Front::Back`` line's separators (the reversed one first, as the
+    longer), or None when both are turned off."""
+    if syntax.inline == "::" and syntax.inline_reversed == ":::":
+        return _SEPARATOR
+    written = sorted({syntax.inline, syntax.inline_reversed} - {""}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in written)) if written else None
+
+
+def find_pair(text: str, syntax: CardSyntax = DEFAULT_SYNTAX) -> re.Match[str] | None:
     """The first ``::`` (or ``:::``) that separates a front from a back. Not one between
     digits (a ratio, 2::1), in a ratio of named parts (``LH:FSH::2:1``), between gene
     symbols (``BCR::ABL1``), inside a URL, or inside a Dataview field ``[key:: value]``."""
-    for m in _SEPARATOR.finditer(text):
+    pattern = separators(syntax)
+    if pattern is None:
+        return None
+    for m in pattern.finditer(text):
         start, end = m.start(), m.end()
         if start and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
             continue
@@ -121,12 +135,13 @@ def lines_of(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
     return [(n, trim(part)) for n, part in result if _has_content(part)]
 
 
-def sentences(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
+def sentences(inlines: Inlines, first_line: int, syntax: CardSyntax = DEFAULT_SYNTAX
+              ) -> list[tuple[int, Inlines]]:
     """Split a paragraph into sentences: at line breaks, then after . ! ? in plain text.
     Markup (a highlight, a cloze, math) is never split."""
     result: list[tuple[int, Inlines]] = []
     for line, part in lines_of(inlines, first_line):
-        if any(isinstance(n, Text) and find_pair(n.text) for n in part):
+        if any(isinstance(n, Text) and find_pair(n.text, syntax) for n in part):
             result.append((line, part))  # a Front::Back line is one card, never split
             continue
         current: list[Inline] = []

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax
 from highyield.identity.subject import ANCHOR_PREFIX, Subject
 from highyield.model import BlockKind, Source
 from highyield.parse import parse_note
@@ -35,9 +36,9 @@ class Written:
 
 
 def write_ids(vault: Path, cards: Sequence[tuple[str, Subject]],
-              read: dict[str, str]) -> Written:
+              read: dict[str, str], syntax: CardSyntax = DEFAULT_SYNTAX) -> Written:
     """``cards``: (key, subject) of every card built; ``read``: each note's sha256 as the
-    build read it."""
+    build read it; ``syntax``: how the build read explicit cards."""
     by_note: dict[str, list[tuple[str, Subject]]] = {}
     for key, s in cards:
         by_note.setdefault(s.path, []).append((key, s))
@@ -45,7 +46,7 @@ def write_ids(vault: Path, cards: Sequence[tuple[str, Subject]],
     skipped: list[tuple[str, str]] = []
     for rel, found in sorted(by_note.items()):
         try:
-            added = _anchor_note(vault / rel, rel, found, read.get(rel, ""))
+            added = _anchor_note(vault / rel, rel, found, read.get(rel, ""), syntax)
         except OSError as exc:
             skipped.append((rel, exc.strerror or str(exc)))
             continue
@@ -56,8 +57,8 @@ def write_ids(vault: Path, cards: Sequence[tuple[str, Subject]],
     return Written(ids, notes, tuple(skipped))
 
 
-def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: str
-                 ) -> int | str:
+def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: str,
+                 syntax: CardSyntax) -> int | str:
     """How many ids were added, or why the note was left alone."""
     if not path.stat().st_mode & 0o200 or not os.access(path, os.W_OK):
         return "read-only"  # marked so (even for a user allowed to write anyway)
@@ -69,7 +70,7 @@ def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: st
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
     if hashlib.sha256(normal.encode("utf-8")).hexdigest() != sha:
         return "changed since the build read it"
-    note, _ = parse_note(Source(rel, rel, normal))
+    note, _ = parse_note(Source(rel, rel, normal), syntax)
     per_line = Counter(s.line for _, s in cards)
     lines = _LINES.findall(text)
     added = 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from highyield.config import CLIPPINGS, DeckConfig
+from highyield.config.srplugin import DATA_JSON
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, warning
 from highyield.extract.auto.repeats import drop_repeats
 from highyield.extract.dataview import FieldScan, scan_fields
@@ -140,6 +141,13 @@ def scope(deck: DeckConfig, rels: Collection[str]) -> Callable[[str], bool]:
 def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool,
                   fields: FieldScan) -> list[Diagnostic]:
     found = _unused_auto_globs(deck, paths)
+    if deck.srplugin is not None and deck.srplugin.problem:
+        found.append(warning(
+            display_path(deck.vault / DATA_JSON), None,
+            f"obsidian-spaced-repetition settings: {deck.srplugin.problem}",
+            "fix it, or change a setting on the plugin's settings page in Obsidian, which "
+            "writes it again; until then its defaults are used: ::, :::, ?, ?? and notes "
+            "tagged #flashcards"))
     said = fields.diagnostic()  # once per deck, not once per line
     found.extend([said] if said is not None else [])
     if not any_cards:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax
 from highyield.errors import Diagnostic, error, warning
 from highyield.model import BlockKind
 from highyield.parse import htmltable, o2a
@@ -48,6 +49,7 @@ class RawBlock:
     answer: list[Line] = field(default_factory=list)
     reversed: bool = False
     tags: tuple[str, ...] = ()
+    o2a: bool = False
 
     @property
     def line(self) -> int:
@@ -100,8 +102,13 @@ class BlockParser:
     """Parses one container (the note body, or the inside of a callout)."""
 
     def __init__(self, path: str, diagnostics: list[Diagnostic], blocks: list[RawBlock],
-                 prefix: tuple[Line, ...] = (), depth: int = 0) -> None:
+                 prefix: tuple[Line, ...] = (), depth: int = 0,
+                 syntax: CardSyntax = DEFAULT_SYNTAX) -> None:
         self.depth = depth
+        self.syntax = syntax
+        self.markers = {m: rev for m, rev in ((syntax.multiline, False),
+                                              (syntax.multiline_reversed, True)) if m}
+        self.since_blank = len(blocks)  # the first block since the last blank line
         self.path = path
         self.diagnostics = diagnostics
         self.blocks = blocks
@@ -133,6 +140,7 @@ class BlockParser:
         if not text.strip():
             self._end_paragraph()
             self.after_blank = True
+            self.since_blank = len(self.blocks)
             return i + 1
         for handler in (self._o2a, self._fence, self._multiline, self._heading, self._setext,
                         self._rule, self._quote, self._table, self._html_table,
@@ -140,6 +148,8 @@ class BlockParser:
             after = handler(lines, i)
             if after is not None:
                 self.after_blank = False
+                if handler != self._item and handler != self._multiline:
+                    self.since_blank = len(self.blocks)
                 return after
         after = self._paragraph_line(number, text, i)
         self.after_blank = False
@@ -214,32 +224,72 @@ class BlockParser:
         card = found.card
         if card is not None:
             self.blocks.append(RawBlock(card.kind, card.front, self.section, answer=card.back,
-                                        reversed=card.reversed, tags=card.tags))
+                                        reversed=card.reversed, tags=card.tags, o2a=True))
         return found.after
 
     def _multiline(self, lines: list[Line], i: int) -> int | None:
+        """A line with only ``?`` (or ``??``): the question is every line back to the
+        previous blank line, lists included; the answer runs to the next blank line, or
+        to the question of the next card when another ``?`` follows without one."""
         number, text = lines[i]
-        if text.strip() not in ("?", "??") or columns(text) > 3:
+        if columns(text) > 3 or text.strip() not in self.markers:
             return None
-        question = self.para
-        answer: list[Line] = []
-        j = i + 1
-        while j < len(lines) and lines[j][1].strip():
-            answer.append((lines[j][0], _bullet(lines[j][1])))
-            j += 1
-        if question is None or not answer:
-            side, where = ("question", "above") if question is None else ("answer", "below")
+        answer, j = self._answer(lines, i + 1)
+        asked = len(self.blocks) > self.since_blank
+        if not asked or not answer:
+            side, where = ("question", "above") if not asked else ("answer", "below")
+            shown = text.strip() if text.strip() not in ("?", "??") else "?"
             self.diagnostics.append(error(
                 self.path, number, f"multi-line card has no {side}: the card is skipped",
-                f"put the {side} lines right {where} the line with only ?, "
+                f"put the {side} lines right {where} the line with only {shown}, "
                 "with no blank line in between"))
-            self._end_paragraph()
+            self._end_paragraph()  # the question's lines stay, as statements
+            self.since_blank = len(self.blocks)
             return j
-        question.kind = BlockKind.MULTILINE_CARD
+        question = self._question()
         question.answer = answer
-        question.reversed = text.strip() == "??"
-        self.para = None
+        question.reversed = self.markers[text.strip()]
+        self.blocks.append(question)
+        self.since_blank = len(self.blocks)
         return j
+
+    def _question(self) -> RawBlock:
+        """The paragraphs and list items since the last blank line, as one card block."""
+        parts = self.blocks[self.since_blank:]
+        del self.blocks[self.since_blank:]
+        self.items.clear()
+        self._end_paragraph()
+        lines: list[Line] = []
+        for part in parts:
+            first, *rest = part.lines
+            bullet = "• " if part.kind is BlockKind.LIST_ITEM else ""
+            lines.extend([(first[0], bullet + first[1]), *rest])
+        head = parts[0]
+        return RawBlock(BlockKind.MULTILINE_CARD, lines, head.section, parent=head.parent,
+                        depth=head.depth)
+
+    def _answer(self, lines: list[Line], j: int) -> tuple[list[Line], int]:
+        """The answer lines from ``j``, and where reading goes on. A fenced code block is
+        kept whole, blank lines and all."""
+        start = j
+        answer: list[Line] = []
+        items: list[bool] = []  # True for a line that cannot begin the next question
+        while j < len(lines) and lines[j][1].strip():
+            number, text = lines[j]
+            if columns(text) <= 3 and text.strip() in self.markers:
+                keep = _question_start(items)
+                return answer[:keep], start + keep
+            fence = _FENCE.match(text)
+            if fence is None:
+                answer.append((number, _bullet(text)))
+                items.append(_ITEM.match(text) is not None)
+                j += 1
+                continue
+            end = self._fence(lines, j) or len(lines)
+            answer.extend([(number, text.lstrip()), *lines[j + 1:end]])
+            items.extend([True] * (end - j))
+            j = end
+        return answer, j
 
     # ---------------------------------------------------------------- containers
 
@@ -259,7 +309,8 @@ class BlockParser:
             title = callout.group(2).strip() or callout.group(1).capitalize()
             prefix = (*prefix, (inner[0][0], title))
             inner = inner[1:]
-        BlockParser(self.path, self.diagnostics, self.blocks, prefix, self.depth + 1).parse(inner)
+        BlockParser(self.path, self.diagnostics, self.blocks, prefix, self.depth + 1,
+                    self.syntax).parse(inner)
         return j
 
     def _table(self, lines: list[Line], i: int) -> int | None:
@@ -349,6 +400,15 @@ class BlockParser:
     def _end_paragraph(self) -> None:
         self.para = None
         self.in_math = False
+
+
+def _question_start(items: list[bool]) -> int:
+    """Where the next card's question begins among answer lines read so far: at the last
+    line that is not a list item (the items after it belong to the question)."""
+    for k in range(len(items) - 1, -1, -1):
+        if not items[k]:
+            return k
+    return max(len(items) - 1, 0)
 
 
 def _bullet(text: str) -> str:

@@ -42,10 +42,11 @@ from highyield.parse.scan import Finder, LineMap
 MAX_DEPTH = 32  # deeper nesting is kept as literal text
 
 # The lookahead lets the scan skip plain text fast: every token starts with one of these.
-_TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^])(?:
+_TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
  (?P<blockid>(?<=[ \t])\^[A-Za-z0-9-]+[ \t]*(?=\n|\Z))
 |(?P<esc>(?:\\[!-/:-@\[-`{-~])+)
 |(?P<code>`+)
+|(?P<tildes>(?<![^\n])~{3,})
 |(?P<math>\$+)
 |(?P<hl>==)
 |(?P<cloze>\{\{c(?P<num>\d{1,3})::)
@@ -98,6 +99,7 @@ class _Parser:
     stack: list[_Frame] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     pos: int = 0
+    fences: bool = False  # fenced code blocks are read (a multi-line card's answer)
 
     def __post_init__(self) -> None:
         self.finder = Finder(self.text)
@@ -258,7 +260,33 @@ class _Parser:
         self.tags.append(name)
         self._emit(TagMark(name))
 
+    def _on_tildes(self, m: re.Match[str]) -> None:
+        if not self._fenced(m):
+            self._literal(m)
+
+    def _fenced(self, m: re.Match[str]) -> bool:
+        """A fenced code block, kept whole with its line breaks: from a line starting
+        with ``` or ~~~ to a line starting with as long a run of the same character."""
+        run = m.group()
+        at_line_start = m.start() == 0 or self.text[m.start() - 1] == "\n"
+        if not self.fences or len(run) < 3 or not at_line_start:
+            return False
+        eol = self.text.find("\n", self.pos)
+        eol = len(self.text) if eol == -1 else eol
+        info = self.text[self.pos:eol]
+        if run[0] == "`" and "`" in info:
+            return False  # ```x``` on one line is inline code
+        close = re.compile(rf"^[ \t]*{re.escape(run)}{re.escape(run[0])}*.*$", re.M)
+        found = close.search(self.text, eol + 1) if eol < len(self.text) else None
+        body_end, after = (found.start(), found.end()) if found else (len(self.text),) * 2
+        body = self.text[eol + 1:body_end].removesuffix("\n") if eol < body_end else ""
+        self._emit(Code(body, block=True, lang=info.strip()))
+        self.pos = after + 1 if self.text.startswith("\n", after) else after
+        return True
+
     def _on_code(self, m: re.Match[str]) -> None:
+        if self._fenced(m):
+            return
         run = m.group()
         close = self.finder.find(run, self.pos)
         if close == -1:
@@ -557,6 +585,7 @@ def _node(kind: str, children: Inlines) -> Inline:
 
 
 def parse_inline(text: str, lines: LineMap, path: str,
-                 diagnostics: list[Diagnostic]) -> InlineResult:
-    """Parse a block's text. Tags that end a line are metadata and leave the text."""
-    return _Parser(text, lines, path, diagnostics).run()
+                 diagnostics: list[Diagnostic], fences: bool = False) -> InlineResult:
+    """Parse a block's text. Tags that end a line are metadata and leave the text.
+    With ``fences``, a line starting with ``` or ~~~ opens a fenced code block."""
+    return _Parser(text, lines, path, diagnostics, fences=fences).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax
 from highyield.errors import Diagnostic, LimitedDiagnostics
 from highyield.model import Block, Inlines, Note, Source, plain_text
 from highyield.parse.blocks import BlockParser, Line, RawBlock
@@ -15,14 +16,15 @@ from highyield.parse.scan import join_lines
 MAX_SAME_WARNINGS = 5
 
 
-def parse_note(source: Source) -> tuple[Note, list[Diagnostic]]:
+def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX
+               ) -> tuple[Note, list[Diagnostic]]:
     diagnostics = LimitedDiagnostics(MAX_SAME_WARNINGS)
     lines = source.text.split("\n")
     front = split_frontmatter(lines, source.display, diagnostics)
     first = front.body_start + 1
     body = blank_comments(lines[front.body_start:], first, source.display, diagnostics)
     raw: list[RawBlock] = []
-    parser = BlockParser(source.display, diagnostics, raw)
+    parser = BlockParser(source.display, diagnostics, raw, syntax=syntax)
     parser.parse([(first + k, text) for k, text in enumerate(body)])
     inline = _InlineStep(source.display, diagnostics)
     blocks = tuple(inline.block(b) for b in raw)
@@ -56,17 +58,18 @@ class _InlineStep:
             level=raw.level,
             headers=tuple(self.inlines([cell]) for cell in raw.headers),
             cells=tuple(self.inlines([cell]) for cell in raw.cells),
-            answer=self.inlines(raw.answer),
+            answer=self.inlines(raw.answer, fences=True),
             reversed=raw.reversed,
             anchor=raw.anchor,
             tags=raw.tags,
+            o2a=raw.o2a,
         )
 
-    def inlines(self, lines: list[Line]) -> Inlines:
+    def inlines(self, lines: list[Line], fences: bool = False) -> Inlines:
         if not lines:
             return ()
         text, line_map = join_lines(lines)
-        result = parse_inline(text, line_map, self.path, self.diagnostics)
+        result = parse_inline(text, line_map, self.path, self.diagnostics, fences)
         self.tags.extend(result.tags)
         return result.inlines
 

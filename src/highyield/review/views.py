@@ -3,7 +3,6 @@ with the answer marked, and what goes around them. Stored as JSON with each card
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from highyield.model import (
@@ -14,6 +13,7 @@ from highyield.model import (
     Cloze,
     Inlines,
     cloze_numbers,
+    collapse_spaces,
     flatten,
     preview_text,
 )
@@ -27,7 +27,7 @@ def _side(nodes: Inlines, number: int, front: bool) -> str:
             return inner
         shown = f"[{node.hint or '...'}]" if front else inner
         return f"{MARK_OPEN}{shown}{MARK_CLOSE}"
-    return re.sub(r"[ \t]{2,}", " ", flatten(nodes, replace(PREVIEW, cloze=cloze)))
+    return collapse_spaces(flatten(nodes, replace(PREVIEW, cloze=cloze)))
 
 
 def quiz_views(card: Card) -> list[tuple[int, dict[str, object]]]:
