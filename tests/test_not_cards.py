@@ -79,6 +79,27 @@ def test_excalidraw_drawings_are_never_read(make_vault: Callable[..., Path],
         "{{c1::Preload}} rises with venous return"]
 
 
+EMBEDDED_DRAWING = """# Digestive System
+
+<div class="markdown-embed">
+
+# 750
+
+</div>
+
+==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==
+# Text Elements
+Food takes about ==6 hours== to pass through.
+"""
+
+
+def test_the_excalidraw_notice_of_an_embedded_drawing_is_not_a_card(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    deck = build_and_import(make_vault({"Digestive System.md": EMBEDDED_DRAWING}))
+    assert [c.fields["Text"] for c in deck.cards] == [
+        "Food takes about {{c1::6 hours}} to pass through."]
+
+
 ZOTERO = """# Smith 2021
 
 ## Annotations

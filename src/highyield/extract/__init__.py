@@ -14,7 +14,7 @@ from highyield.config.inline import Dataview
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin
 from highyield.errors import Diagnostic, warning
 from highyield.extract import auto, basic, clozes, context, headings
-from highyield.extract.statements import Statement, only_images, statements
+from highyield.extract.statements import Statement, only_images, plugin_notice, statements
 from highyield.extract.tags import anki_tag, note_tags
 from highyield.model import (
     Block,
@@ -65,7 +65,8 @@ class _Extractor:
         self.listed: list[tuple[int, Statement]] = []  # cloze drafts of list items
 
     def run(self) -> tuple[list[Draft], list[Diagnostic]]:
-        found = list(statements(self.note, self.rules.syntax))
+        found = [s for s in statements(self.note, self.rules.syntax)
+                 if not plugin_notice(s.inlines)]
         self.cites = self.auto and auto.cites(self.note)
         if self.auto:
             found = auto.clean(found, self.cites)

@@ -49,6 +49,16 @@ class Statement:
     position: int  # the sentence's index within its block
 
 
+# What a plugin writes into notes for Obsidian's reader, never a fact: Excalidraw's
+# "Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document", which comes along
+# when a drawing is embedded in a note or published with it.
+_PLUGIN_NOTICE = re.compile(r"Switch to EXCALIDRAW VIEW\b", re.IGNORECASE)
+
+
+def plugin_notice(inlines: Inlines) -> bool:
+    return _PLUGIN_NOTICE.search(plain_text(inlines)) is not None
+
+
 def statements(note: Note, syntax: CardSyntax = DEFAULT_SYNTAX) -> Iterator[Statement]:
     for index, block in enumerate(note.blocks):
         if block.kind in (BlockKind.LIST_ITEM, BlockKind.CLOZE_NOTE):
