@@ -100,6 +100,29 @@ def test_the_excalidraw_notice_of_an_embedded_drawing_is_not_a_card(
         "Food takes about {{c1::6 hours}} to pass through."]
 
 
+ZOTERO_MARKS = """# Thyroid lecture
+
+## Annotations
+
+### Imported: 2023-10-17 12:56 pm
+
+<mark style="background-color: #ffd400">Quote</mark>
+> Two hormones: thyroxine (T4) and triiodothyronine (T3)
+
+<mark style="background-color: #5fb236">Highlight</mark>
+> ==Calcitonin== comes from the parafollicular C cells
+"""
+
+
+def test_a_zotero_label_highlighted_in_its_colour_is_not_a_card(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    """Zotero Integration writes each annotation's kind (``Quote``), highlighted in the
+    annotation's colour, above it: a label, never a fact."""
+    deck = build_and_import(make_vault({"Thyroid.md": ZOTERO_MARKS}))
+    assert [c.fields["Text"] for c in deck.cards] == [
+        "{{c1::Calcitonin}} comes from the parafollicular C cells"]
+
+
 ZOTERO = """# Smith 2021
 
 ## Annotations

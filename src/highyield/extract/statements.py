@@ -13,6 +13,7 @@ from highyield.model import (
     BlockKind,
     Break,
     Embed,
+    Highlight,
     Inline,
     Inlines,
     Note,
@@ -49,14 +50,22 @@ class Statement:
     position: int  # the sentence's index within its block
 
 
-# What a plugin writes into notes for Obsidian's reader, never a fact: Excalidraw's
-# "Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document", which comes along
-# when a drawing is embedded in a note or published with it.
+# What a plugin writes into notes, never a fact: Excalidraw's "Switch to EXCALIDRAW VIEW
+# in the MORE OPTIONS menu of this document", which comes along when a drawing is embedded
+# in a note or published with it; and the label Zotero Integration writes above each
+# annotation, highlighted in the annotation's colour (`<mark …>Quote</mark>`).
 _PLUGIN_NOTICE = re.compile(r"Switch to EXCALIDRAW VIEW\b", re.IGNORECASE)
+ZOTERO_LABELS = frozenset({"quote", "highlight", "underline", "note", "comment", "image",
+                           "ink", "text"})
 
 
 def plugin_notice(inlines: Inlines) -> bool:
-    return _PLUGIN_NOTICE.search(plain_text(inlines)) is not None
+    """A plugin's notice or label, which no card may be made of."""
+    if _PLUGIN_NOTICE.search(plain_text(inlines)) is not None:
+        return True
+    shown = [n for n in inlines if not (isinstance(n, Text) and not n.text.strip())]
+    return len(shown) == 1 and isinstance(shown[0], Highlight) and \
+        plain_text(shown[0].children).lower() in ZOTERO_LABELS
 
 
 def statements(note: Note, syntax: CardSyntax = DEFAULT_SYNTAX) -> Iterator[Statement]:
