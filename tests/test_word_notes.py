@@ -106,6 +106,28 @@ def test_a_paragraph_after_the_table_is_kept_under_the_bold_heading(
         "Heart › Cardiomyopathies Restrictive disease is caused by [...].")
 
 
+RUNS = """\
+**Lateral epicondylitis**
+
+Pain at the ==lateral epicondyle== on wrist extension.
+
+**<u>Carpal tunnel syndrome</u>** **Tingling in the first three fingers, worse at night**
+<table><tr><th>Test</th><th>Use</th></tr>
+<tr><td>Confirmatory</td><td><mark>Nerve conduction studies</mark></td></tr></table>
+"""
+
+
+def test_a_line_of_several_bold_runs_is_titled_by_the_first(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    """Word writes a title and its gist as two bold runs on one line: the table under it
+    belongs to that title, not to the bold line before."""
+    deck = build_and_import(make_vault({"Hand.md": RUNS}))
+    card = _card(deck, "Nerve conduction")
+    assert card.question_text.startswith("Hand › Carpal tunnel syndrome Test: Confirmatory")
+    elbow = _card(deck, "lateral epicondyle")
+    assert elbow.question_text.startswith("Hand › Lateral epicondylitis Pain at the [...]")
+
+
 def test_a_notion_export_gives_bold_line_headings_and_table_rows(
         make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
     deck = build_and_import(make_vault({"Connective.md": NOTION}))

@@ -57,15 +57,18 @@ def _top_paragraph(block: Block) -> bool:
 
 
 def bold_title(inlines: Inlines) -> str:
-    """The title of a line that is only bold text (a colon may follow), else ""."""
-    nodes = list(trim(inlines))
-    if len(nodes) == 2 and isinstance(nodes[1], Text) and nodes[1].text.strip() == ":":
+    """The title of a line that is only bold text (a colon may follow), else "". A line
+    of several bold runs (``**Carpal tunnel** **pain at night**``, as Word writes a title
+    and its gist) is titled by its first."""
+    nodes = [n for n in trim(inlines) if not (isinstance(n, Text) and not n.text.strip())]
+    if len(nodes) > 1 and isinstance(nodes[-1], Text) and nodes[-1].text.strip() == ":":
         nodes.pop()
-    if len(nodes) != 1 or not isinstance(nodes[0], Styled) or nodes[0].tag != "b":
+    if not nodes or not all(isinstance(n, Styled) and n.tag == "b" and
+                            _only_words(n.children) for n in nodes):
         return ""
-    if not _only_words(nodes[0].children):
-        return ""
-    title = plain_text(nodes[0].children).rstrip(":").strip()
+    first = nodes[0]
+    assert isinstance(first, Styled)
+    title = plain_text(first.children).rstrip(":").strip()
     if not title or "::" in title or title.endswith(".") or len(title.split()) > MAX_WORDS:
         return ""
     return title
