@@ -340,14 +340,16 @@ def test_a_note_saved_during_a_build_is_read_by_the_next(
     from highyield.extract import ExtractRules
     from highyield.extract.reading import note_drafts as real
     from highyield.model import Draft, Source
+    from highyield.parse.embeds import Embedder
     from highyield.vault.media import MediaSet
 
     p = project({"ALS.md": ALS})
     used = "highyield.deck.reader.note_drafts"  # the name the build's reader calls
 
-    def save_meanwhile(source: Source, rules: ExtractRules, media: MediaSet
+    def save_meanwhile(source: Source, rules: ExtractRules, media: MediaSet,
+                       embeds: Embedder | None = None
                        ) -> tuple[list[Draft], list[Diagnostic]]:
-        found = real(source, rules, media)
+        found = real(source, rules, media, embeds)
         p.edit("ALS.md", "inhibits", "blocks")  # after it was read
         return found
 

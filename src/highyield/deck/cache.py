@@ -56,6 +56,9 @@ class NoteCards:
     made: tuple[Made, ...]
     diagnostics: tuple[Diagnostic, ...]  # from reading, parsing and extracting
     embeds: tuple[tuple[Embed, str | None], ...]  # each image and the name it got
+    # other notes whose headings or blocks it embeds, as (path, size, mtime_ns) when read;
+    # a default, so that a cache written before this field loads as "none"
+    depends: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass

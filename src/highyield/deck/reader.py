@@ -12,8 +12,9 @@ from highyield.config import DeckConfig
 from highyield.deck.cache import NoteCards
 from highyield.deck.fields import made_of
 from highyield.errors import Diagnostic, display_path
-from highyield.extract.reading import embeds, note_drafts, rules_for
+from highyield.extract.reading import embeds, note_drafts, note_texts, rules_for
 from highyield.extract.sides import with_sides
+from highyield.vault.fingerprint import file_stat
 from highyield.vault.media import MediaSet
 from highyield.vault.notes import read_note
 
@@ -31,6 +32,7 @@ class CachedReader:
 
     def __post_init__(self) -> None:
         self.rules = rules_for(self.deck)
+        self.texts = note_texts(self.deck.vault, self.media, self.rules)
 
     def read(self, path: Path, rel: str) -> NoteCards:
         try:
@@ -40,7 +42,7 @@ class CachedReader:
         old = self.old.get(rel)
         if stat is not None and old is not None and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
-                self._same_media(rel, old):
+                self._same_media(rel, old) and self._same_depends(old):
             return _shown_from_here(old, path)
         problems: list[Diagnostic] = []
         source = read_note(self.deck.vault, path, problems)
@@ -48,18 +50,26 @@ class CachedReader:
             return NoteCards(0, 0, "", (), tuple(problems), ())
         sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
-        if old is not None and old.sha == sha and self._same_media(rel, old):
+        if old is not None and old.sha == sha and self._same_media(rel, old) and \
+                self._same_depends(old):
             return _shown_from_here(NoteCards(size, mtime, sha, old.made, old.diagnostics,
-                                              old.embeds), path)
+                                              old.embeds, old.depends), path)
         self.fresh += 1
-        drafts, found = note_drafts(source, self.rules, self.media)
+        embedder = self.texts.for_note(rel)
+        drafts, found = note_drafts(source, self.rules, self.media, embedder)
         # Every draft's images, those of a card left out as empty too: one that appears
         # in the vault later must bring the card back.
         pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
         drafts, empty = with_sides(drafts, source.display, self.media)
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
                      for d in drafts)
-        return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs)
+        return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs,
+                         embedder.depends)
+
+    def _same_depends(self, cards: NoteCards) -> bool:
+        """The notes whose text it embeds are as they were when it was read."""
+        return all(file_stat(self.deck.vault / rel) == (size, mtime)
+                   for rel, size, mtime in cards.depends)
 
     def _same_media(self, rel: str, cards: NoteCards) -> bool:
         """Images resolve as they did (the names packed in the fields are still right).

@@ -4,12 +4,15 @@ since its last build (``deck.reader``) and takes the others from its cache."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from highyield.config import DeckConfig
 from highyield.config.inline import InlineCards
 from highyield.errors import Diagnostic
 from highyield.extract import ExtractRules, extract_note
 from highyield.model import CONTAINERS, Draft, Embed, Source
 from highyield.parse import parse_note
+from highyield.parse.embeds import Embedder, NoteTexts
 from highyield.vault.media import MediaSet
 
 
@@ -19,10 +22,17 @@ def rules_for(deck: DeckConfig) -> ExtractRules:
                         deck.auto, deck.dataview if auto else None, deck.srplugin)
 
 
-def note_drafts(source: Source, rules: ExtractRules, media: MediaSet
-                ) -> tuple[list[Draft], list[Diagnostic]]:
-    """One note's drafts, and its problems (images that cannot be packed among them)."""
-    note, found = parse_note(source, rules.syntax)
+def note_texts(vault: Path, media: MediaSet, rules: ExtractRules) -> NoteTexts:
+    """What ``![[Note#Heading]]`` embeds show, for one deck's build."""
+    return NoteTexts(vault, media.resolver, lambda s: parse_note(s, rules.syntax)[0])
+
+
+def note_drafts(source: Source, rules: ExtractRules, media: MediaSet,
+                embeds: Embedder | None = None) -> tuple[list[Draft], list[Diagnostic]]:
+    """One note's drafts, and its problems (images that cannot be packed among them).
+    ``embeds`` gives the text of other notes' headings and blocks it embeds, and keeps
+    which notes it read."""
+    note, found = parse_note(source, rules.syntax, embeds)
     drafts, problems = extract_note(note, rules)
     return drafts, found + problems + resolve_media(drafts, source.display, media)
 

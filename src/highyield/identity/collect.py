@@ -14,7 +14,7 @@ from highyield.config.srplugin import DATA_JSON
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, warning
 from highyield.extract.auto.repeats import drop_repeats
 from highyield.extract.dataview import FieldScan, scan_fields
-from highyield.extract.reading import note_drafts, rules_for
+from highyield.extract.reading import note_drafts, note_texts, rules_for
 from highyield.extract.sides import with_sides
 from highyield.identity.keys import Assigned, assign_keys
 from highyield.identity.ledger import Entry, read_ledger
@@ -87,6 +87,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     deck = fields.deck
     rules = rules_for(deck)
     media = MediaSet(MediaResolver(deck.vault))
+    texts = note_texts(deck.vault, media, rules)
     diagnostics: list[Diagnostic] = []
     drafts: list[Draft] = []
     read = 0
@@ -94,7 +95,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
         source = read_note(deck.vault, path, diagnostics)
         if source is not None:
             read += 1
-            found, problems = note_drafts(source, rules, media)
+            found, problems = note_drafts(source, rules, media, texts.for_note(source.rel))
             shown, empty = with_sides(found, source.display, media)
             drafts.extend(shown)
             diagnostics.extend(problems + empty)

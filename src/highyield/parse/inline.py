@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -71,6 +72,8 @@ _HANDLED = tuple(name for name in _TOKEN.groupindex
                  if name not in ("num", "slash", "name", "attrs"))
 
 
+TextOf = Callable[[str, str], "str | None"]  # (note name, "Heading" or "^id") -> text
+
 @dataclass(frozen=True)
 class InlineResult:
     inlines: Inlines
@@ -100,6 +103,7 @@ class _Parser:
     tags: list[str] = field(default_factory=list)
     pos: int = 0
     fences: bool = False  # fenced code blocks are read (a multi-line card's answer)
+    embeds: TextOf | None = None  # the text of another note's heading or block
 
     def __post_init__(self) -> None:
         self.finder = Finder(self.text)
@@ -487,9 +491,12 @@ class _Parser:
             return
         self.pos = body.end()
         target, _, option = split_pipe(body.group(1))
-        target = target.split("#", 1)[0].strip()
+        target, _, fragment = target.partition("#")
+        target = target.strip()
         if not is_image(target):
-            self._emit(Text(link_label(target)))
+            shown = self.embeds(target, fragment.strip()) if self.embeds and target and \
+                fragment.strip() else None
+            self._emit(Text(shown or link_label(target)))
             return
         size = SIZE.match(option)
         self._emit(Embed(target, "" if size else option.strip(),
@@ -584,8 +591,9 @@ def _node(kind: str, children: Inlines) -> Inline:
     return Styled("b" if len(kind) == 2 else "i", children)
 
 
-def parse_inline(text: str, lines: LineMap, path: str,
-                 diagnostics: list[Diagnostic], fences: bool = False) -> InlineResult:
+def parse_inline(text: str, lines: LineMap, path: str, diagnostics: list[Diagnostic],
+                 fences: bool = False, embeds: TextOf | None = None) -> InlineResult:
     """Parse a block's text. Tags that end a line are metadata and leave the text.
-    With ``fences``, a line starting with ``` or ~~~ opens a fenced code block."""
-    return _Parser(text, lines, path, diagnostics, fences=fences).run()
+    With ``fences``, a line starting with ``` or ~~~ opens a fenced code block. With
+    ``embeds``, ``![[Note#Heading]]`` and ``![[Note#^block]]`` show that text."""
+    return _Parser(text, lines, path, diagnostics, fences=fences, embeds=embeds).run()

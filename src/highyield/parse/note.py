@@ -10,14 +10,16 @@ from highyield.model import Block, Inlines, Note, Source, plain_text
 from highyield.parse.blocks import BlockParser, Line, RawBlock
 from highyield.parse.comments import blank_comments
 from highyield.parse.frontmatter import split_frontmatter
-from highyield.parse.inline import parse_inline
+from highyield.parse.inline import TextOf, parse_inline
 from highyield.parse.scan import join_lines
 
 MAX_SAME_WARNINGS = 5
 
 
-def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX
-               ) -> tuple[Note, list[Diagnostic]]:
+def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX,
+               embeds: TextOf | None = None) -> tuple[Note, list[Diagnostic]]:
+    """``embeds`` gives the text of another note's heading or block (``parse.embeds``);
+    without it, such an embed shows the note's name, as a link does."""
     diagnostics = LimitedDiagnostics(MAX_SAME_WARNINGS)
     lines = source.text.split("\n")
     front = split_frontmatter(lines, source.display, diagnostics)
@@ -26,7 +28,7 @@ def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX
     raw: list[RawBlock] = []
     parser = BlockParser(source.display, diagnostics, raw, syntax=syntax)
     parser.parse([(first + k, text) for k, text in enumerate(body)])
-    inline = _InlineStep(source.display, diagnostics)
+    inline = _InlineStep(source.display, diagnostics, embeds)
     blocks = tuple(inline.block(b) for b in raw)
     note = Note(
         rel=source.rel,
@@ -40,9 +42,11 @@ def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX
 
 
 class _InlineStep:
-    def __init__(self, path: str, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, path: str, diagnostics: list[Diagnostic],
+                 embeds: TextOf | None) -> None:
         self.path = path
         self.diagnostics = diagnostics
+        self.embeds = embeds
         self.tags: list[str] = []
         self._headings: dict[Line, str] = {}
 
@@ -69,7 +73,8 @@ class _InlineStep:
         if not lines:
             return ()
         text, line_map = join_lines(lines)
-        result = parse_inline(text, line_map, self.path, self.diagnostics, fences)
+        result = parse_inline(text, line_map, self.path, self.diagnostics, fences,
+                              self.embeds)
         self.tags.extend(result.tags)
         return result.inlines
 
