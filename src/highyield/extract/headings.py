@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from highyield.extract.statements import trim
+from highyield.extract.statements import split_lines, trim
 from highyield.model import (
     Block,
     BlockKind,
@@ -38,7 +38,7 @@ MAX_WORDS = 12
 def bold_headings(note: Note) -> Note:
     """The note with its bold lines made headings, when it has few real headings."""
     bold = sum(1 for b in note.blocks if _top_paragraph(b)
-               for _, part in _lines(b.inlines, b.line) if bold_title(part))
+               for _, part in split_lines(b.inlines, b.line) if bold_title(part))
     if not bold or _real_headings(note) >= bold:
         return note
     return replace(note, blocks=_with_sections(_split(note)))
@@ -83,21 +83,6 @@ def _only_words(inlines: Inlines) -> bool:
     return True
 
 
-def _lines(inlines: Inlines, first: int) -> list[tuple[int, Inlines]]:
-    """A paragraph's lines, with the line each starts on, as written (untrimmed)."""
-    lines: list[tuple[int, Inlines]] = []
-    current: list[Inline] = []
-    line = first
-    for node in inlines:
-        if isinstance(node, Break):
-            lines.append((line, tuple(current)))
-            current, line = [], node.line
-        else:
-            current.append(node)
-    lines.append((line, tuple(current)))
-    return lines
-
-
 @dataclass(frozen=True)
 class _Piece:
     block: Block
@@ -114,7 +99,7 @@ def _split(note: Note) -> list[_Piece]:
             pieces.append(_Piece(block, index))
             continue
         run: list[tuple[int, Inlines]] = []
-        for line, part in _lines(block.inlines, block.line):
+        for line, part in split_lines(block.inlines, block.line):
             title = bold_title(part)
             if not title:
                 run.append((line, part))

@@ -139,8 +139,8 @@ def _in_field(text: str, at: int) -> bool:
     return "]" in after or ")" in after
 
 
-def lines_of(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
-    """Split at line breaks: Obsidian shows each line of a paragraph on its own line."""
+def split_lines(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
+    """A paragraph's lines, with the line each starts on, as written (untrimmed)."""
     result: list[tuple[int, Inlines]] = []
     current: list[Inline] = []
     line = first_line
@@ -151,7 +151,13 @@ def lines_of(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
         else:
             current.append(node)
     result.append((line, tuple(current)))
-    return [(n, trim(part)) for n, part in result if _has_content(part)]
+    return result
+
+
+def lines_of(inlines: Inlines, first_line: int) -> list[tuple[int, Inlines]]:
+    """Split at line breaks: Obsidian shows each line of a paragraph on its own line."""
+    return [(n, trim(part)) for n, part in split_lines(inlines, first_line)
+            if _has_content(part)]
 
 
 def sentences(inlines: Inlines, first_line: int, syntax: CardSyntax = DEFAULT_SYNTAX
