@@ -15,9 +15,19 @@ Two sets are measured, each as a whole vault with the default auto-cloze setting
   0.80, recall 0.79). A rule for page furniture was added after it let one breadcrumb
   through, so it is no longer blind.
 
-Targets (tests/test_autocloze_gold.py holds them for the sample): precision and recall at
-least 0.8; no boilerplate card, no citation left in a card, no card hiding 90% or more of
-its statement. The scoring rules are in tests/gold/README.md.
+A card is right only when its hidden part strictly matches a gold answer: it holds at
+least 80% of the answer's words, and at least half of what it hides is the answer
+(tests/goldscore.py). Precision is right cards / auto cards; strict recall is facts with
+a right card / facts. Without --min-score, the table after each set shows precision,
+strict recall and duplicates at min_score 0.5, 0.6, 0.7 and 0.8.
+
+The blind set (tests/gold/blind.yaml) is not measured here: it is read once, at the end
+of the work it was written for (tests/gold/README.md).
+
+Targets (tests/test_autocloze_gold.py holds them): precision at least 0.90 and strict
+recall at least 0.85; no duplicate and no whole-statement card on the sample; no
+boilerplate card, no citation left in a card. The scoring rules are in
+tests/gold/README.md.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ SETS = {
     "held-out": (ROOT / "tests/fixtures/heldout", ROOT / "tests/gold/heldout.yaml"),
     "held-out 2": (ROOT / "tests/fixtures/heldout2", ROOT / "tests/gold/heldout2.yaml"),
 }
+LEVELS = (0.5, 0.6, 0.7, 0.8)
 
 
 def measure(vault: Path, gold_path: Path, min_score: float | None) -> tuple[Score, Gold, float]:
@@ -57,9 +68,9 @@ def report(name: str, result: Score, gold: Gold, seconds: float, verbose: bool) 
     statements = len(gold.statements)
     print(f"{name}: {len(result.cards)} auto cards, {statements} gold statements "
           f"({len(result.facts)} facts), read in {seconds * 1000:.0f} ms")
-    print(f"  precision     {result.precision:.2f}   (right span / auto cards)")
-    print(f"  recall        {result.recall:.2f}   (facts with a card / facts)")
-    print(f"  strict recall {result.strict_recall:.2f}   (facts with a right card / facts)")
+    print(f"  precision     {result.precision:.2f}   (cards hiding a gold answer / auto cards)")
+    print(f"  strict recall {result.strict_recall:.2f}   (facts with such a card / facts)")
+    print(f"  any card      {result.recall:.2f}   (facts with any card / facts)")
     print(f"  duplicates {result.duplicates} · boilerplate {len(result.boilerplate)} · "
           f"citation leftovers {len(result.citations)} · hiding ≥90%: {len(result.oversize)}")
     if not verbose:
@@ -77,6 +88,15 @@ def report(name: str, result: Score, gold: Gold, seconds: float, verbose: bool) 
             print(f"  DUPLICATE {fact}: " + "; ".join(str(r.card.draft.ref) for r in cards))
 
 
+def thresholds(vault: Path, gold_path: Path) -> None:
+    """Precision at each min_score: a score of s should mean precision of about s."""
+    print("  min_score  cards  precision  strict recall  duplicates")
+    for level in LEVELS:
+        result, _, _ = measure(vault, gold_path, level)
+        print(f"  {level:9.1f}  {len(result.cards):5d}  {result.precision:9.2f}  "
+              f"{result.strict_recall:13.2f}  {result.duplicates:10d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -90,6 +110,8 @@ def main() -> None:
             continue
         result, gold, seconds = measure(vault, gold_path, args.min_score)
         report(name, result, gold, seconds, args.verbose)
+        if args.min_score is None:
+            thresholds(vault, gold_path)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ import yaml
 from highyield.identity.collect import Collected
 from highyield.model import Card, Cloze, Inlines, plain_text
 
-MATCH = 0.5  # Jaccard needed for a card to belong to a statement, and a span to an answer
+MATCH = 0.5  # Jaccard needed for a card to belong to a statement
+COVER = 0.8  # share of a gold answer's words the hidden part must hold (strict match)
+FOCUS = 0.5  # share of the hidden part's words that must belong to that answer
 OVERSIZE = 0.9  # a hidden part this share of the statement is no card
 _STOP = frozenset("""
     a an the of in on at to for by with from as is are was were be been and or nor not but
@@ -147,5 +149,15 @@ def _judge(card: Card, statements: list[GoldStatement]) -> CardResult:
             best, overlap = s, j
     if best is None or overlap < MATCH:
         return CardResult(card, text, hidden, None, False)
-    right = any(jaccard(words(hidden), words(a)) >= MATCH for a in best.answers)
+    right = any(strict_match(words(hidden), words(a)) for a in best.answers)
     return CardResult(card, text, hidden, best, right)
+
+
+def strict_match(hidden: frozenset[str], answer: frozenset[str]) -> bool:
+    """The hidden part holds at least 80% of the answer's words, and at least half of
+    what it hides is the answer: "rapid decline" is no match for "rapid decline in lung
+    function", nor is a whole clause that merely contains the answer."""
+    if not hidden or not answer:
+        return False
+    shared = len(hidden & answer)
+    return shared >= COVER * len(answer) and shared >= FOCUS * len(hidden)
