@@ -209,7 +209,7 @@ def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None
     ("Patients develop the \"strawberry tongue\" sign during the acute phase",
      "strawberry tongue"),
     ("Spinal Muscular Atrophy (SMA) primarily weakens proximal muscles of infants",
-     "Spinal Muscular Atrophy (SMA)"),
+     "proximal muscles"),
     ("Mucoid strains form alginate-rich biofilms that are hard to eradicate",
      "alginate-rich biofilms"),
     ("Sweat is collected after stimulation with pilocarpine iontophoresis",

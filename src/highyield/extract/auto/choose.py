@@ -33,9 +33,9 @@ GENERIC = frozenset("""
     prognosis mechanism mechanisms hallmark hallmarks presentation presentations sign
     signs therapy clinical pathological histopathologic histopathological
     characteristic characteristics consensus evidence literature studies study
-    mutation mutations gene genes protein proteins variant variants
+    mutation mutations gene genes protein proteins variant variants pathogenic
 """.split())
-SUBJECT_KINDS = frozenset({"term", "gene", "name", "head"})
+SUBJECT_KINDS = frozenset({"term", "gene", "name", "head", "abbreviation"})
 SUBJECT = 0.75  # what a sentence opens with is mostly what it is about, not its answer
 # Lower case (or opening the sentence): "US" is a country and "I" a numeral.
 _PERSONAL = re.compile(r"\b(?:you|your|yours|we|our|ours|us|my)\b|^(?:You|Your|We|Our|My)\b")

@@ -90,6 +90,8 @@ def _quantity(toks: list[Token], k: int) -> tuple[int, int, float] | None:
         return k, end, 0.85  # a range: "2-3"
     if spelled or lexicon.is_year(toks[end - 1].text):
         return None
+    if before in ("<", ">", "≤", "≥"):
+        return k, end, 0.85  # a cut-off: ">2 suggests IDA"
     noun = _counted_noun(toks, end)
     return (k, noun, 0.7) if noun > end else None
 
@@ -98,7 +100,8 @@ _QUALIFIERS = (("at", "least"), ("at", "most"), ("more", "than"), ("less", "than
                ("fewer", "than"), ("younger", "than"),
                ("older", "than"), ("up", "to"), ("under",), ("over",), ("within",),
                ("first",), ("between",), ("above",), ("below",), ("after",), ("before",),
-               ("by",), ("exceeding",))
+               ("by",), ("exceeding",), ("beyond",), ("<",), (">",), ("≤",), ("≥",),
+               ("~",))
 
 
 def _qualified(toks: list[Token], first: int) -> int:
@@ -139,10 +142,12 @@ def _ratio_end(toks: list[Token], k: int) -> int:
 def _unit_end(toks: list[Token], k: int) -> int:
     if k < len(toks) and lexicon.is_unit(toks[k].text):
         k += 1
-        if k < len(toks) and toks[k].lower == "old":
+        if k < len(toks) and toks[k].lower in ("old", "apart"):
             k += 1
         elif k + 1 < len(toks) and toks[k].lower == "of" and toks[k + 1].lower == "age":
             k += 2
+        elif [t.lower for t in toks[k:k + 5]] == ["the", "upper", "limit", "of", "normal"]:
+            k += 5
     return k
 
 
