@@ -12,14 +12,15 @@ from click.testing import CliRunner
 
 from highyield.cli import cli
 from tests.anki_client import import_apkg
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import FIXTURES, PROJECT, SAMPLE_AUTO, SAMPLE_REPEATS
 
 ALS = "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md"
 ALS_COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
-# the ALS note's 12 highlight cards and the clippings' 76 auto cards
-COUNTS = ("88 cards in 87 Anki notes (87 cloze, 0 basic, 0 reversed; 76 auto) · "
-          "14 repeated statements left out")
-CARDS, NOTES = 88, 87
+AUTO, REPEATS = SAMPLE_AUTO, SAMPLE_REPEATS
+# the ALS note's 12 highlight cards (11 Anki notes) and the clippings' auto cards
+CARDS, NOTES = 12 + AUTO, 11 + AUTO
+COUNTS = (f"{CARDS} cards in {NOTES} Anki notes ({NOTES} cloze, 0 basic, 0 reversed; "
+          f"{AUTO} auto) · {REPEATS} repeated statements left out")
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_cards_auto_previews_the_auto_cards_with_their_scores(runner: CliRunner,
     result = runner.invoke(cli, ["cards", "--auto"])
     assert result.exit_code == 0, result.output
     blocks = result.stdout.strip().split("\n\n")
-    assert len(blocks) == 76 + 1  # the cards, then the summary
+    assert len(blocks) == AUTO + 1  # the cards, then the summary
     smn1 = next(b for b in blocks if "({{c1::SMN1}}) gene" in b)
     assert smn1.splitlines()[0].startswith(
         "Clippings/Neither ALS nor SMA are Demyelinating Diseases.md:10  auto 0.")
@@ -122,7 +123,7 @@ def test_cards_auto_previews_the_auto_cards_with_their_scores(runner: CliRunner,
     rows = [json.loads(line) for line in runner.invoke(cli, ["cards", "--json"]).stdout
             .splitlines()]
     auto = [r for r in rows if "highyield::auto" in r["tags"]]
-    assert len(auto) == 76 and all(0.5 <= r["score"] <= 1 for r in auto)
+    assert len(auto) == AUTO and all(0.5 <= r["score"] <= 1 for r in auto)
     assert all("score" not in r for r in rows if r not in auto)
 
 
@@ -131,7 +132,7 @@ def test_min_score_on_the_command_line(runner: CliRunner, project: Path) -> None
     assert strict.exit_code == 0
     shown = [float(line.split("  auto ")[1].split()[0]) for line in strict.stdout.splitlines()
              if "  auto " in line]
-    assert 0 < len(shown) < 76 and min(shown) >= 0.8
+    assert 0 < len(shown) < AUTO and min(shown) >= 0.8
     wrong = runner.invoke(cli, ["cards", "--min-score", "2"])
     assert wrong.exit_code == 2
     assert "2.0 is not in the range 0<=x<=1" in wrong.output
