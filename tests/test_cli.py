@@ -49,7 +49,7 @@ def test_build_with_no_arguments_builds_every_deck(runner: CliRunner, project: P
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Built USMLE → decks/USMLE.apkg: +87 new\n"
+        f"Built USMLE → decks/USMLE.apkg: +{NOTES} new\n"
         f"  5 notes read · {COUNTS} · 0 errors · 1 warning\n")
     assert result.stderr == (
         f"{ALS}:25: warning: image '/img/user/appendix/Pasted image 20250425151800.png' "
@@ -190,7 +190,7 @@ def test_unknown_deck_name(runner: CliRunner, project: Path) -> None:
 def test_output_that_is_a_folder_gets_the_deck_file(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["build", "-o", "out/"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Built USMLE → out/USMLE.apkg: +87 new\n")
+    assert result.stdout.startswith(f"Built USMLE → out/USMLE.apkg: +{NOTES} new\n")
     assert len(import_apkg(project / "out" / "USMLE.apkg", project / "anki").cards) == CARDS
 
 
