@@ -146,11 +146,16 @@ def content_stems(text: str) -> frozenset[str]:
     are compared as figures: a range counts as its two ends, so "3-5 years" meets "three
     to five years"; "nine in ten" and "90 percent" are "90%"; "2.0" is "2"; "20,000/µL" is
     "20000" and "µl". A hyphenated word counts as its parts."""
-    found: set[str] = set()
+    return frozenset(stems_in_order(text))
+
+
+def stems_in_order(text: str) -> list[str]:
+    """The same stems as ``content_stems``, in the order the text says them."""
+    found: list[str] = []
     for t in tokens(_PERCENT.sub(r"\1%", _RATIO.sub(_share, text))):
         if t.is_word and t.lower not in STOPWORDS:
-            found.update(_stems_of(t.text))
-    return frozenset(found)
+            found.extend(_stems_of(t.text))
+    return found
 
 
 def _stems_of(word: str) -> tuple[str, ...]:
