@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 STOPWORDS = frozenset("""
     a about above after again against all also although am among an and any are as at be
@@ -73,6 +74,7 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A rough stem, enough to match "diseases" with "disease", "degenerate" with
     "degeneration" and "infected" with "infection"; "three" is "3", "percent" is "%", and
