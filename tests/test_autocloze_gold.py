@@ -84,6 +84,14 @@ def test_the_two_overlapping_clippings_share_their_cards(sample: Score) -> None:
     assert len(twice) <= 2, twice
 
 
+def test_a_fact_said_twice_in_the_sample_gets_few_cards(sample: Score) -> None:
+    """One card per fact: 9 cards beyond the first before repeats compared stems, figures
+    and answers (issue 13); the 4 left are paraphrases that share too few words to tell
+    from different facts about ALS."""
+    assert sample.duplicates <= 4, [(f, [str(r.card.draft.ref) for r in c])
+                                    for f, c in sample.facts.items() if len(c) > 1]
+
+
 def test_the_scorer_catches_a_wrong_card(tmp_path: Path) -> None:
     """The measure itself can fail: a gold file whose answers the cards miss scores 0."""
     gold = tmp_path / "gold.yaml"

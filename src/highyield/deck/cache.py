@@ -31,7 +31,7 @@ from highyield.vault.atomic import write_atomically
 from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import file_stat, fingerprint
 
-FORMAT = 4
+FORMAT = 5
 SHARDS = 32
 # Where the cached classes lived before the code moved into packages: a cache written
 # then still loads, so the first build after the move keeps each card's time and history.
