@@ -365,3 +365,38 @@ def test_min_score_leaves_out_less_sure_cards(make_vault: Callable[..., Path]) -
     sure = _cards(vault, AutoCloze(min_score=top))
     assert sure and len(sure) < len(every)
     assert all((c.draft.score or 0) >= top for c in sure)
+
+
+# ---------------------------------------------------------------- statements left out
+
+
+TRIVIA_CLIPPING = """\
+Kawasaki Disease Overview
+Kawasaki disease is the most common cause of acquired heart disease in children.
+Both diseases share the term "syndrome" in their older names.
+There have been 33 reported cases of the variant in the literature so far.
+"""
+
+
+def test_the_summary_says_how_many_statements_were_left_out(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """Trivia makes no card, and the build says so, also when it takes the note's cards
+    from its cache."""
+    from click.testing import CliRunner
+
+    from highyield.cli import cli
+    from tests.anki_client import import_apkg
+
+    vault = make_vault({"Clippings/Kawasaki.md": TRIVIA_CLIPPING})
+    out = tmp_path / "k.apkg"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build", str(vault), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "2 statements without a testable fact left out" in first.stdout
+    cards = import_apkg(out, tmp_path / "anki").cards
+    assert len(cards) == 1
+    assert "Kawasaki disease is the most [...] in children" in cards[0].question_text
+    note = vault / "Clippings" / "Kawasaki.md"
+    note.write_text(TRIVIA_CLIPPING + "\n", encoding="utf-8")  # read again, same cards
+    again = runner.invoke(cli, ["build", str(vault), "-o", str(out)])
+    assert "2 statements without a testable fact left out" in again.stdout, again.stdout

@@ -12,14 +12,21 @@ from click.testing import CliRunner
 
 from highyield.cli import cli
 from tests.anki_client import import_apkg
-from tests.conftest import FIXTURES, PROJECT, SAMPLE_AUTO, SAMPLE_REPEATS
+from tests.conftest import (
+    FIXTURES,
+    PROJECT,
+    SAMPLE_AUTO,
+    SAMPLE_REPEATS,
+    SAMPLE_UNTESTABLE,
+)
 
 ALS = "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md"
 ALS_COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
 # the ALS note's 12 highlight cards and the clippings' auto cards
 CARDS, NOTES = 12 + SAMPLE_AUTO, 11 + SAMPLE_AUTO
 COUNTS = (f"{CARDS} cards in {NOTES} Anki notes ({NOTES} cloze, 0 basic, 0 reversed; "
-          f"{SAMPLE_AUTO} auto) · {SAMPLE_REPEATS} repeated statements left out")
+          f"{SAMPLE_AUTO} auto) · {SAMPLE_REPEATS} repeated statements left out · "
+          f"{SAMPLE_UNTESTABLE} statements without a testable fact left out")
 
 
 @pytest.fixture

@@ -59,6 +59,7 @@ class NoteCards:
     # other notes whose headings or blocks it embeds, as (path, size, mtime_ns) when read;
     # a default, so that a cache written before this field loads as "none"
     depends: tuple[tuple[str, int, int], ...] = ()
+    untestable: int = 0  # statements auto-cloze read and left out as no testable fact
 
 
 @dataclass
