@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from unittest.mock import patch
 
 import highyield.extract.auto as auto
 from highyield.config import folder_deck
@@ -61,12 +62,8 @@ def calls(vault: Path) -> list[Call]:
                   item: bool = False) -> Choice | None:
         seen.append(Call(text, context, offered, item))
         return choose(text, context, offered, item)
-    original = auto.choose
-    auto.choose = recording  # type: ignore[assignment]  # the module's own name for it
-    try:
+    with patch.object(auto, "choose", recording):  # the name auto_drafts calls it by
         collect(folder_deck(vault, vault / "unused.apkg"))
-    finally:
-        auto.choose = original  # type: ignore[assignment]
     return seen
 
 
