@@ -3,7 +3,8 @@ statement says what another card's statement says: nearly all the words of the s
 are in the longer, or both hide the same answer among the same words around it.
 
 Cards written or highlighted by hand always stay, and win over auto cards; among auto
-cards the higher score wins, then the earlier path.
+cards the higher score wins, then the statement whose words sort first: never the note's
+name, so renaming a clipping leaves the same cards in.
 """
 
 from __future__ import annotations
@@ -69,8 +70,9 @@ def left_out(cards: list[Ranked]) -> set[int]:
     return out
 
 
-def _rank(card: Ranked) -> tuple[int, float, str, int]:
-    return (1 if card.auto else 0, -(card.score or 0.0), card.path, card.line)
+def _rank(card: Ranked) -> tuple[int, float, list[str], int, str]:
+    return (1 if card.auto else 0, -(card.score or 0.0), sorted(card.seen.words), card.line,
+            card.path)
 
 
 def seen_of(draft: Draft) -> Seen:
