@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from highyield.extract.auto import lexicon
 from highyield.extract.auto.phrases import phrase_after, phrase_before
-from highyield.extract.auto.words import PREPOSITIONS, PRONOUNS, Token, tokens
+from highyield.extract.auto.whole import glued, whole
+from highyield.extract.auto.words import PREPOSITIONS, PRONOUNS, Token, hyphenated, tokens
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,27 @@ class Span:
 
 @dataclass(frozen=True)
 class Sentence:
-    text: str
+    text: str  # every hyphen written "-" (``hyphenated``), so offsets are the statement's
     toks: list[Token]
 
     @classmethod
     def of(cls, text: str) -> Sentence:
-        return cls(text, tokens(text))
+        return cls(hyphenated(text), tokens(text))
 
     def span(self, first: int, end: int, kind: str, strength: float) -> Span:
+        """Tokens ``first:end`` as a span, widened to the names it cuts into."""
+        first, end = whole(self.toks, first, end)
         return Span(self.toks[first].start, self.toks[end - 1].end, kind, strength)
+
+    def whole(self, span: Span) -> Span:
+        """The span widened to whole words and names: "Nkx‐2.5", "protein C"."""
+        inside = [k for k, t in enumerate(self.toks) if t.end > span.start and
+                  t.start < span.end]
+        if not inside:
+            return span
+        first, end = whole(self.toks, inside[0], inside[-1] + 1)
+        return replace(span, start=min(span.start, self.toks[first].start),
+                       end=max(span.end, self.toks[end - 1].end))
 
     def index_at(self, offset: int) -> int:
         """The first token starting at or after a character offset."""
@@ -48,7 +61,8 @@ Finder = Callable[[Sentence], Iterator[Span]]
 
 
 def candidates(s: Sentence) -> list[Span]:
-    return [span for finder in FINDERS for span in finder(s)]
+    """Every finder's spans, none of them cutting a word or a name."""
+    return [s.whole(span) for finder in FINDERS for span in finder(s)]
 
 
 # ---------------------------------------------------------------- numbers
@@ -74,8 +88,8 @@ def _quantity(toks: list[Token], k: int) -> tuple[int, int, float] | None:
     if not (lexicon.is_number(t.text) or spelled or lexicon.number_and_unit(t.text)):
         return None
     before = toks[k - 1].lower if k else ""
-    if before in lexicon.NAME_HEADS or (k and toks[k - 1].text in "-/"):
-        return None  # "type 2", "stage 4": part of a name
+    if glued(toks, k) or (k and toks[k - 1].text in "-/"):
+        return None  # "type 2", "Angiopoietin 1": part of a name
     end = _ratio_end(toks, _range_end(toks, k + 1))
     unit_end = _unit_end(toks, end)
     if before in lexicon.TIME_UNITS:
