@@ -233,15 +233,38 @@ def _capitalized(t: Token) -> bool:
 def cues(s: Sentence) -> Iterator[Span]:
     """The phrase after "characterized by", "caused by", "known as", "treated with" … and
     the subject before "is the most common …"."""
-    lowered = s.text.casefold()
+    lowered, where = _without_adverbs(s.text.casefold())
     for cue in lexicon.CUES:
         for m in cue.pattern.finditer(lowered):
             if cue.before:
-                found = _subject(s.toks, s.index_at(m.start()))
+                found = _subject(s.toks, s.index_at(where[m.start()]))
             else:
-                found = phrase_after(s.toks, s.index_at(m.end()), cue.max_words)
+                found = phrase_after(s.toks, s.index_at(where[m.end()]), cue.max_words)
             if found is not None and not _is_pronoun(s.toks, found):
                 yield s.span(*found, cue.kind, cue.strength)
+
+
+# An adverb after a verb ("is often the most common", "are usually preferred") is left out
+# when cues are matched: adding one never changes what a card hides.
+_VERB_ADVERB = re.compile(r"\b(?:is|are|was|were|be|been|remains?)( (?:often|usually|"
+                          r"typically|frequently|commonly|generally|also|still|always|"
+                          r"mostly|mainly|classically|sometimes|now|(?!(?:family|early|only|"
+                          r"supply|apply)\b)\w+ly))\b")
+
+
+def _without_adverbs(text: str) -> tuple[str, list[int]]:
+    """The text without those adverbs, and where each of its characters (and its end)
+    is in the text."""
+    kept: list[str] = []
+    where: list[int] = []
+    at = 0
+    for m in _VERB_ADVERB.finditer(text):
+        kept.append(text[at:m.start(1)])
+        where.extend(range(at, m.start(1)))
+        at = m.end(1)
+    kept.append(text[at:])
+    where.extend(range(at, len(text) + 1))
+    return "".join(kept), where
 
 
 def _subject(toks: list[Token], verb: int) -> tuple[int, int] | None:
