@@ -223,8 +223,8 @@ def test_sample_deck_has_every_highlighted_fact(sample_deck: Imported) -> None:
         assert any(fact in a for a in answers), fact
     own = [c for c in sample_deck.cards if "highyield::auto" not in c.tags]
     assert len(own) == 12
-    assert len(sample_deck.cards) == 12 + 76
-    assert sample_deck.new == 11 + 76
+    assert len(sample_deck.cards) == 12 + 75
+    assert sample_deck.new == 11 + 75
 
 
 def test_sample_cards_are_not_bare(sample_deck: Imported) -> None:

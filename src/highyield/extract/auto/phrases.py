@@ -10,6 +10,7 @@ from highyield.extract.auto.words import (
     PREPOSITIONS,
     STOPWORDS,
     Token,
+    is_adverb,
 )
 
 MAX_WORDS = 6
@@ -133,9 +134,10 @@ def _starts_clause(toks: list[Token], j: int) -> bool:
 
 
 def _trimmed(toks: list[Token], i: int, j: int, max_words: int) -> tuple[int, int] | None:
-    """Without stopwords at either end, and at most ``max_words`` long (leading words go
-    first: "widespread focal degradation of the myelin sheath" keeps its head)."""
-    while i < j and toks[i].lower in STOPWORDS:
+    """Without stopwords at either end (nor an adverb first, unless it is all), and at
+    most ``max_words`` long (leading words go first: "widespread focal degradation of the
+    myelin sheath" keeps its head)."""
+    while i < j and (toks[i].lower in STOPWORDS or (is_adverb(toks[i].text) and j - i > 1)):
         i += 1
     while j > i and (toks[j - 1].lower in STOPWORDS or not toks[j - 1].is_word):
         j -= 1

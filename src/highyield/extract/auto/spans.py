@@ -246,10 +246,10 @@ def cues(s: Sentence) -> Iterator[Span]:
 
 # An adverb after a verb ("is often the most common", "are usually preferred") is left out
 # when cues are matched: adding one never changes what a card hides.
-_VERB_ADVERB = re.compile(r"\b(?:is|are|was|were|be|been|remains?)( (?:often|usually|"
+_VERB_ADVERB = re.compile(r"\b(?:is|are|was|were|be|been|remains?)((?: (?:often|usually|"
                           r"typically|frequently|commonly|generally|also|still|always|"
                           r"mostly|mainly|classically|sometimes|now|(?!(?:family|early|only|"
-                          r"supply|apply)\b)\w+ly))\b")
+                          r"supply|apply)\b)\w+ly)\b)+)")
 
 
 def _without_adverbs(text: str) -> tuple[str, list[int]]:

@@ -45,6 +45,21 @@ DETERMINERS = frozenset("""
     either neither such another other
 """.split())
 
+# Adverbs a writer adds anywhere ("is often the cause", "is clearly uncommon"): what is
+# hidden never starts with one.
+ADVERBS = frozenset("""
+    often usually typically frequently commonly generally also still always mostly mainly
+    classically sometimes now clearly notably rarely occasionally largely nearly highly
+    strongly rapidly slowly partly chiefly particularly especially
+""".split())
+_ADVERB_ENDS = ("ally", "ously", "ively", "ently", "antly", "edly", "ibly", "ably", "fully")
+
+
+def is_adverb(word: str) -> bool:
+    w = word.casefold()
+    return w in ADVERBS or (len(w) > 6 and w.endswith(_ADVERB_ENDS))
+
+
 PRONOUNS = frozenset("it its they their them this these those he she his her such".split())
 
 # Words keep inner hyphens, en dashes, slashes and stops ("T2/FLAIR", "elexacaftor–
