@@ -269,11 +269,12 @@ def test_sample_auto_cards_in_anki(sample_deck: Imported) -> None:
     assert "SMA is caused by deletions or mutations in the [...] gene" in smn1.question_text
     assert _active_answer(smn1) == "survival motor neuron 1 (SMN1)"
     assert not CITATION.search(visible(smn1.fields["Text"]))
-    survival = _auto(sample_deck, "mean survival of")
-    assert "mean survival of [...] reflects" in survival.question_text
+    survival = _auto(sample_deck, "Mean survival of")
+    assert "Mean survival of ALS patients is typically [...] after symptom onset" in \
+        survival.question_text
     assert _active_answer(survival) == "3-5 years"
-    assert "Clippings/ALS is NOT a Demyelinating Disease—It Primarily Affects Axons.md" in \
-        survival.answer_text
+    assert "Clippings/Is Amyotrophic Lateral Sclerosis (ALS) a form of muscular dystrophy.md" \
+        in survival.answer_text
 
 
 def test_sample_auto_cards_say_each_thing_once(sample_deck: Imported) -> None:

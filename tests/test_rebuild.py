@@ -559,3 +559,25 @@ def test_a_first_basic_card_in_a_deck_of_clozes_imports(
     build(deck, now=1_800_000_100)
     cards = import_apkg(deck.output, tmp_path / "anki").cards
     assert sorted(c.notetype for c in cards) == ["highyield Basic", "highyield Cloze"]
+
+
+def test_a_renamed_clipping_keeps_every_auto_card(project: Callable[..., Project]) -> None:
+    # Two clippings on the same subject repeat each other; which one keeps a repeated
+    # card must not depend on their names.
+    heldout = Path(__file__).parent / "fixtures/heldout/Clippings"
+    names = ("HIT Is a Prothrombotic Disorder—Not a Bleeding Disorder.md",
+             "Heparin-Induced Thrombocytopenia Recognition and Management.md")
+    p = project({f"Clippings/{n}": (heldout / n).read_text(encoding="utf-8") for n in names})
+    _, v1 = p.build_and_import()
+    auto = {c.guid: c.fields["Text"] for c in v1.cards if "highyield::auto" in c.tags}
+    assert len(auto) > 20
+    ids = p.card_ids()
+    (p.vault / "Clippings" / names[0]).rename(p.vault / "Clippings" / "Zz HIT.md")
+    built, v2 = p.build_and_import()
+    assert built.changes.count("new") == built.changes.count("retired") == 0
+    assert not any(RETIRED_TAG in c.tags for c in v2.cards)
+    assert (v2.new, len(v2.cards)) == (0, len(v1.cards))
+    assert p.card_ids() == ids
+    assert {c.guid: c.fields["Text"] for c in v2.cards if "highyield::auto" in c.tags} == auto
+    renamed = [c for c in v2.cards if "Zz HIT.md" in c.fields.get("Source", "")]
+    assert renamed and all("Zz HIT" in c.question_text for c in renamed)

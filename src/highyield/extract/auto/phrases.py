@@ -10,6 +10,7 @@ from highyield.extract.auto.words import (
     PREPOSITIONS,
     STOPWORDS,
     Token,
+    is_adverb,
 )
 
 MAX_WORDS = 6
@@ -31,6 +32,9 @@ def phrase_after(toks: list[Token], i: int, max_words: int = MAX_WORDS) -> tuple
     j, words = i, 0
     while j < len(toks):
         t = toks[j]
+        if t.text == "," and _between_adjectives(toks, j):
+            j += 1  # "asymmetric, painless weakness": one phrase
+            continue
         if t.text == "," and words == 1:
             series = _series_end(toks, j, max_words - words)
             if series is not None:
@@ -46,6 +50,24 @@ def phrase_after(toks: list[Token], i: int, max_words: int = MAX_WORDS) -> tuple
         if t.lower not in STOPWORDS:
             words += 1
     return _trimmed(toks, i, j, max_words)
+
+
+_ADJECTIVE_ENDS = ("ic", "al", "ous", "ive", "less", "ful", "ar", "ary", "ant", "ent", "ible",
+                   "able")
+
+
+def _between_adjectives(toks: list[Token], j: int) -> bool:
+    """Is the comma at ``j`` between two adjectives before their noun ("asymmetric,
+    painless weakness")?"""
+    if j == 0 or j + 2 >= len(toks):
+        return False
+    noun = toks[j + 2]
+    return _adjective(toks[j - 1]) and _adjective(toks[j + 1]) and noun.is_word \
+        and noun.lower not in _STOPS and noun.lower not in STOPWORDS
+
+
+def _adjective(t: Token) -> bool:
+    return t.is_word and t.lower not in STOPWORDS and t.lower.endswith(_ADJECTIVE_ENDS)
 
 
 def _series_end(toks: list[Token], j: int, room: int) -> int | None:
@@ -112,9 +134,10 @@ def _starts_clause(toks: list[Token], j: int) -> bool:
 
 
 def _trimmed(toks: list[Token], i: int, j: int, max_words: int) -> tuple[int, int] | None:
-    """Without stopwords at either end, and at most ``max_words`` long (leading words go
-    first: "widespread focal degradation of the myelin sheath" keeps its head)."""
-    while i < j and toks[i].lower in STOPWORDS:
+    """Without stopwords at either end (nor an adverb first, unless it is all), and at
+    most ``max_words`` long (leading words go first: "widespread focal degradation of the
+    myelin sheath" keeps its head)."""
+    while i < j and (toks[i].lower in STOPWORDS or (is_adverb(toks[i].text) and j - i > 1)):
         i += 1
     while j > i and (toks[j - 1].lower in STOPWORDS or not toks[j - 1].is_word):
         j -= 1

@@ -11,7 +11,8 @@ is left out when its statement says what another card's statement says (``_same`
 Words are compared as stems (``words.content_stems``), so word order, endings and how a
 number is written do not matter. A card left out still counts as said, for the cards
 after it. Cards written or highlighted by hand always stay, and win over auto cards;
-among auto cards the higher score wins, then the earlier note as Obsidian lists them.
+among auto cards the higher score wins, then the statement whose words sort first:
+never the note's name, so renaming a clipping leaves the same cards in.
 """
 
 from __future__ import annotations
@@ -85,11 +86,9 @@ def left_out(cards: list[Ranked]) -> set[int]:
     return out
 
 
-def _rank(card: Ranked) -> tuple[int, float, str, str, int]:
-    """Own cards first, then the higher score, then the earlier note as Obsidian lists
-    notes (without regard to case)."""
-    return (1 if card.auto else 0, -(card.score or 0.0), card.path.casefold(), card.path,
-            card.line)
+def _rank(card: Ranked) -> tuple[int, float, list[str], int, str]:
+    return (1 if card.auto else 0, -(card.score or 0.0), sorted(card.seen.words), card.line,
+            card.path)
 
 
 def seen_of(draft: Draft) -> Seen:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from highyield.extract.auto import lexicon
 from highyield.extract.auto.phrases import phrase_after, phrase_before
-from highyield.extract.auto.words import PREPOSITIONS, PRONOUNS, Token, tokens
+from highyield.extract.auto.whole import glued, whole
+from highyield.extract.auto.words import PREPOSITIONS, PRONOUNS, Token, hyphenated, tokens
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,27 @@ class Span:
 
 @dataclass(frozen=True)
 class Sentence:
-    text: str
+    text: str  # every hyphen written "-" (``hyphenated``), so offsets are the statement's
     toks: list[Token]
 
     @classmethod
     def of(cls, text: str) -> Sentence:
-        return cls(text, tokens(text))
+        return cls(hyphenated(text), tokens(text))
 
     def span(self, first: int, end: int, kind: str, strength: float) -> Span:
+        """Tokens ``first:end`` as a span, widened to the names it cuts into."""
+        first, end = whole(self.toks, first, end)
         return Span(self.toks[first].start, self.toks[end - 1].end, kind, strength)
+
+    def whole(self, span: Span) -> Span:
+        """The span widened to whole words and names: "Nkx‐2.5", "protein C"."""
+        inside = [k for k, t in enumerate(self.toks) if t.end > span.start and
+                  t.start < span.end]
+        if not inside:
+            return span
+        first, end = whole(self.toks, inside[0], inside[-1] + 1)
+        return replace(span, start=min(span.start, self.toks[first].start),
+                       end=max(span.end, self.toks[end - 1].end))
 
     def index_at(self, offset: int) -> int:
         """The first token starting at or after a character offset."""
@@ -48,9 +61,10 @@ Finder = Callable[[Sentence], Iterator[Span]]
 
 
 def candidates(s: Sentence) -> list[Span]:
+    """Every finder's spans, none of them cutting a word or a name."""
     from highyield.extract.auto.terms import terms  # terms builds on this module
 
-    return [span for finder in (*FINDERS, terms) for span in finder(s)]
+    return [s.whole(span) for finder in (*FINDERS, terms) for span in finder(s)]
 
 
 # ---------------------------------------------------------------- numbers
@@ -76,8 +90,8 @@ def _quantity(toks: list[Token], k: int) -> tuple[int, int, float] | None:
     if not (lexicon.is_number(t.text) or spelled or lexicon.number_and_unit(t.text)):
         return None
     before = toks[k - 1].lower if k else ""
-    if before in lexicon.NAME_HEADS or (k and toks[k - 1].text in "-/"):
-        return None  # "type 2", "stage 4": part of a name
+    if glued(toks, k) or (k and toks[k - 1].text in "-/"):
+        return None  # "type 2", "Angiopoietin 1": part of a name
     end = _ratio_end(toks, _range_end(toks, k + 1))
     unit_end = _unit_end(toks, end)
     if before in lexicon.TIME_UNITS:
@@ -266,15 +280,38 @@ def _capitalized(t: Token) -> bool:
 def cues(s: Sentence) -> Iterator[Span]:
     """The phrase after "characterized by", "caused by", "known as", "treated with" … and
     the subject before "is the most common …"."""
-    lowered = s.text.casefold()
+    lowered, where = _without_adverbs(s.text.casefold())
     for cue in lexicon.CUES:
         for m in cue.pattern.finditer(lowered):
             if cue.before:
-                found = _subject(s.toks, s.index_at(m.start()))
+                found = _subject(s.toks, s.index_at(where[m.start()]))
             else:
-                found = phrase_after(s.toks, s.index_at(m.end()), cue.max_words)
+                found = phrase_after(s.toks, s.index_at(where[m.end()]), cue.max_words)
             if found is not None and not _is_pronoun(s.toks, found):
                 yield s.span(*found, cue.kind, cue.strength)
+
+
+# An adverb after a verb ("is often the most common", "are usually preferred") is left out
+# when cues are matched: adding one never changes what a card hides.
+_VERB_ADVERB = re.compile(r"\b(?:is|are|was|were|be|been|remains?)((?: (?:often|usually|"
+                          r"typically|frequently|commonly|generally|also|still|always|"
+                          r"mostly|mainly|classically|sometimes|now|(?!(?:family|early|only|"
+                          r"supply|apply)\b)\w+ly)\b)+)")
+
+
+def _without_adverbs(text: str) -> tuple[str, list[int]]:
+    """The text without those adverbs, and where each of its characters (and its end)
+    is in the text."""
+    kept: list[str] = []
+    where: list[int] = []
+    at = 0
+    for m in _VERB_ADVERB.finditer(text):
+        kept.append(text[at:m.start(1)])
+        where.extend(range(at, m.start(1)))
+        at = m.end(1)
+    kept.append(text[at:])
+    where.extend(range(at, len(text) + 1))
+    return "".join(kept), where
 
 
 def _subject(toks: list[Token], verb: int) -> tuple[int, int] | None:

@@ -46,12 +46,31 @@ DETERMINERS = frozenset("""
     either neither such another other
 """.split())
 
+# Adverbs a writer adds anywhere ("is often the cause", "is clearly uncommon"): what is
+# hidden never starts with one.
+ADVERBS = frozenset("""
+    often usually typically frequently commonly generally also still always mostly mainly
+    classically sometimes now clearly notably rarely occasionally largely nearly highly
+    strongly rapidly slowly partly chiefly particularly especially
+""".split())
+_ADVERB_ENDS = ("ally", "ously", "ively", "ently", "antly", "edly", "ibly", "ably", "fully")
+
+
+def is_adverb(word: str) -> bool:
+    w = word.casefold()
+    return w in ADVERBS or (len(w) > 6 and w.endswith(_ADVERB_ENDS))
+
+
 PRONOUNS = frozenset("it its they their them this these those he she his her such".split())
 
 # Words keep inner hyphens, en dashes, slashes and stops ("T2/FLAIR", "elexacaftor–
 # tezacaftor"); a number keeps its thousands, decimals and a unit after a slash.
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:%|/[\wµμ²³]+)?|"
                     r"[\w’'][\w’'./+–-]*[\w%+²³]|[\w%]|[^\w\s]")
+# Every Unicode hyphen is a hyphen: U+2010-2012, the minus sign, the soft hyphen, the
+# small and full-width hyphen-minus, and an en dash inside a word ("Nkx‐2.5").
+_HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2212\u00ad\ufe63\uff0d", "-"))
+_EN_DASH_IN_WORD = re.compile(r"(?<=\w)–(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -70,8 +89,14 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    """Words, numbers ("85-90%", "1.5", "T2/FLAIR") and single punctuation marks."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """Words, numbers ("85-90%", "1.5", "T2/FLAIR") and single punctuation marks, with
+    every hyphen in them written "-"; their offsets are the text's own."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(hyphenated(text))]
+
+
+def hyphenated(text: str) -> str:
+    """The text with every hyphen written "-", character for character."""
+    return _EN_DASH_IN_WORD.sub("-", text.translate(_HYPHENS))
 
 
 @lru_cache(maxsize=1 << 16)
