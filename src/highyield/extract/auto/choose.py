@@ -14,7 +14,7 @@ from highyield.extract.auto.spans import (
     with_abbreviation,
 )
 from highyield.extract.auto.specific import SPECIFIC, specific_words, specificity
-from highyield.extract.auto.words import PRONOUNS, STOPWORDS, content_stems
+from highyield.extract.auto.words import PRONOUNS, STOPWORDS, content_stems, placed_stems
 
 MIN_WORDS = 5
 MAX_WORDS = 70
@@ -149,9 +149,14 @@ def span_worth(text: str, span: Span, shown: frozenset[str]) -> float:
         return 0.0  # the statement gives the answer away
     if stems <= shown:
         return 0.0  # the title or headings show it
-    if stems <= content_stems(rest):
+    if stems <= _outside(text, span):
         return 0.5  # the rest of the statement says it again
     return _specific(text, span, shown)
+
+
+def _outside(text: str, span: Span) -> frozenset[str]:
+    return frozenset(s for a, b, stems in placed_stems(text)
+                     if b <= span.start or a >= span.end for s in stems)
 
 
 def _vague(hidden: str) -> bool:

@@ -127,8 +127,12 @@ class _Index:
     def __init__(self) -> None:
         self.items: list[Seen] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
+        self.exact: set[frozenset[str]] = set()  # the very same words: a repeat at once
 
     def add(self, seen: Seen) -> None:
+        if seen.words in self.exact:
+            return  # says nothing an indexed card does not
+        self.exact.add(seen.words)
         for word in seen.words:
             self.postings[word].append(len(self.items))
         self.items.append(seen)
@@ -136,6 +140,8 @@ class _Index:
     def repeats(self, seen: Seen) -> bool:
         """Candidates come from the statement's rare words: a repeat shares most words,
         so it shares some of those."""
+        if seen.words in self.exact:
+            return True
         postings = sorted((self.postings.get(w, []) for w in seen.words), key=len)
         candidates: set[int] = set()
         for n, posting in enumerate(postings):
@@ -146,7 +152,10 @@ class _Index:
 
 
 def _same(a: Seen, b: Seen) -> bool:
-    jaccard = _overlap(a.words, b.words)
+    shared = len(a.words & b.words)
+    jaccard = shared / (len(a.words) + len(b.words) - shared) if shared else 0.0
+    if jaccard < SAME_ANSWER_JACCARD and shared < SAME_REST_WORDS:
+        return False  # too little in common for any of the rules below
     if jaccard >= MIN_JACCARD and _contained(a.words, b.words) >= SAME_WORDS:
         return True
     if not _same_answer(a.answer, b.answer):

@@ -10,7 +10,7 @@ symbols, binomials) make a word specific whatever its frequency.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from highyield.extract.auto import lexicon
 from highyield.extract.auto.words import STOPWORDS, tokens
@@ -41,6 +41,7 @@ def zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
+@cache
 def rarity(word: str) -> float:
     """0 for an everyday word, 1 for a term only a specialist uses."""
     lower = word.casefold()
@@ -63,12 +64,14 @@ def _scale(z: float) -> float:
     return min(1.0, max(0.0, (COMMON_ZIPF - z) / (COMMON_ZIPF - RARE_ZIPF)))
 
 
+@lru_cache(maxsize=4096)
 def specificity(text: str) -> float:
     """A phrase is as specific as its most specific word."""
     return max((rarity(t.text) for t in tokens(text) if t.is_word), default=0.0)
 
 
-def specific_words(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def specific_words(text: str) -> tuple[tuple[int, int], ...]:
     """The character spans of a text's specific terms."""
-    return [(t.start, t.end) for t in tokens(text)
-            if t.is_word and rarity(t.text) >= SPECIFIC]
+    return tuple((t.start, t.end) for t in tokens(text)
+                 if t.is_word and rarity(t.text) >= SPECIFIC)

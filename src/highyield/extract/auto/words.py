@@ -91,7 +91,13 @@ class Token:
 def tokens(text: str) -> list[Token]:
     """Words, numbers ("85-90%", "1.5", "T2/FLAIR") and single punctuation marks, with
     every hyphen in them written "-"; their offsets are the text's own."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(hyphenated(text))]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """A statement is read many times over (finders, specificity, stems): once is enough."""
+    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(hyphenated(text)))
 
 
 def hyphenated(text: str) -> str:
@@ -168,6 +174,7 @@ _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)(%?)")
 _FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(%?)(?:/(.+))?")
 
 
+@lru_cache(maxsize=1 << 15)
 def content_stems(text: str) -> frozenset[str]:
     """The stems of a text's content words: what two statements are compared by. Numbers
     are compared as figures: a range counts as its two ends, so "3-5 years" meets "three
@@ -183,6 +190,15 @@ def stems_in_order(text: str) -> list[str]:
         if t.is_word and t.lower not in STOPWORDS:
             found.extend(_stems_of(t.text))
     return found
+
+
+@lru_cache(maxsize=256)
+def placed_stems(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """Each content word's place in the text and its stems, for comparing the words
+    outside a span with those inside (figures as ``content_stems`` reads them, word by
+    word)."""
+    return tuple((t.start, t.end, _stems_of(t.text)) for t in tokens(text)
+                 if t.is_word and t.lower not in STOPWORDS)
 
 
 def _stems_of(word: str) -> tuple[str, ...]:
