@@ -12,7 +12,7 @@ import pytest
 
 from highyield.config.deckfile import load_deck_file
 from tests.anki_client import Imported, RenderedCard, visible
-from tests.conftest import FIXTURES, PROJECT, vault_copy
+from tests.conftest import FIXTURES, PROJECT, SAMPLE_AUTO, vault_copy
 
 BLANK = "[...]"
 LEFTOVERS = ("<span", "==", "[[", "%%", "<script", "onerror", "onclick", "javascript:",
@@ -223,8 +223,8 @@ def test_sample_deck_has_every_highlighted_fact(sample_deck: Imported) -> None:
         assert any(fact in a for a in answers), fact
     own = [c for c in sample_deck.cards if "highyield::auto" not in c.tags]
     assert len(own) == 12
-    assert len(sample_deck.cards) == 12 + 76
-    assert sample_deck.new == 11 + 76
+    assert len(sample_deck.cards) == 12 + SAMPLE_AUTO
+    assert sample_deck.new == 11 + SAMPLE_AUTO
 
 
 def test_sample_cards_are_not_bare(sample_deck: Imported) -> None:
@@ -266,9 +266,8 @@ def test_sample_auto_cards_in_anki(sample_deck: Imported) -> None:
     assert smn1.question_text.startswith(
         "Neither ALS nor SMA are Demyelinating Diseases › Pathophysiology: Why These Are NOT "
         "Demyelinating Diseases › SMA Pathophysiology")
-    assert "SMA is caused by deletions or mutations in the survival motor neuron 1 ([...]) gene" \
-        in smn1.question_text
-    assert _active_answer(smn1) == "SMN1"
+    assert "SMA is caused by deletions or mutations in the [...] gene" in smn1.question_text
+    assert _active_answer(smn1) == "survival motor neuron 1 (SMN1)"
     assert not CITATION.search(visible(smn1.fields["Text"]))
     survival = _auto(sample_deck, "mean survival of")
     assert "mean survival of [...] reflects" in survival.question_text

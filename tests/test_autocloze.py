@@ -174,7 +174,7 @@ def test_a_clipping_gets_its_headings_and_loses_its_furniture(
     text = " ".join(plain_text(c.draft.front) for c in cards)
     for gone in ("reviewed", "Guideline", "2021", "helpful", " 1", "2, 1"):
         assert gone not in text
-    assert _hidden(by_line[4]) == "VKORC1"
+    assert _hidden(by_line[4]) == "vitamin K epoxide reductase (VKORC1)"
     assert _hidden(by_line[5]) == "2-3"
 
 
@@ -194,9 +194,10 @@ def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None
     ("The majority of cases (85-90%) are sporadic and occur without a family history",
      "85-90%"),
     ("Kawasaki disease most often affects children younger than five years of age",
-     "five years of age"),
+     "younger than five years of age"),
+    ("Classic Kawasaki disease needs a fever that lasts at least 5 days", "at least 5 days"),
     ("SMA is caused by deletions or mutations in the survival motor neuron 1 (SMN1) gene",
-     "SMN1"),
+     "survival motor neuron 1 (SMN1)"),
     ("Multiple sclerosis is characterized by demyelinating plaques disseminated in time",
      "demyelinating plaques"),
     ("The most common cause of community-acquired pneumonia is Streptococcus pneumoniae",
@@ -208,9 +209,11 @@ def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None
     ("Patients develop the \"strawberry tongue\" sign during the acute phase",
      "strawberry tongue"),
     ("Spinal Muscular Atrophy (SMA) primarily weakens proximal muscles of infants",
-     "Spinal Muscular Atrophy"),
-    ("Both diseases share the term “sclerosis,” referring to the scarring of tissue",
-     "sclerosis"),
+     "proximal muscles"),
+    ("Mucoid strains form alginate-rich biofilms that are hard to eradicate",
+     "alginate-rich biofilms"),
+    ("Sweat is collected after stimulation with pilocarpine iontophoresis",
+     "pilocarpine iontophoresis"),
 ])
 def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     assert _pick(text) == hidden
@@ -221,6 +224,9 @@ def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     "ALS Presentation:",
     "It is important.",
     "Read more about our editorial process and how you can help us today",
+    "Both diseases share the term “sclerosis,” referring to the scarring of tissue",
+    "There have been 33 reported cases of the variant in the literature so far",
+    "The difference in targets results in dramatically different courses for patients",
 ])
 def test_no_card_from_what_is_no_statement(text: str) -> None:
     assert _pick(text) is None
@@ -231,10 +237,34 @@ def test_a_span_the_statement_gives_away_is_not_hidden() -> None:
     assert _pick(text) not in ("warfarin", "Vitamin K")
 
 
+@pytest.mark.parametrize(("text", "never"), [
+    ("Conversely, ALS involves a direct, progressive death of the motor neurons", "direct"),
+    ("DMD is primarily caused by mutations in genes, particularly the dystrophin gene",
+     "mutations"),
+    ("Campylobacter jejuni gastroenteritis is the most commonly identified preceding "
+     "infection", "identified"),
+])
+def test_a_common_word_is_never_hidden_beside_a_specific_term(text: str, never: str) -> None:
+    assert _pick(text) not in (never, None)
+
+
+@pytest.mark.parametrize("short", [
+    "Magnetic Resonance Imaging (MRI) is the preferred test for multiple sclerosis plaques",
+    "The International Classification of Diseases (ICD-11) lists motor neuron disease",
+])
+def test_an_abbreviation_is_hidden_with_its_expansion(short: str) -> None:
+    found = choose.choose(short, ())
+    assert found is not None
+    hidden = short[found.span.start:found.span.end]
+    long_form = short[:short.index(" (")].split(" ", 1)[-1] if short.startswith("The ") \
+        else short[:short.index(" (")]
+    assert (long_form in hidden) == (")" in hidden), hidden
+
+
 def test_vague_answers_score_lower() -> None:
     vague = choose.choose("MS and ALS are managed with different treatment approaches", ())
     sharp = choose.choose("Status epilepticus is treated with intravenous lorazepam", ())
-    assert vague is not None and sharp is not None and vague.score < sharp.score
+    assert sharp is not None and (vague is None or vague.score < sharp.score)
 
 
 def test_hidden_part_never_nearly_the_whole_statement() -> None:
@@ -331,6 +361,42 @@ def test_auto_cloze_reads_only_the_notes_it_is_turned_on_for(
 def test_min_score_leaves_out_less_sure_cards(make_vault: Callable[..., Path]) -> None:
     vault = make_vault({"Clippings/Warfarin Reversal Explained.md": CLIPPING})
     every = _cards(vault, AutoCloze(min_score=0.0))
-    sure = _cards(vault, AutoCloze(min_score=0.8))
+    top = max(c.draft.score or 0 for c in every)
+    sure = _cards(vault, AutoCloze(min_score=top))
     assert sure and len(sure) < len(every)
-    assert all((c.draft.score or 0) >= 0.8 for c in sure)
+    assert all((c.draft.score or 0) >= top for c in sure)
+
+
+# ---------------------------------------------------------------- statements left out
+
+
+TRIVIA_CLIPPING = """\
+Kawasaki Disease Overview
+Kawasaki disease is the most common cause of acquired heart disease in children.
+Both diseases share the term "syndrome" in their older names.
+There have been 33 reported cases of the variant in the literature so far.
+"""
+
+
+def test_the_summary_says_how_many_statements_were_left_out(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """Trivia makes no card, and the build says so, also when it takes the note's cards
+    from its cache."""
+    from click.testing import CliRunner
+
+    from highyield.cli import cli
+    from tests.anki_client import import_apkg
+
+    vault = make_vault({"Clippings/Kawasaki.md": TRIVIA_CLIPPING})
+    out = tmp_path / "k.apkg"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build", str(vault), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "2 statements without a testable fact left out" in first.stdout
+    cards = import_apkg(out, tmp_path / "anki").cards
+    assert len(cards) == 1
+    assert "Kawasaki disease is the most [...] in children" in cards[0].question_text
+    note = vault / "Clippings" / "Kawasaki.md"
+    note.write_text(TRIVIA_CLIPPING + "\n", encoding="utf-8")  # read again, same cards
+    again = runner.invoke(cli, ["build", str(vault), "-o", str(out)])
+    assert "2 statements without a testable fact left out" in again.stdout, again.stdout

@@ -12,14 +12,21 @@ from click.testing import CliRunner
 
 from highyield.cli import cli
 from tests.anki_client import import_apkg
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import (
+    FIXTURES,
+    PROJECT,
+    SAMPLE_AUTO,
+    SAMPLE_REPEATS,
+    SAMPLE_UNTESTABLE,
+)
 
 ALS = "notes/USMLE/Neurology/Amyotrophic lateral sclerosis.md"
 ALS_COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
-# the ALS note's 12 highlight cards and the clippings' 76 auto cards
-COUNTS = ("88 cards in 87 Anki notes (87 cloze, 0 basic, 0 reversed; 76 auto) · "
-          "14 repeated statements left out")
-CARDS, NOTES = 88, 87
+# the ALS note's 12 highlight cards and the clippings' auto cards
+CARDS, NOTES = 12 + SAMPLE_AUTO, 11 + SAMPLE_AUTO
+COUNTS = (f"{CARDS} cards in {NOTES} Anki notes ({NOTES} cloze, 0 basic, 0 reversed; "
+          f"{SAMPLE_AUTO} auto) · {SAMPLE_REPEATS} repeated statements left out · "
+          f"{SAMPLE_UNTESTABLE} statements without a testable fact left out")
 
 
 @pytest.fixture
@@ -48,7 +55,7 @@ def test_build_with_no_arguments_builds_every_deck(runner: CliRunner, project: P
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Built USMLE → decks/USMLE.apkg: +87 new\n"
+        f"Built USMLE → decks/USMLE.apkg: +{NOTES} new\n"
         f"  5 notes read · {COUNTS} · 0 errors · 1 warning\n")
     assert result.stderr == (
         f"{ALS}:25: warning: image '/img/user/appendix/Pasted image 20250425151800.png' "
@@ -111,8 +118,8 @@ def test_cards_auto_previews_the_auto_cards_with_their_scores(runner: CliRunner,
     result = runner.invoke(cli, ["cards", "--auto"])
     assert result.exit_code == 0, result.output
     blocks = result.stdout.strip().split("\n\n")
-    assert len(blocks) == 76 + 1  # the cards, then the summary
-    smn1 = next(b for b in blocks if "({{c1::SMN1}}) gene" in b)
+    assert len(blocks) == SAMPLE_AUTO + 1  # the cards, then the summary
+    smn1 = next(b for b in blocks if "{{c1::survival motor neuron 1 (SMN1)}} gene" in b)
     assert smn1.splitlines()[0].startswith(
         "Clippings/Neither ALS nor SMA are Demyelinating Diseases.md:10  auto 0.")
     assert smn1.splitlines()[1] == (
@@ -122,7 +129,7 @@ def test_cards_auto_previews_the_auto_cards_with_their_scores(runner: CliRunner,
     rows = [json.loads(line) for line in runner.invoke(cli, ["cards", "--json"]).stdout
             .splitlines()]
     auto = [r for r in rows if "highyield::auto" in r["tags"]]
-    assert len(auto) == 76 and all(0.5 <= r["score"] <= 1 for r in auto)
+    assert len(auto) == SAMPLE_AUTO and all(0.5 <= r["score"] <= 1 for r in auto)
     assert all("score" not in r for r in rows if r not in auto)
 
 
@@ -131,7 +138,7 @@ def test_min_score_on_the_command_line(runner: CliRunner, project: Path) -> None
     assert strict.exit_code == 0
     shown = [float(line.split("  auto ")[1].split()[0]) for line in strict.stdout.splitlines()
              if "  auto " in line]
-    assert 0 < len(shown) < 76 and min(shown) >= 0.8
+    assert 0 < len(shown) < SAMPLE_AUTO and min(shown) >= 0.8
     wrong = runner.invoke(cli, ["cards", "--min-score", "2"])
     assert wrong.exit_code == 2
     assert "2.0 is not in the range 0<=x<=1" in wrong.output
@@ -189,7 +196,7 @@ def test_unknown_deck_name(runner: CliRunner, project: Path) -> None:
 def test_output_that_is_a_folder_gets_the_deck_file(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["build", "-o", "out/"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Built USMLE → out/USMLE.apkg: +87 new\n")
+    assert result.stdout.startswith(f"Built USMLE → out/USMLE.apkg: +{NOTES} new\n")
     assert len(import_apkg(project / "out" / "USMLE.apkg", project / "anki").cards) == CARDS
 
 

@@ -10,7 +10,7 @@ from highyield.parse import parse_note
 
 def _cards(text: str) -> dict[str, Draft]:
     note, _ = parse_note(Source("n.md", "n.md", text))
-    drafts, _ = extract_note(note, ExtractRules())
+    drafts = extract_note(note, ExtractRules()).drafts
     return {preview_text(d.front): d for d in drafts}
 
 

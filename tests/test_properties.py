@@ -41,7 +41,7 @@ NEVER_IN_HTML = re.compile(r"<script|<iframe|\son\w+=|javascript:", re.IGNORECAS
 
 def _everything(text: str) -> None:
     note, _ = parse_note(Source("p/n.md", "p/n.md", text))
-    drafts, _ = extract_note(note, ExtractRules())
+    drafts = extract_note(note, ExtractRules()).drafts
     cards = assign_keys(drafts).cards
     renderer = HtmlRenderer(lambda embed: "x.png")
     for card in cards:
@@ -94,7 +94,7 @@ def test_a_highlight_becomes_exactly_its_deletion(before: list[str], fact: list[
               "span": f'<span style="background:rgba(240,200,0,.2)">{fact_text}</span>'}[syntax]
     text = f"- {' '.join(before)} {marked} {' '.join(after)}\n"
     note, problems = parse_note(Source("n.md", "n.md", text))
-    drafts, _ = extract_note(note, ExtractRules())
+    drafts = extract_note(note, ExtractRules()).drafts
     assert problems == []
     assert len(drafts) == 1
     deletions = [n for n in drafts[0].front if isinstance(n, Cloze)]
@@ -149,7 +149,7 @@ def test_keys_do_not_depend_on_the_process_or_the_vaults_folder(tmp_path: Path) 
 
 def test_embeds_in_hostile_text_resolve_to_plain_names() -> None:
     note, _ = parse_note(Source("n.md", "n.md", '- ==x== <img src="javascript:alert(1)">\n'))
-    drafts, _ = extract_note(note, ExtractRules())
+    drafts = extract_note(note, ExtractRules()).drafts
     embeds = [n for n in drafts[0].front if isinstance(n, Embed)]
     assert embeds and embeds[0].target == "javascript:alert(1)"
     # The resolver refuses URLs, so nothing is packed and no <img> is written.

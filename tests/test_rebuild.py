@@ -336,10 +336,9 @@ def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
 
 def test_a_note_saved_during_a_build_is_read_by_the_next(
         project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch) -> None:
-    from highyield.errors import Diagnostic
-    from highyield.extract import ExtractRules
+    from highyield.extract import Extracted, ExtractRules
     from highyield.extract.reading import note_drafts as real
-    from highyield.model import Draft, Source
+    from highyield.model import Source
     from highyield.parse.embeds import Embedder
     from highyield.vault.media import MediaSet
 
@@ -347,8 +346,7 @@ def test_a_note_saved_during_a_build_is_read_by_the_next(
     used = "highyield.deck.reader.note_drafts"  # the name the build's reader calls
 
     def save_meanwhile(source: Source, rules: ExtractRules, media: MediaSet,
-                       embeds: Embedder | None = None
-                       ) -> tuple[list[Draft], list[Diagnostic]]:
+                       embeds: Embedder | None = None) -> Extracted:
         found = real(source, rules, media, embeds)
         p.edit("ALS.md", "inhibits", "blocks")  # after it was read
         return found

@@ -89,6 +89,8 @@ def counts(t: Tally) -> str:
         parts.append(f"{t.merged} duplicate{'s' if t.merged != 1 else ''} merged")
     if t.repeats:
         parts.append(f"{_plural(t.repeats, 'repeated statement')} left out")
+    if t.untestable:
+        parts.append(f"{_plural(t.untestable, 'statement')} without a testable fact left out")
     parts.append(_plural(t.errors, "error"))
     parts.append(_plural(t.warnings, "warning"))
     return " · ".join(parts)

@@ -142,7 +142,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     _save(run, notes, packed, stamp)
-    tally = _tally(run, keyed, current, sum(1 for n in notes.values() if n.sha), diagnostics)
+    tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),
                  {rel: n.sha for rel, n in notes.items()}, written=written)
 
@@ -228,11 +228,12 @@ def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
     return current
 
 
-def _tally(run: _Run, keyed: _Keyed, current: list[Packed], notes: int,
+def _tally(run: _Run, keyed: _Keyed, current: list[Packed], notes: dict[str, NoteCards],
            diagnostics: list[Diagnostic]) -> Tally:
     identities = keyed.identified.identities
     cards = sum(m.cards for m, i in zip(keyed.made, identities, strict=True) if i.key)
     kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
     auto = sum(1 for p in current if AUTO_TAG in p.tags)
-    return Tally(notes, kinds, auto, cards, len(run.media.files), keyed.identified.merged,
-                 keyed.repeats, tuple(diagnostics))
+    return Tally(sum(1 for n in notes.values() if n.sha), kinds, auto, cards,
+                 len(run.media.files), keyed.identified.merged, keyed.repeats,
+                 tuple(diagnostics), sum(n.untestable for n in notes.values()))

@@ -31,7 +31,7 @@ from highyield.vault.atomic import write_atomically
 from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import file_stat, fingerprint
 
-FORMAT = 4
+FORMAT = 5
 SHARDS = 32
 # Where the cached classes lived before the code moved into packages: a cache written
 # then still loads, so the first build after the move keeps each card's time and history.
@@ -59,6 +59,7 @@ class NoteCards:
     # other notes whose headings or blocks it embeds, as (path, size, mtime_ns) when read;
     # a default, so that a cache written before this field loads as "none"
     depends: tuple[tuple[str, int, int], ...] = ()
+    untestable: int = 0  # statements auto-cloze read and left out as no testable fact
 
 
 @dataclass

@@ -29,7 +29,7 @@ from highyield.model import (
     plain_text,
 )
 
-__all__ = ["ExtractRules", "extract_note"]
+__all__ = ["ExtractRules", "Extracted", "extract_note"]
 
 BARE_HINT = ("highlight only the words worth hiding, or write a label before them, "
              "e.g. `Mechanism: ==…==`")
@@ -58,7 +58,16 @@ class _Shown(NamedTuple):
     keyed: Inlines = ()  # the whole-statement front, when highyield chose the answer
 
 
-def extract_note(note: Note, rules: ExtractRules) -> tuple[list[Draft], list[Diagnostic]]:
+class Extracted(NamedTuple):
+    """One note's card drafts, its problems, and how many of its statements auto-cloze
+    read and left out as no testable fact."""
+
+    drafts: list[Draft]
+    diagnostics: list[Diagnostic]
+    untestable: int = 0
+
+
+def extract_note(note: Note, rules: ExtractRules) -> Extracted:
     return _Extractor(note, rules).run()
 
 
@@ -74,7 +83,7 @@ class _Extractor:
         self.diagnostics: list[Diagnostic] = []
         self.listed: list[tuple[int, Statement]] = []  # cloze drafts of list items
 
-    def run(self) -> tuple[list[Draft], list[Diagnostic]]:
+    def run(self) -> Extracted:
         found = [s for s in statements(self.note, self.rules.syntax)
                  if not plugin_notice(s.inlines)]
         self.cites = self.auto and auto.cites(self.note)
@@ -94,11 +103,13 @@ class _Extractor:
                 self._basic(basic.multiline(block), index, block.line)
         carded = {(s.block, s.position) for s in facts if self._statement(s)}
         self._sibling_cues()
+        untestable = 0
         if self.auto:
-            self.drafts.extend(auto.auto_drafts(
+            drafts, untestable = auto.auto_drafts(
                 self.note, facts, carded | self._multiline_blocks(), self.outline,
-                self.tags, self.rules.auto.min_score, self.cites))
-        return self.drafts, self.diagnostics
+                self.tags, self.rules.auto.min_score, self.cites)
+            self.drafts.extend(drafts)
+        return Extracted(self.drafts, self.diagnostics, untestable)
 
     def _multiline_blocks(self) -> set[tuple[int, int]]:
         return {(i, 0) for i, b in enumerate(self.note.blocks)

@@ -9,7 +9,7 @@ from pathlib import Path
 from highyield.config import DeckConfig
 from highyield.config.inline import InlineCards
 from highyield.errors import Diagnostic
-from highyield.extract import ExtractRules, extract_note
+from highyield.extract import Extracted, ExtractRules, extract_note
 from highyield.model import CONTAINERS, Draft, Embed, Source
 from highyield.parse import parse_note
 from highyield.parse.embeds import Embedder, NoteTexts
@@ -28,13 +28,14 @@ def note_texts(vault: Path, media: MediaSet, rules: ExtractRules) -> NoteTexts:
 
 
 def note_drafts(source: Source, rules: ExtractRules, media: MediaSet,
-                embeds: Embedder | None = None) -> tuple[list[Draft], list[Diagnostic]]:
+                embeds: Embedder | None = None) -> Extracted:
     """One note's drafts, and its problems (images that cannot be packed among them).
     ``embeds`` gives the text of other notes' headings and blocks it embeds, and keeps
     which notes it read."""
     note, found = parse_note(source, rules.syntax, embeds)
-    drafts, problems = extract_note(note, rules)
-    return drafts, found + problems + resolve_media(drafts, source.display, media)
+    drafts, problems, untestable = extract_note(note, rules)
+    return Extracted(drafts, found + problems + resolve_media(drafts, source.display, media),
+                     untestable)
 
 
 def resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:

@@ -36,6 +36,7 @@ class Tally:
     merged: int  # exact duplicates made into one card
     repeats: int  # auto cards left out because another card says the same
     diagnostics: tuple[Diagnostic, ...]
+    untestable: int = 0  # statements auto-cloze read and left out as no testable fact
 
     @property
     def anki_notes(self) -> int:
@@ -60,6 +61,7 @@ class Collected:
     media: MediaSet
     diagnostics: tuple[Diagnostic, ...]
     ledger: dict[str, Entry] = field(default_factory=dict)  # to write back, when syncing
+    untestable: int = 0  # statements auto-cloze read and left out as no testable fact
 
     def count(self, kind: CardKind) -> int:
         return sum(1 for c in self.cards if c.kind is kind)
@@ -77,7 +79,7 @@ class Collected:
         return Tally(self.notes, {k: self.count(k) for k in CardKind},
                      sum(1 for c in self.cards if c.draft.auto),
                      sum(anki_cards(c) for c in self.cards), len(self.media.files),
-                     self.merged, self.repeats, self.diagnostics)
+                     self.merged, self.repeats, self.diagnostics, self.untestable)
 
 
 def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
@@ -90,12 +92,14 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     texts = note_texts(deck.vault, media, rules)
     diagnostics: list[Diagnostic] = []
     drafts: list[Draft] = []
-    read = 0
+    read = untestable = 0
     for done, path in enumerate(paths, 1):
         source = read_note(deck.vault, path, diagnostics)
         if source is not None:
             read += 1
-            found, problems = note_drafts(source, rules, media, texts.for_note(source.rel))
+            found, problems, left_out = note_drafts(source, rules, media,
+                                                    texts.for_note(source.rel))
+            untestable += left_out
             shown, empty = with_sides(found, source.display, media)
             drafts.extend(shown)
             diagnostics.extend(problems + empty)
@@ -105,8 +109,8 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     assigned = _assign(deck, drafts, paths, diagnostics)
     diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards), fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
-    return Collected(deck, read, tuple(assigned.cards),
-                     assigned.merged, repeats, media, tuple(diagnostics), assigned.ledger)
+    return Collected(deck, read, tuple(assigned.cards), assigned.merged, repeats, media,
+                     tuple(diagnostics), assigned.ledger, untestable)
 
 
 def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],

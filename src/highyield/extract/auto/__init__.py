@@ -23,18 +23,21 @@ AUTO_TAG = "highyield::auto"
 
 def auto_drafts(note: Note, found: list[Statement], skip: set[tuple[int, int]],
                 outline: context.Outline, tags: tuple[str, ...], min_score: float,
-                trailing: bool) -> list[Draft]:
-    """A card for every statement worth one whose score reaches ``min_score``.
+                trailing: bool) -> tuple[list[Draft], int]:
+    """A card for every statement worth one whose score reaches ``min_score``, and how
+    many statements were left out as no testable fact (or too unsure a one).
     ``trailing`` says the note cites with trailing numbers (``cites``)."""
     drafts = []
+    left_out = 0
     for unit in units(note, found, skip):
         block = note.blocks[unit.statement.block]
         crumbs = context.breadcrumb(note, block)
         choice = choose(unit.text, crumbs, unit.offered, unit.item)
         if choice is None or choice.score < min_score:
+            left_out += 1
             continue
         drafts.append(_draft(note, unit, choice, crumbs, outline, tags, trailing))
-    return drafts
+    return drafts, left_out
 
 
 def _draft(note: Note, unit: Unit, choice: Choice, crumbs: tuple[str, ...],

@@ -4,14 +4,23 @@ hide. The score is the span's strength times the statement's quality, from 0 to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from highyield.extract.auto.spans import Sentence, Span, candidates, head
+from highyield.extract.auto.spans import (
+    Sentence,
+    Span,
+    candidates,
+    head,
+    with_abbreviation,
+)
+from highyield.extract.auto.specific import SPECIFIC, specific_words, specificity
 from highyield.extract.auto.words import PRONOUNS, STOPWORDS, content_stems
 
 MIN_WORDS = 5
 MAX_WORDS = 70
 MAX_FRAGMENT_WORDS = 10
+GENERIC_SPAN = 0.5  # a span no more specific than this is generic
+AGREEMENT = 0.05  # what a second finder's proposal adds to a span's strength
 MAX_SHARE = 0.8  # a span may hide at most this share of the statement's characters
 GENERIC = frozenset("""
     disease diseases disorder disorders condition conditions patient patients case cases
@@ -20,7 +29,14 @@ GENERIC = frozenset("""
     role roles thing things way ways area areas effect effects result results level levels
     group groups number numbers term terms kind kinds aspect aspects cause causes
     distinction difference differences approach approaches option options individuals
+    etiology aetiology pathogenesis pathophysiology diagnosis treatment management
+    prognosis mechanism mechanisms hallmark hallmarks presentation presentations sign
+    signs therapy clinical pathological histopathologic histopathological
+    characteristic characteristics consensus evidence literature studies study
+    mutation mutations gene genes protein proteins variant variants pathogenic
 """.split())
+SUBJECT_KINDS = frozenset({"term", "gene", "name", "head", "abbreviation"})
+SUBJECT = 0.75  # what a sentence opens with is mostly what it is about, not its answer
 # Lower case (or opening the sentence): "US" is a country and "I" a numeral.
 _PERSONAL = re.compile(r"\b(?:you|your|yours|we|our|ours|us|my)\b|^(?:You|Your|We|Our|My)\b")
 _META = re.compile(r"^(?:this (?:article|page|post|guide|section)|in this (?:article|page|"
@@ -33,6 +49,15 @@ VAGUE = frozenset("""
     different various certain several many other similar specific significant some
     particular numerous multiple distinct diverse additional further important key
 """.split())
+# Facts no exam asks: anecdotes, counts of reported cases, where a name comes from.
+_TRIVIA = re.compile(
+    r"\b(?:\d+|several|few|handful of) (?:reported|documented|published|known) cases\b|"
+    r"\bcases? (?:have|has) been (?:reported|described|documented)\b|"
+    r"\b(?:share|shares|sharing) the (?:term|word|name)\b|\bnamed (?:after|for)\b|"
+    r"\b(?:the )?(?:term|name|word) (?:comes?|derives?|is derived) from\b|"
+    r"\bfrom the (?:Greek|Latin)\b|\bICD-?\d+\b.{0,40}\bcode\b|"
+    r"\b(?:in|by) (?:my|our) (?:experience|practice|clinic)\b|\bI (?:remember|once|saw)\b",
+    re.IGNORECASE)
 _HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|sometimes|unclear|unknown|"
                      r"uncertain|debated|controversial|some)\b", re.IGNORECASE)
 
@@ -54,16 +79,37 @@ def choose(text: str, context: tuple[str, ...], offered: tuple[Span, ...] = (),
     sentence = Sentence.of(text)
     shown = content_stems(" ".join(context))
     best: Choice | None = None
-    found = (*offered, *candidates(sentence))
+    found = (*offered, *(with_abbreviation(text, c) for c in agreed(candidates(sentence))))
     if not found and item and len(text.split()) <= MAX_FRAGMENT_WORDS:
         found = tuple(head(sentence))
+    opening = _opening(sentence)
     for span in found:
         worth = span_worth(text, span, shown)
+        if span.start == opening and span.kind in SUBJECT_KINDS:
+            worth *= SUBJECT
         if worth and (best is None or span.strength * worth > best.score):
             best = Choice(span, span.strength * worth)
     if best is None:
         return None
     return Choice(best.span, round(best.score * quality, 2))
+
+
+def agreed(spans: list[Span]) -> list[Span]:
+    """One span per stretch of text; each further finder that proposes it adds a little
+    to its strength."""
+    best: dict[tuple[int, int], Span] = {}
+    count: dict[tuple[int, int], int] = {}
+    for span in spans:
+        where = (span.start, span.end)
+        count[where] = count.get(where, 0) + 1
+        if where not in best or span.strength > best[where].strength:
+            best[where] = span
+    return [replace(span, strength=min(1.0, span.strength + AGREEMENT * (count[w] - 1)))
+            for w, span in best.items()]
+
+
+def _opening(sentence: Sentence) -> int:
+    return next((t.start for t in sentence.toks if t.is_word), 0)
 
 
 def statement_quality(text: str) -> float:
@@ -72,6 +118,8 @@ def statement_quality(text: str) -> float:
     words = text.split()
     if len(words) < MIN_WORDS or len(words) > MAX_WORDS or text.rstrip().endswith(("?", ":")):
         return 0.0
+    if _TRIVIA.search(text) or specificity(text) < GENERIC_SPAN:
+        return 0.0  # trivia, or nothing in it names anything particular
     quality = 1.0
     if _PERSONAL.search(text):
         quality *= 0.4
@@ -94,11 +142,32 @@ def span_worth(text: str, span: Span, shown: frozenset[str]) -> float:
         return 0.0
     if all(w.casefold() in _EMPTY for w in re.findall(r"\w+", hidden)):
         return 0.0
-    if hidden.split()[0].casefold() in VAGUE:
-        return 0.5
+    if _vague(hidden):
+        return 0.5 if specificity(hidden) >= SPECIFIC else 0.0
     rest = text[:span.start] + " … " + text[span.end:]
     if hidden.casefold() in rest.casefold():
         return 0.0  # the statement gives the answer away
-    if stems <= shown or stems <= content_stems(rest):
-        return 0.5  # the headings or the rest of the statement already say it
-    return 1.0
+    if stems <= shown:
+        return 0.0  # the title or headings show it
+    if stems <= content_stems(rest):
+        return 0.5  # the rest of the statement says it again
+    return _specific(text, span, shown)
+
+
+def _vague(hidden: str) -> bool:
+    """"different treatment approaches", "dramatically different presentations"."""
+    words = [w for w in hidden.casefold().split() if not w.endswith("ly")]
+    return bool(words) and words[0] in VAGUE
+
+
+def _specific(text: str, span: Span, shown: frozenset[str]) -> float:
+    """A common word is never hidden while the statement names something specific."""
+    if span.start and text[span.start - 1] in "\"“‘'":
+        return 1.0  # a term in quotation marks is a name: the "snake eyes" sign
+    mine = specificity(text[span.start:span.end])
+    rest = " ".join(text[a:b] for a, b in specific_words(text)
+                    if (b <= span.start or a >= span.end) and
+                    not content_stems(text[a:b]) <= shown)
+    if mine < GENERIC_SPAN and rest:
+        return 0.0
+    return 0.6 + 0.4 * mine

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 NUMBER_WORDS = frozenset("""
     one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
-    forty fifty sixty seventy eighty ninety hundred half dozen
+    forty fifty sixty seventy eighty ninety hundred thousand million half dozen
 """.split())
 
 # A number right after these words is part of a name, not a quantity.
@@ -32,7 +32,7 @@ TIME_UNITS = frozenset("""
 # Measures: mg, mL, mmHg, mEq/L, mg/kg/day, cells/µL, /µL, m².
 _UNIT = re.compile(
     r"(?:/?(?:[kmµμnp]?(?:g|l|m|mol|eq|osm)|dl|iu|u|mmhg|cmh2o|kpa|mm3|m²|m2|min|h|hr|"
-    r"day|d|wk|kg|cells|µl|μl|ml|s|sec|bpm|meq)[²³]?)+(?:/[\wµμ²³]+)*", re.IGNORECASE)
+    r"day|d|wk|kg|cells|µl|μl|ml|fl|s|sec|bpm|meq)[²³]?)+(?:/[\wµμ²³]+)*", re.IGNORECASE)
 
 
 def is_unit(word: str) -> bool:

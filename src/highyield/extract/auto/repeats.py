@@ -1,17 +1,26 @@
-"""Repeats: two clippings often say the same thing. An auto card is left out when its
-statement says what another card's statement says: nearly all the words of the shorter
-are in the longer, or both hide the same answer among the same words around it.
+"""Repeats: one card per fact. Two clippings often say the same thing, in other words and
+figures ("mean survival of 3-5 years", "an average of three to five years"). An auto card
+is left out when its statement says what another card's statement says (``_same``):
 
-Cards written or highlighted by hand always stay, and win over auto cards; among auto
-cards the higher score wins, then the earlier path.
+- nearly all the words of the shorter are in the longer (a statement reworded);
+- both hide the same answer (the same figures in the same units, or the same words), and
+  the words around it, or the statement's other words, are much the same, naming no
+  other disease or gene, and neither saying the thing is lacking where the other has it;
+- or each says much of what the other hides, one all of it, in so many words.
+
+Words are compared as stems (``words.content_stems``), so word order, endings and how a
+number is written do not matter. A card left out still counts as said, for the cards
+after it. Cards written or highlighted by hand always stay, and win over auto cards;
+among auto cards the higher score wins, then the earlier note as Obsidian lists them.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from highyield.extract.auto.words import STOPWORDS, content_stems, stem, tokens
+from highyield.extract.auto.words import STOPWORDS, content_stems, stem, stems_in_order, tokens
 from highyield.model import Cloze, Draft, Inline, Inlines, plain_text
 
 SAME_WORDS = 0.75  # share of the shorter statement's words found in the other
@@ -19,6 +28,11 @@ MIN_JACCARD = 0.35  # and never two statements that share too little overall
 SAME_ANSWER_JACCARD = 0.2  # same answer: the statements share this much
 SAME_CUE = 0.5  # and the words around the answer are this much the same
 CUE_WORDS = 4  # content words each side of the answer
+SAME_REST = 0.25  # or the words besides the answers are this much the same,
+SAME_REST_WORDS = 3  # and at least this many
+SAID_JACCARD, SAID_WORDS = 0.25, 0.5  # one statement says the other's answer, and they
+# share this much
+LACKING = frozenset(stem(w) for w in "lack absent spare".split())
 RARE = 300  # candidates are found through every word used by at most this many cards,
 RAREST = 4  # and through the statement's rarest words in any case
 MAX_POSTING = 2000  # looking at most this many recent cards for each word
@@ -31,6 +45,9 @@ class Seen:
     words: frozenset[str]
     answer: frozenset[str]
     cue: frozenset[str]  # the content words just before and after the answer
+    names: frozenset[str]  # abbreviations and gene names ("SMA", "PF4") in the statement
+    known: frozenset[str]  # those names and the ones its headings give
+    said: tuple[str, ...]  # the statement's stems in order
 
 
 @dataclass(frozen=True)
@@ -64,24 +81,39 @@ def left_out(cards: list[Ranked]) -> set[int]:
     for i in order:
         if cards[i].auto and index.repeats(cards[i].seen):
             out.add(i)
-        else:
-            index.add(cards[i].seen)
+        index.add(cards[i].seen)
     return out
 
 
-def _rank(card: Ranked) -> tuple[int, float, str, int]:
-    return (1 if card.auto else 0, -(card.score or 0.0), card.path, card.line)
+def _rank(card: Ranked) -> tuple[int, float, str, str, int]:
+    """Own cards first, then the higher score, then the earlier note as Obsidian lists
+    notes (without regard to case)."""
+    return (1 if card.auto else 0, -(card.score or 0.0), card.path.casefold(), card.path,
+            card.line)
 
 
 def seen_of(draft: Draft) -> Seen:
-    words = content_stems(plain_text(draft.front) + " " + plain_text(draft.back))
+    text = plain_text(draft.front) + " " + plain_text(draft.back)
+    said = tuple(stems_in_order(text))
+    names = _names(text)
+    known = names | _names(" ".join(draft.context))
     at = next((i for i, n in enumerate(draft.front) if isinstance(n, Cloze)), None)
     if at is None:
-        return Seen(words, frozenset(), frozenset())
+        return Seen(frozenset(said), frozenset(), frozenset(), names, known, said)
     answer = content_stems(plain_text(_children(draft.front[at])))
     before = _ordered_stems(plain_text(draft.front[:at]))[-CUE_WORDS:]
     after = _ordered_stems(plain_text(draft.front[at + 1:]))[:CUE_WORDS]
-    return Seen(words, answer, frozenset(before + after))
+    return Seen(frozenset(said), answer, frozenset(before + after), names, known, said)
+
+
+def _names(text: str) -> frozenset[str]:
+    """Words with two capitals or a capital and a digit: what a statement is about, when
+    it names a disease, gene or test by its abbreviation."""
+    return frozenset(t.lower for t in tokens(text) if t.is_word and t.lower not in STOPWORDS
+                     and _NAME.search(t.text))
+
+
+_NAME = re.compile(r"[A-Z].*[A-Z0-9]|[0-9].*[A-Z]")
 
 
 def _children(node: Inline) -> Inlines:
@@ -118,8 +150,63 @@ def _same(a: Seen, b: Seen) -> bool:
     jaccard = _overlap(a.words, b.words)
     if jaccard >= MIN_JACCARD and _contained(a.words, b.words) >= SAME_WORDS:
         return True
-    return jaccard >= SAME_ANSWER_JACCARD and _overlap(a.answer, b.answer) >= 0.5 and \
-        _contained(a.cue, b.cue) >= SAME_CUE
+    if not _same_answer(a.answer, b.answer):
+        return jaccard >= SAID_JACCARD and _contained(a.words, b.words) >= SAID_WORDS and \
+            _said_by_other(a, b) and _same_names(a, b)
+    if jaccard >= SAME_ANSWER_JACCARD and _contained(a.cue, b.cue) >= SAME_CUE:
+        return True
+    return _same_subject(a, b)
+
+
+def _said_by_other(a: Seen, b: Seen) -> bool:
+    """Each statement says much of what the other hides, one all of it. Not for figures,
+    which many statements about one subject say ("24 hours"), nor for a short item that
+    names a part of a longer statement's list."""
+    if _figures(a.answer) or _figures(b.answer) or \
+            2 * min(len(a.words), len(b.words)) < max(len(a.words), len(b.words)):
+        return False
+    if len(a.answer & b.words) * 2 < len(a.answer) or len(b.answer & a.words) * 2 < len(b.answer):
+        return False
+    return _says(a.said, b.answer) or _says(b.said, a.answer)
+
+
+def _says(said: tuple[str, ...], answer: frozenset[str]) -> bool:
+    """The statement says the answer of another card in so many words, in any order
+    ("motor neurons degenerate and die" says "degeneration and death of motor neurons")."""
+    n = len(answer)
+    return n > 1 and any(answer <= set(said[i:i + n]) for i in range(len(said) - n + 1))
+
+
+def _same_names(a: Seen, b: Seen) -> bool:
+    return not (a.names - b.known or b.names - a.known)
+
+
+def _same_subject(a: Seen, b: Seen) -> bool:
+    """Besides the answer, the statements share enough words, name nothing the other does
+    not know of, and neither says the thing is lacking where the other has it."""
+    if not _same_names(a, b) or (a.words & LACKING) != (b.words & LACKING):
+        return False
+    rest = a.answer | b.answer
+    shared = (a.words & b.words) - rest
+    return len(shared) >= SAME_REST_WORDS and \
+        len(shared) >= SAME_REST * min(len(a.words - rest), len(b.words - rest))
+
+
+def _same_answer(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both hide the same thing: the same figures, or one within the other ("10%" and
+    "5-10%", but not "5-10%" and "7-10%"), in the same units ("5 days" is no "5 years");
+    or the same words."""
+    figures_a, figures_b = _figures(a), _figures(b)
+    if figures_a or figures_b:
+        units_a, units_b = a - figures_a, b - figures_b
+        return bool(figures_a and figures_b) and \
+            (figures_a <= figures_b or figures_b <= figures_a) and \
+            (not units_a or not units_b or bool(units_a & units_b))
+    return _overlap(a, b) >= 0.5
+
+
+def _figures(stems: frozenset[str]) -> frozenset[str]:
+    return frozenset(s for s in stems if s[0].isdigit())
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from highyield.extract.auto import lexicon
 from highyield.extract.auto.phrases import phrase_after, phrase_before
@@ -48,7 +48,9 @@ Finder = Callable[[Sentence], Iterator[Span]]
 
 
 def candidates(s: Sentence) -> list[Span]:
-    return [span for finder in FINDERS for span in finder(s)]
+    from highyield.extract.auto.terms import terms  # terms builds on this module
+
+    return [span for finder in (*FINDERS, terms) for span in finder(s)]
 
 
 # ---------------------------------------------------------------- numbers
@@ -64,7 +66,7 @@ def numbers(s: Sentence) -> Iterator[Span]:
             k += 1
             continue
         first, end, strength = found
-        yield s.span(first, end, "number", strength)
+        yield s.span(_qualified(toks, first), end, "number", strength)
         k = end
 
 
@@ -88,8 +90,29 @@ def _quantity(toks: list[Token], k: int) -> tuple[int, int, float] | None:
         return k, end, 0.85  # a range: "2-3"
     if spelled or lexicon.is_year(toks[end - 1].text):
         return None
+    if before in ("<", ">", "≤", "≥"):
+        return k, end, 0.85  # a cut-off: ">2 suggests IDA"
     noun = _counted_noun(toks, end)
     return (k, noun, 0.7) if noun > end else None
+
+
+_QUALIFIERS = (("at", "least"), ("at", "most"), ("more", "than"), ("less", "than"),
+               ("fewer", "than"), ("younger", "than"),
+               ("older", "than"), ("up", "to"), ("under",), ("over",), ("within",),
+               ("first",), ("between",), ("above",), ("below",), ("after",), ("before",),
+               ("by",), ("exceeding",), ("beyond",), ("<",), (">",), ("≤",), ("≥",),
+               ("~",))
+
+
+def _qualified(toks: list[Token], first: int) -> int:
+    """A number keeps the words that bound it: "at least 5 days", "under 5 years"."""
+    for words in _QUALIFIERS:
+        start = first - len(words)
+        if start >= 0 and tuple(t.lower for t in toks[start:first]) == words:
+            if words == ("first",) and start and toks[start - 1].lower in ("within", "the"):
+                return start - 1 if toks[start - 1].lower == "within" else start
+            return start
+    return first
 
 
 def _is_count(t: Token) -> bool:
@@ -109,7 +132,7 @@ def _ratio_end(toks: list[Token], k: int) -> int:
     j = k
     if j < len(toks) and toks[j].lower in ("in", "of", "per", "out"):
         j += 1
-        while j < len(toks) and toks[j].lower in ("of", "every", "each"):
+        while j < len(toks) and toks[j].lower in ("of", "every", "each", "the"):
             j += 1
         if j < len(toks) and _is_count(toks[j]):
             return j + 1
@@ -119,10 +142,12 @@ def _ratio_end(toks: list[Token], k: int) -> int:
 def _unit_end(toks: list[Token], k: int) -> int:
     if k < len(toks) and lexicon.is_unit(toks[k].text):
         k += 1
-        if k < len(toks) and toks[k].lower == "old":
+        if k < len(toks) and toks[k].lower in ("old", "apart"):
             k += 1
         elif k + 1 < len(toks) and toks[k].lower == "of" and toks[k + 1].lower == "age":
             k += 2
+        elif [t.lower for t in toks[k:k + 5]] == ["the", "upper", "limit", "of", "normal"]:
+            k += 5
     return k
 
 
@@ -193,6 +218,28 @@ def abbreviations(s: Sentence) -> Iterator[Span]:
         start = lexicon.long_form_start(s.text[:m.start()], short)
         if start is not None:
             yield Span(start, len(s.text[:m.start()].rstrip()), "abbreviation", 0.7)
+
+
+_AFTER_SHORT = re.compile(r"\s*\(([A-Za-z][A-Za-z0-9-]{1,10})\)")
+
+
+def with_abbreviation(text: str, span: Span) -> Span:
+    """An abbreviation and its expansion are hidden together: a span that ends at
+    "Magnetic Resonance Imaging" takes its "(MRI)", and a hidden "(MRI)" takes the words
+    it stands for."""
+    after = _AFTER_SHORT.match(text, span.end)
+    if after and _is_short_form(after.group(1)):
+        return replace(span, end=after.end())
+    if span.start and text[span.start - 1] == "(" and text[span.end:span.end + 1] == ")" \
+            and _is_short_form(text[span.start:span.end]):
+        start = lexicon.long_form_start(text[:span.start - 1], text[span.start:span.end])
+        if start is not None:
+            return replace(span, start=start, end=span.end + 1)
+    return span
+
+
+def _is_short_form(short: str) -> bool:
+    return sum(c.isupper() for c in short) >= 2
 
 
 def names(s: Sentence) -> Iterator[Span]:

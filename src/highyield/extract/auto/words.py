@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 STOPWORDS = frozenset("""
     a about above after again against all also although am among an and any are as at be
@@ -73,11 +74,23 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A rough stem, enough to match "diseases" with "disease"; "three" is "3"."""
+    """A rough stem, enough to match "diseases" with "disease", "degenerate" with
+    "degeneration" and "infected" with "infection"; "three" is "3", "percent" is "%", and
+    a few words that say the same thing ("average", "mean") share one stem."""
     w = word.casefold().strip("’'")
-    if w in _DIGITS:
-        return _DIGITS[w]
+    if w in _NUMBER_WORDS:
+        return _NUMBER_WORDS[w]
+    if w in _SAME:
+        return _SAME[w]
+    w = _singular(w)
+    for _ in range(2):
+        w = _unsuffixed(w)
+    return _SAME.get(w, w)
+
+
+def _singular(w: str) -> str:
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "is", "us")):
@@ -85,18 +98,88 @@ def stem(word: str) -> str:
     return w
 
 
-_DIGITS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten".split())}
+def _unsuffixed(w: str) -> str:
+    """The word without its longest derivational suffix, when a stem of three letters or
+    more is left ("clott" is "clot")."""
+    if not w.isalpha():
+        return w
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[:-len(suffix)]
+            if suffix in _DOUBLING and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            return w
+    return w
+
+
+_SUFFIXES = sorted("""
+    ation ations ate ated ates ating ition itions ion ions ing ings ity ities ence ences
+    ance ances ent ents ment ments ness ious ous ive ively ives ally al ic ed ly y e
+""".split(), key=len, reverse=True)
+_DOUBLING = frozenset(("ing", "ed"))
+
+# Words that say the same thing in these notes, each to one stem.
+_SAME = {w: group.split()[0] for group in """
+    mean average
+    death die died dies dying dead mortality
+    rare rarely uncommon unusual unusually infrequent
+    common frequent
+    child children
+    woman women
+    man men
+    drug medication
+    stop discontinue discontinued cease withdraw
+    start begin began initiate
+""".strip().splitlines() for w in group.split()}
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(_UNITS)} | \
+    {w: str(20 + 10 * n) for n, w in enumerate(_TENS)} | {"hundred": "100"}
+_NUMBER = r"\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS)
+_RATIO = re.compile(rf"\b({_NUMBER})\s+(?:in|out\s+of)\s+({_NUMBER})\b", re.IGNORECASE)
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s+(?:percent|per\s+cent)\b", re.IGNORECASE)
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)(%?)")
+_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(%?)(?:/(.+))?")
 
 
 def content_stems(text: str) -> frozenset[str]:
-    """The stems of a text's content words: what two statements are compared by. A range
-    counts as its two ends, so "3-5 years" meets "three to five years"."""
-    found: set[str] = set()
-    for t in tokens(text):
-        if not t.is_word or t.lower in STOPWORDS:
-            continue
-        m = _RANGE.fullmatch(t.text)
-        found.update((m.group(1), m.group(2)) if m else (stem(t.text),))
-    return frozenset(found)
+    """The stems of a text's content words: what two statements are compared by. Numbers
+    are compared as figures: a range counts as its two ends, so "3-5 years" meets "three
+    to five years"; "nine in ten" and "90 percent" are "90%"; "2.0" is "2"; "20,000/µL" is
+    "20000" and "µl". A hyphenated word counts as its parts."""
+    return frozenset(stems_in_order(text))
+
+
+def stems_in_order(text: str) -> list[str]:
+    """The same stems as ``content_stems``, in the order the text says them."""
+    found: list[str] = []
+    for t in tokens(_PERCENT.sub(r"\1%", _RATIO.sub(_share, text))):
+        if t.is_word and t.lower not in STOPWORDS:
+            found.extend(_stems_of(t.text))
+    return found
+
+
+def _stems_of(word: str) -> tuple[str, ...]:
+    m = _RANGE.fullmatch(word)
+    if m:
+        return _figure(m.group(1)) + m.group(3), _figure(m.group(2)) + m.group(3)
+    m = _FIGURE.fullmatch(word)
+    if m:
+        return _figure(m.group(1)) + m.group(2), *((m.group(3).casefold(),) if m.group(3) else ())
+    parts = [p for p in re.split(r"[-–/]", word) if p and p.casefold() not in STOPWORDS]
+    return tuple(stem(p) for p in parts) if len(parts) > 1 else (stem(word),)
+
+
+def _figure(number: str) -> str:
+    """ "20,000" is "20000" and "2.0" is "2"."""
+    number = number.replace(",", "")
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def _share(m: re.Match[str]) -> str:
+    """ "nine in ten" as a share: "90%"."""
+    part, whole = (float(_NUMBER_WORDS.get(g.casefold(), g)) for g in m.groups())
+    if not 0 < part <= whole:
+        return m.group()
+    return f"{round(100 * part / whole)}%"

@@ -1,0 +1,103 @@
+"""Specific terms as answers: the noun phrase around a word only a specialist uses
+("stimulation with [pilocarpine iontophoresis]", "[alginate-rich biofilms]"), for
+statements whose cue phrases find nothing better.
+
+Without a parser, a phrase grows from the rare word over the words next to it that
+are no function word and no verb ("classifies", "leads", "develop"), at most four."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from highyield.extract.auto.lexicon import NUMBER_WORDS
+from highyield.extract.auto.spans import Sentence, Span
+from highyield.extract.auto.specific import SPECIFIC, rarity, zipf
+from highyield.extract.auto.words import (
+    CLAUSE_WORDS,
+    DETERMINERS,
+    PREPOSITIONS,
+    STOPWORDS,
+    Token,
+)
+
+MAX_TERM_WORDS = 4
+STRENGTH = 0.65  # minus RARER for each step of the rarest word's Zipf frequency
+RARER = 0.02
+_VERB_FORMS = re.compile(r"\w+(?:izes?|ised?|ises|ized|ify|ifies|ified)")
+VERBS = frozenset("""
+    cause causes caused form forms formed show shows shown showed make makes made take
+    takes took use uses used need needs needed reach reaches carry carries affect affects
+    inhibit inhibits involve involves develop develops developed confirm confirms lead
+    leads led rise rises rose share shares explain explains reflect reflects occur occurs
+    occurred result results remain remains contain contains produce produces increase
+    increases decrease decreases reduce reduces raise raises lowers prevent prevents
+    trigger triggers drive drives bind binds block blocks activate activates release
+    releases require requires allow allows help helps become becomes get gets give gives
+    seen see appear appears present presents classify classifies consider considered
+    exclude excludes destabilize predispose predisposes recover recovers cannot can't
+    begin begins start starts stop stops spread spreads tend tends suggest suggests
+    indicate indicates mean means known called termed plus versus vs halt halts turn
+    turns tell tells fall falls persist persists exceed exceeds satisfy satisfies
+    correlate correlates switch switches convert converts stay stays keep keeps kept
+    measure measures
+""".split())
+_NOT_IN_TERM = STOPWORDS | CLAUSE_WORDS | PREPOSITIONS | DETERMINERS | VERBS
+
+
+def terms(s: Sentence) -> Iterator[Span]:
+    seen: set[tuple[int, int]] = set()
+    for k, t in enumerate(s.toks):
+        if not t.is_word or t.lower in _NOT_IN_TERM or not any(c.isalpha() for c in t.text) \
+                or t.lower in NUMBER_WORDS or rarity(t.text) < SPECIFIC:
+            continue
+        if t.lower.endswith("ly") or _is_verb(s.toks, k):
+            continue
+        found = coordinated(s.toks, around(s.toks, k))
+        if found not in seen:
+            seen.add(found)
+            yield s.span(*found, "term", strength(s.toks[found[0]:found[1]]))
+
+
+def strength(words: list[Token]) -> float:
+    """The rarer a term's rarest word, the likelier it is what a student is asked."""
+    return STRENGTH - RARER * min(5.0, min(zipf(t.lower) for t in words))
+
+
+def around(toks: list[Token], k: int) -> tuple[int, int]:
+    first, end = k, k + 1
+    while first > 0 and end - first < MAX_TERM_WORDS and _joins(toks[first - 1]) \
+            and not _is_verb(toks, first - 1):
+        first -= 1
+    while end < len(toks) and end - first < MAX_TERM_WORDS and _joins(toks[end]) \
+            and not _is_verb(toks, end):
+        end += 1
+    return first, end
+
+
+def coordinated(toks: list[Token], found: tuple[int, int]) -> tuple[int, int]:
+    """Two specific terms joined by "and" or "or" are one answer: "macrophages and
+    enterocytes", "lipase or amylase"."""
+    first, end = found
+    if end + 1 < len(toks) and toks[end].lower in ("and", "or") and _specific(toks[end + 1]):
+        return first, around(toks, end + 1)[1]
+    if first >= 2 and toks[first - 1].lower in ("and", "or") and _specific(toks[first - 2]) \
+            and (first < 3 or toks[first - 3].text != ","):
+        return around(toks, first - 2)[0], end
+    return found
+
+
+def _specific(t: Token) -> bool:
+    return _joins(t) and rarity(t.text) >= SPECIFIC
+
+
+def _joins(t: Token) -> bool:
+    return t.is_word and t.lower not in _NOT_IN_TERM and not _VERB_FORMS.fullmatch(t.lower) \
+        and not t.lower.endswith("ly")
+
+
+def _is_verb(toks: list[Token], k: int) -> bool:
+    """A word after an adverb that ends like a verb: "primarily weakens", "then
+    degenerates"."""
+    return k > 0 and toks[k - 1].lower.endswith("ly") and \
+        toks[k].lower.endswith(("s", "ed")) and not toks[k].lower.endswith(("ss", "us", "is"))
