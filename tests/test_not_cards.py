@@ -146,8 +146,8 @@ def test_a_zotero_annotation_label_is_never_a_card_side(
     shows it, never text on the front."""
     deck = build_and_import(make_vault({"Smith 2021.md": ZOTERO}))
     assert sorted(c.fields["Text"] for c in deck.cards) == [
-        "{{c1::Edaravone}} is given intravenously",
-        "{{c1::Riluzole prolongs survival by about three months}}"]
+        "Riluzole prolongs survival by about {{c1::three months}}",
+        "{{c1::Edaravone}} is given intravenously"]
     for card in deck.cards:
         assert "[!quote" not in card.question + card.answer
         assert "Highlight" not in card.fields["Text"] + card.fields.get("Extra", "")

@@ -130,16 +130,18 @@ def test_the_card_comes_back_when_its_image_appears(
 
 def test_emoji_beside_a_whole_statement_highlight_is_no_words(
         make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
-    vault = make_vault({"nodes.md": "# Lymph nodes\n\n- 🚩 ==red flag for malignancy==\n",
+    vault = make_vault({"nodes.md": "# Lymph nodes\n\n- 🚩 ==rubbery node==\n",
                         "signs.md": "# Signs\n\n- 🚩 ==Red flag: hard fixed node==\n",
-                        "af.md": "# AF\n\n- ==Pulse: irregularly irregular==.\n"})
+                        "af.md": "# AF\n\n- ==Pulse: irregularly irregular==.\n",
+                        "cancer.md": "# Nodes\n\n- 🚩 ==red flag for malignancy==\n"})
     assert _messages(vault) == [
         "nodes.md:3: warning: card shows nothing but its title and headings"]
     deck = build_and_import(vault)
     texts = sorted(c.fields["Text"] for c in deck.cards)
     assert texts == ["Pulse: {{c1::irregularly irregular}}.",
                      "🚩 Red flag: {{c1::hard fixed node}}",
-                     "🚩 {{c1::red flag for malignancy}}"]
+                     "🚩 red flag for {{c1::malignancy}}",  # the part auto cards hide
+                     "🚩 {{c1::rubbery node}}"]
     narrowed = next(c for c in deck.cards if "hard fixed" in c.fields["Text"])
     assert "🚩 Red flag: [...]" in narrowed.question_text
 

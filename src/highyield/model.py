@@ -250,6 +250,8 @@ class Draft:
     score: float | None = None  # auto cards: how sure highyield is that this is a good card
     anchor: str = ""  # the block's Obsidian block id (``^id``), if it has one
     written: int = 0  # the highest cloze number the author wrote; highyield numbered above
+    keyed: Inlines = ()  # what identity reads instead of the front: a whole-statement
+    # highlight whose answer highyield chose (``extract.wholeline``) keeps its old key
 
     @property
     def auto(self) -> bool:

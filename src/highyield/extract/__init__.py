@@ -14,7 +14,7 @@ from highyield.config import AUTO_OFF, AutoCloze, HighlightRules
 from highyield.config.inline import Dataview
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin
 from highyield.errors import Diagnostic, warning
-from highyield.extract import auto, basic, clozes, context, headings
+from highyield.extract import auto, basic, clozes, context, headings, wholeline
 from highyield.extract.statements import Statement, only_images, plugin_notice, statements
 from highyield.extract.tags import anki_tag, note_tags
 from highyield.model import (
@@ -47,6 +47,15 @@ class ExtractRules:
     @property
     def syntax(self) -> CardSyntax:
         return self.srplugin.syntax if self.srplugin is not None else DEFAULT_SYNTAX
+
+
+class _Shown(NamedTuple):
+    """What a card whose deletion covers its whole statement shows instead."""
+
+    front: Inlines
+    cue: tuple[Inlines, ...] = ()
+    extra: tuple[Inlines, ...] = ()
+    keyed: Inlines = ()  # the whole-statement front, when highyield chose the answer
 
 
 class Extracted(NamedTuple):
@@ -161,10 +170,9 @@ class _Extractor:
     def _cloze(self, s: Statement, front: Inlines) -> None:
         block = self.note.blocks[s.block]
         items = self.outline.items(s) or ((block.answer,) if block.answer else ())
-        cue: tuple[Inlines, ...] = ()
-        extra = items
-        if clozes.is_bare(front):
-            front, cue, extra = self._unbare(s, front, items)
+        shown = self._unbare(s, front, items) if clozes.is_bare(front) else \
+            _Shown(front, (), items)
+        front, cue, extra = shown.front, shown.cue, shown.extra
         if not cue and context.refers_back(s):
             cue = self.outline.previous(s)
         images = context.images_for(block.section, self.figures, exclude=s.inlines)
@@ -174,7 +182,8 @@ class _Extractor:
             kind=CardKind.CLOZE, ref=SourceRef(self.note.rel, s.line),
             context=self.outline.breadcrumb(s.block), front=front, cue=cue, extra=extra,
             images=images, tags=self._tags(block), anchor=block.anchor,
-            written=max((c.number for c in clozes.iter_clozes(s.inlines)), default=0)))
+            written=max((c.number for c in clozes.iter_clozes(s.inlines)), default=0),
+            keyed=shown.keyed))
 
     def _tags(self, block: Block) -> tuple[str, ...]:
         """The note's tags, and those written for this block's card alone."""
@@ -183,20 +192,32 @@ class _Extractor:
         extra = (anki_tag(t) for t in block.tags)
         return tuple(sorted({*self.tags, *extra} - {""}, key=str.lower))
 
-    def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]
-                ) -> tuple[Inlines, tuple[Inlines, ...], tuple[Inlines, ...]]:
+    def _unbare(self, s: Statement, front: Inlines, items: tuple[Inlines, ...]) -> _Shown:
         """Give a whole-statement deletion something to read: a narrower deletion, its
-        child items (or the list it leads in), its parent item or lead-in, or failing
-        those a neighbouring statement (for a list item, after ``_sibling_cues``)."""
+        child items (or the list it leads in), the answer an auto card would hide, or
+        failing those its parent item or lead-in (in the context) or a neighbouring
+        statement. A list item's list decides first (``_sibling_cues``)."""
         narrowed = clozes.narrow(front) if not clozes.has_clozes(s.inlines) else None
         if narrowed is not None:
-            return narrowed, (), items
+            return _Shown(narrowed, (), items)
         if items:
-            return front, items, ()
-        if self.outline.belongs(s.block) or \
-                self.note.blocks[s.block].kind is BlockKind.LIST_ITEM:
-            return front, (), ()
-        return front, self._neighbour(s), ()
+            return _Shown(front, items)
+        if self.note.blocks[s.block].kind is BlockKind.LIST_ITEM:
+            return _Shown(front)
+        chosen = self._chosen(s, front)
+        if chosen is not None:
+            return _Shown(chosen, keyed=front)
+        if self.outline.belongs(s.block):
+            return _Shown(front)
+        return _Shown(front, self._neighbour(s))
+
+    def _chosen(self, s: Statement, front: Inlines) -> Inlines | None:
+        """The front with only the answer an auto card would hide in it; never in a
+        statement with deletions the author wrote (their numbers are theirs)."""
+        if clozes.has_clozes(s.inlines):
+            return None
+        item = self.note.blocks[s.block].kind is BlockKind.LIST_ITEM
+        return wholeline.chosen(front, self.outline.breadcrumb(s.block), item)
 
     def _neighbour(self, s: Statement) -> tuple[Inlines, ...]:
         near = self.outline.neighbour(s)
@@ -227,10 +248,20 @@ class _Extractor:
                 self.drafts[at] = replace(d, cue=(*d.cue, *self.outline.siblings(s.block)))
         for at, s in self.listed:
             d = self.drafts[at]
-            if d.cue or not clozes.is_bare(d.front):
-                continue
-            if self.outline.led(s.block):
-                self.drafts[at] = replace(d, cue=self.outline.siblings(s.block))
-            elif not self.outline.belongs(s.block):
-                self.drafts[at] = replace(d, cue=self._neighbour(s))
+            if not d.cue and clozes.is_bare(d.front):
+                self.drafts[at] = self._bare_item(d, s)
+
+    def _bare_item(self, d: Draft, s: Statement) -> Draft:
+        """A bare item shows its list when a lead-in owns it, else the answer an auto card
+        would hide, else (outside a parent item or lead-in) a neighbouring item."""
+        led = self.outline.led(s.block)
+        siblings = self.outline.siblings(s.block) if led else ()
+        if siblings:
+            return replace(d, cue=siblings)
+        chosen = self._chosen(s, d.front)
+        if chosen is not None:
+            return replace(d, front=chosen, keyed=d.front)
+        if led or self.outline.belongs(s.block):
+            return d
+        return replace(d, cue=self._neighbour(s))
 

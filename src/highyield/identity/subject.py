@@ -68,6 +68,9 @@ class Subject(NamedTuple):
 
 
 def subject_of(draft: Draft) -> Subject:
-    return Subject(draft.kind.value, canonical(draft.front), canonical(draft.back),
+    """A card whose answer highyield chose in a highlighted statement is known by the
+    whole statement's deletion (``Draft.keyed``): its key stays as the choice improves."""
+    front = draft.keyed or draft.front
+    return Subject(draft.kind.value, canonical(front), canonical(draft.back),
                    normalize(" › ".join(draft.context)), draft.ref.path, draft.ref.line,
                    draft.anchor, draft.written)
