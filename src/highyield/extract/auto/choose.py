@@ -43,6 +43,7 @@ _META = re.compile(r"^(?:this (?:article|page|post|guide|section)|in this (?:art
                    r"post|guide)|here(?:'s| is| are)|the answer|read|learn|let's|below|"
                    r"above|overall|in summary|in conclusion|to summari[sz]e|understanding)\b",
                    re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _EMPTY = STOPWORDS | GENERIC  # words that are no answer on their own
 # An answer that starts with one of these is vague: "different treatment approaches".
 VAGUE = frozenset("""
@@ -140,7 +141,7 @@ def span_worth(text: str, span: Span, shown: frozenset[str]) -> float:
     stems = content_stems(hidden)
     if not stems or span.end - span.start > MAX_SHARE * len(text.strip()):
         return 0.0
-    if all(w.casefold() in _EMPTY for w in re.findall(r"\w+", hidden)):
+    if all(w.casefold() in _EMPTY for w in _WORD.findall(hidden)):
         return 0.0
     if _vague(hidden):
         return 0.5 if specificity(hidden) >= SPECIFIC else 0.0

@@ -68,18 +68,22 @@ _NOT_SYMBOLS = re.compile(r"[A-Z]\d|ICD-?\d+|COVID-?19|DSM-?\d|[A-Z]{1,2}-\d|Q\d
 _NUMBER = re.compile(r"[~≈<>≤≥]?\d+(?:[.,]\d+)*(?:\s*[-–]\s*\d+(?:[.,]\d+)*)?%?")
 
 
+_NUMBER_UNIT = re.compile(r"[~≈<>≤≥]?\d[\d,.]*(/[\wµμ²³]+)")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
 def is_number(text: str) -> bool:
     return bool(_NUMBER.fullmatch(text))
 
 
 def number_and_unit(text: str) -> bool:
     """One token that is a number with its unit: "150,000/µL"."""
-    m = re.fullmatch(r"[~≈<>≤≥]?\d[\d,.]*(/[\wµμ²³]+)", text)
+    m = _NUMBER_UNIT.fullmatch(text)
     return m is not None and is_unit(m.group(1))
 
 
 def is_year(text: str) -> bool:
-    return bool(re.fullmatch(r"(?:1[89]|20)\d\d", text))
+    return bool(_YEAR.fullmatch(text))
 
 
 def is_symbol(text: str) -> bool:

@@ -22,7 +22,8 @@ _NUMBER_HEADS = frozenset("""
     segment nerve cranial ~ = < > ≥ ≤
 """.split())
 
-_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in (
+# Each pattern starts at a word or at the start of the line (see _BOILERPLATE below).
+_FURNITURE = (
     # editorial and review status
     r"\b(?:medically |clinically )?(?:reviewed|fact[- ]checked|written|edited|updated) by\b",
     r"\breview status\b", r"^(?:submitted|under review|approved|pending review|draft)\.?$",
@@ -47,7 +48,7 @@ _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in (
     r"\bmultiple[- ]choice questions\b",
     r"\bcontinuing (?:medical )?education\b", r"\bhow we reviewed\b", r"\bdownload pdf\b",
     r"\bcite this\b",
-    r"^home\s*[›>»/|]", r"[›»].*[›»]", r"\brated \d(?:\.\d)? (?:out of|/) ?\d\b", r"★|☆",
+    r"^home\s*[›>»/|]", r"\brated \d(?:\.\d)? (?:out of|/) ?\d\b",
     r"\b\d[\d,]* (?:ratings|reviews|readers|votes)\b", r"^(?:yes|no)(?:\s*[|/]?\s*(?:yes|no))+$",
     # disclaimers
     r"\bdisclaimer\b", r"\bnot (?:intended|meant) (?:as|to be|to replace|to provide)\b",
@@ -55,8 +56,13 @@ _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in (
     r"\bassumes no\b", r"\bconsult (?:your|a|with a) (?:doctor|physician|healthcare|health care)",
     r"\bintended for (?:healthcare|health care|medical) professionals\b",
     r"\bfor informational purposes\b", r"\bmedical advice\b", r"\bseek (?:immediate )?medical",
-    r"\ball rights reserved\b", r"©", r"\bcopyright\b",
-)), re.IGNORECASE)
+    r"\ball rights reserved\b", r"\bcopyright\b",
+)
+# Tried only where a word or the line starts: at other places the lookbehind fails at
+# once, instead of each of the hundred patterns failing in turn.
+_BOILERPLATE = re.compile("(?<!\\w)(?:" + "|".join(f"(?:{p})" for p in _FURNITURE) + ")",
+                          re.IGNORECASE)
+_MARKS = re.compile(r"©|★|☆|[›»].*[›»]")  # a copyright sign, rating stars, a breadcrumb
 
 # Headings that start a section of nothing but references or site furniture.
 _END_SECTIONS = re.compile(
@@ -78,7 +84,7 @@ _REFERENCE_LINE = re.compile(
 def is_boilerplate(text: str) -> bool:
     """A line of site furniture: review status, sharing, marketing, a disclaimer."""
     stripped = text.strip()
-    return bool(_BOILERPLATE.search(stripped))
+    return bool(_BOILERPLATE.search(stripped) or _MARKS.search(stripped))
 
 
 def ends_content(heading: str) -> bool:
@@ -99,6 +105,11 @@ def strip_bracketed(text: str) -> str:
 def trailing_citation(text: str) -> re.Match[str] | None:
     """The citation numbers at the end of a statement ("… apoptosis 2, 1."), unless the
     number belongs to the text ("type 2", "of 10")."""
+    tail = text.rstrip()
+    if tail[-1:] in (".", ";"):
+        tail = tail[:-1].rstrip()
+    if not tail[-1:].isdigit():
+        return None  # the pattern below needs a number at the end: most lines end otherwise
     m = _TRAILING.search(text)
     if m is None:
         return None

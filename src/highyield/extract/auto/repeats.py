@@ -34,9 +34,9 @@ SAME_REST_WORDS = 3  # and at least this many
 SAID_JACCARD, SAID_WORDS = 0.25, 0.5  # one statement says the other's answer, and they
 # share this much
 LACKING = frozenset(stem(w) for w in "lack absent spare".split())
-RARE = 300  # candidates are found through every word used by at most this many cards,
+RARE = 100  # candidates are found through every word used by at most this many cards,
 RAREST = 4  # and through the statement's rarest words in any case
-MAX_POSTING = 2000  # looking at most this many recent cards for each word
+MAX_POSTING = 500  # looking at most this many recent cards for each word
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,8 @@ def seen_of(draft: Draft) -> Seen:
 def _names(text: str) -> frozenset[str]:
     """Words with two capitals or a capital and a digit: what a statement is about, when
     it names a disease, gene or test by its abbreviation."""
-    return frozenset(t.lower for t in tokens(text) if t.is_word and t.lower not in STOPWORDS
-                     and _NAME.search(t.text))
+    return frozenset(t.lower for t in tokens(text) if t.is_word and t.text != t.lower
+                     and t.lower not in STOPWORDS and _NAME.search(t.text))
 
 
 _NAME = re.compile(r"[A-Z].*[A-Z0-9]|[0-9].*[A-Z]")
@@ -148,14 +148,18 @@ class _Index:
             if n >= RAREST and len(posting) > RARE:
                 break
             candidates.update(posting[-MAX_POSTING:])
-        return any(_same(seen, self.items[k]) for k in candidates)
+        return any(_same(seen, self.items[k]) for k in candidates
+                   if _may_be_same(seen.words, self.items[k].words))
+
+
+def _may_be_same(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Enough in common for one of ``_same``'s rules: a quick test, as most pairs are not."""
+    shared = len(a & b)
+    return shared >= SAME_REST_WORDS or shared > SAME_ANSWER_JACCARD * (len(a) + len(b) - shared)
 
 
 def _same(a: Seen, b: Seen) -> bool:
-    shared = len(a.words & b.words)
-    jaccard = shared / (len(a.words) + len(b.words) - shared) if shared else 0.0
-    if jaccard < SAME_ANSWER_JACCARD and shared < SAME_REST_WORDS:
-        return False  # too little in common for any of the rules below
+    jaccard = _overlap(a.words, b.words)
     if jaccard >= MIN_JACCARD and _contained(a.words, b.words) >= SAME_WORDS:
         return True
     if not _same_answer(a.answer, b.answer):

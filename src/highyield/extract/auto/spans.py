@@ -46,8 +46,10 @@ class Sentence:
         if not inside:
             return span
         first, end = whole(self.toks, inside[0], inside[-1] + 1)
-        return replace(span, start=min(span.start, self.toks[first].start),
-                       end=max(span.end, self.toks[end - 1].end))
+        start, stop = min(span.start, self.toks[first].start), max(span.end,
+                                                                  self.toks[end - 1].end)
+        return span if (start, stop) == (span.start, span.end) else \
+            replace(span, start=start, end=stop)
 
     def index_at(self, offset: int) -> int:
         """The first token starting at or after a character offset."""
@@ -100,7 +102,7 @@ def _quantity(toks: list[Token], k: int) -> tuple[int, int, float] | None:
         return k, unit_end, 0.9
     if unit_end > end:
         return k, unit_end, 0.85 if spelled else 0.9
-    if re.search(r"\d\s*[-–]\s*\d", t.text):
+    if _RANGE.search(t.text):
         return k, end, 0.85  # a range: "2-3"
     if spelled or lexicon.is_year(toks[end - 1].text):
         return None
@@ -116,6 +118,9 @@ _QUALIFIERS = (("at", "least"), ("at", "most"), ("more", "than"), ("less", "than
                ("first",), ("between",), ("above",), ("below",), ("after",), ("before",),
                ("by",), ("exceeding",), ("beyond",), ("<",), (">",), ("≤",), ("≥",),
                ("~",))
+
+
+_RANGE = re.compile(r"\d\s*[-–]\s*\d")
 
 
 def _qualified(toks: list[Token], first: int) -> int:

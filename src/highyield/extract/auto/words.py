@@ -4,8 +4,8 @@ statements."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 STOPWORDS = frozenset("""
     a about above after again against all also although am among an and any are as at be
@@ -73,19 +73,15 @@ _HYPHENS = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2212\u00ad\ufe63\uff
 _EN_DASH_IN_WORD = re.compile(r"(?<=\w)–(?=\w)")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word, number or mark, with its place in the text. (A named tuple with its lower
+    case worked out once: finders ask for it hundreds of thousands of times.)"""
+
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.casefold()
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
+    lower: str
+    is_word: bool
 
 
 def tokens(text: str) -> list[Token]:
@@ -97,7 +93,8 @@ def tokens(text: str) -> list[Token]:
 @lru_cache(maxsize=1024)
 def _tokens(text: str) -> tuple[Token, ...]:
     """A statement is read many times over (finders, specificity, stems): once is enough."""
-    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(hyphenated(text)))
+    return tuple(Token(m.group(), m.start(), m.end(), m.group().casefold(), m.group()[0].isalnum())
+                 for m in _TOKEN.finditer(hyphenated(text)))
 
 
 def hyphenated(text: str) -> str:
@@ -201,6 +198,10 @@ def placed_stems(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
                  if t.is_word and t.lower not in STOPWORDS)
 
 
+_PARTS = re.compile(r"[-–/]")
+
+
+@lru_cache(maxsize=1 << 15)
 def _stems_of(word: str) -> tuple[str, ...]:
     m = _RANGE.fullmatch(word)
     if m:
@@ -208,7 +209,7 @@ def _stems_of(word: str) -> tuple[str, ...]:
     m = _FIGURE.fullmatch(word)
     if m:
         return _figure(m.group(1)) + m.group(2), *((m.group(3).casefold(),) if m.group(3) else ())
-    parts = [p for p in re.split(r"[-–/]", word) if p and p.casefold() not in STOPWORDS]
+    parts = [p for p in _PARTS.split(word) if p and p.casefold() not in STOPWORDS]
     return tuple(stem(p) for p in parts) if len(parts) > 1 else (stem(word),)
 
 
