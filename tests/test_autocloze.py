@@ -214,6 +214,12 @@ def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None
      "alginate-rich biofilms"),
     ("Sweat is collected after stimulation with pilocarpine iontophoresis",
      "pilocarpine iontophoresis"),
+    ("About a quarter of the world's population has been infected with TB bacteria",
+     "a quarter"),
+    ("CF-related diabetes affects up to half of adult patients with cystic fibrosis",
+     "up to half"),
+    ("Chronic Helicobacter pylori gastritis reduces iron absorption in the duodenum",
+     "Helicobacter pylori gastritis"),
 ])
 def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     assert _pick(text) == hidden
@@ -227,6 +233,7 @@ def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     "Both diseases share the term “sclerosis,” referring to the scarring of tissue",
     "There have been 33 reported cases of the variant in the literature so far",
     "The difference in targets results in dramatically different courses for patients",
+    "The International Classification of Diseases (ICD-11) lists motor neuron disease",
 ])
 def test_no_card_from_what_is_no_statement(text: str) -> None:
     assert _pick(text) is None
@@ -250,7 +257,7 @@ def test_a_common_word_is_never_hidden_beside_a_specific_term(text: str, never: 
 
 @pytest.mark.parametrize("short", [
     "Magnetic Resonance Imaging (MRI) is the preferred test for multiple sclerosis plaques",
-    "The International Classification of Diseases (ICD-11) lists motor neuron disease",
+    "The Neurofilament Light Chain (NfL) level in the blood rises as motor neurons die",
 ])
 def test_an_abbreviation_is_hidden_with_its_expansion(short: str) -> None:
     found = choose.choose(short, ())

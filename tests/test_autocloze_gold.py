@@ -69,7 +69,9 @@ def test_every_sample_clipping_gives_cards(sample: Score) -> None:
     clippings = sorted(p.relative_to(PROJECT / "notes").as_posix()
                        for p in (PROJECT / "notes" / "Clippings").glob("*.md"))
     assert sorted(per_note) == clippings
-    assert min(per_note.values()) >= 5  # 001 repeats 000, so it keeps fewer
+    # 001 repeats 000, and its title ("…It Primarily Affects Axons") gives away most of
+    # what its statements could hide, so it keeps few
+    assert min(per_note.values()) >= 3
 
 
 def test_the_two_overlapping_clippings_share_their_cards(sample: Score) -> None:

@@ -1,5 +1,5 @@
 """highyield: turn an Obsidian vault of study notes into Anki decks."""
 
-__version__ = "0.1.2"
+__version__ = "0.1.3"
 
 __all__ = ["__version__"]

@@ -14,7 +14,7 @@ from highyield.extract.auto.choose import Choice, choose
 from highyield.extract.auto.layout import clipping_layout
 from highyield.extract.auto.units import Unit, cites, clean, hide, strip_citations, units
 from highyield.extract.statements import Statement
-from highyield.model import BlockKind, CardKind, Draft, Inlines, Note, SourceRef
+from highyield.model import BlockKind, CardKind, Draft, Inlines, Note, SourceRef, plain_text
 
 __all__ = ["AUTO_TAG", "auto_drafts", "cites", "clean", "clipping_layout"]
 
@@ -32,18 +32,19 @@ def auto_drafts(note: Note, found: list[Statement], skip: set[tuple[int, int]],
     for unit in units(note, found, skip):
         block = note.blocks[unit.statement.block]
         crumbs = context.breadcrumb(note, block)
-        choice = choose(unit.text, crumbs, unit.offered, unit.item)
+        cue = tuple(strip_citations(c, trailing) for c in _cue(note, unit.statement, outline))
+        shown = (*crumbs, *(plain_text(c) for c in cue))  # what the card shows besides
+        choice = choose(unit.text, shown, unit.offered, unit.item)
         if choice is None or choice.score < min_score:
             left_out += 1
             continue
-        drafts.append(_draft(note, unit, choice, crumbs, outline, tags, trailing))
+        drafts.append(_draft(note, unit, choice, crumbs, cue, tags))
     return drafts, left_out
 
 
 def _draft(note: Note, unit: Unit, choice: Choice, crumbs: tuple[str, ...],
-           outline: context.Outline, tags: tuple[str, ...], trailing: bool) -> Draft:
+           cue: tuple[Inlines, ...], tags: tuple[str, ...]) -> Draft:
     s = unit.statement
-    cue = tuple(strip_citations(c, trailing) for c in _cue(note, s, outline))
     return Draft(
         kind=CardKind.CLOZE, ref=SourceRef(note.rel, s.line), context=crumbs,
         front=hide(s.inlines, choice.span.start, choice.span.end),

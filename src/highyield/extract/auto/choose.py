@@ -13,8 +13,14 @@ from highyield.extract.auto.spans import (
     head,
     with_abbreviation,
 )
-from highyield.extract.auto.specific import SPECIFIC, specific_words, specificity
-from highyield.extract.auto.words import PRONOUNS, STOPWORDS, content_stems, placed_stems
+from highyield.extract.auto.specific import SPECIFIC, rarity, specific_words, specificity
+from highyield.extract.auto.words import (
+    PRONOUNS,
+    STOPWORDS,
+    content_stems,
+    placed_stems,
+    tokens,
+)
 
 MIN_WORDS = 5
 MAX_WORDS = 70
@@ -34,6 +40,8 @@ GENERIC = frozenset("""
     signs therapy clinical pathological histopathologic histopathological
     characteristic characteristics consensus evidence literature studies study
     mutation mutations gene genes protein proteins variant variants pathogenic
+    pathomechanism pathomechanisms lesion lesions trajectory trajectories adulthood
+    childhood infancy ability abilities communication
 """.split())
 SUBJECT_KINDS = frozenset({"term", "gene", "name", "head", "abbreviation"})
 SUBJECT = 0.75  # what a sentence opens with is mostly what it is about, not its answer
@@ -44,6 +52,11 @@ _META = re.compile(r"^(?:this (?:article|page|post|guide|section)|in this (?:art
                    r"above|overall|in summary|in conclusion|to summari[sz]e|understanding)\b",
                    re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# Words that say how, not what: set aside when asking whether a span names anything.
+MODIFIERS = frozenset("""
+    primary secondary main major overall general common typical classic characteristic
+    various several specific particular certain different important key significant
+""".split())
 _EMPTY = STOPWORDS | GENERIC  # words that are no answer on their own
 # An answer that starts with one of these is vague: "different treatment approaches".
 VAGUE = frozenset("""
@@ -56,7 +69,7 @@ _TRIVIA = re.compile(
     r"\bcases? (?:have|has) been (?:reported|described|documented)\b|"
     r"\b(?:share|shares|sharing) the (?:term|word|name)\b|\bnamed (?:after|for)\b|"
     r"\b(?:the )?(?:term|name|word) (?:comes?|derives?|is derived) from\b|"
-    r"\bfrom the (?:Greek|Latin)\b|\bICD-?\d+\b.{0,40}\bcode\b|"
+    r"\bfrom the (?:Greek|Latin)\b|\bICD-?\d+\b|\bInternational Classification of Diseases\b|"
     r"\b(?:in|by) (?:my|our) (?:experience|practice|clinic)\b|\bI (?:remember|once|saw)\b",
     re.IGNORECASE)
 _HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|sometimes|unclear|unknown|"
@@ -83,12 +96,14 @@ def choose(text: str, context: tuple[str, ...], offered: tuple[Span, ...] = (),
     found = (*offered, *(with_abbreviation(text, c) for c in agreed(candidates(sentence))))
     if not found and item and len(text.split()) <= MAX_FRAGMENT_WORDS:
         found = tuple(head(sentence))
+    worths = [(span, span_worth(text, span, shown)) for span in found]
+    worths = [(span, worth) for span, worth in worths if worth]
     opening = _opening(sentence)
-    for span in found:
-        worth = span_worth(text, span, shown)
-        if span.start == opening and span.kind in SUBJECT_KINDS:
-            worth *= SUBJECT
-        if worth and (best is None or span.strength * worth > best.score):
+    elsewhere = any(span.start != opening for span, _ in worths)
+    for span, worth in worths:
+        if elsewhere and span.start == opening and span.kind in SUBJECT_KINDS:
+            worth *= SUBJECT  # the sentence is about it; its answer is further on
+        if best is None or span.strength * worth > best.score:
             best = Choice(span, span.strength * worth)
     if best is None:
         return None
@@ -141,18 +156,49 @@ def span_worth(text: str, span: Span, shown: frozenset[str]) -> float:
     stems = content_stems(hidden)
     if not stems or span.end - span.start > MAX_SHARE * len(text.strip()):
         return 0.0
-    if all(w.casefold() in _EMPTY for w in _WORD.findall(hidden)):
+    if _empty(hidden):
         return 0.0
     if _vague(hidden):
         return 0.5 if specificity(hidden) >= SPECIFIC else 0.0
     rest = text[:span.start] + " … " + text[span.end:]
     if hidden.casefold() in rest.casefold():
         return 0.0  # the statement gives the answer away
-    if stems <= shown:
-        return 0.0  # the title or headings show it
-    if stems <= _outside(text, span):
+    if stems <= shown or _key_word_shown(hidden, shown):
+        return 0.0  # the title, headings or the sentence shown before give it away
+    outside = _outside(text, span)
+    if stems <= outside or _key_word_shown(hidden, outside):
         return 0.5  # the rest of the statement says it again
     return _specific(text, span, shown)
+
+
+def _empty(hidden: str) -> bool:
+    """Nothing but generic words once the modifiers are set aside: "PRIMARY pathological
+    process", "accumulating evidence", "clinical features"."""
+    words = [w.casefold() for w in _WORD.findall(hidden)]
+    nouns = [w for w in words if w not in MODIFIERS and not w.endswith(("ly", "ing", "ed"))]
+    return all(w in _EMPTY for w in nouns or words)
+
+
+def _key_word_shown(hidden: str, shown: frozenset[str]) -> bool:
+    """The answer's most specific word, or an abbreviation in it, is on the card already
+    in some form: "axonal loss" under a title about axons, "autoimmune response" beside
+    "immune system", "Amyotrophic Lateral Sclerosis (ALS)" under "MS vs ALS"."""
+    words = [t.text for t in tokens(hidden) if t.is_word and t.lower not in STOPWORDS]
+    if not words or not shown:
+        return False
+    key = max(words, key=rarity)
+    keys = [key] if rarity(key) >= SPECIFIC else []
+    keys += [w for w in words if w.isupper() and len(w) >= 2 and w != key]
+    return any(_akin(s, k) for w in keys for k in content_stems(w) for s in shown)
+
+
+def _akin(a: str, b: str) -> bool:
+    """One stem is the other, or holds it whole (five letters at least): axon/axonal,
+    immune/autoimmune, ALS/ALS."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 5 and short in long_
 
 
 def _outside(text: str, span: Span) -> frozenset[str]:
@@ -168,8 +214,8 @@ def _vague(hidden: str) -> bool:
 
 def _specific(text: str, span: Span, shown: frozenset[str]) -> float:
     """A common word is never hidden while the statement names something specific."""
-    if span.start and text[span.start - 1] in "\"“‘'":
-        return 1.0  # a term in quotation marks is a name: the "snake eyes" sign
+    if span.kind == "number" or (span.start and text[span.start - 1] in "\"“‘'"):
+        return 1.0  # a figure, or a term in quotation marks (the "snake eyes" sign)
     mine = specificity(text[span.start:span.end])
     rest = " ".join(text[a:b] for a, b in specific_words(text)
                     if (b <= span.start or a >= span.end) and

@@ -30,7 +30,7 @@ _FURNITURE = (
     r"\blast (?:updated|reviewed|modified|edited)\b", r"\beditorial (?:policy|process|team)\b",
     r"\bpending human review\b", r"\beducational purposes? only\b", r"\badvisory board\b",
     r"\bupdated on\b.*\b(?:19|20)\d\d\b", r"^(?:published|posted|updated)\b.*\b(?:19|20)\d\d",
-    r"\bminute read\b", r"\bmin read\b", r"^by\s+[A-Z][a-z]+", r"\bauthor(?:s|ed)?:",
+    r"\bminute read\b", r"\bmin read\b", r"\bauthor(?:s|ed)?:",
     # personalisation, sharing and marketing
     r"^personali[sz]e\b", r"\btailor your\b", r"\bbest describes you\b", r"\bsign (?:up|in)\b",
     r"\bsubscribe\b", r"\bnewsletter\b", r"\bdownload (?:the|our)\b", r"\bshare (?:on|this)\b",
@@ -63,6 +63,9 @@ _FURNITURE = (
 _BOILERPLATE = re.compile("(?<!\\w)(?:" + "|".join(f"(?:{p})" for p in _FURNITURE) + ")",
                           re.IGNORECASE)
 _MARKS = re.compile(r"©|★|☆|[›»].*[›»]")  # a copyright sign, rating stars, a breadcrumb
+# A byline, "By Jane Doe, MD": case matters, or "By adulthood, most patients…" is one.
+_BYLINE = re.compile(r"^By\s+(?:Dr\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][A-Za-z'-]+\b"
+                     r"(?!\s+[a-z])")
 
 # Headings that start a section of nothing but references or site furniture.
 _END_SECTIONS = re.compile(
@@ -84,7 +87,8 @@ _REFERENCE_LINE = re.compile(
 def is_boilerplate(text: str) -> bool:
     """A line of site furniture: review status, sharing, marketing, a disclaimer."""
     stripped = text.strip()
-    return bool(_BOILERPLATE.search(stripped) or _MARKS.search(stripped))
+    return bool(_BOILERPLATE.search(stripped) or _MARKS.search(stripped) or
+                _BYLINE.match(stripped))
 
 
 def ends_content(heading: str) -> bool:

@@ -209,11 +209,26 @@ def organisms(s: Sentence) -> Iterator[Span]:
     """Binomial names, "Pseudomonas aeruginosa", "P. aeruginosa"; loci, "chromosome 7"."""
     for m in _ORGANISM.finditer(s.text):
         if m.start() > 0 or m.group().split()[0].endswith("."):
-            yield Span(m.start(), m.end(), "name", 0.8)
+            disease = _DISEASE_AFTER.match(s.text, m.end())
+            yield Span(m.start(), disease.end() if disease else m.end(), "name", 0.8)
     for m in _LOCUS.finditer(s.text):
         yield Span(m.start(), m.end(), "gene", 0.8)
 
 
+# "Helicobacter pylori [gastritis]": the disease the organism causes is part of the name.
+_DISEASE_AFTER = re.compile(r" (?:[a-z]+(?:itis|osis|iasis|emia|aemia)|infection|pneumonia|"
+                            r"sepsis|meningitis|endocarditis|colitis)\b")
+
+
+def fractions(s: Sentence) -> Iterator[Span]:
+    """"a quarter of the world's population", "two-thirds of cases", "half"."""
+    for m in _FRACTION.finditer(s.text):
+        yield Span(m.start(), m.end(), "number", 0.85)
+
+
+_FRACTION = re.compile(r"\b(?:(?:up to|over|more than|less than|at least) )?"
+                       r"(?:(?:a|one|two|three)[- ](?:quarters?|thirds?|fifths?|tenths?)|"
+                       r"two-thirds|three-quarters|one-half|half)\b(?= of\b)", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,50})[\"”]")
 
 
@@ -351,5 +366,5 @@ def _is_pronoun(toks: list[Token], found: tuple[int, int]) -> bool:
     return found[1] - found[0] == 1 and toks[found[0]].lower in PRONOUNS
 
 
-FINDERS: tuple[Finder, ...] = (numbers, genes, organisms, quoted, abbreviations, names, cues,
-                               label)
+FINDERS: tuple[Finder, ...] = (numbers, fractions, genes, organisms, quoted, abbreviations,
+                               names, cues, label)

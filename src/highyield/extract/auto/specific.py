@@ -62,7 +62,8 @@ def rarity(word: str) -> float:
         return 1.0
     if lower in STOPWORDS or not any(c.isalpha() for c in word):
         return 1.0 if lexicon.is_number(word) or lexicon.number_and_unit(word) else 0.0
-    if lexicon.is_symbol(word) or lexicon.is_drug(lower) or lower in _KNOWN:
+    if lexicon.is_symbol(word) or lexicon.is_drug(lower) or lower in _KNOWN or \
+            (word.isupper() and 2 <= len(word) <= 6):  # HIT, DKA, TB: a name, not "hit"
         return 1.0
     if _FORMS.fullmatch(lower) and len(lower) > 6 and lower not in _NOT_FORMS:
         return max(0.8, _scale(zipf(lower)))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from highyield.extract.auto.lexicon import NUMBER_WORDS
 from highyield.extract.auto.spans import Sentence, Span
 from highyield.extract.auto.specific import SPECIFIC, rarity, zipf
+from highyield.extract.auto.verbs import is_verb
 from highyield.extract.auto.words import (
     CLAUSE_WORDS,
     DETERMINERS,
@@ -25,24 +26,9 @@ MAX_TERM_WORDS = 4
 STRENGTH = 0.65  # minus RARER for each step of the rarest word's Zipf frequency
 RARER = 0.02
 _VERB_FORMS = re.compile(r"\w+(?:izes?|ised?|ises|ized|ify|ifies|ified)")
-VERBS = frozenset("""
-    cause causes caused form forms formed show shows shown showed make makes made take
-    takes took use uses used need needs needed reach reaches carry carries affect affects
-    inhibit inhibits involve involves develop develops developed confirm confirms lead
-    leads led rise rises rose share shares explain explains reflect reflects occur occurs
-    occurred result results remain remains contain contains produce produces increase
-    increases decrease decreases reduce reduces raise raises lowers prevent prevents
-    trigger triggers drive drives bind binds block blocks activate activates release
-    releases require requires allow allows help helps become becomes get gets give gives
-    seen see appear appears present presents classify classifies consider considered
-    exclude excludes destabilize predispose predisposes recover recovers cannot can't
-    begin begins start starts stop stops spread spreads tend tends suggest suggests
-    indicate indicates mean means known called termed plus versus vs halt halts turn
-    turns tell tells fall falls persist persists exceed exceeds satisfy satisfies
-    correlate correlates switch switches convert converts stay stays keep keeps kept
-    measure measures
-""".split())
-_NOT_IN_TERM = STOPWORDS | CLAUSE_WORDS | PREPOSITIONS | DETERMINERS | VERBS
+# Words that are never part of a term.
+_NOT_IN_TERM = STOPWORDS | CLAUSE_WORDS | PREPOSITIONS | DETERMINERS | frozenset(
+    "plus versus vs".split())
 
 
 def terms(s: Sentence) -> Iterator[Span]:
@@ -54,6 +40,8 @@ def terms(s: Sentence) -> Iterator[Span]:
         if t.lower.endswith("ly") or _is_verb(s.toks, k):
             continue
         found = coordinated(s.toks, around(s.toks, k))
+        if found[1] - found[0] == 1 and _participle(t):
+            continue  # "accumulating", "disseminated" alone name nothing
         if found not in seen:
             seen.add(found)
             yield s.span(*found, "term", strength(s.toks[found[0]:found[1]]))
@@ -72,7 +60,13 @@ def around(toks: list[Token], k: int) -> tuple[int, int]:
     while end < len(toks) and end - first < MAX_TERM_WORDS and _joins(toks[end]) \
             and not _is_verb(toks, end):
         end += 1
+    while end - 1 > max(first, k) and _participle(toks[end - 1]):
+        end -= 1  # "defects [disseminated] in space": a clause begins, the term ends
     return first, end
+
+
+def _participle(t: Token) -> bool:
+    return t.lower.endswith(("ed", "ing")) and len(t.lower) > 5
 
 
 def coordinated(toks: list[Token], found: tuple[int, int]) -> tuple[int, int]:
@@ -97,7 +91,9 @@ def _joins(t: Token) -> bool:
 
 
 def _is_verb(toks: list[Token], k: int) -> bool:
-    """A word after an adverb that ends like a verb: "primarily weakens", "then
-    degenerates"."""
+    """A verb of the common list ("disrupts", "attack the"), or a word after an adverb
+    that ends like a verb: "primarily weakens", "then degenerates"."""
+    if is_verb([t.lower for t in toks], k):
+        return True
     return k > 0 and toks[k - 1].lower.endswith("ly") and \
         toks[k].lower.endswith(("s", "ed")) and not toks[k].lower.endswith(("ss", "us", "is"))
