@@ -379,7 +379,7 @@ def test_min_score_leaves_out_less_sure_cards(make_vault: Callable[..., Path]) -
 
 TRIVIA_CLIPPING = """\
 Kawasaki Disease Overview
-Kawasaki disease is the most common cause of acquired heart disease in children.
+Kawasaki disease is treated with intravenous immunoglobulin and high-dose aspirin.
 Both diseases share the term "syndrome" in their older names.
 There have been 33 reported cases of the variant in the literature so far.
 """
@@ -402,7 +402,7 @@ def test_the_summary_says_how_many_statements_were_left_out(
     assert "2 statements without a testable fact left out" in first.stdout
     cards = import_apkg(out, tmp_path / "anki").cards
     assert len(cards) == 1
-    assert "Kawasaki disease is the most [...] in children" in cards[0].question_text
+    assert "Kawasaki disease is treated with [...]." in cards[0].question_text
     note = vault / "Clippings" / "Kawasaki.md"
     note.write_text(TRIVIA_CLIPPING + "\n", encoding="utf-8")  # read again, same cards
     again = runner.invoke(cli, ["build", str(vault), "-o", str(out)])

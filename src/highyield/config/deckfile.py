@@ -44,10 +44,10 @@ EXAMPLES = {
     "highlights": "for example `syntaxes: [equals, mark, span]`",
     "highlights.syntaxes": "for example `syntaxes: [equals, mark, span]`",
     "highlights.colors": 'for example `colors: [yellow, "rgba(240, 200, 0, 0.2)"]`',
-    "auto_cloze": 'false, or a mapping such as `include: ["Clippings/**"]` and `min_score: 0.5`',
+    "auto_cloze": 'false, or a mapping such as `include: ["Clippings/**"]` and `min_score: 0.6`',
     "auto_cloze.include": 'for example `include: ["Clippings/**", "Articles/**"]`',
     "auto_cloze.exclude": 'for example `exclude: ["Clippings/Drafts/**"]`',
-    "auto_cloze.min_score": "a number from 0 to 1, e.g. `min_score: 0.5`; higher makes fewer, "
+    "auto_cloze.min_score": "a number from 0 to 1, e.g. `min_score: 0.6`; higher makes fewer, "
                             "surer cards",
 }
 

@@ -8,13 +8,12 @@ The deletion keeps the highlight's number; the card keeps the key of the whole s
 
 from __future__ import annotations
 
-from highyield.config import DEFAULT_MIN_SCORE
 from highyield.extract.auto.choose import choose
 from highyield.extract.auto.units import hide
 from highyield.model import PLAIN, Cloze, Inlines, flatten
 
 # Auto cards' default bar: below it the pick is weak, most often words the headings show.
-MIN_SCORE = DEFAULT_MIN_SCORE
+MIN_SCORE = 0.5  # a highlight always makes its card; this bar only decides the blank
 
 
 def chosen(front: Inlines, context: tuple[str, ...], item: bool) -> Inlines | None:
