@@ -21,8 +21,10 @@ least 80% of the answer's words, and at least half of what it hides is the answe
 a right card / facts. Without --min-score, the table after each set shows precision,
 strict recall and duplicates at min_score 0.5, 0.6, 0.7 and 0.8.
 
-The blind set (tests/gold/blind.yaml) is not measured here: it is read once, at the end
-of the work it was written for (tests/gold/README.md).
+- blind: eight clippings on other systems (tests/fixtures/blind), written before issue
+  13 changed any rule and measured once when it was done (precision 0.63, strict recall
+  0.57 at min_score 0.6). No rule was changed because of it; once one is, it is no
+  longer blind (tests/gold/README.md).
 
 Targets (tests/test_autocloze_gold.py holds them): precision at least 0.90 and strict
 recall at least 0.85; no duplicate and no whole-statement card on the sample; no
@@ -50,6 +52,7 @@ SETS = {
     "sample": (ROOT / "notes", ROOT / "tests/gold/sample.yaml"),
     "held-out": (ROOT / "tests/fixtures/heldout", ROOT / "tests/gold/heldout.yaml"),
     "held-out 2": (ROOT / "tests/fixtures/heldout2", ROOT / "tests/gold/heldout2.yaml"),
+    "blind": (ROOT / "tests/fixtures/blind", ROOT / "tests/gold/blind.yaml"),
 }
 LEVELS = (0.5, 0.6, 0.7, 0.8)
 

@@ -26,7 +26,7 @@ ALS_COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
 CARDS, NOTES = 12 + SAMPLE_AUTO, 11 + SAMPLE_AUTO
 COUNTS = (f"{CARDS} cards in {NOTES} Anki notes ({NOTES} cloze, 0 basic, 0 reversed; "
           f"{SAMPLE_AUTO} auto) · {SAMPLE_REPEATS} repeated statements left out · "
-          f"{SAMPLE_UNTESTABLE} statements without a testable fact left out")
+          f"{SAMPLE_UNTESTABLE} statements left out as untestable or unsure")
 
 
 @pytest.fixture

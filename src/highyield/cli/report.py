@@ -90,7 +90,7 @@ def counts(t: Tally) -> str:
     if t.repeats:
         parts.append(f"{_plural(t.repeats, 'repeated statement')} left out")
     if t.untestable:
-        parts.append(f"{_plural(t.untestable, 'statement')} without a testable fact left out")
+        parts.append(f"{_plural(t.untestable, 'statement')} left out as untestable or unsure")
     parts.append(_plural(t.errors, "error"))
     parts.append(_plural(t.warnings, "warning"))
     return " · ".join(parts)
