@@ -61,6 +61,9 @@ def _pick(text: str, context: tuple[str, ...] = ("Note",)) -> str | None:
     "Yes No",
     "Print | Download PDF | Cite this article",
     "Access free multiple choice questions on this topic.",
+    "By Jane Doe, MD",
+    "© 2025 Example Health. All rights reserved.",
+    "★★★★☆ (212 reviews)",
 ])
 def test_boilerplate_lines_are_recognised(line: str) -> None:
     assert noise.is_boilerplate(line)
@@ -70,6 +73,8 @@ def test_boilerplate_lines_are_recognised(line: str) -> None:
     "SMA is caused by deletions or mutations in the survival motor neuron 1 (SMN1) gene",
     "Warfarin is reversed with vitamin K and four-factor prothrombin complex concentrate.",
     "Electromyography and nerve conduction studies are key tests in diagnosing ALS",
+    "By adulthood, most patients are chronically infected with Pseudomonas aeruginosa",
+    "By the age of five, most children have had at least one RSV infection",
 ])
 def test_facts_are_not_boilerplate(line: str) -> None:
     assert not noise.is_boilerplate(line)
@@ -220,6 +225,11 @@ def test_auto_cards_carry_tag_and_score(make_vault: Callable[..., Path]) -> None
      "up to half"),
     ("Chronic Helicobacter pylori gastritis reduces iron absorption in the duodenum",
      "Helicobacter pylori gastritis"),
+    ("The antidote for warfarin is vitamin K given intravenously", "vitamin K"),
+    ("Warfarin is an oral anticoagulant used to prevent stroke in atrial fibrillation",
+     "oral anticoagulant"),
+    ("Aminoglycosides cause nephrotoxicity, ototoxicity, and neuromuscular blockade",
+     "nephrotoxicity, ototoxicity, and neuromuscular blockade"),
 ])
 def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     assert _pick(text) == hidden

@@ -209,3 +209,24 @@ def test_collect_and_build_give_the_whole_lines_key(tmp_path: Path) -> None:
     keys = {c.key for c in collect(folder_deck(vault, tmp_path / "o.apkg")).cards}
     statement = "cyclosporine lowers uric acid clearance in kidney transplant recipients."
     assert digest("cloze", f"{{{{c1::{statement}}}}}", "") in keys
+
+
+TOXICITIES = """# Aminoglycosides
+
+## Adverse effects
+
+- ==Aminoglycosides cause nephrotoxicity, ototoxicity, and neuromuscular blockade.==
+- ==Asymmetric limb weakness, often beginning with weakness in the hands and feet==
+"""
+
+
+def test_a_list_after_a_comma_is_hidden_whole_not_split_at_the_comma(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    """A comma before a list starts no clause: the list is the answer. A comma before an
+    aside still splits the line."""
+    deck = build_and_import(make_vault({"Aminoglycosides.md": TOXICITIES}))
+    card = _card(deck, "Aminoglycosides cause")
+    assert _hidden(card) == "nephrotoxicity, ototoxicity, and neuromuscular blockade"
+    assert "Aminoglycosides cause [...]." in card.question_text
+    aside = _card(deck, "Asymmetric limb weakness")
+    assert _hidden(aside) == "Asymmetric limb weakness"

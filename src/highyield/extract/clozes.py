@@ -22,6 +22,8 @@ CLAUSE_MARKERS = (
     (" such as ", "after"), (" due to ", "before"), (" caused by ", "before"),
     (" secondary to ", "before"), (" because of ", "before"), (", ", "before"),
 )
+# A list after the comma ("X, Y, and Z", "X, Y and Z"): the comma starts no clause.
+_SERIES = re.compile(r",\s*[^,]{1,40},\s*(?:and|or)\s|,\s*\w+(?:[\s-]\w+)?\s(?:and|or)\s")
 _LABEL = re.compile(r"^([^:]{1,80}?):\s+(?=\S)")
 
 
@@ -207,6 +209,8 @@ def _clause_split(cloze: Cloze) -> Inlines | None:
             if not isinstance(child, Text) or marker not in child.text:
                 continue
             at = child.text.index(marker)
+            if marker == ", " and _SERIES.search(child.text, at):
+                continue  # "nephrotoxicity, ototoxicity, and neuromuscular blockade": a list
             before = (*cloze.children[:i], Text(child.text[:at]))
             after = (Text(child.text[at + len(marker):]), *cloze.children[i + 1:])
             hidden = before if side == "before" else after

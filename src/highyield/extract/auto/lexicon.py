@@ -185,6 +185,7 @@ CUES: tuple[Cue, ...] = (
     _cue(r"\b(?:treated|managed|reversed|prevented|controlled) (?:first-line |initially |"
          r"primarily |mainly |usually |typically |urgently )?(?:with|by|using)\b|"
          r"\b(?:treatment|therapy|drug|antidote|agent) of choice (?:is|for [^,.;]+? is)\b|"
+         r"\bthe antidote (?:for|to) [^,.;]+? is\b|"
          r"\bfirst[- ]line (?:treatment|therapy|agent|drug)s? (?:is|are|for [^,.;]+? (?:is|are))\b",
          "treatment", 0.8),
     _cue(r"\b(?:diagnosed|confirmed|detected|identified|established|visualized|measured)"

@@ -74,7 +74,8 @@ _END_SECTIONS = re.compile(
     r"(?:professional |medical )?disclaimer|have a (?:follow[- ]up )?question\??|"
     r"more (?:from|on|about)\b.*|see also|about the authors?|comments?|share this\b.*|"
     r"recommended(?: for you)?|you (?:may|might) also like\b.*|"
-    r"latest (?:news|articles)|popular (?:articles|posts)|trending\b.*)\s*:?$",
+    r"latest (?:news|articles)|popular (?:articles|posts)|trending\b.*|"
+    r"enhancing healthcare team outcomes|review questions)\s*:?$",
     re.IGNORECASE)
 
 # A line of a reference list: "Journal name, 2017", "Smith J, et al.", a DOI or PMID.

@@ -23,6 +23,7 @@ _ING_NOUNS = frozenset({"bleeding", "swelling", "hearing", "wasting", "clubbing"
                         "wiring", "morning", "evening", "spring", "king", "sing", "landing",
                         "scarring", "reading", "coding", "warning", "sleeping"})
 _STOPS = CLAUSE_WORDS | PREPOSITIONS | {"to"}
+_IRREGULAR_PARTICIPLES = frozenset("given taken shown seen known made done found".split())
 
 
 def phrase_after(toks: list[Token], i: int, max_words: int = MAX_WORDS) -> tuple[int, int] | None:
@@ -130,7 +131,8 @@ def _starts_clause(toks: list[Token], j: int) -> bool:
     [disseminated in time]", "factors [released by platelets]"."""
     word = toks[j].lower
     nxt = toks[j + 1].lower if j + 1 < len(toks) else ""
-    return word.endswith("ed") and len(word) > 4 and (nxt in _STOPS or nxt == "by")
+    participle = (word.endswith("ed") and len(word) > 3) or word in _IRREGULAR_PARTICIPLES
+    return participle and (nxt in _STOPS or nxt == "by" or nxt.endswith("ly"))
 
 
 def _trimmed(toks: list[Token], i: int, j: int, max_words: int) -> tuple[int, int] | None:

@@ -62,6 +62,8 @@ def rarity(word: str) -> float:
         return 1.0
     if lower in STOPWORDS or not any(c.isalpha() for c in word):
         return 1.0 if lexicon.is_number(word) or lexicon.number_and_unit(word) else 0.0
+    if len(word) == 1 and word.isupper():
+        return SPECIFIC  # "vitamin K", "hepatitis B", "protein C": part of a name
     if lexicon.is_symbol(word) or lexicon.is_drug(lower) or lower in _KNOWN or \
             (word.isupper() and 2 <= len(word) <= 6):  # HIT, DKA, TB: a name, not "hit"
         return 1.0

@@ -73,12 +73,34 @@ def coordinated(toks: list[Token], found: tuple[int, int]) -> tuple[int, int]:
     """Two specific terms joined by "and" or "or" are one answer: "macrophages and
     enterocytes", "lipase or amylase"."""
     first, end = found
+    series = _series_end(toks, end)
+    if series is not None:
+        return first, series
     if end + 1 < len(toks) and toks[end].lower in ("and", "or") and _specific(toks[end + 1]):
         return first, around(toks, end + 1)[1]
     if first >= 2 and toks[first - 1].lower in ("and", "or") and _specific(toks[first - 2]) \
             and (first < 3 or toks[first - 3].text != ","):
         return around(toks, first - 2)[0], end
     return found
+
+
+def _series_end(toks: list[Token], end: int, most: int = 4) -> int | None:
+    """After the first term of "nephrotoxicity, ototoxicity, and neuromuscular blockade":
+    where the series of specific terms ends, if it ends in "and" or "or"."""
+    for _ in range(most):
+        if end + 1 >= len(toks) or toks[end].text != ",":
+            return None
+        k = end + 1
+        if toks[k].lower in ("and", "or"):
+            k += 1
+            return around(toks, k)[1] if k < len(toks) and _specific(toks[k]) else None
+        if not _specific(toks[k]):
+            return None
+        end = around(toks, k)[1]
+        if end < len(toks) and toks[end].lower in ("and", "or") and end + 1 < len(toks) \
+                and _specific(toks[end + 1]):
+            return around(toks, end + 1)[1]
+    return None
 
 
 def _specific(t: Token) -> bool:

@@ -8,7 +8,7 @@ import re
 
 _BASES = """
     accompany account act activate affect allow alter appear arise attack become begin
-    bind block break bring carry cause change characterize check classify come compare
+    bind block break bring call carry cause change characterize check classify come compare
     compensate complicate confirm consist contain contribute control convert correlate
     cross damage decline decrease define degenerate depend describe destroy determine
     develop die differ diminish disrupt distinguish drive elevate eliminate emerge enable
