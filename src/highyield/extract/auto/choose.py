@@ -4,7 +4,10 @@ hide. The score is the span's strength times the statement's quality, from 0 to 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import chain, takewhile
 
 from highyield.extract.auto.spans import (
     Sentence,
@@ -64,15 +67,15 @@ VAGUE = frozenset("""
     particular numerous multiple distinct diverse additional further important key
 """.split())
 # Facts no exam asks: anecdotes, counts of reported cases, where a name comes from.
-_TRIVIA = re.compile(
-    r"\b(?:\d+|several|few|handful of) (?:reported|documented|published|known) cases\b|"
+_TRIVIA = re.compile(  # tried only where a word starts: the lookbehind fails fast elsewhere
+    r"(?<!\w)(?:\b(?:\d+|several|few|handful of) (?:reported|documented|published|known) cases\b|"
     r"\bcases? (?:have|has) been (?:reported|described|documented)\b|"
     r"\b(?:share|shares|sharing) the (?:term|word|name)\b|\bnamed (?:after|for)\b|"
     r"\b(?:the )?(?:term|name|word) (?:comes?|derives?|is derived) from\b|"
     r"\bfrom the (?:Greek|Latin)\b|\bICD-?\d+\b|\bInternational Classification of Diseases\b|"
-    r"\b(?:in|by) (?:my|our) (?:experience|practice|clinic)\b|\bI (?:remember|once|saw)\b",
+    r"\b(?:in|by) (?:my|our) (?:experience|practice|clinic)\b|\bI (?:remember|once|saw)\b)",
     re.IGNORECASE)
-_HEDGES = re.compile(r"\b(?:may|might|could|possibly|perhaps|sometimes|unclear|unknown|"
+_HEDGES = re.compile(r"(?<!\w)(?:may|might|could|possibly|perhaps|sometimes|unclear|unknown|"
                      r"uncertain|debated|controversial|some)\b", re.IGNORECASE)
 
 
@@ -163,10 +166,11 @@ def span_worth(text: str, span: Span, shown: frozenset[str]) -> float:
     rest = text[:span.start] + " … " + text[span.end:]
     if hidden.casefold() in rest.casefold():
         return 0.0  # the statement gives the answer away
-    if stems <= shown or _key_word_shown(hidden, shown):
+    keys = _key_words(text, span)
+    if stems <= shown or _shown(keys, shown):
         return 0.0  # the title, headings or the sentence shown before give it away
     outside = _outside(text, span)
-    if stems <= outside or _key_word_shown(hidden, outside):
+    if stems <= outside or _shown(keys, outside):
         return 0.5  # the rest of the statement says it again
     return _specific(text, span, shown)
 
@@ -179,17 +183,30 @@ def _empty(hidden: str) -> bool:
     return all(w in _EMPTY for w in nouns or words)
 
 
-def _key_word_shown(hidden: str, shown: frozenset[str]) -> bool:
-    """The answer's most specific word, or an abbreviation in it, is on the card already
-    in some form: "axonal loss" under a title about axons, "autoimmune response" beside
-    "immune system", "Amyotrophic Lateral Sclerosis (ALS)" under "MS vs ALS"."""
-    words = [t.text for t in tokens(hidden) if t.is_word and t.lower not in STOPWORDS]
-    if not words or not shown:
-        return False
+def _key_words(text: str, span: Span) -> tuple[str, ...]:
+    """The stems of a span's most specific word and of the abbreviations in it."""
+    toks = tokens(text)
+    at = bisect_left([t.start for t in toks], span.start)
+    words = [t.text for t in takewhile(lambda t: t.start < span.end, toks[at:])
+             if t.is_word and t.lower not in STOPWORDS]
+    if not words:
+        return ()
     key = max(words, key=rarity)
     keys = [key] if rarity(key) >= SPECIFIC else []
     keys += [w for w in words if w.isupper() and len(w) >= 2 and w != key]
-    return any(_akin(s, k) for w in keys for k in content_stems(w) for s in shown)
+    return tuple(k for w in keys for k in content_stems(w))
+
+
+def _shown(keys: tuple[str, ...], shown: frozenset[str]) -> bool:
+    """One of the answer's key words is on the card already, in some form: "axonal loss"
+    under a title about axons, "autoimmune response" beside "immune system",
+    "Amyotrophic Lateral Sclerosis (ALS)" under "MS vs ALS"."""
+    return any(key in shown or _akin_shown(key, shown) for key in keys)
+
+
+@lru_cache(maxsize=8192)
+def _akin_shown(key: str, shown: frozenset[str]) -> bool:
+    return len(key) >= 5 and any(_akin(s, key) for s in shown)
 
 
 def _akin(a: str, b: str) -> bool:
@@ -202,8 +219,14 @@ def _akin(a: str, b: str) -> bool:
 
 
 def _outside(text: str, span: Span) -> frozenset[str]:
-    return frozenset(s for a, b, stems in placed_stems(text)
-                     if b <= span.start or a >= span.end for s in stems)
+    """The stems of the statement's words outside the span."""
+    placed = placed_stems(text)
+    starts = [a for a, _, _ in placed]
+    first = bisect_left(starts, span.start)
+    while first and placed[first - 1][1] > span.start:
+        first -= 1
+    last = bisect_left(starts, span.end)
+    return frozenset(chain.from_iterable(stems for _, _, stems in placed[:first] + placed[last:]))
 
 
 def _vague(hidden: str) -> bool:

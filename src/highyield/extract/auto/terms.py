@@ -115,7 +115,9 @@ def _joins(t: Token) -> bool:
 def _is_verb(toks: list[Token], k: int) -> bool:
     """A verb of the common list ("disrupts", "attack the"), or a word after an adverb
     that ends like a verb: "primarily weakens", "then degenerates"."""
-    if is_verb([t.lower for t in toks], k):
+    before = toks[k - 1].lower if k else ""
+    after = toks[k + 1].lower if k + 1 < len(toks) else ""
+    if is_verb(toks[k].lower, before, after):
         return True
     return k > 0 and toks[k - 1].lower.endswith("ly") and \
         toks[k].lower.endswith(("s", "ed")) and not toks[k].lower.endswith(("ss", "us", "is"))

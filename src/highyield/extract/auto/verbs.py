@@ -55,15 +55,12 @@ _BEFORE = frozenset("it they this which that who".split())
 _AFTER = frozenset("the a an this these its their his her our".split())
 
 
-def is_verb(words: list[str], k: int) -> bool:
-    """Is the k-th of these lower-case words a verb? A form that is also a noun counts
-    as a verb only after a pronoun or an adverb, or before an article ("attack the
-    myelin")."""
-    word = words[k]
+def is_verb(word: str, before: str = "", after: str = "") -> bool:
+    """Is this lower-case word a verb, between these two? A form that is also a noun
+    counts as a verb only after a pronoun or an adverb, or before an article ("attack
+    the myelin")."""
     if word not in VERB_FORMS:
         return False
     if word not in NOUN_TOO:
         return True
-    before = words[k - 1] if k else ""
-    after = words[k + 1] if k + 1 < len(words) else ""
     return before in _BEFORE or before.endswith("ly") or after in _AFTER
