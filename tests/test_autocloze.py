@@ -64,6 +64,9 @@ def _pick(text: str, context: tuple[str, ...] = ("Note",)) -> str | None:
     "By Jane Doe, MD",
     "© 2025 Example Health. All rights reserved.",
     "★★★★☆ (212 reviews)",
+    "Answer generated Jan 3, 2026 · Checked by the clinical team · 4 sources",
+    "Sources: our writers follow strict sourcing guidelines and cite peer-reviewed studies.",
+    "Great question! Let me break this down.",
 ])
 def test_boilerplate_lines_are_recognised(line: str) -> None:
     assert noise.is_boilerplate(line)
@@ -244,6 +247,9 @@ def test_the_span_worth_hiding(text: str, hidden: str) -> None:
     "There have been 33 reported cases of the variant in the literature so far",
     "The difference in targets results in dramatically different courses for patients",
     "The International Classification of Diseases (ICD-11) lists motor neuron disease",
+    "Describe the first-line treatment of giardiasis in pregnant patients.",
+    "Outline the workup of a patient with suspected pheochromocytoma.",
+    "In 1922, Banting and Best first reported that pancreatic extract lowered glucose",
 ])
 def test_no_card_from_what_is_no_statement(text: str) -> None:
     assert _pick(text) is None

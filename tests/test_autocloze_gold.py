@@ -23,7 +23,7 @@ from tests.goldscore import Gold, Score, score
 
 # (precision, strict recall) each set must keep at the default min_score
 FLOORS = {"sample": (0.88, 0.55), "heldout": (0.83, 0.70), "heldout2": (0.80, 0.70),
-          "blind": (0.60, 0.54)}
+          "blind": (0.64, 0.54)}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,8 @@ def heldout2() -> Score:
 @pytest.fixture(scope="module")
 def blind() -> Score:
     """Measured once, blind, when issue 13's rules were done: precision 0.63, strict
-    recall 0.57 (tests/gold/README.md). Its floor guards against regressions only."""
+    recall 0.57; furniture rules were added after reading its misses, so it is no longer
+    blind (tests/gold/README.md). Its floor guards against regressions only."""
     vault = FIXTURES / "blind"
     return score(collect(folder_deck(vault, vault / "unused.apkg")),
                  Gold.load(PROJECT / "tests" / "gold" / "blind.yaml"))
@@ -62,8 +63,8 @@ def test_floors(which: str, request: pytest.FixtureRequest) -> None:
     assert result.precision >= precision, [(str(r.card.draft.ref), r.hidden)
                                            for r in result.wrong]
     assert result.strict_recall >= recall
-    if which != "blind":  # it let 7 boilerplate lines, 1 citation and 1 whole statement by
-        assert result.boilerplate == []
+    assert result.boilerplate == []
+    if which != "blind":  # it lets 1 citation and 1 whole statement by
         assert result.citations == []
         assert result.oversize == []  # no card hides (nearly) its whole statement
 

@@ -73,8 +73,15 @@ _TRIVIA = re.compile(  # tried only where a word starts: the lookbehind fails fa
     r"\b(?:share|shares|sharing) the (?:term|word|name)\b|\bnamed (?:after|for)\b|"
     r"\b(?:the )?(?:term|name|word) (?:comes?|derives?|is derived) from\b|"
     r"\bfrom the (?:Greek|Latin)\b|\bICD-?\d+\b|\bInternational Classification of Diseases\b|"
-    r"\b(?:in|by) (?:my|our) (?:experience|practice|clinic)\b|\bI (?:remember|once|saw)\b)",
+    r"\b(?:in|by) (?:my|our) (?:experience|practice|clinic)\b|\bI (?:remember|once|saw)\b|"
+    # history, before 1990: "in 1949, when the psychiatrist John Cade reported …"
+    r"\b(?:1[6-8]\d\d|19[0-8]\d)\b.{0,80}\b(?:reported|discovered|described|introduced|began|"
+    r"coined|named)\b|"
+    r"\b(?:reported|discovered|described|introduced|coined) in (?:1[6-8]\d\d|19[0-8]\d)\b)",
     re.IGNORECASE)
+# A course's learning objectives: "Describe the diagnostic tests for CDI."
+_OBJECTIVE = re.compile(r"^(?:describe|review|summari[sz]e|outline|identify|explain|discuss|"
+                        r"evaluate|list|recall|recogni[sz]e|compare)\b", re.IGNORECASE)
 _HEDGES = re.compile(r"(?<!\w)(?:may|might|could|possibly|perhaps|sometimes|unclear|unknown|"
                      r"uncertain|debated|controversial|some)\b", re.IGNORECASE)
 
@@ -137,7 +144,7 @@ def statement_quality(text: str) -> float:
     words = text.split()
     if len(words) < MIN_WORDS or len(words) > MAX_WORDS or text.rstrip().endswith(("?", ":")):
         return 0.0
-    if _TRIVIA.search(text) or specificity(text) < GENERIC_SPAN:
+    if _TRIVIA.search(text) or _OBJECTIVE.match(text) or specificity(text) < GENERIC_SPAN:
         return 0.0  # trivia, or nothing in it names anything particular
     quality = 1.0
     if _PERSONAL.search(text):

@@ -47,7 +47,9 @@ _FURNITURE = (
     r"^(?:[A-Za-z ]{1,25}\|){2,}[A-Za-z ]{1,25}$", r"\baccess free\b",
     r"\bmultiple[- ]choice questions\b",
     r"\bcontinuing (?:medical )?education\b", r"\bhow we reviewed\b", r"\bdownload pdf\b",
-    r"\bcite this\b",
+    r"\bcite this\b", r"\banswer generated\b", r"\bchecked by (?:the|our)\b",
+    r"^\d+ sources?$", r"·\s*\d+ sources?\b", r"\bsourcing guidelines\b", r"^sources?:",
+    r"^great question\b", r"^(?:good|excellent) question\b",
     r"^home\s*[›>»/|]", r"\brated \d(?:\.\d)? (?:out of|/) ?\d\b",
     r"\b\d[\d,]* (?:ratings|reviews|readers|votes)\b", r"^(?:yes|no)(?:\s*[|/]?\s*(?:yes|no))+$",
     # disclaimers
