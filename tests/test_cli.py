@@ -185,6 +185,9 @@ def test_no_deck_definitions_is_a_clean_error(runner: CliRunner, tmp_path: Path,
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: no deck definitions in decks/\n  hint: run this")
+    assert "`highyield build NOTES`" in result.stderr
+    cards = runner.invoke(cli, ["cards", "--auto"])  # the hint names the command run
+    assert cards.exit_code == 2 and "`highyield cards NOTES`" in cards.stderr
 
 
 def test_unknown_deck_name(runner: CliRunner, project: Path) -> None:

@@ -73,7 +73,8 @@ def cli() -> None:
 
 def _targets(vault: Path | None, decks: tuple[str, ...], output: str | None = None,
              min_score: float | None = None) -> list[DeckConfig]:
-    targets = decks_for(vault, decks, output, Path.cwd())
+    command = click.get_current_context().info_name or "build"
+    targets = decks_for(vault, decks, output, Path.cwd(), command)
     if targets.skipped:
         click.echo(report.skipped(targets.skipped), err=True)
     return [deck.with_min_score(min_score) for deck in targets.decks]

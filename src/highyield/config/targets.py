@@ -25,8 +25,9 @@ def find_deck_files(folder: Path) -> list[Path]:
 
 
 def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
-              cwd: Path) -> Targets:
-    """``output`` is the -o text as typed: a trailing slash means a folder."""
+              cwd: Path, command: str = "build") -> Targets:
+    """``output`` is the -o text as typed: a trailing slash means a folder. ``command``
+    is the one the user ran, for the hint."""
     if vault is not None:
         if names:
             raise HighyieldError("--deck picks from decks/*.yaml; it cannot go with a folder",
@@ -37,7 +38,7 @@ def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
         raise HighyieldError(
             f"no deck definitions in {display_path(cwd / 'decks')}/",
             hint="run this in your project folder (the one with decks/), or pass a folder "
-                 "of notes, e.g. `highyield build NOTES` or `highyield quiz NOTES`")
+                 f"of notes, e.g. `highyield {command} NOTES`")
     targets = _pick(files, names)
     if output is not None:
         if len(targets.decks) > 1:
