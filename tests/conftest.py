@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).parent.parent
 # What the sample vault gives: the ALS note's 12 highlight cards (11 Anki notes) and the
 # clippings' auto cards, after repeats are left out. Every test that counts uses these.
-SAMPLE_AUTO, SAMPLE_REPEATS, SAMPLE_UNTESTABLE = 44, 18, 50
+SAMPLE_AUTO, SAMPLE_REPEATS, SAMPLE_UNTESTABLE, SAMPLE_UNSURE = 44, 18, 22, 28
 FIXED_NOW = 1_780_000_000.0  # builds in tests use a fixed clock
 
 

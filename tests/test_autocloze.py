@@ -415,11 +415,14 @@ def test_the_summary_says_how_many_statements_were_left_out(
     runner = CliRunner()
     first = runner.invoke(cli, ["build", str(vault), "-o", str(out)])
     assert first.exit_code == 0, first.output
-    assert "2 statements left out as untestable or unsure" in first.stdout
+    assert "2 statements without a testable fact" in first.stdout
     cards = import_apkg(out, tmp_path / "anki").cards
     assert len(cards) == 1
     assert "Kawasaki disease is treated with [...]." in cards[0].question_text
     note = vault / "Clippings" / "Kawasaki.md"
     note.write_text(TRIVIA_CLIPPING + "\n", encoding="utf-8")  # read again, same cards
     again = runner.invoke(cli, ["build", str(vault), "-o", str(out)])
-    assert "2 statements left out as untestable or unsure" in again.stdout, again.stdout
+    assert "2 statements without a testable fact" in again.stdout, again.stdout
+    strict = runner.invoke(cli, ["cards", str(vault), "--auto", "--min-score", "0.95"])
+    assert "2 statements without a testable fact · 1 auto card under min_score" in \
+        strict.stdout, strict.stdout

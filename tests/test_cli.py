@@ -17,6 +17,7 @@ from tests.conftest import (
     PROJECT,
     SAMPLE_AUTO,
     SAMPLE_REPEATS,
+    SAMPLE_UNSURE,
     SAMPLE_UNTESTABLE,
 )
 
@@ -26,7 +27,8 @@ ALS_COUNTS = "12 cards in 11 Anki notes (11 cloze, 0 basic, 0 reversed)"
 CARDS, NOTES = 12 + SAMPLE_AUTO, 11 + SAMPLE_AUTO
 COUNTS = (f"{CARDS} cards in {NOTES} Anki notes ({NOTES} cloze, 0 basic, 0 reversed; "
           f"{SAMPLE_AUTO} auto) · {SAMPLE_REPEATS} repeated statements left out · "
-          f"{SAMPLE_UNTESTABLE} statements left out as untestable or unsure")
+          f"{SAMPLE_UNTESTABLE} statements without a testable fact · "
+          f"{SAMPLE_UNSURE} auto cards under min_score")
 
 
 @pytest.fixture

@@ -90,7 +90,9 @@ def counts(t: Tally) -> str:
     if t.repeats:
         parts.append(f"{_plural(t.repeats, 'repeated statement')} left out")
     if t.untestable:
-        parts.append(f"{_plural(t.untestable, 'statement')} left out as untestable or unsure")
+        parts.append(f"{_plural(t.untestable, 'statement')} without a testable fact")
+    if t.unsure:
+        parts.append(f"{_plural(t.unsure, 'auto card')} under min_score")
     parts.append(_plural(t.errors, "error"))
     parts.append(_plural(t.warnings, "warning"))
     return " · ".join(parts)

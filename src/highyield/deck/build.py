@@ -236,4 +236,5 @@ def _tally(run: _Run, keyed: _Keyed, current: list[Packed], notes: dict[str, Not
     auto = sum(1 for p in current if AUTO_TAG in p.tags)
     return Tally(sum(1 for n in notes.values() if n.sha), kinds, auto, cards,
                  len(run.media.files), keyed.identified.merged, keyed.repeats,
-                 tuple(diagnostics), sum(n.untestable for n in notes.values()))
+                 tuple(diagnostics), sum(n.untestable for n in notes.values()),
+                 sum(n.unsure for n in notes.values()))

@@ -60,6 +60,7 @@ class NoteCards:
     # a default, so that a cache written before this field loads as "none"
     depends: tuple[tuple[str, int, int], ...] = ()
     untestable: int = 0  # statements auto-cloze read and left out as no testable fact
+    unsure: int = 0  # and those whose card scored under min_score
 
 
 @dataclass

@@ -53,10 +53,12 @@ class CachedReader:
         if old is not None and old.sha == sha and self._same_media(rel, old) and \
                 self._same_depends(old):
             return _shown_from_here(NoteCards(size, mtime, sha, old.made, old.diagnostics,
-                                              old.embeds, old.depends, old.untestable), path)
+                                              old.embeds, old.depends, old.untestable,
+                                              old.unsure), path)
         self.fresh += 1
         embedder = self.texts.for_note(rel)
-        drafts, found, untestable = note_drafts(source, self.rules, self.media, embedder)
+        drafts, found, untestable, unsure = note_drafts(source, self.rules, self.media,
+                                                        embedder)
         # Every draft's images, those of a card left out as empty too: one that appears
         # in the vault later must bring the card back.
         pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
@@ -64,7 +66,7 @@ class CachedReader:
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
                      for d in drafts)
         return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs,
-                         embedder.depends, untestable)
+                         embedder.depends, untestable, unsure)
 
     def _same_depends(self, cards: NoteCards) -> bool:
         """The notes whose text it embeds are as they were when it was read."""

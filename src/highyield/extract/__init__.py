@@ -65,6 +65,7 @@ class Extracted(NamedTuple):
     drafts: list[Draft]
     diagnostics: list[Diagnostic]
     untestable: int = 0
+    unsure: int = 0  # and how many gave a card scoring under the deck's min_score
 
 
 def extract_note(note: Note, rules: ExtractRules) -> Extracted:
@@ -103,13 +104,13 @@ class _Extractor:
                 self._basic(basic.multiline(block), index, block.line)
         carded = {(s.block, s.position) for s in facts if self._statement(s)}
         self._sibling_cues()
-        untestable = 0
+        untestable = unsure = 0
         if self.auto:
-            drafts, untestable = auto.auto_drafts(
+            drafts, untestable, unsure = auto.auto_drafts(
                 self.note, facts, carded | self._multiline_blocks(), self.outline,
                 self.tags, self.rules.auto.min_score, self.cites)
             self.drafts.extend(drafts)
-        return Extracted(self.drafts, self.diagnostics, untestable)
+        return Extracted(self.drafts, self.diagnostics, untestable, unsure)
 
     def _multiline_blocks(self) -> set[tuple[int, int]]:
         return {(i, 0) for i, b in enumerate(self.note.blocks)

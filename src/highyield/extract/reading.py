@@ -33,9 +33,9 @@ def note_drafts(source: Source, rules: ExtractRules, media: MediaSet,
     ``embeds`` gives the text of other notes' headings and blocks it embeds, and keeps
     which notes it read."""
     note, found = parse_note(source, rules.syntax, embeds)
-    drafts, problems, untestable = extract_note(note, rules)
+    drafts, problems, untestable, unsure = extract_note(note, rules)
     return Extracted(drafts, found + problems + resolve_media(drafts, source.display, media),
-                     untestable)
+                     untestable, unsure)
 
 
 def resolve_media(drafts: list[Draft], display: str, media: MediaSet) -> list[Diagnostic]:

@@ -37,6 +37,7 @@ class Tally:
     repeats: int  # auto cards left out because another card says the same
     diagnostics: tuple[Diagnostic, ...]
     untestable: int = 0  # statements auto-cloze read and left out as no testable fact
+    unsure: int = 0  # and those whose card scored under min_score
 
     @property
     def anki_notes(self) -> int:
@@ -62,6 +63,7 @@ class Collected:
     diagnostics: tuple[Diagnostic, ...]
     ledger: dict[str, Entry] = field(default_factory=dict)  # to write back, when syncing
     untestable: int = 0  # statements auto-cloze read and left out as no testable fact
+    unsure: int = 0  # and those whose card scored under min_score
 
     def count(self, kind: CardKind) -> int:
         return sum(1 for c in self.cards if c.kind is kind)
@@ -79,7 +81,8 @@ class Collected:
         return Tally(self.notes, {k: self.count(k) for k in CardKind},
                      sum(1 for c in self.cards if c.draft.auto),
                      sum(anki_cards(c) for c in self.cards), len(self.media.files),
-                     self.merged, self.repeats, self.diagnostics, self.untestable)
+                     self.merged, self.repeats, self.diagnostics, self.untestable,
+                     self.unsure)
 
 
 def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
@@ -92,14 +95,14 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     texts = note_texts(deck.vault, media, rules)
     diagnostics: list[Diagnostic] = []
     drafts: list[Draft] = []
-    read = untestable = 0
+    read = untestable = unsure = 0
     for done, path in enumerate(paths, 1):
         source = read_note(deck.vault, path, diagnostics)
         if source is not None:
             read += 1
-            found, problems, left_out = note_drafts(source, rules, media,
-                                                    texts.for_note(source.rel))
-            untestable += left_out
+            found, problems, no_fact, below = note_drafts(source, rules, media,
+                                                          texts.for_note(source.rel))
+            untestable, unsure = untestable + no_fact, unsure + below
             shown, empty = with_sides(found, source.display, media)
             drafts.extend(shown)
             diagnostics.extend(problems + empty)
@@ -110,7 +113,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards), fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     return Collected(deck, read, tuple(assigned.cards), assigned.merged, repeats, media,
-                     tuple(diagnostics), assigned.ledger, untestable)
+                     tuple(diagnostics), assigned.ledger, untestable, unsure)
 
 
 def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],

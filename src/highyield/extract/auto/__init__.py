@@ -23,12 +23,12 @@ AUTO_TAG = "highyield::auto"
 
 def auto_drafts(note: Note, found: list[Statement], skip: set[tuple[int, int]],
                 outline: context.Outline, tags: tuple[str, ...], min_score: float,
-                trailing: bool) -> tuple[list[Draft], int]:
-    """A card for every statement worth one whose score reaches ``min_score``, and how
-    many statements were left out as no testable fact (or too unsure a one).
+                trailing: bool) -> tuple[list[Draft], int, int]:
+    """A card for every statement worth one whose score reaches ``min_score``, how many
+    statements were left out as no testable fact, and how many as too unsure a card.
     ``trailing`` says the note cites with trailing numbers (``cites``)."""
     drafts = []
-    left_out = 0
+    untestable = unsure = 0
     for unit in units(note, found, skip):
         block = note.blocks[unit.statement.block]
         crumbs = context.breadcrumb(note, block)
@@ -36,10 +36,11 @@ def auto_drafts(note: Note, found: list[Statement], skip: set[tuple[int, int]],
         shown = (*crumbs, *(plain_text(c) for c in cue))  # what the card shows besides
         choice = choose(unit.text, shown, unit.offered, unit.item)
         if choice is None or choice.score < min_score:
-            left_out += 1
+            untestable += choice is None
+            unsure += choice is not None
             continue
         drafts.append(_draft(note, unit, choice, crumbs, cue, tags))
-    return drafts, left_out
+    return drafts, untestable, unsure
 
 
 def _draft(note: Note, unit: Unit, choice: Choice, crumbs: tuple[str, ...],
