@@ -21,6 +21,7 @@ from highyield.extract.auto.words import content_stems
 from highyield.identity.collect import collect
 from highyield.model import Card, Cloze, plain_text
 from highyield.vault.globs import Selection
+from tests.anki_client import Imported
 
 choose = importlib.import_module("highyield.extract.auto.choose")
 
@@ -426,3 +427,26 @@ def test_the_summary_says_how_many_statements_were_left_out(
     strict = runner.invoke(cli, ["cards", str(vault), "--auto", "--min-score", "0.95"])
     assert "2 statements without a testable fact · 1 auto card under min_score" in \
         strict.stdout, strict.stdout
+
+
+def test_a_tag_given_twice_in_two_cases_is_one_tag(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    """Web Clipper writes `tags: [clippings]`; the folder gives `Clippings`. Anki's tags
+    ignore case, so the card carries one of them, as the note spells it."""
+    vault = make_vault({"Clippings/Warfarin.md": (
+        "---\ntags: [clippings]\n---\n# Warfarin\n\n"
+        "Warfarin is reversed with vitamin K and four-factor prothrombin complex "
+        "concentrate.\n")})
+    cards = build_and_import(vault).cards
+    assert cards and all(
+        [t for t in c.tags if t.casefold() == "clippings"] == ["clippings"] for c in cards)
+
+
+def test_an_emoji_before_the_first_word_is_left_out(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Clippings/b.md": (
+        "# Beta blockers\n\n## Safety\n\n"
+        "- ⚠️ Propranolol is nonselective and can worsen bronchospasm in asthma.\n")})
+    cards = _cards(vault)
+    assert len(cards) == 1
+    text = plain_text(cards[0].draft.front)
+    assert text.startswith("Propranolol is") and "⚠" not in text

@@ -22,7 +22,12 @@ def folder_tag(rel: str) -> str:
 
 
 def note_tags(note: Note, deck_tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The note's tags, its folder and the deck's, each once. Anki's tags ignore case, so
+    ``clippings`` from the frontmatter and ``Clippings`` from the folder are one tag: the
+    first spelling given wins (the note's own, then its folder's)."""
     raw = [*note.tags, folder_tag(note.rel), *deck_tags]
-    tags = {anki_tag(t) for t in raw}
-    tags.discard("")
-    return tuple(sorted(tags, key=str.lower))
+    tags: dict[str, str] = {}
+    for tag in (anki_tag(t) for t in raw):
+        if tag:
+            tags.setdefault(tag.casefold(), tag)
+    return tuple(sorted(tags.values(), key=str.lower))

@@ -3,6 +3,7 @@ cut, and lists of short items read as one statement ("Etiology: a; b; c")."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -38,8 +39,26 @@ def cites(note: Note) -> bool:
 
 
 def clean(found: list[Statement], trailing: bool) -> list[Statement]:
-    """Statements without citation markers."""
-    return [replace(s, inlines=strip_citations(s.inlines, trailing)) for s in found]
+    """Statements without citation markers, or the emoji a page opens a line with."""
+    return [replace(s, inlines=_undecorated(strip_citations(s.inlines, trailing)))
+            for s in found]
+
+
+def _undecorated(inlines: Inlines) -> Inlines:
+    """"✅ Metoprolol …", "👉 Key point: …": a symbol before the first word is decoration."""
+    if not inlines or not isinstance(inlines[0], Text):
+        return inlines
+    text = inlines[0].text
+    start = 0
+    while start < len(text) and (text[start].isspace() or _decoration(text[start])):
+        start += 1
+    if start == 0 or start == len(text):
+        return inlines
+    return (Text(text[start:]), *inlines[1:])
+
+
+def _decoration(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk", "Mn", "Cf") and char not in "°"
 
 
 def strip_citations(inlines: Inlines, trailing: bool) -> Inlines:
