@@ -285,6 +285,13 @@ def test_an_abbreviation_is_hidden_with_its_expansion(short: str) -> None:
     assert (long_form in hidden) == (")" in hidden), hidden
 
 
+def test_what_a_cue_names_the_answer_may_be_a_common_word() -> None:
+    """"[Bleeding] is the most common adverse effect": the cue makes it the answer, though
+    bleeding is an everyday word and warfarin a specific one."""
+    assert _pick("Bleeding is the most common adverse effect of warfarin.",
+                 ("Warfarin",)) == "Bleeding"
+
+
 def test_vague_answers_score_lower() -> None:
     vague = choose.choose("MS and ALS are managed with different treatment approaches", ())
     sharp = choose.choose("Status epilepticus is treated with intravenous lorazepam", ())

@@ -250,6 +250,6 @@ def _specific(text: str, span: Span, shown: frozenset[str]) -> float:
     rest = " ".join(text[a:b] for a, b in specific_words(text)
                     if (b <= span.start or a >= span.end) and
                     not content_stems(text[a:b]) <= shown)
-    if mine < GENERIC_SPAN and rest:
+    if mine < GENERIC_SPAN and rest and not span.named:
         return 0.0
     return 0.6 + 0.4 * mine

@@ -135,7 +135,8 @@ ROLES = ("complication|cause|treatment|therapy|drug|agent|medication|antidote|te
          "investigation|sign|feature|manifestation|finding|marker|hallmark|symptom|"
          "organism|pathogen|site|location|presentation|choice|option|risk factor|"
          "factor|predictor|mainstay|cornerstone|modality|regimen|vector|reservoir|"
-         "precursor|inhibitor|antagonist|agonist|enzyme|mediator|trigger|culprit")
+         "precursor|inhibitor|antagonist|agonist|enzyme|mediator|trigger|culprit|"
+         "adverse effect|side effect|toxicity")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Span:
     end: int
     kind: str  # what sort of fact: number, gene, term, abbreviation, definition, …
     strength: float  # how good a card this kind of span makes, 0–1
+    named: bool = False  # a cue names it the answer: "[Bleeding] is the most common …"
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,8 @@ def cues(s: Sentence) -> Iterator[Span]:
             else:
                 found = phrase_after(s.toks, s.index_at(where[m.end()]), cue.max_words)
             if found is not None and not _is_pronoun(s.toks, found):
-                yield s.span(*found, cue.kind, cue.strength)
+                span = s.span(*found, cue.kind, cue.strength)
+                yield replace(span, named=True) if cue.before else span
 
 
 # An adverb after a verb ("is often the most common", "are usually preferred") is left out
