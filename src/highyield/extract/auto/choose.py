@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import chain, takewhile
+from itertools import chain
 
 from highyield.extract.auto.spans import (
     Sentence,
@@ -22,7 +22,6 @@ from highyield.extract.auto.words import (
     STOPWORDS,
     content_stems,
     placed_stems,
-    tokens,
 )
 
 MIN_WORDS = 5
@@ -192,10 +191,9 @@ def _empty(hidden: str) -> bool:
 
 def _key_words(text: str, span: Span) -> tuple[str, ...]:
     """The stems of a span's most specific word and of the abbreviations in it."""
-    toks = tokens(text)
-    at = bisect_left([t.start for t in toks], span.start)
-    words = [t.text for t in takewhile(lambda t: t.start < span.end, toks[at:])
-             if t.is_word and t.lower not in STOPWORDS]
+    placed, starts = placed_stems(text), _starts(text)
+    inside = placed[bisect_left(starts, span.start):bisect_left(starts, span.end)]
+    words = [text[a:b] for a, b, _ in inside]
     if not words:
         return ()
     key = max(words, key=rarity)
@@ -227,13 +225,18 @@ def _akin(a: str, b: str) -> bool:
 
 def _outside(text: str, span: Span) -> frozenset[str]:
     """The stems of the statement's words outside the span."""
-    placed = placed_stems(text)
-    starts = [a for a, _, _ in placed]
+    placed, starts = placed_stems(text), _starts(text)
     first = bisect_left(starts, span.start)
     while first and placed[first - 1][1] > span.start:
         first -= 1
     last = bisect_left(starts, span.end)
     return frozenset(chain.from_iterable(stems for _, _, stems in placed[:first] + placed[last:]))
+
+
+@lru_cache(maxsize=256)
+def _starts(text: str) -> list[int]:
+    """Where each of ``placed_stems``' words starts, for finding a span's among them."""
+    return [a for a, _, _ in placed_stems(text)]
 
 
 def _vague(hidden: str) -> bool:
@@ -247,9 +250,8 @@ def _specific(text: str, span: Span, shown: frozenset[str]) -> float:
     if span.kind == "number" or (span.start and text[span.start - 1] in "\"“‘'"):
         return 1.0  # a figure, or a term in quotation marks (the "snake eyes" sign)
     mine = specificity(text[span.start:span.end])
-    rest = " ".join(text[a:b] for a, b in specific_words(text)
-                    if (b <= span.start or a >= span.end) and
-                    not content_stems(text[a:b]) <= shown)
-    if mine < GENERIC_SPAN and rest and not span.named:
+    elsewhere = any((b <= span.start or a >= span.end) and
+                    not content_stems(text[a:b]) <= shown for a, b in specific_words(text))
+    if mine < GENERIC_SPAN and elsewhere and not span.named:
         return 0.0
     return 0.6 + 0.4 * mine

@@ -222,13 +222,14 @@ _DISEASE_AFTER = re.compile(r" (?:[a-z]+(?:itis|osis|iasis|emia|aemia)|infection
 
 
 def fractions(s: Sentence) -> Iterator[Span]:
-    """"a quarter of the world's population", "two-thirds of cases", "half"."""
+    """"a quarter of the world's population", "two-thirds of cases", "up to half", with
+    the bound a number keeps (``_qualified``)."""
     for m in _FRACTION.finditer(s.text):
-        yield Span(m.start(), m.end(), "number", 0.85)
+        first = _qualified(s.toks, s.index_at(m.start()))
+        yield Span(s.toks[first].start, m.end(), "number", 0.85)
 
 
-_FRACTION = re.compile(r"\b(?:(?:up to|over|more than|less than|at least) )?"
-                       r"(?:(?:a|one|two|three)[- ](?:quarters?|thirds?|fifths?|tenths?)|"
+_FRACTION = re.compile(r"\b(?:(?:a|one|two|three)[- ](?:quarters?|thirds?|fifths?|tenths?)|"
                        r"two-thirds|three-quarters|one-half|half)\b(?= of\b)", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,50})[\"”]")
 
