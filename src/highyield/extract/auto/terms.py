@@ -7,13 +7,12 @@ are no function word and no verb ("classifies", "leads", "develop"), at most fou
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from highyield.extract.auto.lexicon import NUMBER_WORDS
 from highyield.extract.auto.spans import Sentence, Span
 from highyield.extract.auto.specific import SPECIFIC, rarity, zipf
-from highyield.extract.auto.verbs import is_verb
+from highyield.extract.auto.verbs import is_verb, verb_shaped
 from highyield.extract.auto.words import (
     CLAUSE_WORDS,
     DETERMINERS,
@@ -25,7 +24,6 @@ from highyield.extract.auto.words import (
 MAX_TERM_WORDS = 4
 STRENGTH = 0.65  # minus RARER for each step of the rarest word's Zipf frequency
 RARER = 0.02
-_VERB_FORMS = re.compile(r"\w+(?:izes?|ised?|ises|ized|ify|ifies|ified)")
 # Words that are never part of a term.
 _NOT_IN_TERM = STOPWORDS | CLAUSE_WORDS | PREPOSITIONS | DETERMINERS | frozenset(
     "plus versus vs".split())
@@ -108,7 +106,7 @@ def _specific(t: Token) -> bool:
 
 
 def _joins(t: Token) -> bool:
-    return t.is_word and t.lower not in _NOT_IN_TERM and not _VERB_FORMS.fullmatch(t.lower) \
+    return t.is_word and t.lower not in _NOT_IN_TERM and not verb_shaped(t.lower) \
         and not t.lower.endswith("ly")
 
 

@@ -51,6 +51,14 @@ NOUN_TOO = frozenset("""
 """.split())
 
 
+_SHAPED = re.compile(r"\w+(?:izes?|ised?|ises|ized|ify|ifies|ified)")
+
+
+def verb_shaped(word: str) -> bool:
+    """A word that ends like a verb whatever it means: "characterizes", "classify"."""
+    return bool(_SHAPED.fullmatch(word))
+
+
 _BEFORE = frozenset("it they this which that who".split())
 _AFTER = frozenset("the a an this these its their his her our".split())
 
