@@ -25,6 +25,10 @@ strict recall and duplicates at min_score 0.5, 0.6, 0.7 and 0.8.
   13 changed any rule and measured once when it was done (precision 0.63, strict recall
   0.57 at min_score 0.6). Rules for the page furniture its misses showed were added
   after, so it is no longer blind (tests/gold/README.md).
+- blind 2: eight more clippings (tests/fixtures/blind2), written after issue 13's rules
+  were done by a writer who never saw them, and measured once at the issue's close:
+  precision 0.61, strict recall 0.50 (the code from before the issue: 0.55 and 0.43).
+  Its misses have not been read; it stays blind until a rule is changed because of it.
 
 Targets (tests/test_autocloze_gold.py holds them): precision at least 0.90 and strict
 recall at least 0.85; no duplicate and no whole-statement card on the sample; no
@@ -53,6 +57,7 @@ SETS = {
     "held-out": (ROOT / "tests/fixtures/heldout", ROOT / "tests/gold/heldout.yaml"),
     "held-out 2": (ROOT / "tests/fixtures/heldout2", ROOT / "tests/gold/heldout2.yaml"),
     "blind": (ROOT / "tests/fixtures/blind", ROOT / "tests/gold/blind.yaml"),
+    "blind 2": (ROOT / "tests/fixtures/blind2", ROOT / "tests/gold/blind2.yaml"),
 }
 LEVELS = (0.5, 0.6, 0.7, 0.8)
 

@@ -23,7 +23,9 @@ from tests.goldscore import Gold, Score, score
 
 # (precision, strict recall) each set must keep at the default min_score
 FLOORS = {"sample": (0.88, 0.55), "heldout": (0.83, 0.70), "heldout2": (0.80, 0.70),
-          "blind": (0.64, 0.54)}
+          "blind": (0.64, 0.54), "blind2": (0.58, 0.47)}
+# boilerplate cards, citations left and whole-statement cards a set lets by, as measured
+LEFTOVERS = {"blind": (0, 1, 1), "blind2": (13, 3, 0)}
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +58,15 @@ def blind() -> Score:
                  Gold.load(PROJECT / "tests" / "gold" / "blind.yaml"))
 
 
+@pytest.fixture(scope="module")
+def blind2() -> Score:
+    """Measured once, blind, at issue 13's close: precision 0.61, strict recall 0.50. Its
+    misses were not read; the floor guards against regressions only."""
+    vault = FIXTURES / "blind2"
+    return score(collect(folder_deck(vault, vault / "unused.apkg")),
+                 Gold.load(PROJECT / "tests" / "gold" / "blind2.yaml"))
+
+
 @pytest.mark.parametrize("which", sorted(FLOORS))
 def test_floors(which: str, request: pytest.FixtureRequest) -> None:
     result: Score = request.getfixturevalue(which)
@@ -63,10 +74,10 @@ def test_floors(which: str, request: pytest.FixtureRequest) -> None:
     assert result.precision >= precision, [(str(r.card.draft.ref), r.hidden)
                                            for r in result.wrong]
     assert result.strict_recall >= recall
-    assert result.boilerplate == []
-    if which != "blind":  # it lets 1 citation and 1 whole statement by
-        assert result.citations == []
-        assert result.oversize == []  # no card hides (nearly) its whole statement
+    boilerplate, citations, oversize = LEFTOVERS.get(which, (0, 0, 0))
+    assert len(result.boilerplate) <= boilerplate, result.boilerplate
+    assert len(result.citations) <= citations, result.citations
+    assert len(result.oversize) <= oversize  # cards hiding (nearly) their whole statement
 
 
 def test_every_sample_clipping_gives_cards(sample: Score) -> None:
