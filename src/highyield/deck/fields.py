@@ -12,6 +12,7 @@ from highyield.identity.clozes import renumber_text
 from highyield.identity.subject import Subject, subject_of
 from highyield.model import CardKind, Draft, Embed, cloze_numbers, preview_text
 from highyield.vault.media import MediaSet
+from highyield.vault.text import strip_controls
 
 LABEL_WIDTH = 72
 
@@ -57,6 +58,12 @@ def _cards(d: Draft) -> int:
 
 
 def fields_for(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
+    """The Anki fields, with no control character (U+001F would split them: Anki could not
+    import the deck)."""
+    return tuple(strip_controls(f) for f in _rendered(d, media, vault_name))
+
+
+def _rendered(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
     rel = d.ref.path
 
     def lookup(embed: Embed) -> str | None:
