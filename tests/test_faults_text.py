@@ -1,6 +1,7 @@
-"""Hostile text in notes (issue 14): control characters and NUL bytes, and UTF-16. Each
-vault is built by the real command in its own process; the deck is imported into Anki,
-and the cards and the exact warnings are checked. Nothing else in the vault is lost."""
+"""Hostile text in notes (issue 14): control characters and NUL bytes, UTF-16, and YAML
+that expands to billions of values. Each vault is built by the real command in its own
+process; the deck is imported into Anki, and the cards and the exact warnings are
+checked. Nothing else in the vault is lost."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from highyield.errors import Diagnostic
+from highyield.parse.frontmatter import split_frontmatter
 from tests.anki_client import Imported, RenderedCard, import_apkg
 
 GOOD = "- The ==good note== still builds.\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
 CONTROLS_HINT = ("  hint: control characters cannot go on an Anki card; delete them from the "
                  "note (an editor that shows invisible characters helps)")
-MEMORY = 1 << 30  # bytes a build may take
+MEMORY = 1 << 30  # bytes a build may take: an alias bomb took 3.9 GB
 
 
 @dataclass
@@ -177,3 +180,72 @@ def test_write_ids_keeps_a_utf16_note_in_utf16(make_vault: Callable[..., Path]) 
         f"# Café\r\n- the ==naïve== fact ^hy-{le}\r\n".encode("utf-16-le")
     assert (vault / "be.md").read_bytes() == codecs.BOM_UTF16_BE + \
         f"- a ==big-endian== fact ^hy-{be}\n".encode("utf-16-be")
+
+
+BOMB = """\
+---
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+tags: [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+---
+"""
+ALIASES_HINT = ("  hint: write the values out instead of repeating them with &anchors and "
+                "*aliases; the note body is still used\n")
+
+
+def test_frontmatter_that_expands_too_far_is_refused_at_once_and_the_body_read(
+        make_vault: Callable[..., Path]) -> None:
+    deep = "---\nx: " + "[" * 20_000 + "]" * 20_000 + "\n---\n"
+    long = "---\n" + "".join(f"key{i}: value\n" for i in range(7000)) + "---\n"
+    vault = make_vault({
+        "bomb.md": BOMB + "- the ==body== survives\n",
+        "itself.md": "---\nx: 1\ny: &y [a, *y]\n---\n- the ==itself== body\n",
+        "deep.md": deep + "- the ==deep== body\n",
+        "long.md": long + "- the ==long== body\n",
+        "good.md": GOOD,
+    })
+    built = _build(vault)
+    assert built.code == 0, built.stderr
+    assert built.seconds < 15  # it took 60 s and 3.9 GB; a whole build is a second or two
+    assert built.stderr == (
+        "vault/bomb.md:6: warning: frontmatter expands to over 10,000 values (YAML "
+        f"aliases); it is not read\n{ALIASES_HINT}"
+        "vault/deep.md:2: warning: frontmatter nests more than 100 levels deep; it is not "
+        "read\n  hint: use fewer levels of lists and mappings; the note body is still used\n"
+        "vault/itself.md:3: warning: frontmatter holds itself (a YAML alias inside its own "
+        f"anchor); it is not read\n{ALIASES_HINT}"
+        "vault/long.md:1: warning: frontmatter is over 64 KB; it is not read\n"
+        "  hint: keep long text in the note body; the note body is still used\n")
+    assert sorted(text for _, text in _texts(built.deck)) == [
+        "The {{c1::good note}} still builds.", "the {{c1::body}} survives",
+        "the {{c1::deep}} body", "the {{c1::itself}} body", "the {{c1::long}} body"]
+    start = time.perf_counter()  # and the frontmatter alone, in this process
+    found: list[Diagnostic] = []
+    split_frontmatter(BOMB.splitlines(), "bomb.md", found)
+    assert time.perf_counter() - start < 0.5 and len(found) == 1
+
+
+def test_a_deck_file_that_expands_too_far_is_a_clear_error(tmp_path: Path) -> None:
+    """Its anchors under an unknown key, the bomb itself where a setting's value is
+    written into a message: it took a gigabyte before it stopped with an internal error."""
+    project = tmp_path / "project"
+    (project / "decks").mkdir(parents=True)
+    (project / "notes").mkdir()
+    (project / "notes" / "n.md").write_text(GOOD)
+    anchors = "".join(f"  {line.split(': ', 1)[1]},\n" for line in BOMB.splitlines()[1:9])
+    (project / "decks" / "bomb.yaml").write_text(
+        f"deck: Bomb\nnotes: ../notes\nanchors: [\n{anchors}]\n"
+        "review:\n  learning_steps: [[*h,*h,*h,*h,*h,*h,*h,*h,*h]]\n")
+    result, seconds = _run(project, "build")
+    assert seconds < 15
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: decks/bomb.yaml:3: the deck definition expands to over 10,000 values (YAML "
+        "aliases)\n  hint: write the values out instead of repeating them with &anchors "
+        "and *aliases\n")
