@@ -1,7 +1,7 @@
-"""Hostile text in notes (issue 14): control characters and NUL bytes, UTF-16, and YAML
-that expands to billions of values. Each vault is built by the real command in its own
-process; the deck is imported into Anki, and the cards and the exact warnings are
-checked. Nothing else in the vault is lost."""
+"""Hostile text in notes (issue 14): control characters and NUL bytes, UTF-16, YAML that
+expands to billions of values, and links MathJax would make. Each vault is built by the
+real command in its own process; the deck is imported into Anki, and the cards and the
+exact warnings are checked. Nothing else in the vault is lost."""
 
 from __future__ import annotations
 
@@ -249,3 +249,33 @@ def test_a_deck_file_that_expands_too_far_is_a_clear_error(tmp_path: Path) -> No
         "error: decks/bomb.yaml:3: the deck definition expands to over 10,000 values (YAML "
         "aliases)\n  hint: write the values out instead of repeating them with &anchors "
         "and *aliases\n")
+
+
+LINK = re.compile(r"\\(?:href|url|hyperref)(?![A-Za-z])")
+
+
+def test_mathjax_never_gets_a_link_command(make_vault: Callable[..., Path]) -> None:
+    """Anki's MathJax would make ``\\href{javascript:…}{…}`` a link. The commands go,
+    their text stays; code is shown as written (MathJax leaves code alone)."""
+    vault = make_vault({"math.md": (
+        "# \\\\(\\href{javascript:alert(0)}{heading}\\\\)\n"
+        "- ==one== $\\href{javascript:alert(1)}{click}$\n"
+        "- ==two== $\\url{javascript:alert(2)}$ and $$\\hyperref[sec]{see}$$\n"
+        "- ==three== \\\\(\\href {javascript:alert(3)} {typed}\\\\)\n"
+        "- {{c1::four}} \\\\(\\hr{{c2::ef}}{javascript:alert(4)}{y}\\\\)\n"
+        "- ==five== `\\href{javascript:alert(5)}{code}`\n"), "good.md": GOOD})
+    built = _build(vault)
+    assert (built.code, built.stderr) == (0, "")
+    assert built.deck is not None
+    math = built.deck.by_source("math.md")
+    assert sorted({c.fields["Text"] for c in math}) == [
+        "{{c1::five}} <code>\\href{javascript:alert(5)}{code}</code>",
+        "{{c1::four}} \\( {{c2::ef}}{javascript:alert(4)}{y}\\)",
+        "{{c1::one}} \\( {click}\\)",
+        "{{c1::three}} \\(  {typed}\\)",
+        "{{c1::two}} \\( {javascript:alert(2)}\\) and \\[ {see}\\]",
+    ]
+    assert {c.fields["Context"] for c in math} == {"math › \\( {heading}\\)"}
+    assert len(math) == 6  # "four" is two cards
+    for card in math:  # as Anki shows each side, clozes as their bare text
+        assert not LINK.search(card.without_anki_markup()), card.answer

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from highyield.deck.html import HtmlRenderer, context_html, source_html
+from highyield.deck.mathjax import without_links
 from highyield.extract.auto.repeats import Ranked, Seen, seen_of
 from highyield.identity.clozes import renumber_text
 from highyield.identity.subject import Subject, subject_of
@@ -59,8 +60,8 @@ def _cards(d: Draft) -> int:
 
 def fields_for(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
     """The Anki fields, with no control character (U+001F would split them: Anki could not
-    import the deck)."""
-    return tuple(strip_controls(f) for f in _rendered(d, media, vault_name))
+    import the deck) and no link MathJax could make (``deck.mathjax``)."""
+    return tuple(without_links(strip_controls(f)) for f in _rendered(d, media, vault_name))
 
 
 def _rendered(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
