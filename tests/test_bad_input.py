@@ -199,7 +199,9 @@ def test_cli_never_shows_a_traceback_for_a_broken_vault(
     assert "Traceback" not in result.output
     assert "vault/c.md:1: warning: unclosed %% comment hides the rest of the note" in result.stderr
     assert "vault/b.md:5: warning: unclosed code fence hides the rest of the note" in result.stderr
-    assert result.stdout.startswith("Built vault → out.apkg: +2 new\n  3 notes read")
+    # a.md opens with UTF-16's byte-order mark: read as UTF-16, its NUL removed
+    assert "vault/a.md:1: warning: control character U+0000 removed" in result.stderr
+    assert result.stdout.startswith("Built vault → out.apkg: +2 new\n  4 notes read")
 
 
 def test_no_notes_is_an_error(runner: CliRunner, make_vault: Callable[..., Path],

@@ -4,6 +4,7 @@ paths as a user is shown them."""
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,11 +12,17 @@ from pathlib import Path
 
 
 def display_path(path: Path) -> str:
-    """The path to show a user: relative to the working directory when it is inside it."""
+    """The path to show a user: relative to the working directory when it is inside it,
+    a control character in a name shown as ``\\x1f`` (seen, and never sent to the
+    terminal)."""
     try:
-        return path.relative_to(Path.cwd()).as_posix()
+        shown = path.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Severity(enum.Enum):

@@ -24,6 +24,7 @@ from highyield.config.colors import FAMILY_NAMES, family_name, parse_color, want
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
+from highyield.config.yamlload import Refused, load
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.vault.globs import Selection
 
@@ -68,18 +69,18 @@ def load_deck_file(path: Path) -> DeckConfig:
 
 
 def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], dict[str, int]]:
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data, node = load(text)
+    except Refused as exc:
+        raise HighyieldError.at(error(shown, exc.line + 1 if exc.line is not None else None,
+                                      f"the deck definition {exc.message}",
+                                      exc.hint)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise HighyieldError.at(error(shown, mark.line + 1 if mark else None,
                                       f"invalid YAML: {problem}",
                                       "check the indentation and the quoting")) from None
-    finally:
-        loader.dispose()
     if not isinstance(data, dict) or node is None:
         raise HighyieldError.at(error(shown, 1, "a deck definition must be a mapping of keys",
                                       "start from the example in the README"))

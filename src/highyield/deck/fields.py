@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from highyield.deck.html import HtmlRenderer, context_html, source_html
+from highyield.deck.mathjax import without_links
 from highyield.extract.auto.repeats import Ranked, Seen, seen_of
 from highyield.identity.clozes import renumber_text
 from highyield.identity.subject import Subject, subject_of
 from highyield.model import CardKind, Draft, Embed, cloze_numbers, preview_text
 from highyield.vault.media import MediaSet
+from highyield.vault.text import strip_controls
 
 LABEL_WIDTH = 72
 
@@ -57,6 +59,12 @@ def _cards(d: Draft) -> int:
 
 
 def fields_for(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
+    """The Anki fields, with no control character (U+001F would split them: Anki could not
+    import the deck) and no link MathJax could make (``deck.mathjax``)."""
+    return tuple(without_links(strip_controls(f)) for f in _rendered(d, media, vault_name))
+
+
+def _rendered(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
     rel = d.ref.path
 
     def lookup(embed: Embed) -> str | None:

@@ -16,7 +16,8 @@ from highyield.config import DeckConfig
 from highyield.config.inline import Dataview, InlineCards, field_key
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.statements import LOOK_AROUND, find_pair
-from highyield.vault.notes import BINARY_SNIFF_BYTES, MAX_NOTE_BYTES, inside
+from highyield.vault.notes import MAX_NOTE_BYTES, inside
+from highyield.vault.text import text_of
 
 MIN_NOTES = 3  # a key written in this many notes is a Dataview field, not a card front
 # A line's key, after any quote markers, list marker and task box: no colon, at most 80
@@ -88,8 +89,7 @@ def _text(vault: Path, path: Path) -> str:
         data = path.read_bytes()
     except OSError:
         return ""
-    return "" if b"\0" in data[:BINARY_SNIFF_BYTES] else \
-        data.decode("utf-8-sig", errors="replace")
+    return text_of(data)
 
 
 def _scan(text: str, note: int, keys: dict[str, _Key]) -> None:

@@ -6,11 +6,13 @@ import re
 from pathlib import PurePosixPath
 
 from highyield.model import Note
+from highyield.vault.text import strip_controls
 
 
 def anki_tag(raw: str) -> str:
-    """``#Neuro/ALS`` becomes ``Neuro::ALS``; spaces become underscores."""
-    tag = raw.strip().lstrip("#").strip("/")
+    """``#Neuro/ALS`` becomes ``Neuro::ALS``; spaces become underscores; control
+    characters (from a folder's name or a YAML escape) are left out."""
+    tag = strip_controls(raw).strip().lstrip("#").strip("/")
     parts = [re.sub(r"\s+", "_", p.strip()) for p in re.split(r"/|::", tag)]
     return "::".join(p for p in parts if p)
 

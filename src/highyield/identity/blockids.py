@@ -4,8 +4,9 @@ end of its last line, the Obsidian way. From then on the id decides the card's k
 through a rewrite that close-text matching would take for a new card.
 
 Only asked for: highyield never writes into notes otherwise. Each note is rewritten
-atomically, with its line endings kept, and a note that changed on disk since the build
-read it is left alone.
+atomically, with its line endings and encoding kept (UTF-8 or UTF-16, with its
+byte-order mark if it had one), and a note that changed on disk since the build read it
+is left alone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from highyield.identity.subject import ANCHOR_PREFIX, Subject
 from highyield.model import BlockKind, Source
 from highyield.parse import parse_note
 from highyield.vault.atomic import write_atomically
+from highyield.vault.text import encoding_of, strip_controls
 
 ANCHORABLE = (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -63,11 +65,12 @@ def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: st
     if not path.stat().st_mode & 0o200 or not os.access(path, os.W_OK):
         return "read-only"  # marked so (even for a user allowed to write anyway)
     raw = path.read_bytes()
+    bom, codec, name = encoding_of(raw)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[len(bom):].decode(codec)
     except UnicodeDecodeError:
-        return "not UTF-8"
-    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+        return f"not valid {name}"
+    normal = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))  # as read
     if hashlib.sha256(normal.encode("utf-8")).hexdigest() != sha:
         return "changed since the build read it"
     note, _ = parse_note(Source(rel, rel, normal), syntax)
@@ -85,8 +88,7 @@ def _anchor_note(path: Path, rel: str, cards: list[tuple[str, Subject]], sha: st
         lines[at] = f"{body.rstrip()} ^{ANCHOR_PREFIX}{key}" + lines[at][len(body):]
         added += 1
     if added:
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        write_atomically(path, bom + "".join(lines).encode("utf-8"),
+        write_atomically(path, bom + "".join(lines).encode(codec),
                          path.stat().st_mode & 0o7777)  # the note keeps its permissions
     return added
 

@@ -1,4 +1,6 @@
-"""YAML frontmatter: tags and aliases. Bad YAML is a warning; the body is still used."""
+"""YAML frontmatter: tags and aliases. Bad YAML is a warning; so is frontmatter over the
+limits of ``config.yamlload`` or over ``MAX_FRONTMATTER`` characters. The body is still
+used."""
 
 from __future__ import annotations
 
@@ -6,7 +8,11 @@ from dataclasses import dataclass
 
 import yaml
 
+from highyield.config.yamlload import Refused, load
 from highyield.errors import Diagnostic, warning
+
+MAX_FRONTMATTER = 64 * 1024  # characters: far more than any note's, read in under a second
+BODY_USED = "the note body is still used"
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,12 @@ def split_frontmatter(lines: list[str], path: str, out: list[Diagnostic]) -> Fro
         out.append(warning(path, 1, "frontmatter starts with --- but never ends",
                            "close it with a line of ---; the note is read as plain text"))
         return Frontmatter()
-    data = _load_yaml("\n".join(lines[1:end]), path, out)
+    text = "\n".join(lines[1:end])
+    if len(text) > MAX_FRONTMATTER:
+        out.append(warning(path, 1, f"frontmatter is over {MAX_FRONTMATTER // 1024} KB; it is "
+                           "not read", f"keep long text in the note body; {BODY_USED}"))
+        text = ""
+    data = _load_yaml(text, path, out)
     return Frontmatter(
         tags=_strings(data.get("tags", data.get("tag")), split_spaces=True),
         aliases=_strings(data.get("aliases", data.get("alias")), split_spaces=False),
@@ -34,19 +45,24 @@ def split_frontmatter(lines: list[str], path: str, out: list[Diagnostic]) -> Fro
 
 def _load_yaml(text: str, path: str, out: list[Diagnostic]) -> dict[str, object]:
     try:
-        data = yaml.safe_load(text)
+        data, _ = load(text)
+    except Refused as exc:
+        line = exc.line + 2 if exc.line is not None else 1
+        out.append(warning(path, line, f"frontmatter {exc.message}; it is not read",
+                           f"{exc.hint}; {BODY_USED}"))
+        return {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "not valid YAML"
         out.append(warning(path, line, f"invalid YAML frontmatter: {problem}",
-                           "fix the YAML between the --- lines; the note body is still used"))
+                           f"fix the YAML between the --- lines; {BODY_USED}"))
         return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
         out.append(warning(path, 2, "frontmatter is not a mapping of keys to values",
-                           "write it as `key: value` lines; the note body is still used"))
+                           f"write it as `key: value` lines; {BODY_USED}"))
         return {}
     return {str(k): v for k, v in data.items()}
 

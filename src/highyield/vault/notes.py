@@ -1,5 +1,6 @@
-"""Reading one note safely: inside the vault only, within a size limit, text only,
-decoded as UTF-8 with bad bytes reported at their line."""
+"""Reading one note safely: inside the vault only, within a size limit, text only
+(``vault.text``: UTF-8 or UTF-16, bad bytes and control characters reported at their
+line)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.model import Source
+from highyield.vault.text import CONTROLS, decode, without_controls
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
-BINARY_SNIFF_BYTES = 8192
 
 
 def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
@@ -18,14 +19,15 @@ def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
     data = _read_bytes(root, path, shown, out)
     if data is None:
         return None
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
-        out.append(warning(shown, None, "binary file skipped",
-                           "a note must be text; move binary files out of the notes, "
-                           "or give them another extension"))
+    text = decode(data, shown, out)
+    if text is None:
         return None
-    text = _decode(data, shown, out)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(rel=path.relative_to(root).as_posix(), display=shown, text=text)
+    text = without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), shown, out)
+    rel = path.relative_to(root).as_posix()
+    if CONTROLS.search(rel):
+        out.append(warning(shown, None, "the file name holds a control character; it is "
+                           "left out of the cards", "rename the note"))
+    return Source(rel=rel, display=shown, text=text)
 
 
 def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> bytes | None:
@@ -46,16 +48,6 @@ def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> by
         out.append(error(shown, None, f"cannot read note: {exc.strerror or exc}",
                          "check the file's permissions"))
         return None
-
-
-def _decode(data: bytes, shown: str, out: list[Diagnostic]) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        out.append(warning(shown, line, "not valid UTF-8; bad bytes shown as \ufffd",
-                           "re-save the note as UTF-8"))
-        return data.decode("utf-8-sig", errors="replace")
 
 
 def inside(root: Path, path: Path) -> bool:

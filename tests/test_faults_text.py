@@ -1,0 +1,281 @@
+"""Hostile text in notes (issue 14): control characters and NUL bytes, UTF-16, YAML that
+expands to billions of values, and links MathJax would make. Each vault is built by the
+real command in its own process; the deck is imported into Anki, and the cards and the
+exact warnings are checked. Nothing else in the vault is lost."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from highyield.errors import Diagnostic
+from highyield.parse.frontmatter import split_frontmatter
+from tests.anki_client import Imported, RenderedCard, import_apkg
+
+GOOD = "- The ==good note== still builds.\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+CONTROLS_HINT = ("  hint: control characters cannot go on an Anki card; delete them from the "
+                 "note (an editor that shows invisible characters helps)")
+MEMORY = 1 << 30  # bytes a build may take: an alias bomb took 3.9 GB
+
+
+@dataclass
+class Built:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    deck: Imported | None
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def _run(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "highyield", *args], cwd=cwd,
+                            capture_output=True, encoding="utf-8", timeout=60,
+                            env={**os.environ, "PYTHONUTF8": "1"},
+                            preexec_fn=_limit_memory)
+    return result, time.perf_counter() - start
+
+
+def _build(vault: Path) -> Built:
+    """``highyield build vault -o out.apkg`` in the vault's parent, then the deck in Anki."""
+    result, seconds = _run(vault.parent, "build", vault.name, "-o", "out.apkg")
+    assert "Traceback" not in result.stderr, result.stderr
+    deck = import_apkg(vault.parent / "out.apkg", vault.parent / "anki") \
+        if result.returncode == 0 else None
+    return Built(result.returncode, result.stdout, result.stderr, seconds, deck)
+
+
+def _texts(deck: Imported | None) -> list[tuple[str, str]]:
+    """(the file name in its Source field, its first field) of each Anki note, sorted."""
+    assert deck is not None
+    return sorted({(_source(c), next(iter(c.fields.values()))) for c in deck.cards})
+
+
+def _source(card: RenderedCard) -> str:
+    return re.sub(r"<[^>]+>", "", card.fields["Source"])
+
+
+def test_control_characters_are_removed_from_every_field_and_the_deck_imports(
+        make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({
+        "n.md": "- the ==a\x1fb== fact\n",
+        "card.md": "Front\x1f::Back\n",
+        "name\x1fd.md": "- ==named== note\n",
+        "escape.md": "- an ==escape\x1b[31m== code and a\x7f DEL\n",
+        "tags.md": '---\ntags: ["x\\0y", "bell\\a"]\n---\n- ==tagged== fact\n',
+        "good.md": GOOD,
+    })
+    built = _build(vault)
+    assert built.code == 0, built.stderr
+    assert built.stderr == (
+        f"vault/card.md:1: warning: control character U+001F removed\n{CONTROLS_HINT}\n"
+        "vault/escape.md:1: warning: 2 control characters removed (U+001B, U+007F); "
+        f"the first is here\n{CONTROLS_HINT}\n"
+        f"vault/n.md:1: warning: control character U+001F removed\n{CONTROLS_HINT}\n"
+        "vault/name\\x1fd.md: warning: the file name holds a control character; it is "
+        "left out of the cards\n  hint: rename the note\n")
+    assert built.deck is not None
+    assert _texts(built.deck) == [
+        ("card.md", "Front"),
+        ("escape.md", "an {{c1::escape[31m}} code and a DEL"),
+        ("good.md", "The {{c1::good note}} still builds."),
+        ("n.md", "the {{c1::ab}} fact"),
+        ("named.md", "{{c1::named}} note"),
+        ("tags.md", "{{c1::tagged}} fact"),
+    ]
+    assert built.deck.by_source("card.md")[0].fields["Back"] == "Back"
+    named = built.deck.by_source("named.md")[0]
+    assert named.fields["Context"] == "named"
+    assert "file=name%1Fd" in named.fields["Source"]  # the link still opens the note
+    assert sorted(built.deck.by_source("tags.md")[0].tags) == ["bell", "xy"]
+    for card in built.deck.cards:
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", str(card.fields) + card.answer)
+
+
+def test_a_nul_anywhere_in_a_text_note_is_removed_and_binary_files_are_skipped(
+        make_vault: Callable[..., Path]) -> None:
+    """A NUL in a note that is otherwise text is a stray byte, wherever it is: removed,
+    with a warning. A file that is not text and holds a NUL is binary, wherever the NUL
+    is (not only in its first 8 KB): skipped, with a warning."""
+    vault = make_vault({
+        "deep.md": "- the ==first== fact\n" + "filler line\n" * 2000 + "- the ==last\0== one\n",
+        "early.md": b"\0\0- the ==early== fact\n",
+        "image.md": PNG + b"\0" * 20,
+        "late.md": b"- a ==text== line\n" * 600 + PNG,  # text for 10 KB, then binary
+        "good.md": GOOD,
+    })
+    built = _build(vault)
+    assert built.code == 0, built.stderr
+    assert built.stderr == (
+        f"vault/deep.md:2002: warning: control character U+0000 removed\n{CONTROLS_HINT}\n"
+        "vault/early.md:1: warning: 2 control characters removed (U+0000); the first is "
+        f"here\n{CONTROLS_HINT}\n"
+        "vault/image.md: warning: binary file skipped\n  hint: a note must be text; move "
+        "binary files out of the notes, or give them another extension\n"
+        "vault/late.md: warning: binary file skipped\n  hint: a note must be text; move "
+        "binary files out of the notes, or give them another extension\n")
+    assert _texts(built.deck) == [
+        ("deep.md", "the {{c1::first}} fact"), ("deep.md", "the {{c1::last}} one"),
+        ("early.md", "the {{c1::early}} fact"), ("good.md", "The {{c1::good note}} still builds.")]
+
+
+def test_utf16_notes_with_a_byte_order_mark_are_read(make_vault: Callable[..., Path]) -> None:
+    bad_utf16 = "- the ==lone== surrogate".encode("utf-16-le") + b"\x00\xd8" + \
+        "\n".encode("utf-16-le")
+    vault = make_vault({
+        "le.md": codecs.BOM_UTF16_LE + "# Café\r\n- the ==naïve== fact\r\n".encode("utf-16-le"),
+        "be.md": codecs.BOM_UTF16_BE + "- a ==big-endian== fact ✓\n".encode("utf-16-be"),
+        "bom8.md": codecs.BOM_UTF8 + b"- the ==UTF-8 BOM== fact\n",
+        "odd.md": codecs.BOM_UTF16_LE + "# Odd\n- the ==odd== fact\n".encode("utf-16-le") + b"!",
+        "lone.md": codecs.BOM_UTF16_LE + "# Lone\n".encode("utf-16-le") + bad_utf16,
+        "latin1.md": "- the ==naïve== Latin-1\n".encode("latin-1"),
+        "good.md": GOOD,
+    })
+    built = _build(vault)
+    assert built.code == 0, built.stderr
+    assert built.stderr == (
+        "vault/latin1.md:1: warning: not valid UTF-8; bad bytes shown as \ufffd\n"
+        "  hint: re-save the note as UTF-8\n"
+        "vault/lone.md:2: warning: not valid UTF-16; bad bytes shown as \ufffd\n"
+        "  hint: re-save the note as UTF-8\n"
+        "vault/odd.md:3: warning: not valid UTF-16; bad bytes shown as \ufffd\n"
+        "  hint: re-save the note as UTF-8\n")
+    assert _texts(built.deck) == [
+        ("be.md", "a {{c1::big-endian}} fact ✓"),
+        ("bom8.md", "the {{c1::UTF-8 BOM}} fact"),
+        ("good.md", "The {{c1::good note}} still builds."),
+        ("latin1.md", "the {{c1::na\ufffdve}} Latin-1"),
+        ("le.md", "the {{c1::naïve}} fact"),
+        ("lone.md", "the {{c1::lone}} surrogate\ufffd"),
+        ("odd.md", "the {{c1::odd}} fact"),
+    ]
+    assert built.deck is not None
+    assert built.deck.by_source("le.md")[0].fields["Context"] == "le › Café"
+
+
+def test_write_ids_keeps_a_utf16_note_in_utf16(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({
+        "le.md": codecs.BOM_UTF16_LE + "# Café\r\n- the ==naïve== fact\r\n".encode("utf-16-le"),
+        "be.md": codecs.BOM_UTF16_BE + "- a ==big-endian== fact\n".encode("utf-16-be"),
+    })
+    result, _ = _run(vault.parent, "build", "vault", "-o", "out.apkg", "--write-ids")
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout.endswith("  wrote 2 block ids into 2 notes\n")
+    deck = import_apkg(vault.parent / "out.apkg", vault.parent / "anki")
+    le, be = (deck.by_source(name)[0].guid for name in ("le.md", "be.md"))
+    assert (vault / "le.md").read_bytes() == codecs.BOM_UTF16_LE + \
+        f"# Café\r\n- the ==naïve== fact ^hy-{le}\r\n".encode("utf-16-le")
+    assert (vault / "be.md").read_bytes() == codecs.BOM_UTF16_BE + \
+        f"- a ==big-endian== fact ^hy-{be}\n".encode("utf-16-be")
+
+
+BOMB = """\
+---
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+tags: [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+---
+"""
+ALIASES_HINT = ("  hint: write the values out instead of repeating them with &anchors and "
+                "*aliases; the note body is still used\n")
+
+
+def test_frontmatter_that_expands_too_far_is_refused_at_once_and_the_body_read(
+        make_vault: Callable[..., Path]) -> None:
+    deep = "---\nx: " + "[" * 20_000 + "]" * 20_000 + "\n---\n"
+    long = "---\n" + "".join(f"key{i}: value\n" for i in range(7000)) + "---\n"
+    vault = make_vault({
+        "bomb.md": BOMB + "- the ==body== survives\n",
+        "itself.md": "---\nx: 1\ny: &y [a, *y]\n---\n- the ==itself== body\n",
+        "deep.md": deep + "- the ==deep== body\n",
+        "long.md": long + "- the ==long== body\n",
+        "good.md": GOOD,
+    })
+    built = _build(vault)
+    assert built.code == 0, built.stderr
+    assert built.seconds < 15  # it took 60 s and 3.9 GB; a whole build is a second or two
+    assert built.stderr == (
+        "vault/bomb.md:6: warning: frontmatter expands to over 10,000 values (YAML "
+        f"aliases); it is not read\n{ALIASES_HINT}"
+        "vault/deep.md:2: warning: frontmatter nests more than 100 levels deep; it is not "
+        "read\n  hint: use fewer levels of lists and mappings; the note body is still used\n"
+        "vault/itself.md:3: warning: frontmatter holds itself (a YAML alias inside its own "
+        f"anchor); it is not read\n{ALIASES_HINT}"
+        "vault/long.md:1: warning: frontmatter is over 64 KB; it is not read\n"
+        "  hint: keep long text in the note body; the note body is still used\n")
+    assert sorted(text for _, text in _texts(built.deck)) == [
+        "The {{c1::good note}} still builds.", "the {{c1::body}} survives",
+        "the {{c1::deep}} body", "the {{c1::itself}} body", "the {{c1::long}} body"]
+    start = time.perf_counter()  # and the frontmatter alone, in this process
+    found: list[Diagnostic] = []
+    split_frontmatter(BOMB.splitlines(), "bomb.md", found)
+    assert time.perf_counter() - start < 0.5 and len(found) == 1
+
+
+def test_a_deck_file_that_expands_too_far_is_a_clear_error(tmp_path: Path) -> None:
+    """Its anchors under an unknown key, the bomb itself where a setting's value is
+    written into a message: it took a gigabyte before it stopped with an internal error."""
+    project = tmp_path / "project"
+    (project / "decks").mkdir(parents=True)
+    (project / "notes").mkdir()
+    (project / "notes" / "n.md").write_text(GOOD)
+    anchors = "".join(f"  {line.split(': ', 1)[1]},\n" for line in BOMB.splitlines()[1:9])
+    (project / "decks" / "bomb.yaml").write_text(
+        f"deck: Bomb\nnotes: ../notes\nanchors: [\n{anchors}]\n"
+        "review:\n  learning_steps: [[*h,*h,*h,*h,*h,*h,*h,*h,*h]]\n")
+    result, seconds = _run(project, "build")
+    assert seconds < 15
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: decks/bomb.yaml:3: the deck definition expands to over 10,000 values (YAML "
+        "aliases)\n  hint: write the values out instead of repeating them with &anchors "
+        "and *aliases\n")
+
+
+LINK = re.compile(r"\\(?:href|url|hyperref)(?![A-Za-z])")
+
+
+def test_mathjax_never_gets_a_link_command(make_vault: Callable[..., Path]) -> None:
+    """Anki's MathJax would make ``\\href{javascript:…}{…}`` a link. The commands go,
+    their text stays; code is shown as written (MathJax leaves code alone)."""
+    vault = make_vault({"math.md": (
+        "# \\\\(\\href{javascript:alert(0)}{heading}\\\\)\n"
+        "- ==one== $\\href{javascript:alert(1)}{click}$\n"
+        "- ==two== $\\url{javascript:alert(2)}$ and $$\\hyperref[sec]{see}$$\n"
+        "- ==three== \\\\(\\href {javascript:alert(3)} {typed}\\\\)\n"
+        "- {{c1::four}} \\\\(\\hr{{c2::ef}}{javascript:alert(4)}{y}\\\\)\n"
+        "- ==five== `\\href{javascript:alert(5)}{code}`\n"), "good.md": GOOD})
+    built = _build(vault)
+    assert (built.code, built.stderr) == (0, "")
+    assert built.deck is not None
+    math = built.deck.by_source("math.md")
+    assert sorted({c.fields["Text"] for c in math}) == [
+        "{{c1::five}} <code>\\href{javascript:alert(5)}{code}</code>",
+        "{{c1::four}} \\( {{c2::ef}}{javascript:alert(4)}{y}\\)",
+        "{{c1::one}} \\( {click}\\)",
+        "{{c1::three}} \\(  {typed}\\)",
+        "{{c1::two}} \\( {javascript:alert(2)}\\) and \\[ {see}\\]",
+    ]
+    assert {c.fields["Context"] for c in math} == {"math › \\( {heading}\\)"}
+    assert len(math) == 6  # "four" is two cards
+    for card in math:  # as Anki shows each side, clozes as their bare text
+        assert not LINK.search(card.without_anki_markup()), card.answer
