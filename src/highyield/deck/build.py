@@ -138,7 +138,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     stamp = media_stamp(run.media.files)
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
     problem = write_ledger(deck.vault, keyed.identified.ledger)
-    diagnostics.extend([problem] if problem else [])
+    diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     _save(run, notes, packed, stamp)
