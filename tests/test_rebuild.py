@@ -18,6 +18,7 @@ from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
 from highyield.deck.anki_notes import RETIRED_TAG
 from highyield.deck.build import Built, build
+from highyield.errors import display_path
 from highyield.identity.ledger import ledger_path
 from tests.anki_client import Imported, RenderedCard, import_apkg
 from tests.conftest import FIXED_NOW
@@ -258,6 +259,8 @@ def test_without_any_ledger_cards_match_by_exact_text(project: Callable[..., Pro
 
 def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
         project: Callable[..., Project]) -> None:
+    from highyield.identity.ledger import local_copy
+
     p = project({"ALS.md": ALS})
     p.build()
     p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
@@ -265,9 +268,12 @@ def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
         f.write(b"<<<<<<< HEAD\n\xff\xfe garbage\n")
     built = p.build()
     assert built.tally is not None
+    copy = display_path(local_copy(p.vault))
     assert [(d.line, d.message) for d in built.tally.diagnostics] == [
-        (7, "unreadable ledger line (a merge conflict?), skipped"),
-        (8, "unreadable ledger line (not UTF-8), skipped")]
+        (None, "the ledger is damaged; this computer's copy from the last build fills in any "
+               f"card it lost ({copy})"),
+        (8, "unreadable ledger line (a merge conflict?), skipped"),
+        (9, "unreadable ledger line (not UTF-8), skipped")]
     assert [c.what for c in built.changes.items] == ["updated"]
     assert b"garbage" not in ledger_path(p.vault).read_bytes()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -32,3 +33,9 @@ def cache_folder() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("highyield", appauthor=False))
+
+
+def vault_name(vault: Path) -> str:
+    """A vault's name among highyield's own files (its ledger's copy, its build lock): a
+    hash of its full path."""
+    return hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:20]

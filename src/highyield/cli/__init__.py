@@ -158,8 +158,12 @@ def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
     (each is printed once, with a time stamp on the summary)."""
     from highyield.deck.build import build as build_deck
 
+    def waiting(pid: int | None) -> None:
+        click.echo(report.waiting(deck, pid), err=True)
+
     with DelayedProgress(f"Reading {deck.name}") as progress:
-        result = build_deck(deck, now=time.time(), progress=progress, force=force)
+        result = build_deck(deck, now=time.time(), progress=progress, force=force,
+                            waiting=waiting)
     found = result.tally.diagnostics if result.tally is not None else ()
     if shown is not None:
         found = tuple(d for d in found if d not in shown)

@@ -12,6 +12,7 @@ from highyield.errors import Diagnostic, HighyieldError, Severity, display_path
 from highyield.model import Card, CardKind, preview_text
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
+    from highyield.config import DeckConfig
     from highyield.deck.anki_notes import Changes
     from highyield.deck.build import Built
     from highyield.identity.blockids import Written
@@ -61,6 +62,13 @@ def summary_diagnostics(items: Sequence[Diagnostic], limit: int = MAX_SHOWN,
 def kind_of(message: str) -> str:
     """What messages of one kind share: ``image '…' was not found in the vault``."""
     return _NAMED.sub("…", message)
+
+
+def waiting(deck: DeckConfig, pid: int | None) -> str:
+    """Another build of the vault holds its lock."""
+    who = f" (pid {pid})" if pid else ""
+    return f"{display_path(deck.vault)}: waiting for another build of this vault{who} to " \
+        "finish…"
 
 
 def failure(exc: HighyieldError) -> str:

@@ -27,6 +27,7 @@ from highyield.deck.cache import (
     up_to_date,
 )
 from highyield.deck.fields import Made
+from highyield.deck.lock import Waiting, build_lock, remove_leftovers
 from highyield.deck.reader import CachedReader
 from highyield.errors import Diagnostic
 from highyield.extract.auto import AUTO_TAG
@@ -92,11 +93,15 @@ class _Keyed:
 
 
 def build(deck: DeckConfig, now: float | None = None, progress: Progress | None = None,
-          force: bool = False) -> Built:
+          force: bool = False, waiting: Waiting | None = None) -> Built:
     """Write the deck's .apkg, unless nothing changed since the last build (``force``
-    writes it anyway). ``now`` is the build's time, which changed notes get."""
-    with collector_off():  # on young objects only, every few notes parsed
-        return _build(deck, time.time() if now is None else now, progress, force)
+    writes it anyway). ``now`` is the build's time, which changed notes get. While another
+    build of the vault runs, this one waits for it (``waiting`` is told so first)."""
+    with build_lock(deck.vault, waiting) as alone:
+        if alone:
+            remove_leftovers(deck, cache_file(deck.name, deck.vault))
+        with collector_off():  # on young objects only, every few notes parsed
+            return _build(deck, time.time() if now is None else now, progress, force)
 
 
 def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool) -> Built:
@@ -138,7 +143,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     stamp = media_stamp(run.media.files)
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
     problem = write_ledger(deck.vault, keyed.identified.ledger)
-    diagnostics.extend([problem] if problem else [])
+    diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     _save(run, notes, packed, stamp)

@@ -1,7 +1,8 @@
 """Cards to an Anki package. The only module that imports genanki.
 
 The package is written to a temporary folder next to the output and renamed over it, so
-a failed build never leaves a half-written deck, and no temporary file outlives the build.
+a failed build never leaves a half-written deck, and no temporary file outlives the build
+(one killed half-way leaves its folder, named for the deck, to the next build's clean-up).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import genanki
 from highyield.deck import notetypes
 from highyield.errors import HighyieldError, display_path
 from highyield.model import CardKind
+from highyield.vault.atomic import TEMP_SUFFIX, temp_prefix
 
 if TYPE_CHECKING:
     from highyield.deck.anki_notes import Packed
@@ -150,7 +152,8 @@ def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Pat
                              "not a folder", hint="choose another path with -o PATH.apkg")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".highyield-", dir=out.parent))
+        work = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name), suffix=TEMP_SUFFIX,
+                                     dir=out.parent))
     except OSError as exc:
         raise _unwritable(shown, exc) from None
     try:
@@ -168,13 +171,16 @@ def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Pat
 def _keep(db: Path, keep: Path) -> None:
     """The collection, kept for the next build (moved if it can be); failing to keep it
     only makes that build slower."""
+    copy = keep.with_name(f"{temp_prefix(keep.name)}copy{TEMP_SUFFIX}")
     try:
         keep.parent.mkdir(parents=True, exist_ok=True)
+        # The journal of a patch stopped half-way belongs to the collection replaced now.
+        keep.with_name(f"{keep.name}-journal").unlink(missing_ok=True)
         try:
             db.replace(keep)
         except OSError:  # another file system
-            shutil.copyfile(db, keep.with_suffix(".tmp"))
-            keep.with_suffix(".tmp").replace(keep)
+            shutil.copyfile(db, copy)
+            copy.replace(keep)
     except OSError:
         with contextlib.suppress(OSError):  # a stale copy must not be taken for this one
             keep.unlink(missing_ok=True)

@@ -6,27 +6,38 @@ cards merge without a conflict, and a diff shows which card changed. Nothing in 
 on the time or the order of files, so the same history of notes gives the same file.
 
 Deleting it is safe: keys then come from the cards' exact text again, so an unchanged
-card keeps its key and only a card reworded since is taken for a new one.
+card keeps its key and only a card reworded since is taken for a new one. And each build
+keeps a copy on this computer, which stands in for a ledger deleted, emptied or damaged.
+
+A note's name may hold a tab or a line break: in the ledger they are written ``\\t`` and
+``\\n`` (and a backslash ``\\\\``), as its header says. A ledger without that line in its
+header, written before them, is read as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from highyield.errors import Diagnostic, display_path, warning
-from highyield.paths import cache_folder
+from highyield.errors import Diagnostic, display_path, error, warning
+from highyield.paths import cache_folder, vault_name
 from highyield.vault.atomic import ordinary_mode, write_atomically
 
 FOLDER = ".highyield"
 FILE = "ledger.tsv"
+ESCAPED = ("# In note names, \\t, \\n, \\r and \\\\ stand for a tab, a line break, a return "
+           "and a backslash.")
 HEADER = ("# highyield identity ledger: one card a line (key, kind, highest cloze number, "
           "note, front, back).\n# Keep it with your notes; it lets a reworded card keep its "
-          "key. Deleting it loses nothing else.\n")
+          f"key. Deleting it loses nothing else.\n{ESCAPED}\n")
 COLUMNS = 6
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+_ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPED = re.compile(r"\\([\\tnr])")
+_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
 class Entry(NamedTuple):
@@ -44,66 +55,75 @@ class Entry(NamedTuple):
         return "\x1f".join((self.kind, self.front, self.back))
 
     def line(self) -> str:
-        return "\t".join((self.key, self.kind, str(self.top), self.path, self.front,
-                          self.back))
+        path = _SPECIAL.sub(lambda m: _ESCAPE[m[0]], self.path)
+        return "\t".join((self.key, self.kind, str(self.top), path, self.front, self.back))
 
 
 def ledger_path(vault: Path) -> Path:
     return vault / FOLDER / FILE
 
 
+def ledger_folder(vault: Path) -> Path | None:
+    """The vault's ``.highyield/`` folder, or None when it or the ledger in it is a link
+    out of the vault."""
+    return None if _outside(vault) else vault / FOLDER
+
+
 def local_copy(vault: Path) -> Path:
     """This computer's copy of a vault's ledger, for when the vault's is deleted."""
-    name = hashlib.sha256(str(vault.resolve()).encode()).hexdigest()[:20]
-    return cache_folder() / "ledgers" / f"{name}.tsv"
+    return cache_folder() / "ledgers" / f"{vault_name(vault)}.tsv"
+
+
+class _Read(NamedTuple):
+    entries: dict[str, Entry]
+    bad: list[tuple[int, str]]  # each unreadable line: its number and what is wrong
 
 
 def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
-    """The entries by key. A missing ledger is taken from this computer's copy if there
-    is one (and said so); a line that cannot be read (a bad merge, say) is skipped with
-    a warning, and the rest is kept."""
+    """The entries by key. A ledger that is missing, empty or damaged is made whole from
+    this computer's copy, if there is one, and said so; a line that cannot be read (a
+    bad merge, say) is skipped with a warning, and the rest is kept."""
     path = ledger_path(vault)
-    shown = display_path(path)
+    refused = _outside(vault)
+    if refused is not None:
+        problems.append(refused)
+        return _parse(_copy_bytes(vault) or b"").entries
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        data = _copy(vault, shown, problems)
+        return _missing(vault, problems)
     except OSError as exc:
-        problems.append(warning(shown, None, f"cannot read the ledger: {exc.strerror}",
-                                "cards are matched by their exact text this time"))
-        return {}
+        return _unreadable(vault, exc, problems)
+    read = _parse(data)
+    if read.entries and not read.bad:  # the common case
+        return read.entries
+    return _mended(vault, read, not data.strip(), problems)
+
+
+def _parse(data: bytes) -> _Read:
     lines: list[str | bytes]
     try:
         lines = list(data.decode("utf-8").split("\n"))
     except UnicodeDecodeError:
         lines = list(data.split(b"\n"))  # find the bad lines one by one
+    escaped = any(line in (ESCAPED, ESCAPED.encode()) for line in lines[:5])
     entries: dict[str, Entry] = {}
+    bad = []
     for number, raw in enumerate(lines, 1):
         parts: list[str] = raw.split("\t") if isinstance(raw, str) else []
         if len(parts) == COLUMNS and parts[2].isdigit() and parts[0] and \
                 not parts[5].endswith("\r"):  # the common case, quickly
-            entries[parts[0]] = Entry(parts[0], parts[1], int(parts[2]), *parts[3:])
-            continue
-        entry = _entry(raw)
-        if isinstance(entry, Entry):
-            entries[entry.key] = entry
-        elif entry:
-            problems.append(warning(shown, number, f"unreadable ledger line ({entry}), "
-                                    "skipped", "nothing to do: the ledger is written again "
-                                    "without it, and that card is matched by its text"))
-    return entries
-
-
-def _copy(vault: Path, shown: str, problems: list[Diagnostic]) -> bytes:
-    try:
-        data = local_copy(vault).read_bytes()
-    except OSError:
-        return b""
-    problems.append(warning(shown, None, "the ledger was missing; this computer's copy "
-                            "from the last build is used", "keep .highyield/ with your "
-                            "notes (commit it to git; Obsidian Sync skips folders whose name "
-                            "starts with a dot)"))
-    return data
+            entry = Entry(parts[0], parts[1], int(parts[2]), *parts[3:])
+        else:
+            found = _entry(raw)
+            if not isinstance(found, Entry):
+                bad.extend([(number, found)] if found else [])
+                continue
+            entry = found
+        if escaped and "\\" in entry.path:
+            entry = entry._replace(path=_ESCAPED.sub(lambda m: _UNESCAPE[m[1]], entry.path))
+        entries[entry.key] = entry
+    return _Read(entries, bad)
 
 
 def _entry(raw: str | bytes) -> Entry | str:
@@ -122,6 +142,100 @@ def _entry(raw: str | bytes) -> Entry | str:
     return Entry(key, kind, int(top), path, front, back)
 
 
+def _copy_bytes(vault: Path) -> bytes | None:
+    try:
+        return local_copy(vault).read_bytes()
+    except OSError:
+        return None
+
+
+def _copy_read(vault: Path) -> _Read | None:
+    data = _copy_bytes(vault)
+    return None if data is None else _parse(data)
+
+
+def _missing(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
+    copy = _copy_read(vault)
+    if copy is None:
+        return {}
+    problems.append(_told(vault, "the ledger was missing", copy) if copy.bad else warning(
+        display_path(ledger_path(vault)), None, "the ledger was missing; this computer's "
+        "copy from the last build is used", "keep .highyield/ with your notes (commit it "
+        "to git; Obsidian Sync skips folders whose name starts with a dot)"))
+    return copy.entries
+
+
+def _unreadable(vault: Path, exc: OSError, problems: list[Diagnostic]) -> dict[str, Entry]:
+    copy = _copy_read(vault)
+    used = copy is not None and bool(copy.entries)
+    problems.append(warning(
+        display_path(ledger_path(vault)), None, f"cannot read the ledger: {exc.strerror}"
+        + ("; this computer's copy from the last build is used" if used else ""),
+        "let highyield read and write the vault's .highyield/ folder" if used else
+        "cards are matched by their exact text this time"))
+    return copy.entries if copy is not None and used else {}
+
+
+def _mended(vault: Path, read: _Read, blank: bool, problems: list[Diagnostic]
+            ) -> dict[str, Entry]:
+    """A ledger empty or with unreadable lines: the lines lost are taken from this
+    computer's copy (the vault's own lines win: another computer may have changed them)."""
+    shown = display_path(ledger_path(vault))
+    copy = _copy_read(vault)
+    fills = copy is not None and bool(copy.entries)
+    for number, what in read.bad:
+        problems.append(warning(shown, number, f"unreadable ledger line ({what}), skipped",
+                                "nothing to do: the ledger is written again without it"
+                                + ("" if fills else ", and that card is matched by its text")))
+    state = "the ledger is damaged" if read.bad else "the ledger is empty"
+    if copy is not None and copy.bad:
+        problems.append(_told(vault, state, copy))
+    elif copy is not None and fills:
+        problems.append(warning(shown, None, (
+            f"{state}; this computer's copy from the last build is used instead"
+            if not read.bad else f"{state}; this computer's copy from the last build fills in "
+            "any card it lost") + f" ({display_path(local_copy(vault))})",
+            "nothing to do: the ledger in the vault is written again from "
+            + ("both" if read.bad else "the copy")))
+    elif blank:
+        problems.append(warning(shown, None, "the ledger is empty, and this computer has no "
+                                "copy of it", "cards are matched by their exact text this "
+                                "time (one reworded since the last build is taken for a new "
+                                "card); the ledger is written again"))
+    return {**copy.entries, **read.entries} if copy is not None else read.entries
+
+
+def _told(vault: Path, state: str, copy: _Read) -> Diagnostic:
+    """The ledger lost lines, and this computer's copy of it is damaged too."""
+    return warning(display_path(ledger_path(vault)), None,
+                   f"{state}, and this computer's copy of it is damaged too "
+                   f"({display_path(local_copy(vault))}, {_lines(len(copy.bad))} unreadable):"
+                   " the lines that could be read are used", "a card whose line was lost is "
+                   "matched by its text (one reworded since the last build is taken for a "
+                   "new card); the ledger is written again")
+
+
+def _lines(n: int) -> str:
+    return f"{n} line" if n == 1 else f"{n} lines"
+
+
+def _outside(vault: Path) -> Diagnostic | None:
+    """An error when the ledger would be read or written outside the vault: the vault's
+    ``.highyield/`` (or the ledger in it) is a link out of it."""
+    path = ledger_path(vault)
+    try:
+        target, root = path.resolve(), vault.resolve()
+    except (OSError, RuntimeError):  # a loop of links: reading and writing it fail, and say so
+        return None
+    if target.is_relative_to(root):
+        return None
+    link = path.parent if path.parent.is_symlink() else path
+    where = target.parent if link == path.parent else target
+    return error(display_path(link), None, f"{link.name} is a link out of the vault, to "
+                 f"{where}: highyield reads and writes no ledger there", "make .highyield a "
+                 "folder inside the vault (delete the link; the next build writes the ledger "
+                 "there); until then this computer's copy of the ledger keeps the cards' keys")
+
 def ledger_text(entries: Iterable[Entry]) -> str:
     return HEADER + "".join(e.line() + "\n" for e in sorted(entries, key=lambda e: e.key))
 
@@ -129,18 +243,20 @@ def ledger_text(entries: Iterable[Entry]) -> str:
 def write_ledger(vault: Path, entries: dict[str, Entry]) -> Diagnostic | None:
     """Write the ledger if it changed, atomically, and keep this computer's copy. A vault
     that cannot be written to gets a warning, not an error: the deck is still right,
-    only rewording is not remembered."""
+    only rewording is not remembered (but for this computer's copy). A ledger that would be
+    written outside the vault is not written: that is an error."""
     data = ledger_text(entries.values()).encode("utf-8")
     path = ledger_path(vault)
+    problem = _outside(vault)
     try:
-        if not path.exists() or path.read_bytes() != data:
+        if problem is None and (not path.exists() or path.read_bytes() != data):
             write_atomically(path, data, ordinary_mode())
     except OSError as exc:
-        return warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
-                       "let highyield write to the vault's .highyield/ folder, or a "
-                       "reworded card will be taken for a new one")
+        problem = warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
+                          "let highyield write to the vault's .highyield/ folder, or a "
+                          "reworded card will be taken for a new one")
     with contextlib.suppress(OSError):
         copy = local_copy(vault)
         if not copy.exists() or copy.read_bytes() != data:
             write_atomically(copy, data, ordinary_mode())
-    return None
+    return problem

@@ -77,7 +77,7 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
 
     collected = collect(deck, progress)
     problem = write_ledger(deck.vault, collected.ledger)
-    if problem is not None:
+    if problem is not None and problem not in collected.diagnostics:
         collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
     synced = store.sync(deck.name, card_rows(collected.cards), print_,
                         deck.review.day_starts_at, now)

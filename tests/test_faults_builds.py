@@ -1,0 +1,403 @@
+"""Builds under faults (issue 14): two builds of one vault at once, builds killed with
+SIGKILL, a damaged ledger, note names with tabs and line breaks, and a ``.highyield/``
+folder that links out of the vault. Processes are real: the builds run in their own
+Python, and a killed build is killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from click.testing import CliRunner
+
+from highyield.cli import cli
+from highyield.config import DeckConfig, folder_deck
+from highyield.deck.build import Built, build
+from highyield.deck.cache import cache_file
+from highyield.errors import Diagnostic, display_path
+from highyield.identity.ledger import ledger_path, ledger_text, local_copy, read_ledger
+from highyield.paths import cache_folder
+from tests.anki_client import Imported, import_apkg
+from tests.conftest import FIXED_NOW
+
+
+def _note(n: int) -> str:
+    return f"# Drug {n}\n- Drug {n} ==inhibits enzyme {n}==.\n- It causes ==effect {n}==.\n"
+
+
+def _vault(root: Path, notes: int) -> Path:
+    root.mkdir(parents=True)
+    for n in range(notes):
+        (root / f"Drug {n}.md").write_text(_note(n), encoding="utf-8")
+    return root
+
+
+_RUNNING: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _reap() -> Iterator[None]:
+    """No child outlives its test, whatever the test found."""
+    yield
+    while _RUNNING:
+        child = _RUNNING.pop()
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+
+
+def _child(code: str, *args: str, stdin: int | None = None, cwd: Path | None = None
+           ) -> subprocess.Popen[str]:
+    """A Python of its own, running ``code``, its output read by the test."""
+    child = subprocess.Popen([sys.executable, "-c", code, *args], stdin=stdin,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+                             text=True)
+    _RUNNING.append(child)
+    return child
+
+
+def _imported(deck: DeckConfig, folder: Path) -> tuple[Imported, set[int]]:
+    """The deck imported into a fresh collection, and its notes' modification times."""
+    folder.mkdir(parents=True)
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        imported = import_apkg(deck.output, folder, col)
+        mods = {col.get_note(nid).mod for nid in col.find_notes("")}
+    finally:
+        col.close()
+    return imported, mods
+
+
+# ------------------------------------------------------------ two builds at once
+
+BUILDER = """
+import sys
+from pathlib import Path
+from highyield.config import folder_deck
+from highyield.deck.build import build
+import highyield.deck.export  # loaded now, so that both builds start at the same moment
+deck = folder_deck(Path(sys.argv[1]), Path(sys.argv[2]))
+print("ready", flush=True)
+for line in sys.stdin:
+    build(deck, now=float(line))
+    print("done", flush=True)
+"""
+ROUNDS = 16  # before builds took a lock, one in three rounds destroyed the cache
+
+
+def _builders(deck: DeckConfig) -> Iterator[subprocess.Popen[str]]:
+    for _ in range(2):
+        child = _child(BUILDER, str(deck.vault), str(deck.output), stdin=subprocess.PIPE)
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        yield child
+
+
+def test_two_builds_at_once_leave_the_build_cache_whole(tmp_path: Path) -> None:
+    deck = folder_deck(_vault(tmp_path / "vault", 60), tmp_path / "out" / "deck.apkg")
+    build(deck, now=FIXED_NOW)
+    before, _ = _imported(deck, tmp_path / "anki1")
+    builders = list(_builders(deck))
+    for round_ in range(1, ROUNDS + 1):
+        stamp = time.time_ns()  # every note is read again: every part of the cache changes
+        for note in deck.vault.glob("*.md"):
+            os.utime(note, ns=(stamp, stamp))
+        for child in builders:  # both at once, each with its own time for a new card
+            assert child.stdin is not None
+            child.stdin.write(f"{FIXED_NOW + round_}\n")
+            child.stdin.flush()
+        for child in builders:
+            assert child.stdout is not None and child.stdout.readline() == "done\n"
+    for child in builders:
+        assert child.stdin is not None
+        child.stdin.close()
+        assert child.wait(10) == 0
+    again = build(deck, now=FIXED_NOW + 100, force=True)
+    assert (again.fresh, again.changes.items) == (0, [])  # every note from the cache
+    after, mods = _imported(deck, tmp_path / "anki2")
+    assert mods == {int(FIXED_NOW)}  # no card was stamped again: Anki keeps its edits
+    assert sorted(c.guid for c in after.cards) == sorted(c.guid for c in before.cards)
+    assert len(after.cards) == 120
+    assert "Drug 7 Drug 7 [...]." in [c.question_text for c in after.by_source("Drug 7.md")]
+
+
+STALLED = """
+import os, sys, time
+prefix, suffix = sys.argv.pop(1), sys.argv.pop(1)
+real = os.replace
+
+def replace(src, dst, *args, **kwargs):  # held here, its temporary file written
+    if os.fspath(dst).startswith(prefix) and os.fspath(dst).endswith(suffix):
+        print("stalled", file=sys.stderr, flush=True)
+        time.sleep(60)
+    real(src, dst, *args, **kwargs)
+
+os.replace = replace
+sys.argv[0] = "highyield"
+from highyield.cli import main
+main()
+"""
+
+
+def _stalled(deck: DeckConfig, where: Path, suffix: str = "") -> subprocess.Popen[str]:
+    """``highyield build``, held just before it renames into place its first file whose
+    path starts with ``where`` and ends with ``suffix`` (its temporary file written): a
+    build in the middle of its work."""
+    child = _child(STALLED, str(where), suffix, "build", str(deck.vault), "-o", str(deck.output))
+    assert child.stderr is not None and child.stderr.readline() == "stalled\n"
+    return child
+
+
+def _killed(child: subprocess.Popen[str]) -> None:
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=10)
+    assert child.returncode == -signal.SIGKILL
+
+
+def _temporary(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".highyield-"))
+
+
+def test_a_second_build_waits_and_a_killed_builds_lock_is_freed(tmp_path: Path) -> None:
+    deck = folder_deck(_vault(tmp_path / "vault", 3), tmp_path / "out" / "deck.apkg")
+    build(deck, now=FIXED_NOW)
+    (deck.vault / "Drug 1.md").write_text(_note(1).replace("effect 1", "effect one"))
+    first = _stalled(deck, cache_folder() / "build-", ".pickle")  # writing the build cache
+    second = _child("import sys; sys.argv[0] = 'highyield'; "
+                    "from highyield.cli import main; main()",
+                    "build", str(deck.vault), "-o", str(deck.output), cwd=tmp_path)
+    assert second.stderr is not None
+    assert second.stderr.readline() == \
+        f"vault: waiting for another build of this vault (pid {first.pid}) to finish…\n"
+    assert second.poll() is None  # still waiting
+    assert _temporary(cache_folder())  # the first build's, half-written
+    _killed(first)  # the operating system frees its lock
+    out, err = second.communicate(timeout=30)
+    assert (second.returncode, err) == (0, "")
+    assert out.startswith("Built vault → out/deck.apkg: ~1 updated\n")
+    assert _temporary(cache_folder()) == []  # what the killed build left is gone
+    imported, _ = _imported(deck, tmp_path / "anki")
+    assert "Drug 1 It causes [...]." in [c.question_text for c in imported.by_source("Drug 1.md")]
+    assert any("effect one" in c.answer_text for c in imported.cards)
+
+
+def test_a_build_cleans_up_what_a_killed_build_of_its_deck_left(tmp_path: Path) -> None:
+    deck = folder_deck(_vault(tmp_path / "vault", 3), tmp_path / "out" / "deck.apkg")
+    build(deck, now=FIXED_NOW)
+    (deck.vault / "Drug 2.md").write_text(_note(2).replace("effect 2", "effect two"))
+    _killed(_stalled(deck, deck.output))  # killed as it wrote the package
+    assert len(_temporary(deck.output.parent)) == 1
+    _killed(_stalled(deck, cache_folder() / "build-", ".pickle"))  # and as it saved the cache
+    assert len(_temporary(cache_folder())) == 1
+    # Another deck's and another vault's temporary files are not this build's to remove.
+    others = [deck.output.parent / ".highyield-other.apkg.k2j4h5g6.tmp",
+              cache_folder() / ".highyield-build-0123456789abcdef0123.pickle.a1b2c3d4.tmp"]
+    others[0].mkdir()
+    others[1].write_bytes(b"half")
+    built = build(deck, now=FIXED_NOW + 60)
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert _temporary(deck.output.parent) == [others[0].name]
+    assert _temporary(cache_folder()) == [others[1].name]
+    imported, _ = _imported(deck, tmp_path / "anki")
+    assert any("effect two" in c.answer_text for c in imported.by_source("Drug 2.md"))
+    assert build(deck, now=FIXED_NOW + 120, force=True).changes.items == []
+    assert cache_file(deck.name, deck.vault).exists()
+
+
+# ------------------------------------------------------------ the ledger
+
+ALS = """# ALS
+- ==Riluzole== inhibits glutamate release.
+- Edaravone is a ==free radical scavenger==.
+"""
+REWORDED = ("inhibits glutamate release", "inhibits the release of glutamate")
+
+
+class Vault:
+    """A vault, its deck, and one Anki collection every build is imported into."""
+
+    def __init__(self, root: Path, notes: dict[str, str]) -> None:
+        self.root = root
+        self.vault = root / "vault"
+        self.vault.mkdir()
+        for name, text in notes.items():
+            (self.vault / name).write_text(text, encoding="utf-8")
+        self.deck = folder_deck(self.vault, root / "out" / "deck.apkg")
+        (root / "anki").mkdir()
+        self.col = Collection(str(root / "anki" / "collection.anki2"))
+        self.builds = 0
+
+    def build(self) -> tuple[Built, Imported]:
+        self.builds += 1
+        built = build(self.deck, now=FIXED_NOW + 60 * self.builds)
+        return built, import_apkg(self.deck.output, self.root / "anki", self.col)
+
+    def reword(self, name: str, old: str, new: str) -> None:
+        path = self.vault / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    def messages(self, built: Built) -> list[tuple[str, int | None, str, str]]:
+        assert built.tally is not None
+        return [(d.path, d.line, d.message, d.hint) for d in built.tally.diagnostics]
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    v = Vault(tmp_path, {"ALS.md": ALS})
+    yield v
+    v.col.close()
+
+
+def _reworded_after(v: Vault, damage: bytes, copy: bytes | None = None
+                    ) -> tuple[Built, Imported]:
+    """Build, damage the ledger (and this computer's copy), reword a card, build again."""
+    v.build()
+    ledger_path(v.vault).write_bytes(damage)
+    if copy is not None:
+        local_copy(v.vault).write_bytes(copy)
+    v.reword("ALS.md", *REWORDED)
+    return v.build()
+
+
+def test_an_empty_ledger_is_taken_from_this_computers_copy(vault: Vault) -> None:
+    built, imported = _reworded_after(vault, b"")
+    copy = local_copy(vault.vault)
+    assert vault.messages(built) == [(
+        display_path(ledger_path(vault.vault)), None,
+        f"the ledger is empty; this computer's copy from the last build is used instead "
+        f"({display_path(copy)})",
+        "nothing to do: the ledger in the vault is written again from the copy")]
+    assert [c.what for c in built.changes.items] == ["updated"]  # the card kept its key
+    assert (imported.new, imported.updated) == (0, 1)
+    assert len(imported.cards) == 2
+    assert ledger_path(vault.vault).read_bytes() == copy.read_bytes()
+    assert b"inhibits the release of glutamate" in copy.read_bytes()
+
+
+def test_a_damaged_ledger_is_made_whole_from_this_computers_copy(vault: Vault) -> None:
+    built, imported = _reworded_after(vault, b"\0" * 300)  # zeros, as after a crash
+    shown = display_path(ledger_path(vault.vault))
+    assert vault.messages(built) == [
+        (shown, None, "the ledger is damaged; this computer's copy from the last build fills "
+         f"in any card it lost ({display_path(local_copy(vault.vault))})",
+         "nothing to do: the ledger in the vault is written again from both"),
+        (shown, 1, "unreadable ledger line (1 columns, not 6), skipped",
+         "nothing to do: the ledger is written again without it")]
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert (imported.new, imported.updated) == (0, 1)
+    assert ledger_path(vault.vault).read_bytes() == local_copy(vault.vault).read_bytes()
+
+
+def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
+    built, imported = _reworded_after(vault, b"\0" * 300, copy=b"garbage\n")
+    shown = display_path(ledger_path(vault.vault))
+    assert vault.messages(built) == [
+        (shown, None, "the ledger is damaged, and this computer's copy of it is damaged too "
+         f"({display_path(local_copy(vault.vault))}, 1 line unreadable): the lines that "
+         "could be read are used", "a card whose line was lost is matched by its text (one "
+         "reworded since the last build is taken for a new card); the ledger is written "
+         "again"),
+        (shown, 1, "unreadable ledger line (1 columns, not 6), skipped",
+         "nothing to do: the ledger is written again without it, and that card is matched "
+         "by its text")]
+    assert [c.what for c in built.changes.items] == ["new", "retired"]
+    assert (imported.new, imported.updated) == (1, 1)  # the old card is kept, retired
+    assert b"\0" not in ledger_path(vault.vault).read_bytes()
+
+
+def test_an_empty_ledger_without_a_copy_says_so(vault: Vault) -> None:
+    vault.build()
+    local_copy(vault.vault).unlink()
+    ledger_path(vault.vault).write_bytes(b"")
+    built, _ = vault.build()
+    assert vault.messages(built) == [(
+        display_path(ledger_path(vault.vault)), None,
+        "the ledger is empty, and this computer has no copy of it",
+        "cards are matched by their exact text this time (one reworded since the last build "
+        "is taken for a new card); the ledger is written again")]
+    assert built.changes.items == []
+    assert len(ledger_path(vault.vault).read_text().splitlines()) == 3 + 2
+
+
+NAMES = ("Tab\tin name.md", "Line\nbreak.md", "Back\\slash\\t.md")
+
+
+def test_note_names_with_tabs_and_line_breaks_keep_their_ledger_lines(tmp_path: Path) -> None:
+    v = Vault(tmp_path, dict.fromkeys(NAMES, ALS))
+    try:
+        _, v1 = v.build()
+        lines = [line for line in ledger_path(v.vault).read_text().split("\n")
+                 if line and not line.startswith("#")]
+        assert len(lines) == 6 and all(len(line.split("\t")) == 6 for line in lines)
+        problems: list[Diagnostic] = []
+        assert sorted({e.path for e in read_ledger(v.vault, problems).values()}) == \
+            sorted(NAMES)
+        assert problems == []
+        assert len(v1.cards) == 6 and len(v1.by_source("Tab\tin name.md")) == 2
+        # Renamed (to another name with a line break) and reworded: still the same card.
+        (v.vault / NAMES[0]).rename(v.vault / "Renamed\nagain.md")
+        v.reword("Renamed\nagain.md", *REWORDED)
+        v.reword(NAMES[1], *REWORDED)
+        built, v2 = v.build()
+        assert v.messages(built) == []
+        assert sorted(c.what for c in built.changes.items) == ["moved", "updated", "updated"]
+        assert (v2.new, v2.updated) == (0, 3)
+        assert {c.guid for c in v2.cards} == {c.guid for c in v1.cards}
+        assert read_ledger(v.vault, problems) and problems == []
+    finally:
+        v.col.close()
+
+
+def test_a_ledger_written_before_escapes_is_read_as_before(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    ledger_path(vault).parent.mkdir(parents=True)
+    line = "0123456789abcdef\tcloze\t1\tBack\\tslash.md\t{{c1::a}} b\t\n"
+    old = "# highyield identity ledger: …\n# Keep it with your notes …\n"
+    ledger_path(vault).write_text(old + line)
+    problems: list[Diagnostic] = []
+    assert [e.path for e in read_ledger(vault, problems).values()] == ["Back\\tslash.md"]
+    ledger_path(vault).write_text(ledger_text([]) + line)
+    assert [e.path for e in read_ledger(vault, problems).values()] == ["Back\tslash.md"]
+    assert problems == []
+
+
+# ------------------------------------------------------------ .highyield/ out of the vault
+
+
+def test_a_highyield_folder_linking_out_of_the_vault_is_refused(
+        vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    vault.build()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (vault.vault / ".highyield" / "ledger.tsv").unlink()
+    (vault.vault / ".highyield").rmdir()
+    (vault.vault / ".highyield").symlink_to(elsewhere)
+    vault.reword("ALS.md", *REWORDED)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"vault/.highyield: error: .highyield is a link out of the vault, to {elsewhere}: "
+        "highyield reads and writes no ledger there\n"
+        "  hint: make .highyield a folder inside the vault (delete the link; the next build "
+        "writes the ledger there); until then this computer's copy of the ledger keeps the "
+        "cards' keys\n")
+    assert result.stdout.startswith("Built vault → out/deck.apkg: ~1 updated\n")
+    assert list(elsewhere.iterdir()) == []  # nothing written outside the vault
+    imported = import_apkg(vault.deck.output, tmp_path / "anki", vault.col)
+    assert (imported.new, imported.updated) == (0, 1)  # kept its key, by the copy
+    check = runner.invoke(cli, ["check", "vault"])
+    assert check.exit_code == 1 and "vault/.highyield: error: .highyield is a link out" \
+        in check.stdout
+    (vault.vault / ".highyield").unlink()
+    (vault.vault / ".highyield").symlink_to(tmp_path / "nowhere")  # not even made
+    again = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg", "--force"])
+    assert again.exit_code == 1 and f"to {tmp_path / 'nowhere'}: " in again.stderr
+    assert not (tmp_path / "nowhere").exists()
