@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -270,12 +270,19 @@ class Store:
 
     # ------------------------------------------------------------ answering
 
-    def answer(self, key: str, ord: int, outcome: Outcome, duration_ms: int) -> int:
+    def answer(self, key: str, ord: int, outcome: Outcome, duration_ms: int,
+               again: Callable[[CardState], Outcome] | None = None) -> tuple[int, Outcome]:
         """Record one answer: a review row and the card's new state, in one transaction.
-        Returns the review's id, which ``undo`` takes."""
-        after = outcome.after
-        assert after.due is not None
+        The card's state is read again inside it: when another session answered the card
+        since ``outcome`` was worked out, ``again`` works the answer out from the state
+        that session left. Returns the review's id (which ``undo`` takes) and the outcome
+        recorded."""
         with self.transaction() as db:
+            current = self.state(key, ord)
+            if again is not None and state_values(current) != state_values(outcome.before):
+                outcome = again(current)
+            after = outcome.after
+            assert after.due is not None
             cursor = db.execute(
                 "INSERT INTO reviews (key, ord, reviewed_at, rating, phase_before, due_after, "
                 "duration_ms, before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -284,7 +291,7 @@ class Store:
                  state_json(outcome.before)))
             self._set_state(key, ord, after)
         assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return cursor.lastrowid, outcome
 
     def _set_state(self, key: str, ord: int, state: CardState) -> None:
         names = STATE_COLUMNS.split(", ")
@@ -292,15 +299,20 @@ class Store:
         self.db.execute(f"UPDATE cards SET {assignments} WHERE key = ? AND ord = ?",
                         (*state_values(state), key, ord))
 
-    def undo(self, review_id: int) -> tuple[str, int]:
+    def undo(self, review_id: int) -> tuple[str, int] | None:
         """Take back an answer: the card gets its state from before, and the review row
-        goes. One transaction. Returns the card's (key, ord)."""
+        goes. One transaction. Returns the card's (key, ord); None, changing nothing,
+        when another session has answered the card since (its answer counts from this
+        one)."""
         with self.transaction() as db:
             row = db.execute("SELECT key, ord, before FROM reviews WHERE id = ?",
                              (review_id,)).fetchone()
             if row is None:
                 raise KeyError(review_id)
             key, ord_, before = row
+            if db.execute("SELECT 1 FROM reviews WHERE key = ? AND ord = ? AND id > ?",
+                          (key, ord_, review_id)).fetchone():
+                return None
             self._set_state(key, ord_, state_from_json(before))
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return key, ord_
