@@ -22,6 +22,7 @@ from highyield.cli import cli
 from highyield.config import ReviewSettings
 from highyield.review.schedule import CardState, Rating, fuzz_seed, outcomes
 from highyield.review.store import STATE_COLUMNS, from_ms, state_from_json, state_values
+from tests.anki_client import import_apkg
 from tests.test_quiz_terminal import FRONT_KEYS, _spawn, _store_rows
 from tests.test_terminal import _highyield
 
@@ -204,6 +205,35 @@ def test_a_full_disk_stops_the_quiz_keeping_every_acknowledged_answer(
     assert _store_rows(store, "PRAGMA integrity_check") == [("ok",)]
     assert _store_rows(store, "SELECT count(*) FROM reviews") == [(2,)]
     _assert_each_review_follows_the_last(store)
+
+
+def test_a_full_disk_during_a_build_keeps_the_old_deck(
+        make_vault: Callable[..., Path], small_disk: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+    """The deck and the build cache on the full disk: the build says so, naming the deck,
+    and the last deck stays whole and importable."""
+    monkeypatch.setenv("HIGHYIELD_HOME", str(small_disk / "home"))
+    vault = make_vault({"Facts.md": FACTS})
+    deck = small_disk / "out" / "facts.apkg"
+    assert runner.invoke(cli, ["build", str(vault), "-o", str(deck)]).exit_code == 0
+    old = _sha(deck)
+    (vault / "Facts.md").write_text(FACTS + "- Fact 8 is ==answer 8==.\n")
+    filler = _fill(small_disk)
+    result = runner.invoke(cli, ["build", str(vault), "-o", str(deck)])
+    assert result.exit_code == 2, result.output
+    assert f"error: cannot write {deck}: the disk is full" in result.output
+    assert ("hint: free some space on that disk, then build again; the previous deck is "
+            "untouched") in result.output
+    assert _sha(deck) == old
+    assert sorted(p.name for p in deck.parent.iterdir()) == ["facts.apkg"]
+    cards = import_apkg(deck, tmp_path / "anki-old").cards
+    assert "Facts Fact 0 is [...]." in {c.question_text for c in cards}
+    assert len(cards) == 8
+
+    filler.unlink()
+    assert runner.invoke(cli, ["build", str(vault), "-o", str(deck)]).exit_code == 0
+    cards = import_apkg(deck, tmp_path / "anki-new").cards
+    assert "Facts Fact 8 is [...]." in {c.question_text for c in cards}
 
 
 # ------------------------------------------------------------------ a damaged or empty store
