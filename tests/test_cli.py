@@ -243,9 +243,9 @@ def test_failed_write_leaves_the_previous_deck_untouched(
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: cannot write decks/USMLE.apkg: No space left on device\n"
-        "  hint: choose a folder you can write to with -o PATH.apkg; "
-        "the previous deck, if any, is untouched\n")
+        "error: cannot write decks/USMLE.apkg: the disk is full\n"
+        "  hint: free some space on that disk, then build again; the previous deck is "
+        "untouched\n")
     assert deck.read_bytes() == before
     assert sorted(p.name for p in (project / "decks").iterdir()) == ["USMLE.apkg", "usmle.yaml"]
     assert len(import_apkg(deck, project / "anki").cards) == CARDS

@@ -51,7 +51,7 @@ def test_answers_round_trip(tmp_path: Path) -> None:
     with Store.open(path) as store:
         store.sync("D", rows("a", "b"), "print", 4, T0)
         outcome = answer(store.state("a", 1), Rating.Good, T0, ReviewSettings())
-        review = store.answer("a", 1, outcome, duration_ms=1234)
+        review, _ = store.answer("a", 1, outcome, duration_ms=1234)
     with Store.open(path) as store:
         assert store.state("a", 1) == outcome.after
         assert store.state("b", 1) == CardState()
@@ -82,7 +82,7 @@ def test_undo_puts_the_state_back_and_drops_the_review(tmp_path: Path) -> None:
         first = answer(CardState(), Rating.Again, T0, ReviewSettings())
         store.answer("a", 1, first, 10)
         second = answer(first.after, Rating.Good, T0 + timedelta(minutes=1), ReviewSettings())
-        review = store.answer("a", 1, second, 10)
+        review, _ = store.answer("a", 1, second, 10)
         assert store.undo(review) == ("a", 1)
         assert store.state("a", 1) == first.after
         assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1

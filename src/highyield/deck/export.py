@@ -8,6 +8,7 @@ a failed build never leaves a half-written deck, and no temporary file outlives 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import json
@@ -29,6 +30,8 @@ from highyield.vault.atomic import TEMP_SUFFIX, temp_prefix
 
 if TYPE_CHECKING:
     from highyield.deck.anki_notes import Packed
+
+FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
 
 
 def deck_id(name: str) -> int:
@@ -77,7 +80,8 @@ def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: 
 
     def fill(work: Path) -> Path:
         if reuse is not None and _has_note_types(reuse.base, notes):
-            return _patch(reuse, [n for n in notes if n.key in reuse.dirty], name, now)
+            with contextlib.suppress(OSError, sqlite3.Error):  # the cache's disk is full…
+                return _patch(reuse, [n for n in notes if n.key in reuse.dirty], name, now)
         _fresh(work / "collection.anki2", notes, name, now)
         return work / "collection.anki2"
 
@@ -162,7 +166,7 @@ def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Pat
         (work / "deck.apkg").replace(out)
         if keep is not None and db != keep:
             _keep(db, keep)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise _unwritable(shown, exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -201,8 +205,13 @@ def _media_json(names: list[str]) -> str:
     return json.dumps({str(i): name for i, name in enumerate(names)})
 
 
-def _unwritable(shown: str, exc: OSError) -> HighyieldError:
-    reason = exc.strerror or str(exc)
+def _unwritable(shown: str, exc: OSError | sqlite3.Error) -> HighyieldError:
+    if getattr(exc, "errno", None) in FULL or getattr(exc, "sqlite_errorname", "") == \
+            "SQLITE_FULL":
+        return HighyieldError(f"cannot write {shown}: the disk is full",
+                              hint="free some space on that disk, then build again; the "
+                                   "previous deck is untouched")
+    reason = getattr(exc, "strerror", None) or str(exc)
     return HighyieldError(f"cannot write {shown}: {reason}",
                           hint="choose a folder you can write to with -o PATH.apkg; "
                                "the previous deck, if any, is untouched")

@@ -73,6 +73,9 @@ def buttons(outcomes: dict[Rating, Outcome], style: Style) -> str:
     return "   ".join(shown) + style.paint("   (u: undo · q: quit)", DIM)
 
 
+MEANWHILE = "Another session answered this card meanwhile; your answer counts after it.\n"
+
+
 def answered(outcome: Outcome) -> str:
     return f"{NAMES[outcome.rating]} → next in {format_interval(outcome.interval)}\n"
 

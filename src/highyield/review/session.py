@@ -14,7 +14,15 @@ from typing import Protocol
 
 from highyield.review import screen
 from highyield.review.due import Plan, due_next, next_card
-from highyield.review.schedule import Outcome, Phase, Rating, day_end, fuzz_seed, outcomes
+from highyield.review.schedule import (
+    CardState,
+    Outcome,
+    Phase,
+    Rating,
+    day_end,
+    fuzz_seed,
+    outcomes,
+)
 from highyield.review.store import Store
 from highyield.review.store.reads import Ref
 
@@ -97,15 +105,17 @@ class Session:
         key = self._key(ref, deck, source, wanted=REVEAL)
         if key not in REVEAL:
             return key not in QUIT
-        now = self.clock()
-        settings = self.plan.settings[deck]
-        choices = outcomes(state, now, settings, fuzz_seed(f"{ref[0]}:{ref[1]}", state.reps))
+        choices = self._choices(ref, deck, state)
         self.term.write(screen.back(view, source, choices, self.term.style))
         key = self._key(ref, deck, source, wanted=tuple(GRADES))
         if key not in GRADES:
             return key not in QUIT
-        self._commit(ref, choices[GRADES[key]], source, shown_at)
+        self._commit(ref, deck, choices[GRADES[key]], source, shown_at)
         return True
+
+    def _choices(self, ref: Ref, deck: str, state: CardState) -> dict[Rating, Outcome]:
+        seed = fuzz_seed(f"{ref[0]}:{ref[1]}", state.reps)
+        return outcomes(state, self.clock(), self.plan.settings[deck], seed)
 
     def _key(self, ref: Ref, deck: str, source: str, wanted: tuple[str, ...]) -> str:
         """Keys until one in ``wanted``, a quit, a skip or a successful undo."""
@@ -124,11 +134,20 @@ class Session:
             elif key == "u" and self._undo():
                 return key
 
-    def _commit(self, ref: Ref, outcome: Outcome, source: str, shown_at: datetime) -> None:
+    def _commit(self, ref: Ref, deck: str, chosen: Outcome, source: str,
+                shown_at: datetime) -> None:
+        """Save the answer. Should another session have answered the card meanwhile, the
+        store works it out again, inside its write, from the state that answer left."""
         took = max(0, round((self.clock() - shown_at).total_seconds() * 1000))
-        review = self.store.answer(*ref, outcome, duration_ms=min(took, 3_600_000))
+
+        def again(state: CardState) -> Outcome:
+            return self._choices(ref, deck, state)[chosen.rating]
+
+        review, outcome = self.store.answer(*ref, chosen, min(took, 3_600_000), again)
         self.answers.append(_Answered(review, outcome))
         self.done.append(self.answers[-1])
+        if outcome is not chosen:
+            self.term.write(screen.MEANWHILE)
         self.term.write(screen.answered(outcome))
         if outcome.new_leech:
             self.term.write(screen.leech(source, outcome.after.lapses,
@@ -139,14 +158,19 @@ class Session:
         if not self.done:
             self.term.write("Nothing to undo.\n")
             return False
-        last = self.done.pop()
+        last = self.done[-1]
         if isinstance(last, _Answered):
+            back = self.store.undo(last.review)
+            if back is None:
+                self.term.write("Cannot undo: another session has answered that card "
+                                "since.\n")
+                return False
             self.answers.remove(last)
-            self.pending = self.store.undo(last.review)
-            what = screen.NAMES[last.outcome.rating]
+            self.pending, what = back, screen.NAMES[last.outcome.rating]
         else:
             self.store.bury(*last, None)
             self.pending, what = last, "skip"
+        self.done.pop()
         self.term.write(f"Undone: {what}. That card comes back.\n")
         return True
 

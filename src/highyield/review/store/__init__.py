@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from types import TracebackType
 
 from highyield import __version__
 from highyield.errors import HighyieldError, display_path
 from highyield.review.schedule import CardState, Outcome, Phase
+from highyield.review.store import connect, failures
 from highyield.review.store.migrations import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -88,12 +90,6 @@ def _changed(old: sqlite3.Row, row: CardRow) -> bool:
         (row.source, row.position, row.tags, row.view)
 
 
-def _read_only(shown: str) -> HighyieldError:
-    return HighyieldError(f"the review store {shown} is read-only",
-                          hint="make the file and its folder writable, or pass --state PATH "
-                               "to study with another store")
-
-
 class Store:
     def __init__(self, db: sqlite3.Connection, path: Path, created: bool = False) -> None:
         self.db, self.path, self.created = db, path, created
@@ -101,48 +97,66 @@ class Store:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, writable: bool = True) -> Store:
         """Open (or create) the store, bringing an older schema up to date. A store from
-        a newer highyield is refused and left exactly as it was."""
+        a newer highyield is refused and left exactly as it was, and so are an empty
+        file, a damaged one and one this user may not write. ``writable`` False only
+        reads it (``stats``): that works on a store the user may read but not write.
+
+        An SQLite failure inside ``with Store.open(...)`` leaves it as a HighyieldError
+        that says what happened to the store (a full disk, a damaged file…)."""
         shown = display_path(path)
         created = not path.exists()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, isolation_level=None, timeout=10)
-        except (OSError, sqlite3.Error) as exc:
-            raise HighyieldError(f"cannot open the review store {shown}: {exc}",
-                                 hint="check the folder's permissions, or pass --state "
-                                      "PATH to keep it elsewhere") from None
+        if not created and connect.empty(path):
+            raise failures.empty(shown)
+        if writable and not failures.writable(path):
+            raise failures.read_only(path)
+        if writable and failures.full(path):
+            raise failures.disk_full(shown)
+        db = cls._connect(path, writable)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             db.close()
-            if "readonly" in str(exc):
-                raise _read_only(shown) from None
-            raise HighyieldError(f"{shown} is not a highyield review store ({exc})",
-                                 hint="move it aside, or pass --state PATH to use "
-                                      "another file") from None
+            raise (failures.explain(exc, path) or failures.not_a_store(shown, exc)) from None
         if version > SCHEMA_VERSION:
             db.close()
             raise HighyieldError(
                 f"{shown} was written by a newer highyield (store version {version}; this "
                 f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
                 hint="upgrade highyield (pip install -U highyield) to study with it")
+        if not writable and version < SCHEMA_VERSION and failures.writable(path):
+            db.close()  # an older store is brought up to date first, where it may be
+            return cls.open(path)
         store = cls(db, path, created)
         try:
-            store._prepare(version)
+            if writable:
+                store._prepare(version)
+            else:
+                store._check_readable(version)
         except BaseException:
             db.close()
             raise
         return store
 
+    @staticmethod
+    def _connect(path: Path, writable: bool) -> sqlite3.Connection:
+        try:
+            return connect.writer(path) if writable else connect.reader(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise failures.cannot_open(display_path(path), exc) from None
+
     def _prepare(self, version: int) -> None:
+        if not self.created:
+            self._check_intact()
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.OperationalError as exc:
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
             raise self._failed(exc) from None
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():  # may it be written? Said before the quiz shows a card
+            pass
         for number, migration in enumerate(MIGRATIONS[version:], version + 1):
             with self.transaction():
                 migration(self.db)
@@ -150,40 +164,57 @@ class Store:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('written_by', ?)",
                                 (__version__,))
 
+    def _check_intact(self) -> None:
+        """A damaged store is said to be so before anything is written to it."""
+        try:
+            result = str(self.db.execute("PRAGMA quick_check").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise self._failed(exc) from None
+        if result != "ok":
+            raise failures.damaged(display_path(self.path), "database disk image is "
+                                                            "malformed")
+
+    def _check_readable(self, version: int) -> None:
+        if version < SCHEMA_VERSION:
+            raise HighyieldError(
+                f"{display_path(self.path)} was written by an older highyield (store "
+                f"version {version}), and this user may not write it to bring it up to date",
+                hint="run `highyield quiz` once as a user who may write it")
+        self._check_intact()
+
     def close(self) -> None:
         self.db.close()
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 trace: TracebackType | None) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            explained = failures.explain(exc, self.path)
+            if explained is not None:
+                raise explained from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         try:
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             raise self._failed(exc) from None
         try:
             yield self.db
-        except sqlite3.OperationalError as exc:
-            self.db.execute("ROLLBACK")
-            raise self._failed(exc) from None
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:  # SQLite may have rolled back already
+                with suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._failed(exc) from None
             raise
-        self.db.execute("COMMIT")
 
-    def _failed(self, exc: sqlite3.OperationalError) -> Exception:
-        shown = display_path(self.path)
-        if "readonly" in str(exc):
-            return _read_only(shown)
-        if "locked" in str(exc):
-            return HighyieldError(f"the review store {shown} is busy: {exc}",
-                                  hint="another highyield is writing to it; finish that "
-                                       "session first")
-        return exc
+    def _failed(self, exc: sqlite3.Error) -> Exception:
+        return failures.explain(exc, self.path) or exc
 
     @property
     def version(self) -> int:
@@ -270,12 +301,19 @@ class Store:
 
     # ------------------------------------------------------------ answering
 
-    def answer(self, key: str, ord: int, outcome: Outcome, duration_ms: int) -> int:
+    def answer(self, key: str, ord: int, outcome: Outcome, duration_ms: int,
+               again: Callable[[CardState], Outcome] | None = None) -> tuple[int, Outcome]:
         """Record one answer: a review row and the card's new state, in one transaction.
-        Returns the review's id, which ``undo`` takes."""
-        after = outcome.after
-        assert after.due is not None
+        The card's state is read again inside it: when another session answered the card
+        since ``outcome`` was worked out, ``again`` works the answer out from the state
+        that session left. Returns the review's id (which ``undo`` takes) and the outcome
+        recorded."""
         with self.transaction() as db:
+            current = self.state(key, ord)
+            if again is not None and state_values(current) != state_values(outcome.before):
+                outcome = again(current)
+            after = outcome.after
+            assert after.due is not None
             cursor = db.execute(
                 "INSERT INTO reviews (key, ord, reviewed_at, rating, phase_before, due_after, "
                 "duration_ms, before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -284,7 +322,7 @@ class Store:
                  state_json(outcome.before)))
             self._set_state(key, ord, after)
         assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return cursor.lastrowid, outcome
 
     def _set_state(self, key: str, ord: int, state: CardState) -> None:
         names = STATE_COLUMNS.split(", ")
@@ -292,15 +330,20 @@ class Store:
         self.db.execute(f"UPDATE cards SET {assignments} WHERE key = ? AND ord = ?",
                         (*state_values(state), key, ord))
 
-    def undo(self, review_id: int) -> tuple[str, int]:
+    def undo(self, review_id: int) -> tuple[str, int] | None:
         """Take back an answer: the card gets its state from before, and the review row
-        goes. One transaction. Returns the card's (key, ord)."""
+        goes. One transaction. Returns the card's (key, ord); None, changing nothing,
+        when another session has answered the card since (its answer counts from this
+        one)."""
         with self.transaction() as db:
             row = db.execute("SELECT key, ord, before FROM reviews WHERE id = ?",
                              (review_id,)).fetchone()
             if row is None:
                 raise KeyError(review_id)
             key, ord_, before = row
+            if db.execute("SELECT 1 FROM reviews WHERE key = ? AND ord = ? AND id > ?",
+                          (key, ord_, review_id)).fetchone():
+                return None
             self._set_state(key, ord_, state_from_json(before))
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return key, ord_

@@ -1,0 +1,53 @@
+"""Connecting to the store's file: to write it, or only to read it (which works on a store
+this user may not write), and telling an empty file from a new store."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from highyield.review.store import failures
+
+
+def writer(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite3.connect(path, isolation_level=None, timeout=10)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _journal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def empty(path: Path) -> bool:
+    """A store file of 0 bytes, with no answer waiting in its journal either."""
+    return path.is_file() and _size(path) == 0 and _size(_journal(path)) == 0
+
+
+def reader(path: Path) -> sqlite3.Connection:
+    """A connection that only reads. A store this user may not write is opened read-only;
+    in a folder this user may not write, SQLite cannot make the index it shares with
+    writers (-shm): when no answer waits in the journal (-wal), nobody is writing, and the
+    file is read as the unchanging file it is."""
+    if failures.writable(path):  # read as a writer would, so its journal is tidied away
+        db = sqlite3.connect(path, isolation_level=None, timeout=10)
+        db.execute("PRAGMA query_only = ON")
+        return db
+    uri = path.absolute().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=10)
+    try:
+        db.execute("PRAGMA user_version")
+        return db
+    except sqlite3.DatabaseError as exc:
+        name = getattr(exc, "sqlite_errorname", "")
+        if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or \
+                _size(_journal(path)):
+            return db  # reading it again says what is wrong
+    db.close()
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)

@@ -1,0 +1,122 @@
+"""What a failure on the review store means to the student: the disk is full, the file is
+damaged, empty, read-only or busy. These are the machine's situation, not highyield's
+bugs: each is said as such, with what was kept and what to do."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from contextlib import suppress
+from pathlib import Path
+
+from highyield.errors import HighyieldError, display_path
+
+
+def explain(exc: sqlite3.Error, path: Path) -> HighyieldError | None:
+    """The failure as the student is told it; None for one that is highyield's own."""
+    name = getattr(exc, "sqlite_errorname", "")
+    shown = display_path(path)
+    if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and full(path)):
+        return disk_full(shown)
+    if name.startswith("SQLITE_CORRUPT"):
+        return damaged(shown, exc)
+    if name == "SQLITE_NOTADB":
+        return not_a_store(shown, exc)
+    if name.startswith("SQLITE_READONLY"):
+        return read_only(path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return HighyieldError(f"the review store {shown} is busy: {exc}",
+                              hint="another highyield is writing to it; finish that "
+                                   "session first")
+    if name.startswith("SQLITE_IOERR"):
+        return HighyieldError(f"cannot read or write the review store {shown}: {exc}",
+                              hint="the disk or its file system failed; every answer "
+                                   "acknowledged before is saved. Check the disk, then run "
+                                   "the command again")
+    if name.startswith("SQLITE_CANTOPEN"):
+        return cannot_open(shown, exc)
+    return None
+
+
+def full(path: Path) -> bool:
+    """Whether the disk holding the store has no room left for an answer."""
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def disk_full(shown: str) -> HighyieldError:
+    return HighyieldError(f"cannot save to the review store {shown}: the disk is full",
+                          hint="every answer acknowledged before is saved in it; free some "
+                               "space on that disk, then run the command again")
+
+
+def damaged(shown: str, exc: object) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is damaged ({exc}); highyield stopped "
+                          "without changing it",
+                          hint="restore it from a backup, or move it aside to start afresh "
+                               "(keep it: SQLite's own tools may recover part of it; see "
+                               "docs/troubleshooting.md)")
+
+
+def not_a_store(shown: str, exc: object) -> HighyieldError:
+    return HighyieldError(f"{shown} is not a highyield review store, or it is damaged ({exc})",
+                          hint="it was left as it is; if it held your answers, restore it "
+                               "from a backup (see docs/troubleshooting.md); otherwise move "
+                               "it aside, or pass --state PATH to use another file")
+
+
+def empty(shown: str) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is an empty file (0 bytes); highyield "
+                          "does not start it afresh in its place",
+                          hint="if your answers were in it, restore it from a backup; to "
+                               "start a new store, delete it or pass --state PATH")
+
+
+def cannot_open(shown: str, exc: object) -> HighyieldError:
+    return HighyieldError(f"cannot open the review store {shown}: {exc}",
+                          hint="check the folder's permissions, or pass --state PATH to "
+                               "keep it elsewhere")
+
+
+def read_only(path: Path) -> HighyieldError:
+    """The store may not be written: whose it is and why, when the permissions say so."""
+    return HighyieldError(f"the review store {display_path(path)} is read-only{_why(path)}; "
+                          "answers cannot be saved in it",
+                          hint="make the file and its folder writable, or pass --state PATH "
+                               "to study with another store; `highyield stats` reads it as "
+                               "it is")
+
+
+def writable(path: Path) -> bool:
+    """Whether this user may write the store and the journal SQLite keeps beside it."""
+    return all(not p.exists() or os.access(p, os.W_OK) for p in (path, path.parent))
+
+
+def _why(path: Path) -> str:
+    with suppress(OSError, AttributeError):  # no statvfs on Windows
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return ": its file system is mounted read-only"
+    for what, where in ((path, "it is"), (path.parent, f"its folder {_shown(path.parent)} is")):
+        if what.exists() and not os.access(what, os.W_OK):
+            info = what.stat()
+            journal = ", and the journal is written there" if what != path else ""
+            return (f" for you ({_user(os.getuid())}): {where} {_user(info.st_uid)}'s, with "
+                    f"mode {info.st_mode & 0o777:o}{journal}")
+    return ""
+
+
+def _shown(folder: Path) -> str:
+    shown = display_path(folder)
+    return str(folder.absolute()) if shown == "." else shown
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)

@@ -1,0 +1,393 @@
+"""The review store when the machine, not highyield, is the problem: two quizzes on one
+store, a full disk, a damaged or empty store file, a store the user may only read. Real
+processes, a real small file system and real permissions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+from click.testing import CliRunner
+
+from highyield.cli import cli
+from highyield.config import ReviewSettings
+from highyield.review.schedule import CardState, Rating, fuzz_seed, outcomes
+from highyield.review.store import STATE_COLUMNS, from_ms, state_from_json, state_values
+from tests.anki_client import import_apkg
+from tests.test_quiz_terminal import FRONT_KEYS, _spawn, _store_rows
+from tests.test_terminal import _highyield
+
+FACTS = "# Facts\n" + "".join(f"- Fact {n} is ==answer {n}==.\n" for n in range(8))
+MEANWHILE = "Another session answered this card meanwhile; your answer counts after it."
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------------ two quizzes at once
+
+
+def _front(child: pexpect.spawn[str], n: int) -> None:
+    child.expect_exact(f"Fact {n} is [...].")
+    child.expect_exact(FRONT_KEYS)
+
+
+def _reveal(child: pexpect.spawn[str]) -> None:
+    child.send(" ")
+    child.expect_exact("(u: undo · q: quit)")
+
+
+def _grade(child: pexpect.spawn[str], key: str) -> str:
+    """Answer; returns what the quiz printed before its "→ next in"."""
+    child.send(key)
+    child.expect("→ next in")
+    return child.before or ""
+
+
+def _assert_each_review_follows_the_last(store: Path) -> None:
+    """Every review's state before is the state the previous review of that card left
+    (worked out again by the scheduler from that review), and each card's state is the
+    one its last review left."""
+    left: dict[tuple[object, object], tuple[object, ...]] = {}
+    new = state_values(CardState())
+    for key, ord_, at, rating, before in _store_rows(
+            store, "SELECT key, ord, reviewed_at, rating, before FROM reviews ORDER BY id"):
+        assert isinstance(before, str) and isinstance(at, int) and isinstance(rating, int)
+        state = state_from_json(before)
+        assert state_values(state) == left.get((key, ord_), new), (key, at)
+        moment = from_ms(at)
+        assert moment is not None
+        seed = fuzz_seed(f"{key}:{ord_}", state.reps)
+        after = outcomes(state, moment, ReviewSettings(), seed)[Rating(rating)].after
+        left[(key, ord_)] = state_values(after)
+    for key, ord_, *state_now in _store_rows(
+            store, f"SELECT key, ord, {STATE_COLUMNS} FROM cards"):
+        assert tuple(state_now) == left.get((key, ord_), new), key
+
+
+def test_two_quizzes_on_one_store_answer_from_the_state_the_other_left(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """Both show the same card; whoever commits second has its answer worked out again,
+    inside its write, from the state the other's answer left."""
+    vault = make_vault({"Facts.md": FACTS})
+    store = tmp_path / "s.sqlite3"
+    one = _spawn(vault, store)
+    _front(one, 0)
+    two = _spawn(vault, store)
+    _front(two, 0)
+    late: list[str] = []
+    for n, (first, second, keys) in enumerate([(one, two, "33"), (two, one, "41"),
+                                               (one, two, "24"), (two, one, "13"),
+                                               (one, two, "32"), (two, one, "43")]):
+        if n % 2:  # both revealed before either answers
+            _reveal(first)
+            _reveal(second)
+            _grade(first, keys[0])
+        else:  # the second reveals only after the first answered
+            _reveal(first)
+            _grade(first, keys[0])
+            _reveal(second)
+        late.append(_grade(second, keys[1]))
+        _front(one, n + 1)
+        _front(two, n + 1)
+    for child in (one, two):
+        child.send("q")
+        child.expect("Studied 6 cards")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    assert _store_rows(store, "SELECT count(*) FROM reviews") == [(12,)]
+    _assert_each_review_follows_the_last(store)
+    assert all(MEANWHILE in text for text in late), late
+    assert _store_rows(store, "SELECT count(*) FROM reviews WHERE phase_before = 0") == [(6,)]
+
+
+def test_undo_leaves_an_answer_another_session_built_on(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    vault = make_vault({"Facts.md": FACTS})
+    store = tmp_path / "s.sqlite3"
+    one = _spawn(vault, store)
+    _front(one, 0)
+    two = _spawn(vault, store)
+    _front(two, 0)
+    _reveal(one)
+    _grade(one, "3")
+    _reveal(two)
+    assert MEANWHILE in _grade(two, "3")
+    _front(one, 1)
+    one.send("u")
+    one.expect_exact("Cannot undo: another session has answered that card since.")
+    one.send("q")
+    one.expect("Studied 1 card")
+    one.expect(pexpect.EOF)
+    two.send("q")
+    two.expect(pexpect.EOF)
+    assert _store_rows(store, "SELECT count(*) FROM reviews") == [(2,)]
+    _assert_each_review_follows_the_last(store)
+
+
+# ------------------------------------------------------------------ a full disk
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs), unmounted afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a small file system is impossible here: {mounted.stderr}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def _fill(disk: Path) -> Path:
+    """Fill the file system to its last byte."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 1):
+            try:
+                while os.write(fd, b"x" * size):
+                    pass
+            except OSError:
+                continue
+    finally:
+        os.close(fd)
+    assert shutil.disk_usage(disk).free == 0
+    return filler
+
+
+def test_a_full_disk_stops_the_quiz_keeping_every_acknowledged_answer(
+        make_vault: Callable[..., Path], small_disk: Path) -> None:
+    vault = make_vault({"Facts.md": FACTS})
+    store = small_disk / "reviews.sqlite3"
+    child = _spawn(vault, store)
+    for n in range(2):
+        _front(child, n)
+        _reveal(child)
+        _grade(child, "3")
+    _front(child, 2)
+    filler = _fill(small_disk)
+    _reveal(child)
+    child.send("3")
+    child.expect(pexpect.EOF)
+    child.close()
+    said = " ".join((child.before or "").split())
+    assert child.exitstatus == 2, said
+    assert f"error: cannot save to the review store {store}: the disk is full" in said
+    assert ("hint: every answer acknowledged before is saved in it; free some space on "
+            "that disk, then run the command again") in said
+    assert "internal error" not in said and "→ next in" not in said
+
+    again = _spawn(vault, store)  # still full: said at once, before any card
+    again.expect(pexpect.EOF)
+    again.close()
+    said = " ".join((again.before or "").split())
+    assert again.exitstatus == 2, said
+    assert f"error: cannot save to the review store {store}: the disk is full" in said
+    assert FRONT_KEYS not in said
+
+    filler.unlink()
+    assert _store_rows(store, "PRAGMA integrity_check") == [("ok",)]
+    assert _store_rows(store, "SELECT count(*) FROM reviews") == [(2,)]
+    _assert_each_review_follows_the_last(store)
+
+
+def test_a_full_disk_during_a_build_keeps_the_old_deck(
+        make_vault: Callable[..., Path], small_disk: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+    """The deck and the build cache on the full disk: the build says so, naming the deck,
+    and the last deck stays whole and importable."""
+    monkeypatch.setenv("HIGHYIELD_HOME", str(small_disk / "home"))
+    vault = make_vault({"Facts.md": FACTS})
+    deck = small_disk / "out" / "facts.apkg"
+    assert runner.invoke(cli, ["build", str(vault), "-o", str(deck)]).exit_code == 0
+    old = _sha(deck)
+    (vault / "Facts.md").write_text(FACTS + "- Fact 8 is ==answer 8==.\n")
+    filler = _fill(small_disk)
+    result = runner.invoke(cli, ["build", str(vault), "-o", str(deck)])
+    assert result.exit_code == 2, result.output
+    assert f"error: cannot write {deck}: the disk is full" in result.output
+    assert ("hint: free some space on that disk, then build again; the previous deck is "
+            "untouched") in result.output
+    assert _sha(deck) == old
+    assert sorted(p.name for p in deck.parent.iterdir()) == ["facts.apkg"]
+    cards = import_apkg(deck, tmp_path / "anki-old").cards
+    assert "Facts Fact 0 is [...]." in {c.question_text for c in cards}
+    assert len(cards) == 8
+
+    filler.unlink()
+    assert runner.invoke(cli, ["build", str(vault), "-o", str(deck)]).exit_code == 0
+    cards = import_apkg(deck, tmp_path / "anki-new").cards
+    assert "Facts Fact 8 is [...]." in {c.question_text for c in cards}
+
+
+# ------------------------------------------------------------------ a damaged or empty store
+
+
+@pytest.fixture
+def studied(make_vault: Callable[..., Path], tmp_path: Path,
+            runner: CliRunner) -> tuple[Path, Path]:
+    """A vault of 300 facts and a real store with a few answers (several pages)."""
+    notes = "# Facts\n" + "".join(f"- Fact {n} is about ==the answer numbered {n}==, which "
+                                  "matters.\n" for n in range(300))
+    vault = make_vault({"Facts.md": notes})
+    store = tmp_path / "reviews.sqlite3"
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)],
+                           input=" 3 3 1 4q")
+    assert result.exit_code == 0, result.output
+    assert store.stat().st_size > 20 * 4096
+    return vault, store
+
+
+def _quiz_and_stats(runner: CliRunner, vault: Path, store: Path) -> list[str]:
+    said = []
+    for args in (["quiz", str(vault)], ["stats"]):
+        result = runner.invoke(cli, [*args, "--state", str(store)], input=" 3q")
+        assert result.exit_code == 2, result.output
+        assert "internal error" not in result.output and FRONT_KEYS not in result.output
+        said.append(result.output)
+    return said
+
+
+def test_a_damaged_store_is_said_to_be_damaged(studied: tuple[Path, Path],
+                                               runner: CliRunner) -> None:
+    vault, store = studied
+    data = bytearray(store.read_bytes())
+    middle = len(data) // 4096 // 2 * 4096
+    data[middle:middle + 4096] = b"\xde\xad\xbe\xef" * 1024
+    store.write_bytes(bytes(data))
+    before = _sha(store)
+    for said in _quiz_and_stats(runner, vault, store):
+        assert (f"error: the review store {store} is damaged (database disk image is "
+                "malformed); highyield stopped without changing it") in said
+        assert ("hint: restore it from a backup, or move it aside to start afresh (keep "
+                "it: SQLite's own tools may recover part of it; see docs/troubleshooting.md)"
+                ) in said
+    assert _sha(store) == before
+
+
+def test_a_store_whose_header_is_gone_is_not_taken_for_a_new_one(
+        studied: tuple[Path, Path], runner: CliRunner) -> None:
+    vault, store = studied
+    data = bytearray(store.read_bytes())
+    data[:100] = bytes(100)
+    store.write_bytes(bytes(data))
+    before = _sha(store)
+    for said in _quiz_and_stats(runner, vault, store):
+        assert (f"error: {store} is not a highyield review store, or it is damaged (file "
+                "is not a database)") in said
+        assert ("hint: it was left as it is; if it held your answers, restore it from a "
+                "backup (see docs/troubleshooting.md); otherwise move it aside, or pass "
+                "--state PATH to use another file") in said
+    assert _sha(store) == before
+
+
+def test_an_empty_store_file_is_not_started_afresh(studied: tuple[Path, Path],
+                                                   runner: CliRunner) -> None:
+    vault, store = studied
+    store.write_bytes(b"")
+    for said in _quiz_and_stats(runner, vault, store):
+        assert (f"error: the review store {store} is an empty file (0 bytes); highyield "
+                "does not start it afresh in its place") in said
+        assert ("hint: if your answers were in it, restore it from a backup; to start a "
+                "new store, delete it or pass --state PATH") in said
+    assert store.read_bytes() == b""
+
+
+# ------------------------------------------------------------------ a store one may only read
+
+def _nobody() -> list[str]:
+    """Run as the user nobody. Where the interpreter lives in a folder only root may enter
+    (/root/.pyenv on some machines), nobody keeps one capability: to read any file and
+    enter any folder. It may write nothing of root's either way."""
+    become = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    python = Path(os.path.realpath(sys.executable))
+    if all(folder.stat().st_mode & 0o001 for folder in python.parents):
+        return become
+    return [*become, "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
+
+
+NOBODY = _nobody()
+
+
+@pytest.fixture
+def shared(studied: tuple[Path, Path]) -> Iterator[tuple[Path, Path]]:
+    """The vault and the store in a folder of root's, mode 0755, that every user may reach
+    (pytest's own folders are root's alone); the store root's, mode 0644."""
+    folder = Path(tempfile.mkdtemp(prefix="highyield-shared-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        vault, store = studied
+        shutil.copytree(vault, folder / vault.name)
+        shutil.copy(store, folder / store.name)
+        (folder / store.name).chmod(0o644)
+        yield folder / vault.name, folder / store.name
+    finally:
+        shutil.rmtree(folder)
+
+
+def _as(user: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run highyield (from the folder above the test's, so paths show from there)."""
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    here = Path(args[-1]).parent.parent
+    return subprocess.run([*user, _highyield(), *args], capture_output=True, text=True,
+                          env=env, cwd=here, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_stats_reads_a_store_the_user_may_not_write(shared: tuple[Path, Path]) -> None:
+    store = shared[1]
+    assert not list(store.parent.glob("*-wal")) and not list(store.parent.glob("*-shm"))
+    before = _sha(store)
+    as_root = _as([], "stats", "--state", str(store), "--json")
+    assert as_root.returncode == 0, as_root.stderr
+    mine = _as(NOBODY, "stats", "--state", str(store), "--json")
+    assert mine.returncode == 0, mine.stderr
+    assert json.loads(mine.stdout) == json.loads(as_root.stdout)
+    assert json.loads(mine.stdout)["reviews_today"] == 4
+    text = _as(NOBODY, "stats", "--state", str(store))
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("Cards: 296 new · 3 learning · 1 review")
+    assert _sha(store) == before
+    assert sorted(p.name for p in store.parent.iterdir() if "sqlite3" in p.name) == \
+        ["reviews.sqlite3"]
+
+
+def test_a_quiz_on_a_store_the_user_may_not_write_says_so_before_any_card(
+        shared: tuple[Path, Path]) -> None:
+    vault, store = shared
+    before = _sha(store)
+    shown = f"{store.parent.name}/{store.name}"
+    result = _as(NOBODY, "quiz", str(vault), "--state", str(store))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        f"error: the review store {shown} is read-only for you (nobody): it is root's, "
+        "with mode 644; answers cannot be saved in it\n"
+        "  hint: make the file and its folder writable, or pass --state PATH to study with "
+        "another store; `highyield stats` reads it as it is\n")
+    assert FRONT_KEYS not in result.stdout and "Fact" not in result.stdout
+    assert _sha(store) == before
+
+    store.chmod(0o666)  # the file may be written, not its folder (where the journal goes)
+    result = _as(NOBODY, "quiz", str(vault), "--state", str(store))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        f"error: the review store {shown} is read-only for you (nobody): its folder "
+        f"{store.parent.name} is root's, with mode 755, and the journal is written there; "
+        "answers cannot be saved in it\n")
+    assert FRONT_KEYS not in result.stdout
+    assert _sha(store) == before
