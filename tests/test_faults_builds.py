@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 from anki.collection import Collection
 from click.testing import CliRunner
@@ -174,7 +175,7 @@ def test_a_second_build_waits_and_a_killed_builds_lock_is_freed(tmp_path: Path) 
                     "build", str(deck.vault), "-o", str(deck.output), cwd=tmp_path)
     assert second.stderr is not None
     assert second.stderr.readline() == \
-        f"vault: waiting for another build of this vault (pid {first.pid}) to finish…\n"
+        f"vault: waiting for another build or quiz of this vault (pid {first.pid}) to finish…\n"
     assert second.poll() is None  # still waiting
     assert _temporary(cache_folder())  # the first build's, half-written
     _killed(first)  # the operating system frees its lock
@@ -401,3 +402,27 @@ def test_a_highyield_folder_linking_out_of_the_vault_is_refused(
     again = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg", "--force"])
     assert again.exit_code == 1 and f"to {tmp_path / 'nowhere'}: " in again.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_quiz_reading_the_notes_waits_for_a_build_of_the_vault(tmp_path: Path) -> None:
+    """A quiz whose notes changed reads them and writes the ledger, as a build does: it
+    takes its turn, so neither overwrites the other's ledger."""
+    deck = folder_deck(_vault(tmp_path / "vault", 3), tmp_path / "out" / "deck.apkg")
+    build(deck, now=FIXED_NOW)
+    (deck.vault / "Drug 1.md").write_text(_note(1).replace("effect 1", "effect one"))
+    first = _stalled(deck, cache_folder() / "build-", ".pickle")  # writing the build cache
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm", "NO_COLOR": "1"}
+    quiz = pexpect.spawn(sys.executable, ["-c", "import sys; sys.argv[0] = 'highyield'; "
+                                          "from highyield.cli import main; main()",
+                                          "quiz", str(deck.vault), "--state",
+                                          str(tmp_path / "reviews.sqlite3")],
+                         cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30,
+                         dimensions=(40, 100))
+    quiz.expect_exact(f"vault: waiting for another build or quiz of this vault "
+                      f"(pid {first.pid}) to finish…")
+    assert quiz.expect_exact(["[...]", pexpect.TIMEOUT], timeout=1) == 1  # no card yet
+    _killed(first)
+    quiz.expect(r"Read vault: \d+ cards \(\d+ added\)")
+    quiz.expect_exact("[...]")
+    quiz.send("q")
+    quiz.expect(pexpect.EOF)

@@ -33,6 +33,7 @@ from highyield.review.sync import DeckSync, sync_deck
 
 if TYPE_CHECKING:
     from highyield.deck.build import Built
+    from highyield.vault.lock import Waiting
 
 
 class _Group(click.Group):
@@ -152,18 +153,20 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
         sys.exit(1)
 
 
+def _waiting(deck: DeckConfig) -> Waiting:
+    """What a build or quiz says while another holds the vault's lock."""
+    return lambda pid: click.echo(report.waiting(deck, pid), err=True)
+
+
 def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
            shown: set[Diagnostic] | None = None) -> Built:
     """Build and print the summary. ``shown``: for watch, the problems printed already
     (each is printed once, with a time stamp on the summary)."""
     from highyield.deck.build import build as build_deck
 
-    def waiting(pid: int | None) -> None:
-        click.echo(report.waiting(deck, pid), err=True)
-
     with DelayedProgress(f"Reading {deck.name}") as progress:
         result = build_deck(deck, now=time.time(), progress=progress, force=force,
-                            waiting=waiting)
+                            waiting=_waiting(deck))
     found = result.tally.diagnostics if result.tally is not None else ()
     if shown is not None:
         found = tuple(d for d in found if d not in shown)
@@ -326,7 +329,7 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
             click.echo(f"New review store: {display_path(store.path)}", err=True)
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
-                read = sync_deck(store, deck, _now(), progress)
+                read = sync_deck(store, deck, _now(), progress, _waiting(deck))
             _show_read(read)
         check_tag(store, targets, tag)
         with console() as term:

@@ -65,9 +65,9 @@ def kind_of(message: str) -> str:
 
 
 def waiting(deck: DeckConfig, pid: int | None) -> str:
-    """Another build of the vault holds its lock."""
+    """Another build or quiz of the vault holds its lock."""
     who = f" (pid {pid})" if pid else ""
-    return f"{display_path(deck.vault)}: waiting for another build of this vault{who} to " \
+    return f"{display_path(deck.vault)}: waiting for another build or quiz of this vault{who} to " \
         "finish…"
 
 

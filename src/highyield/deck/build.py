@@ -27,7 +27,7 @@ from highyield.deck.cache import (
     up_to_date,
 )
 from highyield.deck.fields import Made
-from highyield.deck.lock import Waiting, build_lock, remove_leftovers
+from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.reader import CachedReader
 from highyield.errors import Diagnostic
 from highyield.extract.auto import AUTO_TAG
@@ -41,6 +41,7 @@ from highyield.identity.subject import Subject
 from highyield.model import CardKind, Progress, SourceRef
 from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import file_stat
+from highyield.vault.lock import Waiting, vault_lock
 from highyield.vault.media import MediaResolver, MediaSet
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def build(deck: DeckConfig, now: float | None = None, progress: Progress | None 
     """Write the deck's .apkg, unless nothing changed since the last build (``force``
     writes it anyway). ``now`` is the build's time, which changed notes get. While another
     build of the vault runs, this one waits for it (``waiting`` is told so first)."""
-    with build_lock(deck.vault, waiting) as alone:
+    with vault_lock(deck.vault, waiting) as alone:
         if alone:
             remove_leftovers(deck, cache_file(deck.name, deck.vault))
         with collector_off():  # on young objects only, every few notes parsed

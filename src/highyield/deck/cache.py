@@ -196,7 +196,7 @@ def shard_of(path: str) -> int:
 def save(path: Path, cache: BuildCache) -> None:
     """Write the shards that changed, then the file that names them (atomically, so a
     build stopped half-way leaves the last whole cache); then drop the shards no longer
-    named (no other build of the vault runs: ``deck.lock``). A cache that cannot be
+    named (no other build of the vault runs: ``vault.lock``). A cache that cannot be
     written only makes the next build slower."""
     notes: list[dict[str, NoteCards]] = [{} for _ in range(SHARDS)]
     packed: list[dict[str, Packed]] = [{} for _ in range(SHARDS)]

@@ -20,6 +20,7 @@ from highyield.review.store import CardRow, Store, Synced
 from highyield.review.views import quiz_views
 from highyield.vault.files import find_notes
 from highyield.vault.fingerprint import fingerprint as vault_fingerprint
+from highyield.vault.lock import Waiting, vault_lock
 
 if TYPE_CHECKING:
     from highyield.identity.collect import Collected
@@ -67,16 +68,19 @@ def _position(card: Card, index: int) -> int:
 
 
 def sync_deck(store: Store, deck: DeckConfig, now: datetime,
-              progress: Progress | None = None) -> DeckSync:
-    """Read the deck's notes into the store, unless they are unchanged since last time."""
+              progress: Progress | None = None, waiting: Waiting | None = None) -> DeckSync:
+    """Read the deck's notes into the store, unless they are unchanged since last time.
+    The notes are read and the ledger written holding the vault's lock, as a build does
+    (``waiting`` is told when a build holds it)."""
     print_ = fingerprint(deck)
     if store.fingerprint(deck.name) == print_:
         return DeckSync(deck, None, None)
     from highyield.identity.collect import collect
     from highyield.identity.ledger import write_ledger
 
-    collected = collect(deck, progress)
-    problem = write_ledger(deck.vault, collected.ledger)
+    with vault_lock(deck.vault, waiting):
+        collected = collect(deck, progress)
+        problem = write_ledger(deck.vault, collected.ledger)
     if problem is not None and problem not in collected.diagnostics:
         collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
     synced = store.sync(deck.name, card_rows(collected.cards), print_,

@@ -4,7 +4,7 @@ which is then renamed over it, so a crash or a full disk leaves the old file as 
 
 A temporary file is named for its target (``.highyield-ledger.tsv.k3j9x2ab.tmp``), so
 that what a build killed half-way left can be told apart from another build's work and
-removed (``deck.lock``)."""
+removed (``deck.leftovers``)."""
 
 from __future__ import annotations
 
