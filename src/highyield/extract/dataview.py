@@ -16,7 +16,7 @@ from highyield.config import DeckConfig
 from highyield.config.inline import Dataview, InlineCards, field_key
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.statements import LOOK_AROUND, find_pair
-from highyield.vault.notes import BINARY_SNIFF_BYTES, MAX_NOTE_BYTES, inside
+from highyield.vault.notes import BINARY_SNIFF_BYTES, note_bytes
 
 MIN_NOTES = 3  # a key written in this many notes is a Dataview field, not a card front
 # A line's key, after any quote markers, list marker and task box: no colon, at most 80
@@ -81,15 +81,10 @@ def scan_fields(deck: DeckConfig, paths: list[Path]) -> FieldScan:
 def _text(vault: Path, path: Path) -> str:
     """A note's text for counting keys; "" for one ``vault.notes`` would not read (its
     problem is reported when the notes are read for cards)."""
-    try:
-        if (path.is_symlink() and not inside(vault, path)) or \
-                path.stat().st_size > MAX_NOTE_BYTES:
-            return ""
-        data = path.read_bytes()
-    except OSError:
+    data = note_bytes(vault, path)
+    if data is None or b"\0" in data[:BINARY_SNIFF_BYTES]:
         return ""
-    return "" if b"\0" in data[:BINARY_SNIFF_BYTES] else \
-        data.decode("utf-8-sig", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _scan(text: str, note: int, keys: dict[str, _Key]) -> None:
