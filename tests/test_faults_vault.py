@@ -1,6 +1,7 @@
 """Hostile vaults (issue 14): named pipes, images the user may not read, an image swapped
 for a link while a deck is written. Every command keeps working and names the file;
-nothing outside the vault is packed.
+nothing outside the vault is packed; a build says the same about images whether its
+notes came from the cache or not.
 
 Permissions are real: where the tests run as root, the command runs as the unprivileged
 user ``nobody`` (root reads everything), in a folder that user can reach."""
@@ -21,6 +22,8 @@ import pytest
 from highyield.config import folder_deck
 from highyield.deck import export
 from highyield.deck.build import build
+from highyield.errors import Diagnostic
+from highyield.identity.collect import collect
 from highyield.vault.opening import Changed, open_in_vault
 from tests.anki_client import Imported, import_apkg
 from tests.conftest import FIXED_NOW
@@ -146,6 +149,12 @@ def test_an_image_swapped_for_a_link_while_the_deck_is_written_is_not_packed(
         "(it is now a link out of the vault); it is not packed\n"
         "  hint: build again once the image is in place"]
     assert built.tally.images == 0
+    monkeypatch.setattr(export, "write_deck", real)
+    again = build(deck, now=FIXED_NOW + 60)  # the link is seen for what it is
+    assert again.tally is not None
+    assert [d.message for d in again.tally.diagnostics] == [
+        "image 'img/x.png' points outside the vault; it is not packed"]
+    assert _imported(deck.output, tmp_path / "anki2")[1] == []
 
 
 def test_a_folder_swapped_for_a_link_while_an_image_is_opened_is_refused(
@@ -225,3 +234,43 @@ def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(
     assert again.stdout.startswith("Built vault → out/o.apkg: +1 new")
     checked = _run(shared, "check", "vault", user=user)
     assert checked.stdout.startswith(unreadable)
+
+
+# Item 13: the same warnings, cold or incremental ------------------------------------------
+
+def _said(diagnostics: tuple[Diagnostic, ...] | None) -> list[str]:
+    return [d.format() for d in diagnostics or ()]
+
+
+def test_every_build_gives_the_same_image_warnings_cold_or_incremental(
+        make_vault: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    vault = make_vault({"ALS.md": ALS, "Renal.md": "- Furosemide: ==loop diuretic== ![[y.png]]\n",
+                        "x.png": PNG})
+    deck = folder_deck(vault, tmp_path / "d.apkg")
+    missing = f"{vault}/Renal.md:1: warning: image 'y.png' was not found in the vault\n" \
+        "  hint: put the image inside the vault and embed it as ![[name.png]]"
+    gone = missing.replace("Renal.md:1", "ALS.md:3").replace("y.png", "x.png")
+
+    def same_everywhere(now: float, expected: list[str]) -> None:
+        built = build(deck, now=now)
+        assert built.tally is not None
+        assert _said(built.tally.diagnostics) == expected
+        assert _said(collect(deck).diagnostics) == expected  # check and the quiz
+        with monkeypatch.context() as cold:  # a build without a cache
+            cold.setenv("HIGHYIELD_HOME", str(tmp_path / f"cold{now}"))
+            fresh = build(deck, now=now)
+            assert fresh.tally is not None and _said(fresh.tally.diagnostics) == expected
+
+    same_everywhere(FIXED_NOW, [missing])
+    (vault / "x.png").unlink()  # the note that embeds it unchanged
+    same_everywhere(FIXED_NOW + 60, [gone, missing])
+    (vault / "x.png").write_bytes(PNG)
+    same_everywhere(FIXED_NOW + 120, [missing])
+    (vault / "x.png").unlink()
+    (vault / "ALS.md").write_text(ALS)  # saved again as it was: read again, same text
+    same_everywhere(FIXED_NOW + 180, [gone, missing])
+    (vault / "y.png").mkdir()  # a folder is no image: still not found
+    (vault / "Other.md").write_text("- ==Baclofen== relieves spasticity.\n")
+    same_everywhere(FIXED_NOW + 240, [gone, missing])
+    assert len(import_apkg(deck.output, tmp_path / "anki").cards) == 4

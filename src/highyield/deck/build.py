@@ -185,7 +185,7 @@ def _left_out(deck: DeckConfig, notes: dict[str, NoteCards], left_out: dict[str,
     """A warning at each line that embeds an image that changed while the deck was
     written, so that it was left out."""
     found = {(rel, embed.target, embed.line): left_out[name]
-             for rel, cards in notes.items() for embed, name in cards.embeds
+             for rel, cards in notes.items() for embed, (name, _) in cards.embeds
              if name in left_out}
     return [warning(display_path(deck.vault / rel), line or None,
                     f"image {target!r} changed while the deck was written ({why}); "
