@@ -1,7 +1,7 @@
-"""Hostile vaults (issue 14): named pipes, images the user may not read, an image swapped
-for a link while a deck is written. Every command keeps working and names the file;
-nothing outside the vault is packed; a build says the same about images whether its
-notes came from the cache or not.
+"""Hostile vaults (issue 14): names that are not UTF-8, named pipes, files and folders
+the user may not read, an image swapped for a link while a deck is written. Every command
+keeps working and names the file; nothing outside the vault is packed; a build says the
+same about images whether its notes came from the cache or not.
 
 Permissions are real: where the tests run as root, the command runs as the unprivileged
 user ``nobody`` (root reads everything), in a folder that user can reach."""
@@ -116,6 +116,71 @@ def _imported(apkg: Path, folder: Path) -> tuple[Imported, list[bytes]]:
     return imported, [(media / name).read_bytes() for name in imported.media]
 
 
+# Item 2: names that are not UTF-8 ------------------------------------------------------
+
+BAD_NAMES = ("vault/d\\xfe: warning: folder name is not valid UTF-8; skipped, with everything "
+             "in it\n"
+             "  hint: rename the folder: notes, images and folders need UTF-8 names, as "
+             "Obsidian gives them\n"
+             "vault/n\\xff.md: warning: file name is not valid UTF-8; skipped\n"
+             "  hint: rename the file: notes, images and folders need UTF-8 names, as "
+             "Obsidian gives them\n"
+             "vault/x\\xff.png: warning: file name is not valid UTF-8; skipped\n"
+             "  hint: rename the file: notes, images and folders need UTF-8 names, as "
+             "Obsidian gives them\n")
+
+
+def _bad_names(shared: Path) -> Path:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG})
+    _bad(vault, b"x\xff.png").write_bytes(PNG)
+    _bad(vault, b"n\xff.md").write_text("- ==Edaravone== scavenges free radicals.\n")
+    _bad(vault, b"d\xfe").mkdir()
+    (_bad(vault, b"d\xfe") / "q.md").write_text("- ==Baclofen== relieves spasticity.\n")
+    return vault
+
+
+def test_a_name_that_is_not_utf8_is_skipped_and_named_by_build_check_and_quiz(
+        shared: Path) -> None:
+    _bad_names(shared)
+    built = _run(shared, "build", "vault", "-o", "out/d.apkg")
+    assert (built.returncode, built.stderr) == (0, BAD_NAMES)
+    assert built.stdout == (
+        "Built vault → out/d.apkg: +2 new\n"
+        "  1 note read · 2 cards in 2 Anki notes (2 cloze, 0 basic, 0 reversed) · 1 image "
+        "· 0 errors · 3 warnings\n")
+    imported, media = _imported(shared / "out/d.apkg", shared / "anki")
+    assert sorted(c.question_text for c in imported.cards) == [
+        "ALS [...] inhibits glutamate release.", "ALS [...]: Riluzole inhibits glutamate release."]
+    assert media == [PNG]
+    checked = _run(shared, "check", "vault")
+    assert (checked.returncode, checked.stdout) == (0, BAD_NAMES + (
+        "Checked vault (vault): 1 note read · 2 cards in 2 Anki notes (2 cloze, 0 basic, "
+        "0 reversed) · 1 image · 0 errors · 3 warnings\n"))
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3")
+    assert quiz.returncode == 0, quiz.stderr
+    assert quiz.stderr == "New review store: s.sqlite3\n" + BAD_NAMES + \
+        "Read vault: 2 cards (2 added)\n"
+
+
+def test_watch_keeps_watching_a_vault_with_names_that_are_not_utf8(shared: Path) -> None:
+    vault = _bad_names(shared)
+    child = _spawn_watch(shared, "vault", "-o", "d.apkg")
+    # The system's watcher gives up on such a name; watch starts again, polling.
+    child.expect_exact('warning: the file watcher stopped (Unable to decode path "')
+    child.expect_exact("vault/n\\xff.md: warning: file name is not valid UTF-8; skipped")
+    child.expect(r"Built vault → d\.apkg: \+2 new")
+    child.expect("Watching vault for changes; Ctrl-C stops.")
+    _bad(vault, b"new\xff.png").write_bytes(PNG)  # stops the polling watcher too
+    child.expect_exact("warning: the file watcher stopped")
+    child.expect("Watching vault for changes; Ctrl-C stops.")
+    with (vault / "ALS.md").open("a", encoding="utf-8") as f:
+        f.write("- ==Edaravone== scavenges free radicals.\n")
+    child.expect_exact("vault/new\\xff.png: warning: file name is not valid UTF-8; skipped")
+    child.expect(r"Built vault → d\.apkg: \+1 new")
+    _stop(child)
+    assert len(import_apkg(shared / "d.apkg", shared / "anki").cards) == 3
+
+
 # Item 3: an image swapped for a link while the deck is written -------------------------
 
 @pytest.mark.parametrize("swapped", ["the image", "its folder"])
@@ -213,7 +278,7 @@ def test_a_named_pipe_is_never_read_by_any_command(shared: Path) -> None:
     _stop(child)
 
 
-# Item 6: an image the user may not read -----------------------------------------------
+# Items 6 and 7: what the user may not read -----------------------------------------------
 
 def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(
         shared: Path) -> None:
@@ -234,6 +299,47 @@ def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(
     assert again.stdout.startswith("Built vault → out/o.apkg: +1 new")
     checked = _run(shared, "check", "vault", user=user)
     assert checked.stdout.startswith(unreadable)
+
+
+UNREADABLE_FOLDER = ("vault/Private: warning: cannot read folder: Permission denied; its notes "
+                     "and images are skipped\n"
+                     "  hint: check the folder's permissions: highyield must be able to list "
+                     "and open it\n")
+
+
+def test_an_unreadable_folder_is_a_warning_every_time(shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "Private/Renal.md": "- ==Furosemide== acts on the loop.\n"})
+    user = _as_nobody(shared)
+    (vault / "Private").chmod(0)
+    first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (first.returncode, first.stderr) == (0, UNREADABLE_FOLDER)
+    with (vault / "ALS.md").open("a", encoding="utf-8") as f:
+        f.write("- ==Edaravone== scavenges free radicals.\n")
+    again = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (again.returncode, again.stderr) == (0, UNREADABLE_FOLDER)
+    assert again.stdout.startswith("Built vault → d.apkg: +1 new")
+    checked = _run(shared, "check", "vault", user=user)
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, UNREADABLE_FOLDER)
+    child = _spawn_watch(shared, "vault", "-o", "w.apkg", user=user)
+    child.expect_exact(UNREADABLE_FOLDER.replace("\n", "\r\n"))
+    child.expect("Watching vault for changes")
+    _stop(child)
+    assert len(import_apkg(shared / "d.apkg", shared / "anki").cards) == 3
+
+
+def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(
+        shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "Private/Renal.md": "- ==Furosemide== acts on the loop.\n"})
+    user = _as_nobody(shared)
+    first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (first.returncode, first.stderr) == (0, "")
+    (vault / "Private").chmod(0)
+    again = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (again.returncode, again.stderr) == (0, UNREADABLE_FOLDER)
+    checked = _run(shared, "check", "vault", user=user)
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, UNREADABLE_FOLDER)
 
 
 # Item 13: the same warnings, cold or incremental ------------------------------------------

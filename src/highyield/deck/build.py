@@ -7,6 +7,7 @@ the commands that do not write a deck.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class _Run:
     media: MediaSet
     paths: list[Path]  # the deck's notes
     fields: FieldScan  # the Dataview fields that are not cards
+    unlisted: list[Diagnostic]  # files and folders of the vault that could not be looked at
     fresh: int = 0  # notes read afresh
     # images left out because they changed while the deck was written, and how
     left_out: dict[str, str] = field(default_factory=dict)
@@ -106,10 +108,11 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
     files = vault_files(deck.vault)
     if not force and up_to_date(where, deck_fingerprint(deck, files), file_stat(deck.output)):
         return Built(deck, deck.output, None)
-    paths = deck_notes(deck)
+    unlisted: list[Diagnostic] = []
+    paths = deck_notes(deck, unlisted)
     fields = scan_fields(deck, paths)  # the deck as its notes are read, fields known
     run = _Run(fields.deck, now, force, where, files, load(where, settings_of(fields.deck)),
-               MediaSet(MediaResolver(deck.vault)), paths, fields)
+               MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted)
     return _finish(run, _read(run, progress))
 
 
@@ -132,7 +135,7 @@ def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
-    diagnostics = [d for n in notes.values() for d in n.diagnostics]
+    diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics)]
     keyed = _keyed(run, notes, diagnostics)
     current = _packed(keyed.made, keyed.identified.identities)
     packed, changes = settle(run.cache.packed, current, run.now,
@@ -216,7 +219,7 @@ def _elsewhere(deck: DeckConfig, rels: Collection[str], ledger: dict[str, Entry]
     """The note, in another deck on the same vault, that a card lives in now."""
     def where(key: str) -> str:
         entry = ledger.get(key)
-        if entry is None or entry.path in rels or not (deck.vault / entry.path).is_file():
+        if entry is None or entry.path in rels or not os.path.isfile(deck.vault / entry.path):
             return ""
         return f"{entry.path} (another deck)"
     return where
