@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from click.testing import CliRunner
@@ -107,14 +108,14 @@ def test_unreadable_note_is_an_error_and_others_still_build(
         make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
         build_and_import: Callable[..., Imported]) -> None:
     vault = make_vault({"locked.md": "- ==x==\n", "good.md": GOOD})
-    real = Path.read_bytes
+    from highyield.vault.opening import open_in_vault as real
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.md":
+    def open_in_vault(root: Path, path: Path) -> BinaryIO:
+        if path.name == "locked.md":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(root, path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("highyield.vault.notes.open_in_vault", open_in_vault)
     collected = collect(folder_deck(vault, None))
     assert [(d.severity, d.message) for d in collected.diagnostics] == [
         (Severity.ERROR, "cannot read note: Permission denied")]

@@ -208,6 +208,8 @@ def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
     shown: set[Diagnostic] = set()
     try:
         for round_ in rounds(targets):
+            if round_.restarted:
+                click.echo(report.watch_restarted(round_.restarted), err=True)
             for deck in round_.decks:
                 try:
                     _build(deck, verbose=verbose, shown=shown)

@@ -79,6 +79,13 @@ def failure(exc: HighyieldError) -> str:
                                                            else "") for d in exc.diagnostics)
 
 
+def watch_restarted(why: str) -> str:
+    return (f"warning: the file watcher stopped ({why}); it starts again, looking at the "
+            "vault every second, and builds every deck again\n"
+            "  hint: a file or folder whose name is not UTF-8 stops it: rename it "
+            "(`highyield check` names it)")
+
+
 def skipped(problems: list[Diagnostic]) -> str:
     lines = [f"warning: skipped a broken deck file: {d.location}: {d.message}"
              for d in problems]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from highyield.config import DeckConfig
+from highyield.errors import HighyieldError, display_path
 from highyield.vault.files import is_read
 from highyield.vault.fingerprint import file_stat
 
@@ -23,6 +24,7 @@ DEBOUNCE_MS = 400  # quiet time that ends a burst of saves
 SETTLE_S = 0.3  # each changed file must keep its size and time this long
 MAX_SETTLE_S = 10.0  # then build anyway (a file that never stops growing)
 STARTED_MS = 300  # the watcher reports in after this long without changes
+POLL_MS = 1000  # how often a watcher that had to start again looks at the vault
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Round:
 
     paths: tuple[Path, ...]
     decks: tuple[DeckConfig, ...]
+    restarted: str = ""  # why the watcher stopped and started again, before this round
 
 
 def affected(decks: Iterable[DeckConfig], paths: Iterable[Path]) -> list[DeckConfig]:
@@ -71,7 +74,30 @@ def rounds(decks: list[DeckConfig], stop: Callable[[], bool] | None = None
            ) -> Iterator[Round]:
     """First every deck, as soon as the watcher runs (so nothing saved while the first
     builds run is missed); then each burst of changes that touches a deck, once its files
-    are still. Ends when ``stop`` says so; Ctrl-C raises KeyboardInterrupt."""
+    are still. Ends when ``stop`` says so; Ctrl-C raises KeyboardInterrupt.
+
+    A watcher that stops (a name in the vault that is not UTF-8 stops it) starts again,
+    polling the vault, and every deck is built again, since a change may have been missed
+    meanwhile; that round says why (``Round.restarted``)."""
+    why, polling = "", False
+    while True:
+        started = False
+        try:
+            for round_ in _watch(decks, stop, polling, why):
+                started = True
+                yield round_
+            return
+        except (OSError, RuntimeError) as exc:
+            if polling and not started:
+                folders = ", ".join(sorted({display_path(d.vault) for d in decks}))
+                raise HighyieldError(f"cannot watch {folders}: {exc}",
+                                     hint="check that the folder is there and readable"
+                                     ) from None
+            why, polling = str(exc), True
+
+
+def _watch(decks: list[DeckConfig], stop: Callable[[], bool] | None, polling: bool,
+           why: str) -> Iterator[Round]:
     import watchfiles
 
     roots = sorted({str(d.vault) for d in decks})
@@ -84,10 +110,13 @@ def rounds(decks: list[DeckConfig], stop: Callable[[], bool] | None = None
     started = False
     for changes in watchfiles.watch(*roots, watch_filter=wanted, debounce=DEBOUNCE_MS,
                                     step=50, stop_event=_Stop(stop) if stop else None,
-                                    rust_timeout=STARTED_MS, yield_on_timeout=True):
+                                    rust_timeout=STARTED_MS, yield_on_timeout=True,
+                                    # a folder it may not read: each build warns of it
+                                    ignore_permission_denied=True,
+                                    force_polling=polling or None, poll_delay_ms=POLL_MS):
         if not started:
             started = True
-            yield Round((), tuple(decks))
+            yield Round((), tuple(decks), why)
         paths = tuple(sorted({Path(p) for _, p in changes}))
         chosen = affected(decks, paths)
         if chosen:

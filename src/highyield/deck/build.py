@@ -7,6 +7,7 @@ the commands that do not write a deck.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from highyield.deck.cache import (
 from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.reader import CachedReader
-from highyield.errors import Diagnostic
+from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import left_out
 from highyield.extract.dataview import FieldScan, scan_fields
@@ -81,7 +82,10 @@ class _Run:
     media: MediaSet
     paths: list[Path]  # the deck's notes
     fields: FieldScan  # the Dataview fields that are not cards
+    unlisted: list[Diagnostic]  # files and folders of the vault that could not be looked at
     fresh: int = 0  # notes read afresh
+    # images left out because they changed while the deck was written, and how
+    left_out: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,11 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
     files = vault_files(deck.vault)
     if not force and up_to_date(where, deck_fingerprint(deck, files), file_stat(deck.output)):
         return Built(deck, deck.output, None)
-    paths = deck_notes(deck)
+    unlisted: list[Diagnostic] = []
+    paths = deck_notes(deck, unlisted)
     fields = scan_fields(deck, paths)  # the deck as its notes are read, fields known
     run = _Run(fields.deck, now, force, where, files, load(where, settings_of(fields.deck)),
-               MediaSet(MediaResolver(deck.vault)), paths, fields)
+               MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted)
     return _finish(run, _read(run, progress))
 
 
@@ -136,13 +141,16 @@ def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
-    diagnostics = [d for n in notes.values() for d in n.diagnostics]
+    diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics)]
     keyed = _keyed(run, notes, diagnostics)
     current = _packed(keyed.made, keyed.identified.identities)
     packed, changes = settle(run.cache.packed, current, run.now,
                              _elsewhere(deck, notes.keys(), keyed.identified.ledger))
     stamp = media_stamp(run.media.files)
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
+    if run.left_out:  # written without them: the next build must try again
+        stamp = tuple(s for s in stamp if s[0] not in run.left_out)
+        diagnostics.extend(_left_out(deck, notes, run.left_out))
     problem = write_ledger(deck.vault, keyed.identified.ledger)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
@@ -175,10 +183,24 @@ def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
     if same:
         return False
     keep = run.where.with_suffix(".anki2")
-    write_deck(deck.name, packed, run.media.files, deck.output, run.now, keep,
-               _reuse(cache, packed, keep, run.force))
+    run.left_out = write_deck(deck.name, packed, run.media, deck.output, run.now, keep,
+                              _reuse(cache, packed, keep, run.force))
     cache.base = file_stat(keep)
     return True
+
+
+def _left_out(deck: DeckConfig, notes: dict[str, NoteCards], left_out: dict[str, str]
+              ) -> list[Diagnostic]:
+    """A warning at each line that embeds an image that changed while the deck was
+    written, so that it was left out."""
+    found = {(rel, embed.target, embed.line): left_out[name]
+             for rel, cards in notes.items() for embed, (name, _) in cards.embeds
+             if name in left_out}
+    return [warning(display_path(deck.vault / rel), line or None,
+                    f"image {target!r} changed while the deck was written ({why}); "
+                    "it is not packed",
+                    "build again once the image is in place")
+            for (rel, target, line), why in sorted(found.items())]
 
 
 def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
@@ -203,7 +225,7 @@ def _elsewhere(deck: DeckConfig, rels: Collection[str], ledger: dict[str, Entry]
     """The note, in another deck on the same vault, that a card lives in now."""
     def where(key: str) -> str:
         entry = ledger.get(key)
-        if entry is None or entry.path in rels or not (deck.vault / entry.path).is_file():
+        if entry is None or entry.path in rels or not os.path.isfile(deck.vault / entry.path):
             return ""
         return f"{entry.path} (another deck)"
     return where
@@ -240,7 +262,8 @@ def _tally(run: _Run, keyed: _Keyed, current: list[Packed], notes: dict[str, Not
     cards = sum(m.cards for m, i in zip(keyed.made, identities, strict=True) if i.key)
     kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
     auto = sum(1 for p in current if AUTO_TAG in p.tags)
-    return Tally(sum(1 for n in notes.values() if n.sha), kinds, auto, cards,
-                 len(run.media.files), keyed.identified.merged, keyed.repeats,
-                 tuple(diagnostics), sum(n.untestable for n in notes.values()),
+    images = len(run.media.files) - len(run.left_out)
+    return Tally(sum(1 for n in notes.values() if n.sha), kinds, auto, cards, images,
+                 keyed.identified.merged, keyed.repeats, tuple(diagnostics),
+                 sum(n.untestable for n in notes.values()),
                  sum(n.unsure for n in notes.values()))

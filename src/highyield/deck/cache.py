@@ -30,6 +30,7 @@ from highyield.paths import cache_folder
 from highyield.vault.atomic import write_atomically
 from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import file_stat, fingerprint
+from highyield.vault.media import Outcome
 
 FORMAT = 5
 SHARDS = 32
@@ -55,7 +56,9 @@ class NoteCards:
     sha: str  # of the note's bytes
     made: tuple[Made, ...]
     diagnostics: tuple[Diagnostic, ...]  # from reading, parsing and extracting
-    embeds: tuple[tuple[Embed, str | None], ...]  # each image and the name it got
+    # each image and what became of it: its name in the package, or None and why not (a
+    # cache written when this held the name alone reads its notes with images once again)
+    embeds: tuple[tuple[Embed, Outcome], ...]
     # other notes whose headings or blocks it embeds, as (path, size, mtime_ns) when read;
     # a default, so that a cache written before this field loads as "none"
     depends: tuple[tuple[str, int, int], ...] = ()

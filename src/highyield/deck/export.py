@@ -27,9 +27,13 @@ from highyield.deck import notetypes
 from highyield.errors import HighyieldError, display_path
 from highyield.model import CardKind
 from highyield.vault.atomic import TEMP_SUFFIX, temp_prefix
+from highyield.vault.opening import NotRegular, Outside, Refused
 
 if TYPE_CHECKING:
     from highyield.deck.anki_notes import Packed
+    from highyield.vault.media import MediaSet
+
+CHUNK = 1 << 20  # an image is copied into the package a megabyte at a time
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
 
@@ -73,10 +77,12 @@ class Reuse:
     dirty: frozenset[str]  # keys of the notes to write again
 
 
-def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: Path,
-               now: float, keep: Path | None = None, reuse: Reuse | None = None) -> None:
+def write_deck(name: str, notes: Sequence[Packed], media: MediaSet, out: Path,
+               now: float, keep: Path | None = None, reuse: Reuse | None = None
+               ) -> dict[str, str]:
     """Write the package. ``keep``: where to keep a copy of its collection, for the next
-    build's ``reuse``."""
+    build's ``reuse``. Returns the images left out (they could no longer be read), with
+    why."""
 
     def fill(work: Path) -> Path:
         if reuse is not None and _has_note_types(reuse.base, notes):
@@ -85,7 +91,7 @@ def write_deck(name: str, notes: Sequence[Packed], media: dict[str, Path], out: 
         _fresh(work / "collection.anki2", notes, name, now)
         return work / "collection.anki2"
 
-    write_package(fill, media, out, keep)
+    return write_package(fill, media, out, keep)
 
 
 def _has_note_types(db: Path, notes: Sequence[Packed]) -> bool:
@@ -143,9 +149,10 @@ def _patch(reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> Path
     return reuse.base
 
 
-def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Path,
-                  keep: Path | None = None) -> None:
-    """Write atomically: build in a temporary folder beside ``out``, then rename."""
+def write_package(fill: Callable[[Path], Path], media: MediaSet, out: Path,
+                  keep: Path | None = None) -> dict[str, str]:
+    """Write atomically: build in a temporary folder beside ``out``, then rename. Returns
+    the images left out, with why."""
     shown = display_path(out)
     if out.is_dir():
         raise HighyieldError(f"cannot write {shown}: it is a folder",
@@ -162,7 +169,7 @@ def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Pat
         raise _unwritable(shown, exc) from None
     try:
         db = fill(work)
-        _write_zip(db, media, work / "deck.apkg")
+        left_out = _write_zip(db, media, work / "deck.apkg")
         (work / "deck.apkg").replace(out)
         if keep is not None and db != keep:
             _keep(db, keep)
@@ -170,6 +177,7 @@ def write_package(fill: Callable[[Path], Path], media: dict[str, Path], out: Pat
         raise _unwritable(shown, exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return left_out
 
 
 def _keep(db: Path, keep: Path) -> None:
@@ -190,15 +198,37 @@ def _keep(db: Path, keep: Path) -> None:
             keep.unlink(missing_ok=True)
 
 
-def _write_zip(db: Path, media: dict[str, Path], apkg: Path) -> None:
-    names = sorted(media)
+def _write_zip(db: Path, media: MediaSet, apkg: Path) -> dict[str, str]:
+    """The package: the collection, then each image, read once from the file opened and
+    checked (``vault.opening``). An image that can no longer be opened is left out."""
+    packed: list[str] = []
+    left_out: dict[str, str] = {}
     # The lightest compression: most of the gain of the default level, at a fraction of
     # the time (a 50,000-card collection compresses in 0.3 s instead of 1 s).
     with zipfile.ZipFile(apkg, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.write(db, "collection.anki2")
-        z.writestr("media", _media_json(names))
-        for index, name in enumerate(names):
-            z.write(media[name], str(index))
+        for name in sorted(media.files):
+            try:
+                image = media.open(name)
+            except (Refused, OSError) as exc:
+                left_out[name] = _how(exc)
+                continue
+            with image, z.open(str(len(packed)), "w") as entry:
+                shutil.copyfileobj(image, entry, CHUNK)
+            packed.append(name)
+        z.writestr("media", _media_json(packed))
+    return left_out
+
+
+def _how(exc: Refused | OSError) -> str:
+    """How an image changed since it was resolved, so that it cannot be packed."""
+    if isinstance(exc, Outside):
+        return "it is now a link out of the vault"
+    if isinstance(exc, NotRegular):
+        return f"it is now {exc.kind}"
+    if isinstance(exc, Refused):
+        return "a link was put in its place"
+    return f"it can no longer be read: {exc.strerror or exc}"
 
 
 def _media_json(names: list[str]) -> str:

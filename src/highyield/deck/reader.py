@@ -61,7 +61,7 @@ class CachedReader:
                                                         embedder)
         # Every draft's images, those of a card left out as empty too: one that appears
         # in the vault later must bring the card back.
-        pairs = tuple((e, self.media.name(rel, e)) for d in drafts for e in embeds(d))
+        pairs = tuple((e, self.media.outcome(rel, e)) for d in drafts for e in embeds(d))
         drafts, empty = with_sides(drafts, source.display, self.media)
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
                      for d in drafts)
@@ -74,13 +74,11 @@ class CachedReader:
                    for rel, size, mtime in cards.depends)
 
     def _same_media(self, rel: str, cards: NoteCards) -> bool:
-        """Images resolve as they did (the names packed in the fields are still right).
-        Adding them again also brings back their warnings."""
-        ok = True
-        for embed, name in cards.embeds:
-            self.media.add(rel, rel, embed)
-            ok = ok and self.media.name(rel, embed) == name
-        return ok
+        """Images resolve as they did (the names packed in the fields are still right, and
+        the cached warnings about images still hold). Each is resolved again, so that the
+        images of a note taken from the cache are packed too."""
+        now = [self.media.outcome(rel, embed) == was for embed, was in cards.embeds]
+        return all(now)
 
 
 def _shown_from_here(cards: NoteCards, path: Path) -> NoteCards:

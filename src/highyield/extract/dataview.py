@@ -16,7 +16,7 @@ from highyield.config import DeckConfig
 from highyield.config.inline import Dataview, InlineCards, field_key
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.statements import LOOK_AROUND, find_pair
-from highyield.vault.notes import MAX_NOTE_BYTES, inside
+from highyield.vault.notes import note_bytes
 from highyield.vault.text import text_of
 
 MIN_NOTES = 3  # a key written in this many notes is a Dataview field, not a card front
@@ -82,14 +82,8 @@ def scan_fields(deck: DeckConfig, paths: list[Path]) -> FieldScan:
 def _text(vault: Path, path: Path) -> str:
     """A note's text for counting keys; "" for one ``vault.notes`` would not read (its
     problem is reported when the notes are read for cards)."""
-    try:
-        if (path.is_symlink() and not inside(vault, path)) or \
-                path.stat().st_size > MAX_NOTE_BYTES:
-            return ""
-        data = path.read_bytes()
-    except OSError:
-        return ""
-    return text_of(data)
+    data = note_bytes(vault, path)
+    return "" if data is None else text_of(data)
 
 
 def _scan(text: str, note: int, keys: dict[str, _Key]) -> None:

@@ -19,7 +19,7 @@ from highyield.extract.sides import with_sides
 from highyield.identity.keys import Assigned, assign_keys
 from highyield.identity.ledger import Entry, read_ledger
 from highyield.model import Card, CardKind, Draft, Progress, anki_cards
-from highyield.vault.files import find_notes
+from highyield.vault.files import find_notes, missing
 from highyield.vault.media import MediaResolver, MediaSet
 from highyield.vault.notes import read_note
 
@@ -87,13 +87,13 @@ class Collected:
 
 def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     """Every card of the deck, keyed with the vault's ledger (which is not written)."""
-    paths = deck_notes(deck)
+    diagnostics: list[Diagnostic] = []
+    paths = deck_notes(deck, diagnostics)
     fields = scan_fields(deck, paths)
     deck = fields.deck
     rules = rules_for(deck)
     media = MediaSet(MediaResolver(deck.vault))
     texts = note_texts(deck.vault, media, rules)
-    diagnostics: list[Diagnostic] = []
     drafts: list[Draft] = []
     read = untestable = unsure = 0
     for done, path in enumerate(paths, 1):
@@ -124,8 +124,10 @@ def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],
     return assigned
 
 
-def deck_notes(deck: DeckConfig) -> list[Path]:
-    paths = find_notes(deck.vault, deck.selection)
+def deck_notes(deck: DeckConfig, problems: list[Diagnostic]) -> list[Path]:
+    """The deck's notes; ``problems`` gets a warning for each file or folder of the vault
+    that could not be looked at."""
+    paths = find_notes(deck.vault, deck.selection, problems)
     if not paths:
         raise HighyieldError(
             f"no notes in {display_path(deck.vault)} for deck {deck.name}",
@@ -143,7 +145,7 @@ def rels(deck: DeckConfig, paths: list[Path]) -> set[str]:
 def scope(deck: DeckConfig, rels: Collection[str]) -> Callable[[str], bool]:
     """A ledger entry is this deck's to match by close text when its note is one of the
     deck's notes, or is gone (renamed, moved or deleted)."""
-    return lambda rel: rel in rels or not (deck.vault / rel).is_file()
+    return lambda rel: rel in rels or missing(deck.vault / rel)
 
 
 def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool,

@@ -1,14 +1,18 @@
 """Which files of a vault highyield reads: one rule, shared by the build, its fingerprint,
 ``watch`` and the search for images. Folders and files whose name starts with a dot
 (``.obsidian``, ``.trash``, ``.git``, ``.highyield``), ``node_modules`` and Excalidraw
-drawings (``*.excalidraw.md``, a drawing's data, not a note) are never read."""
+drawings (``*.excalidraw.md``, a drawing's data, not a note) are never read. Nor is a
+folder that cannot be read, or a file or folder whose name is not UTF-8 (nothing could
+show, keep or hash it): each of those is a warning."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from highyield.errors import Diagnostic, display_path, warning
 from highyield.vault.globs import Selection
 
 NEVER_READ = frozenset({"node_modules"})  # besides every name that starts with a dot
@@ -26,22 +30,67 @@ def is_read(rel: Path) -> bool:
     return not any(never_read(part) for part in rel.parts)
 
 
-def walk(root: Path) -> Iterator[tuple[str, Path]]:
-    """(relative POSIX path, path) of every file highyield reads, folders in name order."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not never_read(d))
+def walk(root: Path, problems: list[Diagnostic] | None = None
+         ) -> Iterator[tuple[str, Path]]:
+    """(relative POSIX path, path) of every file highyield reads, folders in name order.
+    A folder that cannot be read, and a file or folder whose name is not UTF-8, are
+    skipped; ``problems`` gets a warning for each."""
+    said: list[Diagnostic] = [] if problems is None else problems
+    for folder, dirs, files in os.walk(root, onerror=lambda exc: said.append(_unlisted(exc))):
         base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not never_read(d) and _named(base, d, True, said))
         for name in sorted(files):
-            if not never_read(name):
+            if not never_read(name) and _named(base, name, False, said):
                 path = base / name
                 yield path.relative_to(root).as_posix(), path
 
 
-def find_notes(root: Path, selection: Selection) -> list[Path]:
-    """Every ``.md`` note the selection takes, in a stable order (by relative path)."""
-    found = [(rel, path) for rel, path in walk(root)
+def find_notes(root: Path, selection: Selection, problems: list[Diagnostic] | None = None
+               ) -> list[Path]:
+    """Every ``.md`` note the selection takes, in a stable order (by relative path).
+    ``problems`` gets a warning for each folder or file that could not be looked at."""
+    found = [(rel, path) for rel, path in walk(root, problems)
              if rel.lower().endswith(".md") and selection.matches(rel)]
     return [path for _, path in sorted(found)]
+
+
+def missing(path: Path) -> bool:
+    """No file is at ``path`` (a folder is not a file). One in a folder that cannot be
+    read may be there: it is not missing."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+
+
+def shown(path: Path) -> str:
+    """A path as a user is shown it, with bytes that are not UTF-8 escaped (``\\xff``)."""
+    return os.fsencode(display_path(path)).decode("utf-8", "backslashreplace")
+
+
+def _named(base: Path, name: str, folder: bool, problems: list[Diagnostic]) -> bool:
+    """Whether the name is UTF-8, as every name highyield shows, keeps or hashes must be."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        what = "folder" if folder else "file"
+        problems.append(warning(
+            shown(base / name), None, f"{what} name is not valid UTF-8; "
+            + ("skipped, with everything in it" if folder else "skipped"),
+            f"rename the {what}: notes, images and folders need UTF-8 names, as Obsidian "
+            "gives them"))
+        return False
+    return True
+
+
+def _unlisted(exc: OSError) -> Diagnostic:
+    path = Path(exc.filename) if exc.filename else Path(".")
+    return warning(shown(path), None,
+                   f"cannot read folder: {exc.strerror or exc}; its notes and images are "
+                   "skipped", "check the folder's permissions: highyield must be able to "
+                   "list and open it")
 
 
 def vault_files(root: Path) -> list[tuple[str, int, int]]:

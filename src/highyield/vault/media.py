@@ -5,15 +5,24 @@ image is not packed: the card keeps its address."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from highyield.errors import Diagnostic, warning
 from highyield.model import Embed
 from highyield.vault.files import walk
-from highyield.vault.notes import inside
+from highyield.vault.opening import (
+    MISSING,
+    Changed,
+    NotRegular,
+    Outside,
+    Refused,
+    open_in_vault,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._()+-]")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"  # kept as written; everything else is %-encoded
@@ -32,34 +41,72 @@ def remote_url(target: str) -> str | None:
     return quote(target.strip(), safe=_URL_SAFE)
 
 
+PUT_INSIDE = "put the image inside the vault and embed it as ![[name.png]]"
+_HINTS: dict[type[Refused], str] = {
+    NotRegular: "embed an image file; a named pipe, socket or device is never read",
+    Changed: "build again once the image is in place",
+}
+
+
+class Found(NamedTuple):
+    """Where an embed leads: a file to pack, or None and why not (and what to do)."""
+
+    path: Path | None
+    why: str = ""
+    hint: str = PUT_INSIDE
+
+
+_NOT_FOUND = Found(None, "was not found in the vault")
+
+
 @dataclass
 class MediaResolver:
     """Resolves embeds the way Obsidian does: relative to the note, from the vault root,
-    then by file name anywhere in the vault."""
+    then by file name anywhere in the vault. A file is taken only when it can be opened
+    (``vault.opening``): a regular file, inside the vault, readable."""
 
     root: Path
     _by_name: dict[str, list[Path]] | None = field(default=None, repr=False)
 
     def resolve(self, note_rel: str, target: str) -> tuple[Path | None, str]:
         """Returns (file, "") or (None, why it was not packed)."""
+        found = self.find(note_rel, target)
+        return found.path, found.why
+
+    def find(self, note_rel: str, target: str) -> Found:
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
-            return None, "is a URL, not a file in the vault; it is not packed"
+            return Found(None, "is a URL, not a file in the vault; it is not packed")
         clean = target.split("#", 1)[0].split("?", 1)[0].strip()
         note_dir = PurePosixPath(note_rel).parent
         candidates = [self.root / clean.lstrip("/")]
         if not clean.startswith("/"):
             candidates.insert(0, self.root / note_dir / clean)
         for candidate in candidates:
-            if candidate.is_file():
-                if inside(self.root, candidate):
-                    return candidate, ""
-                return None, "points outside the vault; it is not packed"
-        found = self._find_by_name(PurePosixPath(clean).name)
-        if found is None:
-            return None, "was not found in the vault"
-        if not inside(self.root, found):
-            return None, "points outside the vault; it is not packed"
-        return found, ""
+            found = self._check(candidate)
+            if found is not None:
+                return found
+        by_name = self._find_by_name(PurePosixPath(clean).name)
+        return (self._check(by_name) if by_name is not None else None) or _NOT_FOUND
+
+    def _check(self, path: Path) -> Found | None:
+        """The file, or why it is not packed; None when nothing usable is there."""
+        try:
+            with open_in_vault(self.root, path):
+                return Found(path)
+        except Outside:
+            return Found(None, "points outside the vault; it is not packed")
+        except NotRegular as exc:
+            return None if exc.folder else \
+                Found(None, f"{exc.why}; it is not packed", _HINTS[NotRegular])
+        except Refused as exc:
+            return Found(None, f"{exc.why}; it is not packed", _HINTS.get(type(exc), ""))
+        except OSError as exc:
+            if exc.errno in MISSING:
+                return None
+            return Found(None, f"cannot be read ({exc.strerror or exc}); it is not packed",
+                         "check the image's permissions; the deck is written without it")
+        except ValueError:  # a NUL in the name
+            return None
 
     def _find_by_name(self, name: str) -> Path | None:
         if not name:
@@ -74,46 +121,62 @@ class MediaResolver:
         return chosen[0] if chosen else None
 
 
+Outcome = tuple[str | None, str]  # an image's name in the package (or None), and why not
+
+
 class MediaSet:
     def __init__(self, resolver: MediaResolver) -> None:
         self.resolver = resolver
         self.files: dict[str, Path] = {}  # name in the package -> file
         self._names: dict[Path, str] = {}
-        # (note, target) -> (name in the package, or None and why it is not packed)
-        self._resolved: dict[tuple[str, str], tuple[str | None, str]] = {}
+        # (note, target) -> name in the package (or None), why it is not packed, and hint
+        self._resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}
         self._warned: set[tuple[str, str, int]] = set()
 
-    def add(self, note_rel: str, note_display: str, embed: Embed) -> Diagnostic | None:
-        """Resolve an embed of a note (once per note and target). Returns a warning, once
-        per line, when it cannot be packed."""
+    def outcome(self, note_rel: str, embed: Embed) -> Outcome:
+        """What became of an embed of a note (resolved once per note and target): its
+        name in the package, or None and why. The build cache keeps it with the note, to
+        tell when the note's images (and so its warnings) are no longer as they were."""
         key = (note_rel, embed.target)
         if key not in self._resolved:
             self._resolved[key] = self._resolve(note_rel, embed.target)
-        name, why = self._resolved[key]
-        if name is not None or (*key, embed.line) in self._warned:
-            return None
-        self._warned.add((*key, embed.line))
-        return warning(note_display, embed.line or None, f"image {embed.target!r} {why}",
-                       "put the image inside the vault and embed it as ![[name.png]]")
+        name, why, _ = self._resolved[key]
+        return name, why
 
-    def _resolve(self, note_rel: str, target: str) -> tuple[str | None, str]:
+    def add(self, note_rel: str, note_display: str, embed: Embed) -> Diagnostic | None:
+        """Resolve an embed of a note. Returns a warning, once per line, when it cannot
+        be packed."""
+        name, why = self.outcome(note_rel, embed)
+        key = (note_rel, embed.target, embed.line)
+        if name is not None or key in self._warned:
+            return None
+        self._warned.add(key)
+        return warning(note_display, embed.line or None, f"image {embed.target!r} {why}",
+                       self._resolved[note_rel, embed.target][2])
+
+    def _resolve(self, note_rel: str, target: str) -> tuple[str | None, str, str]:
         url = remote_url(target)
         if url is not None:
-            return url, ""
-        path, why = self.resolver.resolve(note_rel, target)
-        return (self._name_for(path) if path else None), why
+            return url, "", ""
+        found = self.resolver.find(note_rel, target)
+        return (self._name_for(found.path) if found.path else None), found.why, found.hint
 
     def name(self, note_rel: str, embed: Embed) -> str | None:
         """The image's ``src`` on a card: its name in the package, or its ``http(s)``
         address; None when it is not shown."""
-        return self._resolved.get((note_rel, embed.target), (None, ""))[0]
+        return self._resolved.get((note_rel, embed.target), (None, "", ""))[0]
+
+    def open(self, name: str) -> BinaryIO:
+        """An image to pack, opened again as safely as when it was resolved (it may have
+        changed since): raises ``Refused`` or ``OSError`` when it can no longer be."""
+        return open_in_vault(self.resolver.root, self.files[name])
 
     def _name_for(self, path: Path) -> str:
         if path in self._names:
             return self._names[path]
         name = safe_name(path.name)
         if name in self.files and self.files[name] != path:
-            digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+            digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:8]
             stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
             name = f"{stem}-{digest}{suffix}"
         self.files[name] = path

@@ -4,10 +4,13 @@ line)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.model import Source
+from highyield.vault.opening import Changed, NotRegular, Outside, Refused, open_in_vault
 from highyield.vault.text import CONTROLS, decode, without_controls
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
@@ -32,27 +35,48 @@ def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
 
 def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> bytes | None:
     try:
-        if not inside(root, path):
-            out.append(warning(shown, None, "note is a link to a file outside the vault; skipped",
-                               "move the file into the vault"))
-            return None
-        size = path.stat().st_size
-        if size > MAX_NOTE_BYTES:
-            out.append(warning(shown, None,
-                               f"note is {size // (1024 * 1024)} MB, over the "
-                               f"{MAX_NOTE_BYTES // (1024 * 1024)} MB limit; skipped",
-                               "split it into smaller notes"))
-            return None
-        return path.read_bytes()
+        with open_in_vault(root, path) as f:
+            data = _limited(f)
+    except Refused as exc:
+        out.append(warning(shown, None, f"note {exc.why}; skipped", _HINTS.get(type(exc), "")))
+        return None
     except OSError as exc:
         out.append(error(shown, None, f"cannot read note: {exc.strerror or exc}",
                          "check the file's permissions"))
         return None
+    if isinstance(data, int):
+        out.append(warning(shown, None,
+                           f"note is {data // (1024 * 1024)} MB, over the "
+                           f"{MAX_NOTE_BYTES // (1024 * 1024)} MB limit; skipped",
+                           "split it into smaller notes"))
+        return None
+    return data
 
 
-def inside(root: Path, path: Path) -> bool:
+def _limited(f: BinaryIO) -> bytes | int:
+    """The file's bytes, or its size when it is over the limit."""
+    size = os.fstat(f.fileno()).st_size
+    data = f.read(MAX_NOTE_BYTES + 1) if size <= MAX_NOTE_BYTES else b""
+    return data if size <= MAX_NOTE_BYTES and len(data) <= MAX_NOTE_BYTES else \
+        max(size, len(data))
+
+
+_HINTS: dict[type[Refused], str] = {
+    Outside: "move the file into the vault",
+    NotRegular: "only regular files are read as notes; remove it, or give it a name that "
+                "does not end in .md",
+    Changed: "build again once the note is in place",
+}
+
+
+def note_bytes(root: Path, path: Path) -> bytes | None:
+    """A note's bytes as ``read_note`` would read them, or None, without a word (for a
+    first look at the notes before they are read: ``read_note`` reports each problem)."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+        with open_in_vault(root, path) as f:
+            data = _limited(f)
+    except (Refused, OSError):
+        return None
+    return None if isinstance(data, int) else data
+
+

@@ -1,0 +1,382 @@
+"""Hostile vaults (issue 14): names that are not UTF-8, named pipes, files and folders
+the user may not read, an image swapped for a link while a deck is written. Every command
+keeps working and names the file; nothing outside the vault is packed; a build says the
+same about images whether its notes came from the cache or not.
+
+Permissions are real: where the tests run as root, the command runs as the unprivileged
+user ``nobody`` (root reads everything), in a folder that user can reach."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from highyield.config import folder_deck
+from highyield.deck import export
+from highyield.deck.build import build
+from highyield.errors import Diagnostic
+from highyield.identity.collect import collect
+from highyield.vault.opening import Changed, open_in_vault
+from tests.anki_client import Imported, import_apkg
+from tests.conftest import FIXED_NOW
+from tests.test_terminal import _highyield
+
+PNG = b"\x89PNG\r\n\x1a\n inside the vault"
+SECRET = b"\x89PNG\r\n\x1a\n SECRET, outside the vault"
+ALS = "# ALS\n- ==Riluzole== inhibits glutamate release.\n- ==Pic==: ![[x.png]]\n"
+NOBODY = 65534
+TIMEOUT = 20  # seconds: a command that hangs fails the test instead of hanging it
+ROOT = os.geteuid() == 0
+
+
+def _bad(folder: Path, name: bytes) -> Path:
+    """A path whose last name is not UTF-8."""
+    return folder / os.fsdecode(name)
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder the unprivileged user can reach (pytest's own folders are root's only),
+    with a home for highyield in it."""
+    root = Path(tempfile.mkdtemp(prefix="highyield-faults-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "home").mkdir()
+    try:
+        yield root
+    finally:
+        for folder, dirs, _ in os.walk(root):  # what a test locked, unlocked to delete
+            for name in dirs:
+                os.chmod(os.path.join(folder, name), 0o755)
+        shutil.rmtree(root)
+
+
+def _env(shared: Path) -> dict[str, str]:
+    return {**os.environ, "HIGHYIELD_HOME": str(shared / "home"), "HOME": str(shared),
+            "TMPDIR": str(shared), "COLUMNS": "100", "NO_COLOR": "1"}
+
+
+def _as_nobody(shared: Path) -> list[str]:
+    """Run as ``nobody`` when the tests run as root; the files become that user's."""
+    if not ROOT:
+        return []
+    os.chown(shared, NOBODY, NOBODY)
+    for folder, dirs, files in os.walk(shared):
+        for name in [*dirs, *files]:
+            os.chown(os.path.join(folder, name), NOBODY, NOBODY, follow_symlinks=False)
+    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+def _run(shared: Path, *args: str, user: list[str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    """The real command, in its own process, which must end within TIMEOUT."""
+    return subprocess.run([*(user or []), _highyield(), *args], cwd=shared, env=_env(shared),
+                          capture_output=True, text=True, timeout=TIMEOUT,
+                          stdin=subprocess.DEVNULL)
+
+
+def _spawn_watch(shared: Path, *args: str, user: list[str] | None = None
+                 ) -> pexpect.spawn[str]:
+    command = [*(user or []), _highyield(), "watch", *args]
+    return pexpect.spawn(command[0], command[1:], cwd=str(shared), env=_env(shared),
+                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100))
+
+
+def _stop(child: pexpect.spawn[str]) -> None:
+    child.kill(signal.SIGINT)
+    child.expect("Stopped watching.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def _vault(shared: Path, files: dict[str, str | bytes]) -> Path:
+    vault = shared / "vault"
+    for rel, content in files.items():
+        path = vault / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return vault
+
+
+def _imported(apkg: Path, folder: Path) -> tuple[Imported, list[bytes]]:
+    """The deck as Anki imports it, and the bytes of every image it brought."""
+    imported = import_apkg(apkg, folder)
+    media = folder / "collection.media"
+    return imported, [(media / name).read_bytes() for name in imported.media]
+
+
+# Item 2: names that are not UTF-8 ------------------------------------------------------
+
+BAD_NAMES = ("vault/d\\xfe: warning: folder name is not valid UTF-8; skipped, with everything "
+             "in it\n"
+             "  hint: rename the folder: notes, images and folders need UTF-8 names, as "
+             "Obsidian gives them\n"
+             "vault/n\\xff.md: warning: file name is not valid UTF-8; skipped\n"
+             "  hint: rename the file: notes, images and folders need UTF-8 names, as "
+             "Obsidian gives them\n"
+             "vault/x\\xff.png: warning: file name is not valid UTF-8; skipped\n"
+             "  hint: rename the file: notes, images and folders need UTF-8 names, as "
+             "Obsidian gives them\n")
+
+
+def _bad_names(shared: Path) -> Path:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG})
+    _bad(vault, b"x\xff.png").write_bytes(PNG)
+    _bad(vault, b"n\xff.md").write_text("- ==Edaravone== scavenges free radicals.\n")
+    _bad(vault, b"d\xfe").mkdir()
+    (_bad(vault, b"d\xfe") / "q.md").write_text("- ==Baclofen== relieves spasticity.\n")
+    return vault
+
+
+def test_a_name_that_is_not_utf8_is_skipped_and_named_by_build_check_and_quiz(
+        shared: Path) -> None:
+    _bad_names(shared)
+    built = _run(shared, "build", "vault", "-o", "out/d.apkg")
+    assert (built.returncode, built.stderr) == (0, BAD_NAMES)
+    assert built.stdout == (
+        "Built vault → out/d.apkg: +2 new\n"
+        "  1 note read · 2 cards in 2 Anki notes (2 cloze, 0 basic, 0 reversed) · 1 image "
+        "· 0 errors · 3 warnings\n")
+    imported, media = _imported(shared / "out/d.apkg", shared / "anki")
+    assert sorted(c.question_text for c in imported.cards) == [
+        "ALS [...] inhibits glutamate release.", "ALS [...]: Riluzole inhibits glutamate release."]
+    assert media == [PNG]
+    checked = _run(shared, "check", "vault")
+    assert (checked.returncode, checked.stdout) == (0, BAD_NAMES + (
+        "Checked vault (vault): 1 note read · 2 cards in 2 Anki notes (2 cloze, 0 basic, "
+        "0 reversed) · 1 image · 0 errors · 3 warnings\n"))
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3")
+    assert quiz.returncode == 0, quiz.stderr
+    assert quiz.stderr == "New review store: s.sqlite3\n" + BAD_NAMES + \
+        "Read vault: 2 cards (2 added)\n"
+
+
+def test_watch_keeps_watching_a_vault_with_names_that_are_not_utf8(shared: Path) -> None:
+    vault = _bad_names(shared)
+    child = _spawn_watch(shared, "vault", "-o", "d.apkg")
+    # The system's watcher gives up on such a name; watch starts again, polling.
+    child.expect_exact('warning: the file watcher stopped (Unable to decode path "')
+    child.expect_exact("vault/n\\xff.md: warning: file name is not valid UTF-8; skipped")
+    child.expect(r"Built vault → d\.apkg: \+2 new")
+    child.expect("Watching vault for changes; Ctrl-C stops.")
+    _bad(vault, b"new\xff.png").write_bytes(PNG)  # stops the polling watcher too
+    child.expect_exact("warning: the file watcher stopped")
+    child.expect("Watching vault for changes; Ctrl-C stops.")
+    with (vault / "ALS.md").open("a", encoding="utf-8") as f:
+        f.write("- ==Edaravone== scavenges free radicals.\n")
+    child.expect_exact("vault/new\\xff.png: warning: file name is not valid UTF-8; skipped")
+    child.expect(r"Built vault → d\.apkg: \+1 new")
+    _stop(child)
+    assert len(import_apkg(shared / "d.apkg", shared / "anki").cards) == 3
+
+
+# Item 3: an image swapped for a link while the deck is written -------------------------
+
+@pytest.mark.parametrize("swapped", ["the image", "its folder"])
+def test_an_image_swapped_for_a_link_while_the_deck_is_written_is_not_packed(
+        make_vault: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        swapped: str) -> None:
+    vault = make_vault({"ALS.md": ALS.replace("x.png", "img/x.png"), "img/x.png": PNG})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.png").write_bytes(SECRET)
+    real = export.write_deck
+
+    def swap_then_write(*args: object, **kwargs: object) -> dict[str, str]:
+        # after every note was read and its images checked, before anything is packed
+        if swapped == "the image":
+            (vault / "img/x.png").unlink()
+            (vault / "img/x.png").symlink_to(outside / "x.png")
+        else:
+            shutil.rmtree(vault / "img")
+            (vault / "img").symlink_to(outside)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "write_deck", swap_then_write)
+    deck = folder_deck(vault, tmp_path / "d.apkg")
+    built = build(deck, now=FIXED_NOW)
+    assert built.tally is not None
+    imported, media = _imported(deck.output, tmp_path / "anki")
+    assert len(imported.cards) == 2 and media == []  # neither the outside bytes nor a hole
+    assert [d.format() for d in built.tally.diagnostics] == [
+        f"{vault}/ALS.md:3: warning: image 'img/x.png' changed while the deck was written "
+        "(it is now a link out of the vault); it is not packed\n"
+        "  hint: build again once the image is in place"]
+    assert built.tally.images == 0
+    monkeypatch.setattr(export, "write_deck", real)
+    again = build(deck, now=FIXED_NOW + 60)  # the link is seen for what it is
+    assert again.tally is not None
+    assert [d.message for d in again.tally.diagnostics] == [
+        "image 'img/x.png' points outside the vault; it is not packed"]
+    assert _imported(deck.output, tmp_path / "anki2")[1] == []
+
+
+def test_a_folder_swapped_for_a_link_while_an_image_is_opened_is_refused(
+        make_vault: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """A path through a link inside the vault has its links resolved, then is opened
+    folder by folder: a folder swapped for a link between the two is not followed."""
+    vault = make_vault({"img/x.png": PNG})
+    (vault / "pics").symlink_to(vault / "img")  # a link that stays inside: followed
+    with open_in_vault(vault, vault / "pics/x.png") as image:
+        assert image.read() == PNG
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.png").write_bytes(SECRET)
+    real = os.path.realpath
+
+    def resolve_then_swap(path: str | os.PathLike[str]) -> str:
+        resolved = real(path)
+        if str(path).endswith("x.png"):
+            shutil.rmtree(vault / "img")
+            (vault / "img").symlink_to(outside)
+        return resolved
+
+    monkeypatch.setattr(os.path, "realpath", resolve_then_swap)
+    with pytest.raises(Changed):
+        open_in_vault(vault, vault / "pics/x.png")
+
+
+# Item 5: named pipes --------------------------------------------------------------------
+
+PIPES = ("vault/ALS.md:3: warning: image 'p.png' is not a regular file (a named pipe); it is "
+         "not packed\n"
+         "  hint: embed an image file; a named pipe, socket or device is never read\n"
+         "vault/p.md: warning: note is not a regular file (a named pipe); skipped\n"
+         "  hint: only regular files are read as notes; remove it, or give it a name that "
+         "does not end in .md\n")
+
+
+def test_a_named_pipe_is_never_read_by_any_command(shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS.replace("x.png", "p.png") +
+                            "- Dysarthria is ![[p#Signs]] a sign.\n"})
+    os.mkfifo(vault / "p.md")
+    os.mkfifo(vault / "p.png")
+    built = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert (built.returncode, built.stderr) == (0, PIPES)
+    imported, media = _imported(shared / "d.apkg", shared / "anki")
+    assert len(imported.cards) == 2 and media == []
+    checked = _run(shared, "check", "vault")
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, PIPES)
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3")
+    assert quiz.returncode == 0, quiz.stderr
+    assert PIPES + "Read vault: 2 cards (2 added)\n" in quiz.stderr
+    child = _spawn_watch(shared, "vault", "-o", "w.apkg")
+    child.expect_exact("vault/p.md: warning: note is not a regular file (a named pipe)")
+    child.expect("Watching vault for changes")
+    _stop(child)
+
+
+# Items 6 and 7: what the user may not read -----------------------------------------------
+
+def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(
+        shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG})
+    user = _as_nobody(shared)
+    (vault / "x.png").chmod(0)
+    unreadable = ("vault/ALS.md:3: warning: image 'x.png' cannot be read (Permission denied); "
+                  "it is not packed\n"
+                  "  hint: check the image's permissions; the deck is written without it\n")
+    built = _run(shared, "build", "vault", "-o", "out/o.apkg", user=user)
+    assert (built.returncode, built.stderr) == (0, unreadable)
+    imported, media = _imported(shared / "out/o.apkg", shared / "anki")
+    assert len(imported.cards) == 2 and media == []
+    with (vault / "ALS.md").open("a", encoding="utf-8") as f:
+        f.write("- ==Edaravone== scavenges free radicals.\n")
+    again = _run(shared, "build", "vault", "-o", "out/o.apkg", user=user)  # incremental
+    assert (again.returncode, again.stderr) == (0, unreadable)
+    assert again.stdout.startswith("Built vault → out/o.apkg: +1 new")
+    checked = _run(shared, "check", "vault", user=user)
+    assert checked.stdout.startswith(unreadable)
+
+
+UNREADABLE_FOLDER = ("vault/Private: warning: cannot read folder: Permission denied; its notes "
+                     "and images are skipped\n"
+                     "  hint: check the folder's permissions: highyield must be able to list "
+                     "and open it\n")
+
+
+def test_an_unreadable_folder_is_a_warning_every_time(shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "Private/Renal.md": "- ==Furosemide== acts on the loop.\n"})
+    user = _as_nobody(shared)
+    (vault / "Private").chmod(0)
+    first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (first.returncode, first.stderr) == (0, UNREADABLE_FOLDER)
+    with (vault / "ALS.md").open("a", encoding="utf-8") as f:
+        f.write("- ==Edaravone== scavenges free radicals.\n")
+    again = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (again.returncode, again.stderr) == (0, UNREADABLE_FOLDER)
+    assert again.stdout.startswith("Built vault → d.apkg: +1 new")
+    checked = _run(shared, "check", "vault", user=user)
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, UNREADABLE_FOLDER)
+    child = _spawn_watch(shared, "vault", "-o", "w.apkg", user=user)
+    child.expect_exact(UNREADABLE_FOLDER.replace("\n", "\r\n"))
+    child.expect("Watching vault for changes")
+    _stop(child)
+    assert len(import_apkg(shared / "d.apkg", shared / "anki").cards) == 3
+
+
+def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(
+        shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "Private/Renal.md": "- ==Furosemide== acts on the loop.\n"})
+    user = _as_nobody(shared)
+    first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (first.returncode, first.stderr) == (0, "")
+    (vault / "Private").chmod(0)
+    again = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (again.returncode, again.stderr) == (0, UNREADABLE_FOLDER)
+    checked = _run(shared, "check", "vault", user=user)
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, UNREADABLE_FOLDER)
+
+
+# Item 13: the same warnings, cold or incremental ------------------------------------------
+
+def _said(diagnostics: tuple[Diagnostic, ...] | None) -> list[str]:
+    return [d.format() for d in diagnostics or ()]
+
+
+def test_every_build_gives_the_same_image_warnings_cold_or_incremental(
+        make_vault: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    vault = make_vault({"ALS.md": ALS, "Renal.md": "- Furosemide: ==loop diuretic== ![[y.png]]\n",
+                        "x.png": PNG})
+    deck = folder_deck(vault, tmp_path / "d.apkg")
+    missing = f"{vault}/Renal.md:1: warning: image 'y.png' was not found in the vault\n" \
+        "  hint: put the image inside the vault and embed it as ![[name.png]]"
+    gone = missing.replace("Renal.md:1", "ALS.md:3").replace("y.png", "x.png")
+
+    def same_everywhere(now: float, expected: list[str]) -> None:
+        built = build(deck, now=now)
+        assert built.tally is not None
+        assert _said(built.tally.diagnostics) == expected
+        assert _said(collect(deck).diagnostics) == expected  # check and the quiz
+        with monkeypatch.context() as cold:  # a build without a cache
+            cold.setenv("HIGHYIELD_HOME", str(tmp_path / f"cold{now}"))
+            fresh = build(deck, now=now)
+            assert fresh.tally is not None and _said(fresh.tally.diagnostics) == expected
+
+    same_everywhere(FIXED_NOW, [missing])
+    (vault / "x.png").unlink()  # the note that embeds it unchanged
+    same_everywhere(FIXED_NOW + 60, [gone, missing])
+    (vault / "x.png").write_bytes(PNG)
+    same_everywhere(FIXED_NOW + 120, [missing])
+    (vault / "x.png").unlink()
+    (vault / "ALS.md").write_text(ALS)  # saved again as it was: read again, same text
+    same_everywhere(FIXED_NOW + 180, [gone, missing])
+    (vault / "y.png").mkdir()  # a folder is no image: still not found
+    (vault / "Other.md").write_text("- ==Baclofen== relieves spasticity.\n")
+    same_everywhere(FIXED_NOW + 240, [gone, missing])
+    assert len(import_apkg(deck.output, tmp_path / "anki").cards) == 4
