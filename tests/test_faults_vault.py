@@ -278,6 +278,38 @@ def test_a_named_pipe_is_never_read_by_any_command(shared: Path) -> None:
     _stop(child)
 
 
+
+SETTINGS_PIPES = (
+    "vault/.highyield/ledger.tsv: warning: cannot read the ledger: not a regular file\n"
+    "  hint: cards are matched by their exact text this time\n"
+    "vault/.highyield/ledger.tsv: warning: cannot write the ledger: not a regular file\n"
+    "  hint: let highyield write to the vault's .highyield/ folder, or a reworded card will "
+    "be taken for a new one\n"
+    "vault/.obsidian/plugins/obsidian-spaced-repetition/data.json: warning: "
+    "obsidian-spaced-repetition settings: cannot read it (not a regular file)\n")
+
+
+def test_settings_files_that_are_named_pipes_are_never_waited_on(shared: Path) -> None:
+    """The ledger, the Obsidian settings highyield looks at and a deck file: a pipe in
+    their place is refused at once, and the notes are still built."""
+    vault = _vault(shared, {"ALS.md": "# ALS\n- ==Riluzole== inhibits glutamate release.\n"})
+    for rel in (".highyield/ledger.tsv", ".obsidian/community-plugins.json",
+                ".obsidian/templates.json", ".obsidian/plugins/obsidian-spaced-repetition/"
+                "data.json", "decks/pipe.yaml"):
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(vault / rel)
+    built = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert built.returncode == 0
+    assert built.stderr.startswith(SETTINGS_PIPES), built.stderr
+    imported, _ = _imported(shared / "d.apkg", shared / "anki")
+    assert [c.answer_text for c in imported.cards] == \
+        ["ALS Riluzole inhibits glutamate release. ALS.md"]
+    in_decks = subprocess.run([_highyield(), "build"], cwd=vault / "decks", env=_env(shared),
+                              capture_output=True, text=True, timeout=TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    assert in_decks.returncode == 2  # nothing to build there, said at once
+    assert in_decks.stderr.startswith("error: no deck definitions in decks/")
+
 # Items 6 and 7: what the user may not read -----------------------------------------------
 
 def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(

@@ -14,6 +14,7 @@ from highyield import __version__
 from highyield.config.colors import matches
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin, read_plugin
+from highyield.regular import read_text
 from highyield.vault.globs import Selection
 
 SYNTAXES = ("equals", "mark", "span")
@@ -111,7 +112,7 @@ def templates_folders(vault: Path) -> tuple[str, ...]:
     found: list[str] = []
     for rel, key in settings:
         try:
-            folder = json.loads((vault / rel).read_text(encoding="utf-8")).get(key)
+            folder = json.loads(read_text(vault / rel)).get(key)
         except (OSError, ValueError, AttributeError):
             continue
         if isinstance(folder, str) and folder.strip("/ "):

@@ -26,6 +26,7 @@ from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
 from highyield.config.yamlload import Refused, load
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
+from highyield.regular import read_text
 from highyield.vault.globs import Selection
 
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
@@ -56,7 +57,7 @@ EXAMPLES = {
 def load_deck_file(path: Path) -> DeckConfig:
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise HighyieldError(f"{shown}: cannot read deck definition: {exc}",
                              hint="check that the file exists and is UTF-8 text") from None

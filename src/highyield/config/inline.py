@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from highyield.regular import read_text
+
 PLUGINS = ".obsidian/community-plugins.json"  # the ids of the vault's community plugins
 DATAVIEW = "dataview"
 _MARKUP = re.compile(r"[*_=`~]+")
@@ -41,7 +43,7 @@ def field_key(key: str) -> str:
 def plugin_listed(vault: Path) -> bool:
     """Whether the vault's ``.obsidian/community-plugins.json`` lists Dataview."""
     try:
-        ids = json.loads((vault / PLUGINS).read_text(encoding="utf-8"))
+        ids = json.loads(read_text(vault / PLUGINS))
     except (OSError, ValueError):
         return False
     return isinstance(ids, list) and DATAVIEW in ids

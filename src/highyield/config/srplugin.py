@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from highyield.regular import read_text
+
 DATA_JSON = ".obsidian/plugins/obsidian-spaced-repetition/data.json"
 
 
@@ -64,11 +66,12 @@ def read_plugin(vault: Path) -> SrPlugin | None:
     """The plugin's settings, or None when the vault has no data.json for it."""
     path = vault / DATA_JSON
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as e:
-        return SrPlugin(problem=f"cannot read it ({e.__class__.__name__})")
+        why = getattr(e, "strerror", None) or e.__class__.__name__
+        return SrPlugin(problem=f"cannot read it ({why})")
     try:
         data = json.loads(text)
     except ValueError as e:

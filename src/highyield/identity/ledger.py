@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.paths import cache_folder, vault_name
+from highyield.regular import read_bytes
 from highyield.vault.atomic import ordinary_mode, write_atomically
 
 FOLDER = ".highyield"
@@ -89,7 +90,7 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
         problems.append(refused)
         return _parse(_copy_bytes(vault) or b"").entries
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except FileNotFoundError:
         return _missing(vault, problems)
     except OSError as exc:
@@ -144,7 +145,7 @@ def _entry(raw: str | bytes) -> Entry | str:
 
 def _copy_bytes(vault: Path) -> bytes | None:
     try:
-        return local_copy(vault).read_bytes()
+        return read_bytes(local_copy(vault))
     except OSError:
         return None
 
@@ -249,7 +250,7 @@ def write_ledger(vault: Path, entries: dict[str, Entry]) -> Diagnostic | None:
     path = ledger_path(vault)
     problem = _outside(vault)
     try:
-        if problem is None and (not path.exists() or path.read_bytes() != data):
+        if problem is None and (not path.exists() or read_bytes(path) != data):
             write_atomically(path, data, ordinary_mode())
     except OSError as exc:
         problem = warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
@@ -257,6 +258,6 @@ def write_ledger(vault: Path, entries: dict[str, Entry]) -> Diagnostic | None:
                           "reworded card will be taken for a new one")
     with contextlib.suppress(OSError):
         copy = local_copy(vault)
-        if not copy.exists() or copy.read_bytes() != data:
+        if not copy.exists() or read_bytes(copy) != data:
             write_atomically(copy, data, ordinary_mode())
     return problem

@@ -1,0 +1,33 @@
+"""Reading a whole settings file (a deck file, the ledger, an Obsidian plugin's JSON) that
+must be a regular file: a named pipe or a device in its place is refused at once instead
+of being waited on forever. Notes and images are opened by ``vault.opening``."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+MAX_BYTES = 64 * 1024 * 1024  # no settings file is this large; a ledger of 500,000 cards is
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes. Raises OSError: FileNotFoundError when it is missing, EINVAL
+    ("not a regular file") for a pipe, device or folder, EFBIG when it is over MAX_BYTES."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > MAX_BYTES:
+            raise OSError(errno.EFBIG, f"over {MAX_BYTES // (1024 * 1024)} MB", str(path))
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text (UnicodeDecodeError when it is not)."""
+    return read_bytes(path).decode("utf-8")
