@@ -107,12 +107,7 @@ class Store:
         that says what happened to the store (a full disk, a damaged file…)."""
         shown = display_path(path)
         created = not path.exists()
-        if not created and connect.empty(path):
-            raise failures.empty(shown)
-        if writable and not failures.writable(path):
-            raise failures.read_only(path)
-        if writable and failures.full(path):
-            raise failures.disk_full(shown)
+        cls._refuse(path, created, writable)
         db = cls._connect(path, writable)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -138,6 +133,17 @@ class Store:
             db.close()
             raise
         return store
+
+    @staticmethod
+    def _refuse(path: Path, created: bool, writable: bool) -> None:
+        """Refuse, before opening it, an empty file (never started afresh) and, to write
+        in, a store this user may not write or on a full disk."""
+        if not created and connect.empty(path):
+            raise failures.empty(display_path(path))
+        if writable and not failures.writable(path):
+            raise failures.read_only(path)
+        if writable and failures.full(path):
+            raise failures.disk_full(display_path(path))
 
     @staticmethod
     def _connect(path: Path, writable: bool) -> sqlite3.Connection:
