@@ -7,6 +7,9 @@ from pathlib import Path
 
 from highyield.config import folder_deck
 from highyield.identity.collect import collect
+from highyield.identity.ledger import Entry
+from highyield.identity.similar import similar_pairs
+from highyield.identity.subject import Subject, digest
 from tests.anki_client import Imported
 
 NOTE_A = ("# Drugs\n- ==Riluzole== inhibits glutamate release.\n"
@@ -75,3 +78,21 @@ def test_sibling_cues_and_lead_ins_keep_a_cards_key(make_vault: Callable[..., Pa
     assert [c.draft.context[-1] for c in cards] == ["Ménière triad:"] * 2
     assert all(c.draft.cue for c in cards)
     assert _keys(alone)["m.md:2"] == _keys(listed)["m.md:2"]
+
+
+def test_cards_that_differ_only_in_numbers_keep_their_keys_when_all_are_reworded() -> None:
+    """6,000 cards alike but for their numbers ("fact 1-1 the {{c1::term1x1}} is word…"),
+    every one reworded at once: each still finds its own card, because the word only it
+    has weighs more than the words hundreds share. Before, 12 of them (mostly "fact i-i",
+    whose two numbers are one word) lost their card to a tie broken by position."""
+    tail = " is word word word word ."
+    old = [(f"n{n}.md", f"fact {n}-{i} the {{{{c1::term{n}x{i}}}}}", digest(f"{n}-{i}"))
+           for n in range(300) for i in range(20)]
+    old.sort(key=lambda card: card[2])  # as the ledger keeps them: by key
+    entries = [Entry(key, "cloze", 1, path, front + tail, "") for path, front, key in old]
+    reworded = tail.replace(" is word ", " is wordx ")
+    subjects = [Subject("cloze", front + reworded, "", "", path, 1) for path, front, _ in old]
+    pairs = similar_pairs(subjects, entries)
+    assert len(pairs) == len(old)
+    wrong = [(subjects[i].front[:30], e.key) for i, e in pairs if e.key != old[i][2]]
+    assert wrong == []

@@ -3,6 +3,7 @@ similarity between canonical texts."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -78,7 +79,7 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
     scored = []
     for i, s in enumerate(subjects):
         mine = words(s.front + " " + s.back)
-        for j in _candidates(mine, postings):
+        for j in _candidates(mine, postings, len(entries)):
             e = entries[j]
             if e.kind != s.kind:
                 continue
@@ -102,12 +103,17 @@ def _answers(front: str) -> list[str]:
     return sorted(text for _, text in deletions(front))
 
 
-def _candidates(mine: list[str], postings: dict[str, list[int]]) -> list[int]:
-    lists = sorted((postings.get(w, []) for w in set(mine)), key=len)
-    shared: dict[int, int] = defaultdict(int)
+def _candidates(mine: list[str], postings: dict[str, list[int]], total: int) -> list[int]:
+    """The cards sharing the most of this card's words, each word weighed by how rare it
+    is (its inverse document frequency): among cards that differ only in numbers ("Fact
+    1-1 the term1x1" beside "Fact 1-2 the term1x2" and 300 more), the one sharing its
+    rarest word comes first."""
+    lists = sorted((posting for w in set(mine) if (posting := postings.get(w))), key=len)
+    shared: dict[int, float] = defaultdict(float)
     for n, posting in enumerate(lists):
         if n >= RAREST and len(posting) > RARE:
             break
+        weight = math.log((total + 1) / len(posting))
         for j in posting[:MAX_POSTING]:
-            shared[j] += 1
+            shared[j] += weight
     return sorted(shared, key=lambda j: (-shared[j], j))[:CANDIDATES]
