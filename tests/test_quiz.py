@@ -323,3 +323,16 @@ def test_long_lines_wrap_between_words() -> None:
     body = shown.split("\n\n")[1].splitlines()
     assert all(len(line) <= 39 for line in body) and len(body) > 3
     assert " ".join(body) == ("word " * 30 + "[...] end.").strip()
+
+
+@pytest.mark.parametrize(("limit", "shown"), [(3, (2, 1)), (2, (2, 0)), (1, (1, 0))])
+def test_new_cards_fit_within_the_review_limit(study: Run, limit: int,
+                                               shown: tuple[int, int]) -> None:
+    """As in Anki, the review limit caps new cards too, after the reviews due today:
+    with 2 reviews due and a limit of 3, one new card is shown, though 5 are allowed."""
+    clock = Clock(MORNING)
+    study(" 4 4", clock, ReviewSettings(new_per_day=2))  # Easy: two cards to review
+    clock.advance(days=60)
+    settings = ReviewSettings(new_per_day=5, reviews_per_day=limit)
+    script, _ = study(" 3 3 3 3 3", clock, settings)  # a new card's learning step comes too
+    assert (script.text.count(" · review · #"), script.text.count(" · new · #")) == shown

@@ -17,6 +17,7 @@ from highyield.review.store.reads import (
     answered_since,
     count_due,
     count_new,
+    count_reviews_due,
     first_due,
     next_learning,
     next_new,
@@ -56,16 +57,21 @@ def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Ref
 
 def _open_decks(store: Store, plan: Plan,
                 now: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The decks whose daily limits of reviews, and of new cards, are not yet reached."""
+    """The decks whose daily limits of reviews, and of new cards, are not yet reached.
+    As in Anki, new cards count against the review limit too, and the reviews still due
+    today come first: with 195 reviews due and a limit of 200, 5 new cards are shown."""
     reviews: list[str] = []
     new: list[str] = []
     for deck in plan.which.decks:
         settings = plan.settings[deck]
         since = day_start(now, plan.tz, settings.day_starts_at)
         new_done, reviews_done = answered_since(store.db, (deck,), since)
-        if reviews_done < settings.reviews_per_day:
+        room = settings.reviews_per_day - reviews_done - new_done
+        if room > 0:
             reviews.append(deck)
-        if new_done < settings.new_per_day:
+        due = count_reviews_due(store.db, replace(plan.which, decks=(deck,)), now,
+                                day_end(now, plan.tz, settings.day_starts_at))
+        if new_done < settings.new_per_day and due < room:
             new.append(deck)
     return tuple(reviews), tuple(new)
 

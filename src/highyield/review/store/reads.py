@@ -133,6 +133,15 @@ def count_due(db: sqlite3.Connection, which: Filter, now: datetime, until: datet
     return int(row[0])
 
 
+def count_reviews_due(db: sqlite3.Connection, which: Filter, now: datetime,
+                      until: datetime) -> int:
+    """Review cards (not learning ones) due before ``until``."""
+    sql, params = which.where(now)
+    row = db.execute(f"SELECT count(*) FROM cards WHERE {sql} AND {REVIEW} AND due < ?",
+                     (*params, to_ms(until))).fetchone()
+    return int(row[0])
+
+
 def first_due(db: sqlite3.Connection, which: Filter, now: datetime) -> int | None:
     """When the next studied card is due (ms, UTC)."""
     sql, params = which.where(now)
