@@ -336,3 +336,17 @@ def test_new_cards_fit_within_the_review_limit(study: Run, limit: int,
     settings = ReviewSettings(new_per_day=5, reviews_per_day=limit)
     script, _ = study(" 3 3 3 3 3", clock, settings)  # a new card's learning step comes too
     assert (script.text.count(" · review · #"), script.text.count(" · new · #")) == shown
+
+
+def test_an_answer_logs_at_most_a_minute(deck: DeckConfig, tmp_path: Path) -> None:
+    """As Anki logs it ("maximum answer seconds", 60): a card left on screen while the
+    student made coffee counts as a minute."""
+    clock = Clock(MORNING)
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        sync_deck(store, deck, clock())
+        script = Script(list(" 3 3q"), clock, step=50)  # 100 s per card
+        Session(store, plan_for([deck], EST, None, None), script, clock,
+                where_in([deck]), None).run()
+        taken = [row[0] for row in store.db.execute(
+            "SELECT duration_ms FROM reviews ORDER BY reviewed_at")]
+    assert taken == [60_000, 60_000]

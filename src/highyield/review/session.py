@@ -29,6 +29,7 @@ from highyield.review.store.reads import Ref
 REVEAL = (" ", "\n", "\r")
 QUIT = ("q", "Q", "", "\x04")  # "" is the end of input; \x04 is Ctrl-D
 GRADES = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
+MAX_ANSWER_MS = 60_000  # as Anki logs it: a longer answer counts as a minute
 
 
 class Terminal(Protocol):
@@ -143,7 +144,7 @@ class Session:
         def again(state: CardState) -> Outcome:
             return self._choices(ref, deck, state)[chosen.rating]
 
-        review, outcome = self.store.answer(*ref, chosen, min(took, 3_600_000), again)
+        review, outcome = self.store.answer(*ref, chosen, min(took, MAX_ANSWER_MS), again)
         self.answers.append(_Answered(review, outcome))
         self.done.append(self.answers[-1])
         if outcome is not chosen:
