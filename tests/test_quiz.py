@@ -350,3 +350,11 @@ def test_an_answer_logs_at_most_a_minute(deck: DeckConfig, tmp_path: Path) -> No
         taken = [row[0] for row in store.db.execute(
             "SELECT duration_ms FROM reviews ORDER BY reviewed_at")]
     assert taken == [60_000, 60_000]
+
+
+def test_a_card_skipped_today_is_counted_tomorrow(study: Run) -> None:
+    clock = Clock(MORNING)
+    study(" 4 4", clock, ReviewSettings(new_per_day=2))  # Easy: two cards to review
+    clock.advance(days=60)
+    _, summary = study("sq", clock, ReviewSettings(new_per_day=0))
+    assert summary.due_next == "Due next: 1 more today, tomorrow 1 due and 0 new."

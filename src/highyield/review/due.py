@@ -88,7 +88,8 @@ def due_next(store: Store, plan: Plan, now: datetime) -> str:
         wait = datetime.fromtimestamp(first / 1000, now.tzinfo) - now
         if wait > timedelta(0):
             parts.append(f"the next in {format_interval(wait)}")
-    tomorrow = count_due(store.db, plan.which, now, end + timedelta(days=1)) - today
+    # as tomorrow begins: a card skipped today is due again then
+    tomorrow = count_due(store.db, plan.which, end, end + timedelta(days=1)) - today
     new = min(count_new(store.db, plan.which, now),
               sum(plan.settings[d].new_per_day for d in plan.which.decks))
     parts.append(f"tomorrow {tomorrow} due and {new} new")
