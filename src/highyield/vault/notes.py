@@ -10,10 +10,19 @@ from typing import BinaryIO
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.model import Source
-from highyield.vault.opening import Changed, NotRegular, Outside, Refused, open_in_vault
+from highyield.vault.opening import (
+    Changed,
+    Dangling,
+    Loop,
+    NotRegular,
+    Outside,
+    Refused,
+    open_in_vault,
+)
 from highyield.vault.text import CONTROLS, decode, without_controls
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
+_MB = 1024 * 1024
 
 
 def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
@@ -45,12 +54,19 @@ def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> by
                          "check the file's permissions"))
         return None
     if isinstance(data, int):
-        out.append(warning(shown, None,
-                           f"note is {data // (1024 * 1024)} MB, over the "
-                           f"{MAX_NOTE_BYTES // (1024 * 1024)} MB limit; skipped",
+        out.append(warning(shown, None, f"note is {_over_limit(data)}; skipped",
                            "split it into smaller notes"))
         return None
     return data
+
+
+def _over_limit(size: int) -> str:
+    """``8.5 MB, over the 8 MB limit``: the size never reads as the limit itself."""
+    limit = f"the {MAX_NOTE_BYTES // _MB} MB limit"
+    mb = f"{size / _MB:.1f}"
+    if float(mb) > MAX_NOTE_BYTES / _MB:
+        return f"{mb} MB, over {limit}"
+    return f"{size:,} bytes, over {limit} ({MAX_NOTE_BYTES:,} bytes)"
 
 
 def _limited(f: BinaryIO) -> bytes | int:
@@ -66,6 +82,8 @@ _HINTS: dict[type[Refused], str] = {
     NotRegular: "only regular files are read as notes; remove it, or give it a name that "
                 "does not end in .md",
     Changed: "build again once the note is in place",
+    Loop: "remove the link, or point it at a note",
+    Dangling: "remove the link, or restore the file it points to",
 }
 
 
