@@ -479,3 +479,27 @@ def test_a_note_over_the_size_limit_says_its_size_and_the_limit_apart(shared: Pa
         "  hint: split it into smaller notes\n"))
     assert len(_imported(shared / "d.apkg", shared / "anki")[0].cards) == 2
 
+
+# Settings that are not UTF-8 --------------------------------------------------------------
+
+def test_plugin_settings_that_are_not_utf8_are_said_so_without_a_python_name(
+        shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            ".obsidian/plugins/obsidian-spaced-repetition/data.json":
+                            b'\xff\xfe{"settings": {}}'})
+    built = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert (built.returncode, built.stderr) == (0, (
+        "vault/.obsidian/plugins/obsidian-spaced-repetition/data.json: warning: "
+        "obsidian-spaced-repetition settings: cannot read it (not UTF-8 text)\n"
+        "  hint: fix it, or change a setting on the plugin's settings page in Obsidian, which "
+        "writes it again; until then its defaults are used: ::, :::, ?, ?? and notes tagged "
+        "#flashcards\n"))
+    assert len(_imported(shared / "d.apkg", shared / "anki")[0].cards) == 2
+    (vault / "decks").mkdir()
+    (vault / "decks/neuro.yaml").write_bytes(b"name: Neuro\xff\nnotes: ..\n")
+    in_decks = subprocess.run([_highyield(), "build"], cwd=vault, env=_env(shared),
+                              capture_output=True, text=True, timeout=TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    assert (in_decks.returncode, in_decks.stderr) == (2, (
+        "error: decks/neuro.yaml: cannot read deck definition: not UTF-8 text\n"
+        "  hint: check that the file exists and is UTF-8 text\n"))
