@@ -360,3 +360,27 @@ def test_a_control_character_in_a_folder_name_is_removed_from_the_tags(
     assert built.deck is not None
     [card] = built.deck.cards
     assert (card.fields["Context"], card.tags) == ("x", ["Neuro_logy"])
+
+
+def test_cloze_numbers_over_the_limit_are_said_to_be_left_out(
+        make_vault: Callable[..., Path]) -> None:
+    """``{{c1::`` to ``{{c999::`` are deletions; a higher number is shown as written, and
+    the warning says so at the item's line."""
+    many = " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 1201))
+    vault = make_vault({"many.md": f"# Many\n\n- {many}\n- {{{{c1000::one}}}} more ==here==\n"
+                                   "- `{{c1000::code}}` is ==shown as written==\n",
+                        "good.md": GOOD})
+    built = _build(vault)
+    hint = ("  hint: number the deletions from c1 to c999 (each number is a card); split a "
+            "longer list into several items\n")
+    assert (built.code, built.stderr) == (0, (
+        "vault/many.md:3: warning: cloze numbers over the limit of 999 are left out: "
+        "{{c1000::…}} and 200 more are shown as written, not hidden\n" + hint +
+        "vault/many.md:4: warning: a cloze number over the limit of 999 is left out: "
+        "{{c1000::…}} is shown as written, not hidden\n" + hint))
+    assert built.deck is not None
+    many_cards = [c for c in built.deck.by_source("many.md") if "w1 " in c.answer_text]
+    assert len(many_cards) == 999
+    assert many_cards[0].question_text.endswith("{{c1199::w1199}} {{c1200::w1200}}")
+    [more] = [c for c in built.deck.by_source("many.md") if "here" in c.answer_text]
+    assert more.question_text == "many {{c1000::one}} more [...]"
