@@ -19,7 +19,7 @@ from highyield.vault.opening import (
     Refused,
     open_in_vault,
 )
-from highyield.vault.text import NAME_CONTROLS, decode, without_controls
+from highyield.vault.text import CONTROLS, decode, without_controls
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 _MB = 1024 * 1024
@@ -36,7 +36,7 @@ def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
         return None
     text = without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), shown, out)
     rel = path.relative_to(root).as_posix()
-    if NAME_CONTROLS.search(rel):
+    if CONTROLS.search(rel):  # a tab or line break reads as a space, as in the text
         out.append(_control_in_name(rel, shown))
     return Source(rel=rel, display=shown, text=text)
 
@@ -44,7 +44,7 @@ def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
 def _control_in_name(rel: str, shown: str) -> Diagnostic:
     """The cards keep the note, without the control characters (``text.strip_controls``,
     ``text.name_without_controls``); the terminal shows them escaped (``escaped``)."""
-    if NAME_CONTROLS.search(rel.rpartition("/")[2]):
+    if CONTROLS.search(rel.rpartition("/")[2]):
         return warning(shown, None, "the file name holds a control character; it is removed "
                        "from the note's title on its cards", "rename the note")
     return warning(shown, None, "a folder name holds a control character; it is removed "

@@ -83,7 +83,7 @@ NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a file name, tab and n
 def name_without_controls(name: str) -> str:
     """A file name as a card's title: a tab or line break read as a space, every other
     control character removed."""
-    return NAME_CONTROLS.sub(lambda m: " " if m.group() in "\t\n\r" else "", name) \
+    return NAME_CONTROLS.sub(lambda m: " " if m.group() in "\t\n" else "", name) \
         if NAME_CONTROLS.search(name) else name
 
 
