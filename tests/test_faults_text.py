@@ -6,15 +6,19 @@ exact warnings are checked. Nothing else in the vault is lost."""
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import pexpect
 
 from highyield.errors import Diagnostic
 from highyield.parse.frontmatter import split_frontmatter
@@ -86,7 +90,7 @@ def test_control_characters_are_removed_from_every_field_and_the_deck_imports(
         f"the first is here\n{CONTROLS_HINT}\n"
         f"vault/n.md:1: warning: control character U+001F removed\n{CONTROLS_HINT}\n"
         "vault/name\\x1fd.md: warning: the file name holds a control character; it is "
-        "left out of the cards\n  hint: rename the note\n")
+        "removed from the note's title on its cards\n  hint: rename the note\n")
     assert built.deck is not None
     assert _texts(built.deck) == [
         ("card.md", "Front"),
@@ -279,3 +283,102 @@ def test_mathjax_never_gets_a_link_command(make_vault: Callable[..., Path]) -> N
     assert len(math) == 6  # "four" is two cards
     for card in math:  # as Anki shows each side, clozes as their bare text
         assert not LINK.search(card.without_anki_markup()), card.answer
+
+
+# A file name that would drive the terminal ------------------------------------------------
+
+ESCAPE_NAME = "a\x1b[31m\x1fb.md"  # an ANSI colour code, then a unit separator
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters a terminal obeys
+NAMED = ("vault/a\\x1b[31m\\x1fb.md: warning: the file name holds a control character; it "
+         "is removed from the note's title on its cards\n  hint: rename the note\n")
+
+
+def _spawn(vault: Path, *args: str) -> tuple[pexpect.spawn[str], io.StringIO]:
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm", "NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "highyield", *args], cwd=str(vault.parent),
+                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    child.logfile_read = seen = io.StringIO()
+    return child, seen
+
+
+def test_control_characters_in_a_file_name_never_reach_the_terminal(
+        make_vault: Callable[..., Path]) -> None:
+    """A card is made from the note, with the control characters removed from its title
+    (as the warning says); every command shows the name escaped, never sends it raw."""
+    vault = make_vault({ESCAPE_NAME: "# C\n\n- The ==heart== pumps.\n",
+                        "new\nline.md": "- The ==aorta== is big.\n", "good.md": GOOD})
+    built, _ = _run(vault.parent, "build", "vault", "-o", "out.apkg", "-v")
+    assert (built.returncode, built.stderr) == (0, NAMED)
+    assert built.stdout.splitlines()[2:] == [
+        "  + new      a\\x1b[31m\\x1fb.md:3  The {{c1::heart}} pumps.",
+        "  + new      good.md:1  The {{c1::good note}} still builds.",
+        "  + new      new\\x0aline.md:1  The {{c1::aorta}} is big."]
+    deck = import_apkg(vault.parent / "out.apkg", vault.parent / "anki")
+    assert sorted((_source(c), c.fields["Context"]) for c in deck.cards) == [
+        ("a[31mb.md", "a[31mb › C"), ("good.md", "good"), ("new\nline.md", "new line")]
+    cards, _ = _run(vault.parent, "cards", "vault")
+    assert (cards.returncode, cards.stderr) == (0, "")
+    assert [line for line in cards.stdout.splitlines() if not line.startswith("  ")] == [
+        "a\\x1b[31m\\x1fb.md:3  cloze  " + deck.by_source("a[31mb")[0].guid, "",
+        "good.md:1  cloze  " + deck.by_source("good.md")[0].guid, "",
+        "new\\x0aline.md:1  cloze  " + deck.by_source("new\nline")[0].guid, "",
+        "3 notes read · 3 cards in 3 Anki notes (3 cloze, 0 basic, 0 reversed) · 0 errors "
+        "· 1 warning"]
+    assert "  a[31mb › C\n" in cards.stdout and "  new line\n" in cards.stdout
+    checked, _ = _run(vault.parent, "check", "vault")
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, NAMED)
+    quiz, seen = _spawn(vault, "quiz", "vault", "--state", "s.sqlite3")
+    quiz.expect_exact("a[31mb › C")
+    quiz.send(" ")
+    quiz.expect_exact("Source: a\\x1b[31m\\x1fb.md:3")
+    quiz.send("e")
+    quiz.expect_exact("Edit: vault/a\\x1b[31m\\x1fb.md:3")
+    quiz.send("q")
+    quiz.expect(pexpect.EOF)
+    watch, watched = _spawn(vault, "watch", "vault", "-o", "w.apkg", "-v")
+    watch.expect_exact(NAMED.replace("\n", "\r\n"))
+    watch.expect_exact("Watching vault for changes; Ctrl-C stops.")
+    with (vault / "new\nline.md").open("a", encoding="utf-8") as f:
+        f.write("- The ==vena cava== is big too.\n")
+    watch.expect_exact("+ new      new\\x0aline.md:2  The {{c1::vena cava}} is big too.")
+    watch.kill(signal.SIGINT)
+    watch.expect(pexpect.EOF)
+    for said in (built.stdout, built.stderr, cards.stdout, checked.stdout, seen.getvalue(),
+                 watched.getvalue()):
+        assert not RAW.search(said.replace("\r\n", "\n")), said  # a terminal's line ends
+
+
+def test_a_control_character_in_a_folder_name_is_removed_from_the_tags(
+        make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Ne\x1buro\tlogy/x.md": GOOD})
+    built = _build(vault)
+    assert (built.code, built.stderr) == (0, (
+        "vault/Ne\\x1buro\\x09logy/x.md: warning: a folder name holds a control character; it "
+        "is removed from the note's tags on its cards\n  hint: rename the folder\n"))
+    assert built.deck is not None
+    [card] = built.deck.cards
+    assert (card.fields["Context"], card.tags) == ("x", ["Neuro_logy"])
+
+
+def test_cloze_numbers_over_the_limit_are_said_to_be_left_out(
+        make_vault: Callable[..., Path]) -> None:
+    """``{{c1::`` to ``{{c999::`` are deletions; a higher number is shown as written, and
+    the warning says so at the item's line."""
+    many = " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 1201))
+    vault = make_vault({"many.md": f"# Many\n\n- {many}\n- {{{{c1000::one}}}} more ==here==\n"
+                                   "- `{{c1000::code}}` is ==shown as written==\n",
+                        "good.md": GOOD})
+    built = _build(vault)
+    hint = ("  hint: number the deletions from c1 to c999 (each number is a card); split a "
+            "longer list into several items\n")
+    assert (built.code, built.stderr) == (0, (
+        "vault/many.md:3: warning: cloze numbers over the limit of 999 are left out: "
+        "{{c1000::…}} and 200 more are shown as written, not hidden\n" + hint +
+        "vault/many.md:4: warning: a cloze number over the limit of 999 is left out: "
+        "{{c1000::…}} is shown as written, not hidden\n" + hint))
+    assert built.deck is not None
+    many_cards = [c for c in built.deck.by_source("many.md") if "w1 " in c.answer_text]
+    assert len(many_cards) == 999
+    assert many_cards[0].question_text.endswith("{{c1199::w1199}} {{c1200::w1200}}")
+    [more] = [c for c in built.deck.by_source("many.md") if "here" in c.answer_text]
+    assert more.question_text == "many {{c1000::one}} more [...]"

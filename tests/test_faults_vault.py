@@ -412,3 +412,94 @@ def test_every_build_gives_the_same_image_warnings_cold_or_incremental(
     (vault / "Other.md").write_text("- ==Baclofen== relieves spasticity.\n")
     same_everywhere(FIXED_NOW + 240, [gone, missing])
     assert len(import_apkg(deck.output, tmp_path / "anki").cards) == 4
+
+
+# Links that lead nowhere: a loop, a missing target -----------------------------------------
+
+LOOPS = ("vault/ALS.md:3: warning: image 'x.png' is a loop of links (ELOOP), not a file; it "
+         "is not packed\n"
+         "  hint: remove the link, or point it at an image\n"
+         "vault/l1.md: warning: note is a loop of links (ELOOP), not a file; skipped\n"
+         "  hint: remove the link, or point it at a note\n"
+         "vault/l2.md: warning: note is a loop of links (ELOOP), not a file; skipped\n"
+         "  hint: remove the link, or point it at a note\n")
+
+
+def test_a_loop_of_links_is_named_as_such_and_skipped(shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS})
+    (vault / "l2.md").symlink_to("l1.md")
+    (vault / "l1.md").symlink_to("l2.md")
+    (vault / "x.png").symlink_to("x.png")
+    built = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert (built.returncode, built.stderr) == (0, LOOPS)
+    imported, media = _imported(shared / "d.apkg", shared / "anki")
+    assert len(imported.cards) == 2 and media == []
+    checked = _run(shared, "check", "vault")
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, LOOPS)
+
+
+DANGLING = ("vault/ALS.md:3: warning: image 'x.png' is a link to a file that is not there; "
+            "it is not packed\n"
+            "  hint: remove the link, or restore the file it points to\n"
+            "vault/d.md: warning: note is a link to a file that is not there; skipped\n"
+            "  hint: remove the link, or restore the file it points to\n")
+
+
+def test_a_link_to_a_missing_file_is_a_warning_not_an_error(shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS})
+    first = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert first.returncode == 0 and "not found" in first.stderr
+    (vault / "d.md").symlink_to("nonexist.md")
+    (vault / "x.png").symlink_to("gone/x.png")
+    built = _run(shared, "build", "vault", "-o", "d.apkg")  # the new links are a change
+    assert (built.returncode, built.stderr) == (0, DANGLING)
+    assert built.stdout.startswith("vault → d.apkg: no card changed")
+    imported, media = _imported(shared / "d.apkg", shared / "anki")
+    assert len(imported.cards) == 2 and media == []
+    checked = _run(shared, "check", "vault")
+    assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, DANGLING)
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3")
+    assert quiz.returncode == 0, quiz.stderr
+    assert DANGLING + "Read vault: 2 cards (2 added)\n" in quiz.stderr
+
+
+# Sizes that read differently --------------------------------------------------------------
+
+def test_a_note_over_the_size_limit_says_its_size_and_the_limit_apart(shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "big.md": "- ==filler== line\n" * (17 * 1024 * 1024 // 36)})
+    with (vault / "limit.md").open("wb") as f:  # a byte over the limit
+        f.write(b"a" * (8 * 1024 * 1024 + 1))
+    built = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert (built.returncode, built.stderr) == (0, (
+        "vault/big.md: warning: note is 8.5 MB, over the 8 MB limit; skipped\n"
+        "  hint: split it into smaller notes\n"
+        "vault/limit.md: warning: note is 8,388,609 bytes, over the 8 MB limit "
+        "(8,388,608 bytes); skipped\n"
+        "  hint: split it into smaller notes\n"))
+    assert len(_imported(shared / "d.apkg", shared / "anki")[0].cards) == 2
+
+
+# Settings that are not UTF-8 --------------------------------------------------------------
+
+def test_plugin_settings_that_are_not_utf8_are_said_so_without_a_python_name(
+        shared: Path) -> None:
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            ".obsidian/plugins/obsidian-spaced-repetition/data.json":
+                            b'\xff\xfe{"settings": {}}'})
+    built = _run(shared, "build", "vault", "-o", "d.apkg")
+    assert (built.returncode, built.stderr) == (0, (
+        "vault/.obsidian/plugins/obsidian-spaced-repetition/data.json: warning: "
+        "obsidian-spaced-repetition settings: cannot read it (not UTF-8 text)\n"
+        "  hint: fix it, or change a setting on the plugin's settings page in Obsidian, which "
+        "writes it again; until then its defaults are used: ::, :::, ?, ?? and notes tagged "
+        "#flashcards\n"))
+    assert len(_imported(shared / "d.apkg", shared / "anki")[0].cards) == 2
+    (vault / "decks").mkdir()
+    (vault / "decks/neuro.yaml").write_bytes(b"name: Neuro\xff\nnotes: ..\n")
+    in_decks = subprocess.run([_highyield(), "build"], cwd=vault, env=_env(shared),
+                              capture_output=True, text=True, timeout=TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    assert (in_decks.returncode, in_decks.stderr) == (2, (
+        "error: decks/neuro.yaml: cannot read deck definition: not UTF-8 text\n"
+        "  hint: check that the file exists and is UTF-8 text\n"))

@@ -19,7 +19,15 @@ def display_path(path: Path) -> str:
         shown = path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         shown = str(path)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
+    return escaped(shown)
+
+
+def escaped(text: str) -> str:
+    """A name (a note's path or title, a deck's name) as the terminal is given it: each
+    control character written as ``\\x1b``, so a file name never moves the cursor, colours
+    the screen or breaks a line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) \
+        if _CONTROL.search(text) else text
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -31,3 +31,11 @@ def read_bytes(path: Path) -> bytes:
 def read_text(path: Path) -> str:
     """The file as UTF-8 text (UnicodeDecodeError when it is not)."""
     return read_bytes(path).decode("utf-8")
+
+
+def unreadable(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a settings file could not be read, in words: ``not UTF-8 text``, or the
+    system's reason (``Permission denied``), never a Python class name."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return exc.strerror or str(exc)

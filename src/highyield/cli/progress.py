@@ -10,13 +10,15 @@ from typing import Any
 
 import click
 
+from highyield.errors import escaped
+
 
 class DelayedProgress:
     """Call it with (done, total). Draws a bar on stderr once ``delay`` seconds have passed,
     and only on a terminal. ``HIGHYIELD_PROGRESS_DELAY`` overrides the delay."""
 
     def __init__(self, label: str, delay: float = 0.5) -> None:
-        self.label = label
+        self.label = escaped(label)  # it names a deck, often after its folder
         self.delay = float(os.environ.get("HIGHYIELD_PROGRESS_DELAY", delay))
         self.start = time.monotonic()
         self.bar: Any = None

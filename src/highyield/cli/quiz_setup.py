@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 
 from highyield.config import DeckConfig
-from highyield.errors import HighyieldError, display_path
+from highyield.errors import HighyieldError, display_path, escaped
 from highyield.model import SourceRef
 from highyield.review.due import Plan
 from highyield.review.store import Store
@@ -27,7 +27,7 @@ def where_in(decks: Sequence[DeckConfig]) -> Callable[[str, str], str]:
 
     def where(deck: str, source: str) -> str:
         ref, vault = SourceRef.parse(source), vaults.get(deck)
-        return f"{display_path(vault / ref.path)}:{ref.line}" if vault else source
+        return f"{display_path(vault / ref.path)}:{ref.line}" if vault else escaped(source)
     return where
 
 

@@ -1,5 +1,6 @@
 """Text the commands print: summaries, diagnostics and card previews. Returns strings;
-printing is the CLI's job."""
+printing is the CLI's job. A note's path or title and a deck's name are shown with their
+control characters escaped (``errors.escaped``): a file name never drives the terminal."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from highyield.errors import Diagnostic, HighyieldError, Severity, display_path
-from highyield.model import Card, CardKind, preview_text
+from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, escaped
+from highyield.model import CONTEXT_SEPARATOR, Card, CardKind, preview_text
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
     from highyield.config import DeckConfig
@@ -80,7 +81,7 @@ def failure(exc: HighyieldError) -> str:
 
 
 def watch_restarted(why: str) -> str:
-    return (f"warning: the file watcher stopped ({why}); it starts again, looking at the "
+    return (f"warning: the file watcher stopped ({escaped(why)}); it starts again, looking at the "
             "vault every second, and builds every deck again\n"
             "  hint: a file or folder whose name is not UTF-8 stops it: rename it "
             "(`highyield check` names it)")
@@ -119,15 +120,16 @@ _COUNT_SIGN = {"new": "+", "updated": "~", "retired": "-"}  # as the summary lin
 
 def built(b: Built, verbose: bool = False) -> str:
     """``Built USMLE → USMLE.apkg: +3 new, ~2 updated, 1 moved, -1 retired``."""
-    head = f"{b.deck.name} → {display_path(b.output)}"
+    head = f"{escaped(b.deck.name)} → {display_path(b.output)}"
     if b.tally is None:
         return f"{head}: up to date (nothing changed since the last build; --force rebuilds)"
     first = f"Built {head}: {change_line(b.changes)}" if b.written else \
         f"{head}: no card changed; the deck is left as it was"
     lines = [first, f"  {counts(b.tally)}"]
     if verbose:
-        lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {c.source}  {c.label}"
-                     + (f"  (was {c.was})" if c.was else "") for c in b.changes.items)
+        lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {escaped(c.source)}  "
+                     f"{escaped(c.label)}" + (f"  (was {escaped(c.was)})" if c.was else "")
+                     for c in b.changes.items)
     return "\n".join(lines)
 
 
@@ -140,12 +142,12 @@ def change_line(changes: Changes) -> str:
 
 def ids_written(w: Written) -> str:
     text = f"  wrote {_plural(w.ids, 'block id')} into {_plural(w.notes, 'note')}"
-    lines = [text] + [f"  left alone {rel}: {why}" for rel, why in w.skipped]
+    lines = [text] + [f"  left alone {escaped(rel)}: {why}" for rel, why in w.skipped]
     return "\n".join(lines)
 
 
 def checked(c: Collected) -> str:
-    return f"Checked {c.deck.name} ({display_path(c.deck.vault)}): {counts(c.tally)}"
+    return f"Checked {escaped(c.deck.name)} ({display_path(c.deck.vault)}): {counts(c.tally)}"
 
 
 def card_json(card: Card, deck: str) -> str:
@@ -156,7 +158,8 @@ def card_json(card: Card, deck: str) -> str:
 def card_text(card: Card) -> str:
     d = card.draft
     kind = f"auto {d.score:.2f}" if d.score is not None else d.kind.value
-    lines = [f"{d.ref}  {kind}  {card.key}", "  " + " › ".join(d.context)]
+    lines = [f"{escaped(str(d.ref))}  {kind}  {card.key}",
+             "  " + escaped(CONTEXT_SEPARATOR.join(d.context))]
     body = preview_text(d.front) if d.kind is CardKind.CLOZE else \
         f"{preview_text(d.front)}\n→ {preview_text(d.back)}"
     lines.extend("  " + line for line in body.splitlines())
@@ -174,7 +177,7 @@ def synced(s: DeckSync) -> str:
         changes.append(f"{x.retired} retired (gone from the notes; history kept)")
     if x.revived:
         changes.append(f"{x.revived} back in the notes")
-    return f"Read {s.deck.name}: {_plural(x.total, 'card')} ({', '.join(changes)})"
+    return f"Read {escaped(s.deck.name)}: {_plural(x.total, 'card')} ({', '.join(changes)})"
 
 
 def card_summary(card: Card) -> dict[str, object]:

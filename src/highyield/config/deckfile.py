@@ -26,7 +26,7 @@ from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
 from highyield.config.yamlload import Refused, load
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
-from highyield.regular import read_text
+from highyield.regular import read_text, unreadable
 from highyield.vault.globs import Selection
 
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
@@ -59,7 +59,7 @@ def load_deck_file(path: Path) -> DeckConfig:
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise HighyieldError(f"{shown}: cannot read deck definition: {exc}",
+        raise HighyieldError(f"{shown}: cannot read deck definition: {unreadable(exc)}",
                              hint="check that the file exists and is UTF-8 text") from None
     data, lines = _load_yaml(text, shown)
     reader = _Reader(path, shown, data, lines)

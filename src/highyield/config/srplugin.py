@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from highyield.regular import read_text
+from highyield.regular import read_text, unreadable
 
 DATA_JSON = ".obsidian/plugins/obsidian-spaced-repetition/data.json"
 
@@ -70,8 +70,7 @@ def read_plugin(vault: Path) -> SrPlugin | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as e:
-        why = getattr(e, "strerror", None) or e.__class__.__name__
-        return SrPlugin(problem=f"cannot read it ({why})")
+        return SrPlugin(problem=f"cannot read it ({unreadable(e)})")
     try:
         data = json.loads(text)
     except ValueError as e:

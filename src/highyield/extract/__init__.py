@@ -120,6 +120,8 @@ class _Extractor:
         """Highlights and clozes make a cloze card; otherwise a Front::Back line makes a
         basic card. True when the statement made a card (or tried to)."""
         s = self._plugin_marks(s)
+        over = clozes.over_limit(self.note.display, s.line, s.inlines)
+        self.diagnostics.extend([over] if over else [])
         front = clozes.make_clozes(s.inlines, self.rules.highlights)
         if clozes.has_clozes(front):
             self._cloze(s, front)

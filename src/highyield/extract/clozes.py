@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from highyield.config import HighlightRules
+from highyield.errors import Diagnostic, warning
 from highyield.extract import citations
 from highyield.model import Cloze, Highlight, Inline, Inlines, Styled, Text, plain_text
 
@@ -25,6 +26,35 @@ CLAUSE_MARKERS = (
 # A list after the comma ("X, Y, and Z", "X, Y and Z"): the comma starts no clause.
 _SERIES = re.compile(r",\s*[^,]{1,40},\s*(?:and|or)\s|,\s*\w+(?:[\s-]\w+)?\s(?:and|or)\s")
 _LABEL = re.compile(r"^([^:]{1,80}?):\s+(?=\S)")
+
+
+MAX_NUMBER = 999  # {{c1:: to {{c999:: are deletions (parse.inline reads three digits)
+_OVER = re.compile(r"\{\{c(\d{4,})::")
+OVER_HINT = ("number the deletions from c1 to c999 (each number is a card); split a longer "
+             "list into several items")
+
+
+def over_limit(display: str, line: int, inlines: Inlines) -> Diagnostic | None:
+    """A warning for the cloze numbers written past ``MAX_NUMBER``: they are not read as
+    deletions, so the card shows them as written."""
+    over = list(_over(inlines))
+    if not over:
+        return None
+    first = f"{{{{c{over[0]}::…}}}}"
+    if len(over) == 1:
+        return warning(display, line, f"a cloze number over the limit of {MAX_NUMBER} is "
+                       f"left out: {first} is shown as written, not hidden", OVER_HINT)
+    return warning(display, line, f"cloze numbers over the limit of {MAX_NUMBER} are left "
+                   f"out: {first} and {len(over) - 1:,} more are shown as written, not "
+                   "hidden", OVER_HINT)
+
+
+def _over(nodes: Inlines) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield from _OVER.findall(node.text)
+        elif isinstance(node, (Highlight, Cloze, Styled)):
+            yield from _over(node.children)
 
 
 _CURLY = re.compile(r"\{\{(?!c\d{1,3}::)(?:\d{1,3};;)?([^{}\n]+?)(?:;;[^{}\n]*)?\}\}")

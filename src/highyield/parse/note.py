@@ -12,7 +12,7 @@ from highyield.parse.comments import blank_comments
 from highyield.parse.frontmatter import split_frontmatter
 from highyield.parse.inline import TextOf, parse_inline
 from highyield.parse.scan import join_lines
-from highyield.vault.text import strip_controls
+from highyield.vault.text import name_without_controls
 
 MAX_SAME_WARNINGS = 5
 
@@ -34,7 +34,7 @@ def parse_note(source: Source, syntax: CardSyntax = DEFAULT_SYNTAX,
     note = Note(
         rel=source.rel,
         display=source.display,
-        title=strip_controls(PurePosixPath(source.rel).stem),
+        title=name_without_controls(PurePosixPath(source.rel).stem),
         tags=tuple(dict.fromkeys(front.tags + tuple(inline.tags) + tuple(parser.file_tags))),
         aliases=front.aliases,
         blocks=blocks,

@@ -1,5 +1,6 @@
 """The quiz's text: a card's front and back, the answer buttons, the end summary. Returns
-strings, in colour when asked; the terminal writes them."""
+strings, in colour when asked; the terminal writes them. A deck's name, a card's context
+and its source come from file names: their control characters are shown escaped."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import timedelta
 
+from highyield.errors import escaped
 from highyield.review.schedule import Outcome, Phase, Rating, format_interval
 from highyield.review.views import MARK_CLOSE, MARK_OPEN
 
@@ -48,10 +50,10 @@ class Style:
 
 def front(view_json: str, deck: str, phase: Phase, style: Style, counts: str) -> str:
     view = json.loads(view_json)
-    rule = f"── {deck} · {PHASES[phase]} · {counts} "
+    rule = f"── {escaped(deck)} · {PHASES[phase]} · {counts} "
     lines = ["", style.paint(rule + "─" * max(0, style.width - len(rule) - 1), DIM)]
     if view["context"]:
-        lines.append(style.paint(style.wrap(view["context"]), DIM))
+        lines.append(style.paint(style.wrap(escaped(view["context"])), DIM))
     lines += [style.wrap(cue, "  ") for cue in view["cue"]]
     lines += ["", style.marked(view["front"], answer=False), "", style.paint(FRONT_KEYS, DIM)]
     return "\n".join(lines) + "\n"
@@ -63,7 +65,7 @@ def back(view_json: str, source: str, outcomes: dict[Rating, Outcome], style: St
     lines += [style.wrap(f"• {extra}", "  ") for extra in view["extra"]]
     if view["images"]:
         lines.append(f"  images: {', '.join(view['images'])}")
-    lines += [style.paint(f"Source: {source}", DIM), "", buttons(outcomes, style)]
+    lines += [style.paint(f"Source: {escaped(source)}", DIM), "", buttons(outcomes, style)]
     return "\n".join(lines) + "\n"
 
 
@@ -83,7 +85,7 @@ def answered(outcome: Outcome) -> str:
 def leech(source: str, lapses: int, suspended: bool) -> str:
     then = " It is suspended: the quiz stops showing it." if suspended else ""
     return (f"Leech: this card has been forgotten {lapses} times.{then} Rewrite it, split "
-            f"it or add a memory hook at {source}\n")
+            f"it or add a memory hook at {escaped(source)}\n")
 
 
 def duration(elapsed: timedelta) -> str:

@@ -99,8 +99,11 @@ def vault_files(root: Path) -> list[tuple[str, int, int]]:
     for rel, path in walk(root):
         try:
             stat = os.stat(path)
-        except OSError:
-            continue
+        except OSError:  # a link that leads nowhere is still a change to build and warn of
+            try:
+                stat = os.lstat(path)
+            except OSError:
+                continue
         found.append((rel, stat.st_size, stat.st_mtime_ns))
     found.sort()
     return found

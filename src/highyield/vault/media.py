@@ -18,6 +18,8 @@ from highyield.vault.files import walk
 from highyield.vault.opening import (
     MISSING,
     Changed,
+    Dangling,
+    Loop,
     NotRegular,
     Outside,
     Refused,
@@ -45,6 +47,8 @@ PUT_INSIDE = "put the image inside the vault and embed it as ![[name.png]]"
 _HINTS: dict[type[Refused], str] = {
     NotRegular: "embed an image file; a named pipe, socket or device is never read",
     Changed: "build again once the image is in place",
+    Loop: "remove the link, or point it at an image",
+    Dangling: "remove the link, or restore the file it points to",
 }
 
 

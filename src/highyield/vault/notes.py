@@ -10,10 +10,19 @@ from typing import BinaryIO
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.model import Source
-from highyield.vault.opening import Changed, NotRegular, Outside, Refused, open_in_vault
+from highyield.vault.opening import (
+    Changed,
+    Dangling,
+    Loop,
+    NotRegular,
+    Outside,
+    Refused,
+    open_in_vault,
+)
 from highyield.vault.text import CONTROLS, decode, without_controls
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
+_MB = 1024 * 1024
 
 
 def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
@@ -27,10 +36,19 @@ def read_note(root: Path, path: Path, out: list[Diagnostic]) -> Source | None:
         return None
     text = without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), shown, out)
     rel = path.relative_to(root).as_posix()
-    if CONTROLS.search(rel):
-        out.append(warning(shown, None, "the file name holds a control character; it is "
-                           "left out of the cards", "rename the note"))
+    if CONTROLS.search(rel):  # a tab or line break reads as a space, as in the text
+        out.append(_control_in_name(rel, shown))
     return Source(rel=rel, display=shown, text=text)
+
+
+def _control_in_name(rel: str, shown: str) -> Diagnostic:
+    """The cards keep the note, without the control characters (``text.strip_controls``,
+    ``text.name_without_controls``); the terminal shows them escaped (``escaped``)."""
+    if CONTROLS.search(rel.rpartition("/")[2]):
+        return warning(shown, None, "the file name holds a control character; it is removed "
+                       "from the note's title on its cards", "rename the note")
+    return warning(shown, None, "a folder name holds a control character; it is removed "
+                   "from the note's tags on its cards", "rename the folder")
 
 
 def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> bytes | None:
@@ -45,12 +63,19 @@ def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> by
                          "check the file's permissions"))
         return None
     if isinstance(data, int):
-        out.append(warning(shown, None,
-                           f"note is {data // (1024 * 1024)} MB, over the "
-                           f"{MAX_NOTE_BYTES // (1024 * 1024)} MB limit; skipped",
+        out.append(warning(shown, None, f"note is {_over_limit(data)}; skipped",
                            "split it into smaller notes"))
         return None
     return data
+
+
+def _over_limit(size: int) -> str:
+    """``8.5 MB, over the 8 MB limit``: the size never reads as the limit itself."""
+    limit = f"the {MAX_NOTE_BYTES // _MB} MB limit"
+    mb = f"{size / _MB:.1f}"
+    if float(mb) > MAX_NOTE_BYTES / _MB:
+        return f"{mb} MB, over {limit}"
+    return f"{size:,} bytes, over {limit} ({MAX_NOTE_BYTES:,} bytes)"
 
 
 def _limited(f: BinaryIO) -> bytes | int:
@@ -66,6 +91,8 @@ _HINTS: dict[type[Refused], str] = {
     NotRegular: "only regular files are read as notes; remove it, or give it a name that "
                 "does not end in .md",
     Changed: "build again once the note is in place",
+    Loop: "remove the link, or point it at a note",
+    Dangling: "remove the link, or restore the file it points to",
 }
 
 

@@ -5,7 +5,8 @@ a time, following no link, so a file or folder swapped for a link meanwhile fail
 instead of leading elsewhere. A path that holds a link has its links resolved first,
 and is opened the same way only if they stay inside the vault. Only a regular file is
 opened (a named pipe would never answer, a device never end), and the check is made on
-the open file: what was checked is what is read.
+the open file: what was checked is what is read. A link that leads nowhere (to a file
+that is not there, or round a loop) is said as such.
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ class NotRegular(Refused):
         super().__init__(f"is not a regular file ({self.kind})")
 
 
+class Loop(Refused):
+    """A link that leads to another link, and round again, never to a file (ELOOP)."""
+
+    def __init__(self) -> None:
+        super().__init__("is a loop of links (ELOOP), not a file")
+
+
+class Dangling(Refused):
+    """A link to a file that is not there."""
+
+    def __init__(self) -> None:
+        super().__init__("is a link to a file that is not there")
+
+
 class Changed(Refused):
     """A link put in place of a file or folder while it was being opened."""
 
@@ -91,7 +106,26 @@ def _open(root: str, path: str) -> int:
     parts = _parts(base, real)
     if parts is None:
         raise Outside()
-    return _open_below(base, parts) if _STEPWISE else os.open(real, _FILE)
+    try:
+        return _open_below(base, parts) if _STEPWISE else os.open(real, _FILE)
+    except (Changed, OSError):
+        broken = _broken_link(path)
+        if broken is None:
+            raise
+        raise broken from None
+
+
+def _broken_link(path: str) -> Refused | None:
+    """A link that leads nowhere: round a loop, or to a file that is not there (the link
+    itself is there). None when the path can be followed (it changed meanwhile)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Loop()
+        if exc.errno in MISSING and os.path.lexists(path):
+            return Dangling()
+    return None
 
 
 def _parts(root: str, path: str) -> tuple[str, ...] | None:

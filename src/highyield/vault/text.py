@@ -77,5 +77,15 @@ def strip_controls(text: str) -> str:
     return CONTROLS.sub("", text) if CONTROLS.search(text) else text
 
 
+NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a file name, tab and newline too
+
+
+def name_without_controls(name: str) -> str:
+    """A file name as a card's title: a tab or line break read as a space, every other
+    control character removed."""
+    return NAME_CONTROLS.sub(lambda m: " " if m.group() in "\t\n" else "", name) \
+        if NAME_CONTROLS.search(name) else name
+
+
 def _code(char: str) -> str:
     return f"U+{ord(char):04X}"
