@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
 from highyield.deck.build import Built, build
 from highyield.deck.cache import cache_file
-from highyield.errors import Diagnostic, display_path
+from highyield.errors import Diagnostic, HighyieldError, display_path
 from highyield.identity.ledger import ledger_path, ledger_text, local_copy, read_ledger
 from highyield.paths import cache_folder
 from tests.anki_client import Imported, import_apkg
@@ -426,3 +427,127 @@ def test_a_quiz_reading_the_notes_waits_for_a_build_of_the_vault(tmp_path: Path)
     quiz.expect_exact("[...]")
     quiz.send("q")
     quiz.expect(pexpect.EOF)
+
+
+# ------------------------------------------------------------ where a deck is written
+
+PRECIOUS = "# B\n\nMy precious note.\n"
+HINT_APKG = ("Anki imports .apkg files, and a build replaces the file it names; for example "
+             "`output: X.apkg` (relative to this file)")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """decks/ and notes/ (a note with a card, and one without), as the current folder."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\n- The ==aorta== is big.\n")
+    (tmp_path / "notes" / "b.md").write_text(PRECIOUS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _deck_file(project: Path, output: str | None, name: str = "x") -> Path:
+    path = project / "decks" / f"{name}.yaml"
+    path.write_text(f"deck: {name.upper()}\nnotes: ../notes\n"
+                    + (f"output: {output}\n" if output is not None else ""))
+    return path
+
+
+def _aorta(apkg: Path, folder: Path) -> list[str]:
+    return [c.question_text for c in import_apkg(apkg, folder).cards]
+
+
+def test_a_deck_files_output_must_end_in_apkg_before_anything_is_written(
+        project: Path, runner: CliRunner) -> None:
+    _deck_file(project, "../out/Y.apkg", "y")  # a good deck beside it is not written either
+    for output, target in [("../notes/b.md", "notes/b.md"), ("../decks/x.yaml", "decks/x.yaml")]:
+        deck_file = _deck_file(project, output)
+        before = (project / target).read_bytes()
+        for command in ("build", "check", "cards"):
+            result = runner.invoke(cli, [command])
+            assert (result.exit_code, result.stdout) == (2, ""), command
+            assert result.stderr == (f"error: decks/x.yaml:3: `output` must end in .apkg: "
+                                     f"{output}\n  hint: {HINT_APKG}\n")
+        assert (project / target).read_bytes() == before
+        assert deck_file.exists() and not (project / "out").exists()
+    assert not cache_folder().exists()  # no cache, no lock: nothing at all was written
+    _deck_file(project, "../out/X.apkg")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0 and "Built X → out/X.apkg: +1 new\n" in result.stdout
+    assert (project / "notes" / "b.md").read_text() == PRECIOUS
+    assert _aorta(project / "out" / "X.apkg", project / "anki") == ["a The [...] is big."]
+
+
+def test_an_output_that_is_a_device_a_pipe_or_a_folder_is_left_alone(
+        project: Path, runner: CliRunner) -> None:
+    os.mknod(project / "dev.apkg", 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # as /dev/null
+    os.mkfifo(project / "pipe.apkg")
+    (project / "folder.apkg").mkdir()
+    for name, kind in [("dev", "a device"), ("pipe", "a named pipe"), ("folder", "a folder")]:
+        _deck_file(project, f"../{name}.apkg")
+        result = runner.invoke(cli, ["build"])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"error: decks/x.yaml:3: the output {name}.apkg is {kind}, not a deck; "
+            "highyield leaves it alone\n"
+            "  hint: make `output` name another .apkg (relative to this file)\n")
+    (project / "decks" / "x.yaml").unlink()
+    result = runner.invoke(cli, ["build", "notes", "-o", "dev.apkg"])
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: the output dev.apkg is a device, not a deck; highyield leaves it alone\n"
+        "  hint: choose another path with -o PATH.apkg\n"))
+    assert stat.S_ISCHR((project / "dev.apkg").lstat().st_mode)
+    assert stat.S_ISFIFO((project / "pipe.apkg").lstat().st_mode)
+    assert list((project / "folder.apkg").iterdir()) == []
+    assert not cache_folder().exists()
+
+
+def test_an_output_that_is_a_link_is_refused_not_written_through(
+        project: Path, runner: CliRunner) -> None:
+    (project / "target.txt").write_text("precious\n")
+    (project / "link.apkg").symlink_to("target.txt")
+    (project / "real.apkg").write_bytes(b"an older deck")
+    (project / "other.apkg").symlink_to("real.apkg")
+    for link, target in [("link.apkg", "target.txt"), ("other.apkg", "real.apkg")]:
+        result = runner.invoke(cli, ["build", "notes", "-o", link])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"error: the output {link} is a link to {target}; highyield does not write "
+            "through links\n  hint: choose another path with -o PATH.apkg, or delete the "
+            "link\n")
+    (project / "decks" / "X.apkg").symlink_to("../target.txt")  # a deck file's default
+    _deck_file(project, None)
+    result = runner.invoke(cli, ["build"])
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: decks/x.yaml: the output decks/X.apkg is a link to target.txt; highyield "
+        "does not write through links\n  hint: add an `output` line naming another .apkg "
+        "(relative to this file), or delete the link\n"))
+    assert (project / "target.txt").read_text() == "precious\n"
+    assert (project / "real.apkg").read_bytes() == b"an older deck"
+    with pytest.raises(HighyieldError, match="is a link to"):  # the same rule as it writes
+        build(folder_deck(project / "notes", project / "link.apkg"), now=FIXED_NOW)
+    assert (project / "target.txt").read_text() == "precious\n"
+    (project / "elsewhere").mkdir()  # a link among the folders is followed, as ever
+    (project / "via").symlink_to("elsewhere")
+    result = runner.invoke(cli, ["build", "notes", "-o", "via/deck.apkg"])
+    assert result.exit_code == 0, result.output
+    assert _aorta(project / "elsewhere" / "deck.apkg", project / "anki") == \
+        ["a The [...] is big."]
+
+
+def test_commands_that_write_no_deck_do_not_mind_where_it_goes(
+        project: Path, runner: CliRunner) -> None:
+    """Only build and watch look at the file a deck would be written to."""
+    (project / "target.txt").write_text("precious\n")
+    (project / "link.apkg").symlink_to("target.txt")
+    _deck_file(project, "../link.apkg")
+    assert runner.invoke(cli, ["check"]).exit_code == 0
+    cards = runner.invoke(cli, ["cards"])
+    assert cards.exit_code == 0 and "  The {{c1::aorta}} is big.\n" in cards.stdout
+    quiz = runner.invoke(cli, ["quiz", "--state", str(project / "reviews.sqlite3")], input="q")
+    assert quiz.exit_code == 0 and "Read X: 1 card (1 added)" in quiz.stderr
+    build_ = runner.invoke(cli, ["build"])
+    assert build_.exit_code == 2 and "decks/x.yaml:3: the output link.apkg is a link" \
+        in build_.stderr
+    assert (project / "target.txt").read_text() == "precious\n"

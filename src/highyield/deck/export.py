@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import genanki
 
+from highyield.config.output import refused
 from highyield.deck import notetypes
 from highyield.errors import HighyieldError, display_path
 from highyield.model import CardKind
@@ -154,9 +155,10 @@ def write_package(fill: Callable[[Path], Path], media: MediaSet, out: Path,
     """Write atomically: build in a temporary folder beside ``out``, then rename. Returns
     the images left out, with why."""
     shown = display_path(out)
-    if out.is_dir():
-        raise HighyieldError(f"cannot write {shown}: it is a folder",
-                             hint="give a file name ending in .apkg, e.g. -o USMLE.apkg")
+    why = refused(out)  # as when the deck was chosen (the file may have changed since)
+    if why is not None:
+        raise HighyieldError(why.message, hint="choose another path with -o PATH.apkg"
+                             + why.tail)
     blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise HighyieldError(f"cannot write {shown}: {display_path(blocker)} is a file, "
