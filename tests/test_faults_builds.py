@@ -6,10 +6,12 @@ Python, and a killed build is killed with SIGKILL."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +30,8 @@ from highyield.identity.ledger import ledger_path, ledger_text, local_copy, read
 from highyield.paths import cache_folder
 from tests.anki_client import Imported, import_apkg
 from tests.conftest import FIXED_NOW
+from tests.test_faults_store import NOBODY
+from tests.test_terminal import _highyield
 
 
 def _note(n: int) -> str:
@@ -551,3 +555,168 @@ def test_commands_that_write_no_deck_do_not_mind_where_it_goes(
     assert build_.exit_code == 2 and "decks/x.yaml:3: the output link.apkg is a link" \
         in build_.stderr
     assert (project / "target.txt").read_text() == "precious\n"
+
+
+# ------------------------------------------------------------ a cache folder that cannot be written
+
+def _unsaved(folder: str, why: str, fix: str) -> str:
+    return (f"{folder}: warning: cannot save the build cache: {why}\n"
+            f"  hint: {fix}; until then each build reads every note again, which is slower "
+            "but loses nothing: the deck is complete, and the vault's ledger keeps each "
+            "card's identity\n")
+
+
+KNOWN = "cards known from the ledger (no earlier build recorded on this computer)"
+FREE_LEFT = 48 * 1024  # room for a few shards of the cache, not for the kept collection
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KB tmpfs, filled but for FREE_LEFT bytes."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], check=True)
+    try:
+        (disk / "home").mkdir()
+        (disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(disk).free - FREE_LEFT))
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _guids(imported: Imported) -> set[str]:
+    return {c.guid for c in imported.cards}
+
+
+def test_a_full_disk_under_the_cache_is_said_once_and_cards_are_not_called_new(
+        tmp_path: Path, full_disk: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    _vault(tmp_path / "vault", 60)
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "vault", "-o", "out/deck.apkg"]
+    assert runner.invoke(cli, args).stdout.startswith("Built vault → out/deck.apkg: +120 new")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        first = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
+        monkeypatch.setenv("HIGHYIELD_HOME", str(full_disk / "home"))
+        (tmp_path / "vault" / "Drug 60.md").write_text("# Drug 60\n- It causes ==effect X==.\n")
+        full = _unsaved("disk/home/cache", "the disk is full", "free some space on that disk")
+        for said in (f"+1 new, 120 {KNOWN}", f"121 {KNOWN}"):
+            result = runner.invoke(cli, args)
+            assert (result.exit_code, result.stderr) == (0, full)  # once, every build
+            assert result.stdout.startswith(f"Built vault → out/deck.apkg: {said}\n")
+            # What the failed save wrote is gone at once: no half copy, no stray shard.
+            assert _left_on(full_disk) == []
+            imported = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
+            assert imported.new == (1 if said.startswith("+1") else 0)
+            assert len(imported.cards) == 121 and _guids(first) < _guids(imported)
+        (full_disk / "filler").unlink()
+        freed = runner.invoke(cli, args)
+        assert (freed.exit_code, freed.stderr) == (0, "")
+        assert freed.stdout.startswith(f"Built vault → out/deck.apkg: 121 {KNOWN}\n")
+        assert runner.invoke(cli, args).stdout.endswith(": up to date (nothing changed since "
+                                                        "the last build; --force rebuilds)\n")
+        again = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
+        assert (again.new, len(again.cards)) == (0, 121)
+        assert "Drug 60 It causes [...]." in [c.question_text for c in again.cards]
+    finally:
+        col.close()
+
+
+def _left_on(disk: Path) -> list[str]:
+    """The files on the disk but the filler, this computer's copy of the ledger (if it
+    fitted) and the vault's lock."""
+    return sorted(p.name for p in disk.rglob("*") if p.is_file() and p.name != "filler"
+                  and p.suffix not in (".tsv", ".lock"))
+
+
+def test_a_second_computer_knows_the_cards_from_the_vaults_ledger(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same vault with its ledger, elsewhere, with a fresh HIGHYIELD_HOME: its cards
+    are known, not new; importing them changes no GUID."""
+    _vault(tmp_path / "one" / "vault", 3)
+    monkeypatch.chdir(tmp_path / "one")
+    assert runner.invoke(cli, ["build", "vault", "-o", "deck.apkg"]).stdout.startswith(
+        "Built vault → deck.apkg: +6 new\n")
+    shutil.copytree(tmp_path / "one" / "vault", tmp_path / "two" / "vault")  # synced
+    (tmp_path / "two" / "vault" / "Drug 1.md").write_text(_note(1) + "- And ==a new one==.\n")
+    monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "second computer"))
+    monkeypatch.chdir(tmp_path / "two")
+    result = runner.invoke(cli, ["build", "vault", "-o", "deck.apkg", "-v"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Built vault → deck.apkg: +1 new, 6 {KNOWN}"
+    assert lines[2:] == [*(f"  = known    Drug {n}.md:{line}  {text}"
+                           for n in (0, 1) for line, text in
+                           [(2, f"Drug {n} {{{{c1::inhibits enzyme {n}}}}}."),
+                            (3, f"It causes {{{{c1::effect {n}}}}}.")]),
+                         "  + new      Drug 1.md:4  And {{c1::a new one}}.",
+                         "  = known    Drug 2.md:2  Drug 2 {{c1::inhibits enzyme 2}}.",
+                         "  = known    Drug 2.md:3  It causes {{c1::effect 2}}."]
+    first = import_apkg(tmp_path / "one" / "deck.apkg", tmp_path / "anki")
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        second = import_apkg(tmp_path / "two" / "deck.apkg", tmp_path / "anki", col)
+    finally:
+        col.close()
+    assert (second.new, len(second.cards)) == (1, 7)
+    assert _guids(first) < _guids(second)
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder of root's (mode 0755) that the user nobody can reach, as pytest's own
+    folders are not: a vault of nobody's in it, and homes for highyield."""
+    root = Path(tempfile.mkdtemp(prefix="highyield-unsaved-", dir="/tmp"))
+    try:
+        root.chmod(0o755)
+        _vault(root / "vault", 10)
+        (root / "out").mkdir()
+        for path in [root / "vault", *(root / "vault").iterdir(), root / "out"]:
+            os.chown(path, 65534, 65534)
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
+def _build_as_nobody(shared: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HIGHYIELD_HOME": str(home), "HOME": str(shared),
+           "TMPDIR": str(shared / "out"), "COLUMNS": "100", "NO_COLOR": "1"}
+    return subprocess.run([*NOBODY, _highyield(), "build", "vault", "-o", "out/deck.apkg"],
+                          cwd=shared, env=env, capture_output=True, text=True, timeout=30,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_a_home_nobody_may_write_is_said_once_and_cards_are_not_called_new(
+        shared: Path, tmp_path: Path) -> None:
+    mine = shared / "mine"
+    mine.mkdir()
+    os.chown(mine, 65534, 65534)
+    built = _build_as_nobody(shared, mine)
+    assert (built.returncode, built.stderr) == (0, "")
+    assert built.stdout.startswith("Built vault → out/deck.apkg: +20 new\n")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        first = import_apkg(shared / "out" / "deck.apkg", tmp_path / "anki", col)
+        (shared / "roots").mkdir()  # root's, mode 0755
+        (shared / "home.txt").write_text("not a folder\n")
+        (shared / "locked").mkdir(mode=0o700)  # cannot even be reached
+        let = "let highyield write there, or set HIGHYIELD_HOME to a folder you may write to"
+        for home, why, fix in [
+                ("roots", "permission denied (you are nobody; roots is root's, with mode 755)",
+                 let),
+                ("home.txt", "home.txt is a file, not a folder",
+                 "move the file away, or set HIGHYIELD_HOME to a folder you may write to"),
+                ("locked/highyield", "permission denied (you are nobody; locked is root's, "
+                 "with mode 700)", let)]:
+            result = _build_as_nobody(shared, shared / home)
+            assert (result.returncode, result.stderr) == \
+                (0, _unsaved(f"{home}/cache", why, fix))
+            assert result.stdout.startswith(f"Built vault → out/deck.apkg: 20 {KNOWN}\n")
+            imported = import_apkg(shared / "out" / "deck.apkg", tmp_path / "anki", col)
+            assert (imported.new, _guids(imported)) == (0, _guids(first))
+        assert list((shared / "roots").iterdir()) == [] and list(mine.iterdir())
+    finally:
+        col.close()
