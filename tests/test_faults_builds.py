@@ -6,9 +6,12 @@ Python, and a killed build is killed with SIGKILL."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +25,13 @@ from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
 from highyield.deck.build import Built, build
 from highyield.deck.cache import cache_file
-from highyield.errors import Diagnostic, display_path
+from highyield.errors import Diagnostic, HighyieldError, display_path
 from highyield.identity.ledger import ledger_path, ledger_text, local_copy, read_ledger
 from highyield.paths import cache_folder
 from tests.anki_client import Imported, import_apkg
 from tests.conftest import FIXED_NOW
+from tests.test_faults_store import NOBODY
+from tests.test_terminal import _highyield
 
 
 def _note(n: int) -> str:
@@ -426,3 +431,292 @@ def test_a_quiz_reading_the_notes_waits_for_a_build_of_the_vault(tmp_path: Path)
     quiz.expect_exact("[...]")
     quiz.send("q")
     quiz.expect(pexpect.EOF)
+
+
+# ------------------------------------------------------------ where a deck is written
+
+PRECIOUS = "# B\n\nMy precious note.\n"
+HINT_APKG = ("Anki imports .apkg files, and a build replaces the file it names; for example "
+             "`output: X.apkg` (relative to this file)")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """decks/ and notes/ (a note with a card, and one without), as the current folder."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\n- The ==aorta== is big.\n")
+    (tmp_path / "notes" / "b.md").write_text(PRECIOUS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _deck_file(project: Path, output: str | None, name: str = "x") -> Path:
+    path = project / "decks" / f"{name}.yaml"
+    path.write_text(f"deck: {name.upper()}\nnotes: ../notes\n"
+                    + (f"output: {output}\n" if output is not None else ""))
+    return path
+
+
+def _aorta(apkg: Path, folder: Path) -> list[str]:
+    return [c.question_text for c in import_apkg(apkg, folder).cards]
+
+
+def test_a_deck_files_output_must_end_in_apkg_before_anything_is_written(
+        project: Path, runner: CliRunner) -> None:
+    _deck_file(project, "../out/Y.apkg", "y")  # a good deck beside it is not written either
+    for output, target in [("../notes/b.md", "notes/b.md"), ("../decks/x.yaml", "decks/x.yaml")]:
+        deck_file = _deck_file(project, output)
+        before = (project / target).read_bytes()
+        for command in ("build", "check", "cards"):
+            result = runner.invoke(cli, [command])
+            assert (result.exit_code, result.stdout) == (2, ""), command
+            assert result.stderr == (f"error: decks/x.yaml:3: `output` must end in .apkg: "
+                                     f"{output}\n  hint: {HINT_APKG}\n")
+        assert (project / target).read_bytes() == before
+        assert deck_file.exists() and not (project / "out").exists()
+    assert not cache_folder().exists()  # no cache, no lock: nothing at all was written
+    _deck_file(project, "../out/X.apkg")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0 and "Built X → out/X.apkg: +1 new\n" in result.stdout
+    assert (project / "notes" / "b.md").read_text() == PRECIOUS
+    assert _aorta(project / "out" / "X.apkg", project / "anki") == ["a The [...] is big."]
+
+
+def test_an_output_that_is_a_device_a_pipe_or_a_folder_is_left_alone(
+        project: Path, runner: CliRunner) -> None:
+    os.mknod(project / "dev.apkg", 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # as /dev/null
+    os.mkfifo(project / "pipe.apkg")
+    (project / "folder.apkg").mkdir()
+    for name, kind in [("dev", "a device"), ("pipe", "a named pipe"), ("folder", "a folder")]:
+        _deck_file(project, f"../{name}.apkg")
+        result = runner.invoke(cli, ["build"])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"error: decks/x.yaml:3: the output {name}.apkg is {kind}, not a deck; "
+            "highyield leaves it alone\n"
+            "  hint: make `output` name another .apkg (relative to this file)\n")
+    (project / "decks" / "x.yaml").unlink()
+    result = runner.invoke(cli, ["build", "notes", "-o", "dev.apkg"])
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: the output dev.apkg is a device, not a deck; highyield leaves it alone\n"
+        "  hint: choose another path with -o PATH.apkg\n"))
+    assert stat.S_ISCHR((project / "dev.apkg").lstat().st_mode)
+    assert stat.S_ISFIFO((project / "pipe.apkg").lstat().st_mode)
+    assert list((project / "folder.apkg").iterdir()) == []
+    assert not cache_folder().exists()
+
+
+def test_an_output_that_is_a_link_is_refused_not_written_through(
+        project: Path, runner: CliRunner) -> None:
+    (project / "target.txt").write_text("precious\n")
+    (project / "link.apkg").symlink_to("target.txt")
+    (project / "real.apkg").write_bytes(b"an older deck")
+    (project / "other.apkg").symlink_to("real.apkg")
+    for link, target in [("link.apkg", "target.txt"), ("other.apkg", "real.apkg")]:
+        result = runner.invoke(cli, ["build", "notes", "-o", link])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"error: the output {link} is a link to {target}; highyield does not write "
+            "through links\n  hint: choose another path with -o PATH.apkg, or delete the "
+            "link\n")
+    (project / "decks" / "X.apkg").symlink_to("../target.txt")  # a deck file's default
+    _deck_file(project, None)
+    result = runner.invoke(cli, ["build"])
+    assert (result.exit_code, result.stderr) == (2, (
+        "error: decks/x.yaml: the output decks/X.apkg is a link to target.txt; highyield "
+        "does not write through links\n  hint: add an `output` line naming another .apkg "
+        "(relative to this file), or delete the link\n"))
+    assert (project / "target.txt").read_text() == "precious\n"
+    assert (project / "real.apkg").read_bytes() == b"an older deck"
+    with pytest.raises(HighyieldError, match="is a link to"):  # the same rule as it writes
+        build(folder_deck(project / "notes", project / "link.apkg"), now=FIXED_NOW)
+    assert (project / "target.txt").read_text() == "precious\n"
+    (project / "elsewhere").mkdir()  # a link among the folders is followed, as ever
+    (project / "via").symlink_to("elsewhere")
+    result = runner.invoke(cli, ["build", "notes", "-o", "via/deck.apkg"])
+    assert result.exit_code == 0, result.output
+    assert _aorta(project / "elsewhere" / "deck.apkg", project / "anki") == \
+        ["a The [...] is big."]
+
+
+def test_commands_that_write_no_deck_do_not_mind_where_it_goes(
+        project: Path, runner: CliRunner) -> None:
+    """Only build and watch look at the file a deck would be written to."""
+    (project / "target.txt").write_text("precious\n")
+    (project / "link.apkg").symlink_to("target.txt")
+    _deck_file(project, "../link.apkg")
+    assert runner.invoke(cli, ["check"]).exit_code == 0
+    cards = runner.invoke(cli, ["cards"])
+    assert cards.exit_code == 0 and "  The {{c1::aorta}} is big.\n" in cards.stdout
+    quiz = runner.invoke(cli, ["quiz", "--state", str(project / "reviews.sqlite3")], input="q")
+    assert quiz.exit_code == 0 and "Read X: 1 card (1 added)" in quiz.stderr
+    build_ = runner.invoke(cli, ["build"])
+    assert build_.exit_code == 2 and "decks/x.yaml:3: the output link.apkg is a link" \
+        in build_.stderr
+    assert (project / "target.txt").read_text() == "precious\n"
+
+
+# ------------------------------------------------------------ a cache folder that cannot be written
+
+def _unsaved(folder: str, why: str, fix: str) -> str:
+    return (f"{folder}: warning: cannot save the build cache: {why}\n"
+            f"  hint: {fix}; until then each build reads every note again, which is slower "
+            "but loses nothing: the deck is complete, and the vault's ledger keeps each "
+            "card's identity\n")
+
+
+KNOWN = "cards known from the ledger (no earlier build recorded on this computer)"
+FREE_LEFT = 48 * 1024  # room for a few shards of the cache, not for the kept collection
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KB tmpfs, filled but for FREE_LEFT bytes."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], check=True)
+    try:
+        (disk / "home").mkdir()
+        (disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(disk).free - FREE_LEFT))
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _guids(imported: Imported) -> set[str]:
+    return {c.guid for c in imported.cards}
+
+
+def test_a_full_disk_under_the_cache_is_said_once_and_cards_are_not_called_new(
+        tmp_path: Path, full_disk: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    _vault(tmp_path / "vault", 60)
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "vault", "-o", "out/deck.apkg"]
+    assert runner.invoke(cli, args).stdout.startswith("Built vault → out/deck.apkg: +120 new")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        first = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
+        monkeypatch.setenv("HIGHYIELD_HOME", str(full_disk / "home"))
+        (tmp_path / "vault" / "Drug 60.md").write_text("# Drug 60\n- It causes ==effect X==.\n")
+        full = _unsaved("disk/home/cache", "the disk is full", "free some space on that disk")
+        for said in (f"+1 new, 120 {KNOWN}", f"121 {KNOWN}"):
+            result = runner.invoke(cli, args)
+            assert (result.exit_code, result.stderr) == (0, full)  # once, every build
+            assert result.stdout.startswith(f"Built vault → out/deck.apkg: {said}\n")
+            # What the failed save wrote is gone at once: no half copy, no stray shard.
+            assert _left_on(full_disk) == []
+            imported = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
+            assert imported.new == (1 if said.startswith("+1") else 0)
+            assert len(imported.cards) == 121 and _guids(first) < _guids(imported)
+        (full_disk / "filler").unlink()
+        freed = runner.invoke(cli, args)
+        assert (freed.exit_code, freed.stderr) == (0, "")
+        assert freed.stdout.startswith(f"Built vault → out/deck.apkg: 121 {KNOWN}\n")
+        assert runner.invoke(cli, args).stdout.endswith(": up to date (nothing changed since "
+                                                        "the last build; --force rebuilds)\n")
+        again = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
+        assert (again.new, len(again.cards)) == (0, 121)
+        assert "Drug 60 It causes [...]." in [c.question_text for c in again.cards]
+    finally:
+        col.close()
+
+
+def _left_on(disk: Path) -> list[str]:
+    """The files on the disk but the filler, this computer's copy of the ledger (if it
+    fitted) and the vault's lock."""
+    return sorted(p.name for p in disk.rglob("*") if p.is_file() and p.name != "filler"
+                  and p.suffix not in (".tsv", ".lock"))
+
+
+def test_a_second_computer_knows_the_cards_from_the_vaults_ledger(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same vault with its ledger, elsewhere, with a fresh HIGHYIELD_HOME: its cards
+    are known, not new; importing them changes no GUID."""
+    _vault(tmp_path / "one" / "vault", 3)
+    monkeypatch.chdir(tmp_path / "one")
+    assert runner.invoke(cli, ["build", "vault", "-o", "deck.apkg"]).stdout.startswith(
+        "Built vault → deck.apkg: +6 new\n")
+    shutil.copytree(tmp_path / "one" / "vault", tmp_path / "two" / "vault")  # synced
+    (tmp_path / "two" / "vault" / "Drug 1.md").write_text(_note(1) + "- And ==a new one==.\n")
+    monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "second computer"))
+    monkeypatch.chdir(tmp_path / "two")
+    result = runner.invoke(cli, ["build", "vault", "-o", "deck.apkg", "-v"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Built vault → deck.apkg: +1 new, 6 {KNOWN}"
+    assert lines[2:] == [*(f"  = known    Drug {n}.md:{line}  {text}"
+                           for n in (0, 1) for line, text in
+                           [(2, f"Drug {n} {{{{c1::inhibits enzyme {n}}}}}."),
+                            (3, f"It causes {{{{c1::effect {n}}}}}.")]),
+                         "  + new      Drug 1.md:4  And {{c1::a new one}}.",
+                         "  = known    Drug 2.md:2  Drug 2 {{c1::inhibits enzyme 2}}.",
+                         "  = known    Drug 2.md:3  It causes {{c1::effect 2}}."]
+    first = import_apkg(tmp_path / "one" / "deck.apkg", tmp_path / "anki")
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        second = import_apkg(tmp_path / "two" / "deck.apkg", tmp_path / "anki", col)
+    finally:
+        col.close()
+    assert (second.new, len(second.cards)) == (1, 7)
+    assert _guids(first) < _guids(second)
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder of root's (mode 0755) that the user nobody can reach, as pytest's own
+    folders are not: a vault of nobody's in it, and homes for highyield."""
+    root = Path(tempfile.mkdtemp(prefix="highyield-unsaved-", dir="/tmp"))
+    try:
+        root.chmod(0o755)
+        _vault(root / "vault", 10)
+        (root / "out").mkdir()
+        for path in [root / "vault", *(root / "vault").iterdir(), root / "out"]:
+            os.chown(path, 65534, 65534)
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
+def _build_as_nobody(shared: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HIGHYIELD_HOME": str(home), "HOME": str(shared),
+           "TMPDIR": str(shared / "out"), "COLUMNS": "100", "NO_COLOR": "1"}
+    return subprocess.run([*NOBODY, _highyield(), "build", "vault", "-o", "out/deck.apkg"],
+                          cwd=shared, env=env, capture_output=True, text=True, timeout=30,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_a_home_nobody_may_write_is_said_once_and_cards_are_not_called_new(
+        shared: Path, tmp_path: Path) -> None:
+    mine = shared / "mine"
+    mine.mkdir()
+    os.chown(mine, 65534, 65534)
+    built = _build_as_nobody(shared, mine)
+    assert (built.returncode, built.stderr) == (0, "")
+    assert built.stdout.startswith("Built vault → out/deck.apkg: +20 new\n")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        first = import_apkg(shared / "out" / "deck.apkg", tmp_path / "anki", col)
+        (shared / "roots").mkdir()  # root's, mode 0755
+        (shared / "home.txt").write_text("not a folder\n")
+        (shared / "locked").mkdir(mode=0o700)  # cannot even be reached
+        let = "let highyield write there, or set HIGHYIELD_HOME to a folder you may write to"
+        for home, why, fix in [
+                ("roots", "permission denied (you are nobody; roots is root's, with mode 755)",
+                 let),
+                ("home.txt", "home.txt is a file, not a folder",
+                 "move the file away, or set HIGHYIELD_HOME to a folder you may write to"),
+                ("locked/highyield", "permission denied (you are nobody; locked is root's, "
+                 "with mode 700)", let)]:
+            result = _build_as_nobody(shared, shared / home)
+            assert (result.returncode, result.stderr) == \
+                (0, _unsaved(f"{home}/cache", why, fix))
+            assert result.stdout.startswith(f"Built vault → out/deck.apkg: 20 {KNOWN}\n")
+            imported = import_apkg(shared / "out" / "deck.apkg", tmp_path / "anki", col)
+            assert (imported.new, _guids(imported)) == (0, _guids(first))
+        assert list((shared / "roots").iterdir()) == [] and list(mine.iterdir())
+    finally:
+        col.close()

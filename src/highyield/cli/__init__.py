@@ -103,7 +103,7 @@ _min_score_option = click.option(
 @click.option("--force", is_flag=True,
               help="Write the deck even when nothing changed since the last build.")
 @click.option("-v", "--verbose", is_flag=True,
-              help="List each new, updated, moved and retired card.")
+              help="List each new, updated, moved, retired and known card.")
 @click.option("--write-ids", is_flag=True,
               help="Write an Obsidian block id (^hy-…) at the end of each list item or "
                    "paragraph that gives one card (not in clipped articles), so the card "

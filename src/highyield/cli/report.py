@@ -114,7 +114,8 @@ def counts(t: Tally) -> str:
     return " · ".join(parts)
 
 
-CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "back": "↩", "retired": "-"}
+CHANGE_MARKS = {"new": "+", "updated": "~", "moved": "→", "back": "↩", "retired": "-",
+                "known": "="}
 _COUNT_SIGN = {"new": "+", "updated": "~", "retired": "-"}  # as the summary line writes them
 
 
@@ -136,8 +137,13 @@ def built(b: Built, verbose: bool = False) -> str:
 def change_line(changes: Changes) -> str:
     if not changes:
         return "no card changed"
-    counts = ((what, changes.count(what)) for what in CHANGE_MARKS)
-    return ", ".join(f"{_COUNT_SIGN.get(what, '')}{n} {what}" for what, n in counts if n)
+    counts = ((what, changes.count(what)) for what in CHANGE_MARKS if what != "known")
+    parts = [f"{_COUNT_SIGN.get(what, '')}{n} {what}" for what, n in counts if n]
+    known = changes.count("known")
+    if known:  # not new: the vault's ledger has them; this computer has no build of them
+        parts.append(f"{_plural(known, 'card')} known from the ledger" +
+                     (" (no earlier build recorded on this computer)" if changes.first else ""))
+    return ", ".join(parts)
 
 
 def ids_written(w: Written) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from highyield import __version__
 from highyield.config.colors import matches
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
+from highyield.config.output import absolute
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin, read_plugin
 from highyield.regular import read_text
 from highyield.vault.globs import Selection
@@ -80,6 +81,7 @@ class DeckConfig:
     source: Path | None = None  # the YAML file, when there is one
     review: ReviewSettings = field(default_factory=ReviewSettings)
     srplugin: SrPlugin | None = None  # the obsidian-spaced-repetition plugin's settings
+    output_line: int | None = None  # the deck file's `output:` line, when it names one
 
     @property
     def syntax(self) -> CardSyntax:
@@ -99,7 +101,7 @@ def folder_deck(vault: Path, output: Path | None) -> DeckConfig:
     name = vault.name or "Notes"
     out = output if output is not None else Path.cwd() / f"{file_name(name)}.apkg"
     exclude = tuple(dict.fromkeys(DEFAULT_EXCLUDE + templates_folders(vault)))
-    return DeckConfig(name=name, vault=vault, output=out.resolve(),
+    return DeckConfig(name=name, vault=vault, output=absolute(out),
                       selection=Selection(exclude=exclude), obsidian_vault=vault.name,
                       dataview=Dataview(plugin=plugin_listed(vault)),
                       srplugin=read_plugin(vault))

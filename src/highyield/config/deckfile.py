@@ -22,6 +22,7 @@ from highyield.config import (
 )
 from highyield.config.colors import FAMILY_NAMES, family_name, parse_color, wanted_key
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
+from highyield.config.output import absolute, is_apkg
 from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
 from highyield.config.yamlload import Refused, load
@@ -118,12 +119,12 @@ class _Reader:
         if "notes" in self.data and not vault.is_dir():
             self.problem("notes", f"notes folder not found: {display_path(vault)}",
                          "`notes` is a folder, relative to this deck file")
-        output = self._string("output") or f"{file_name(name)}.apkg"
+        output = self._output(name)
         inline_cards = self._inline_cards()
         return DeckConfig(
             name=name,
             vault=vault,
-            output=(self.path.parent / output).resolve(),
+            output=absolute(self.path.parent / output),
             selection=Selection(self._strings("include") or ("**/*.md",),
                                 self._strings("exclude")),
             tags=self._strings("tags"),
@@ -135,6 +136,7 @@ class _Reader:
             source=self.path,
             review=self._review(),
             srplugin=read_plugin(vault),
+            output_line=self.lines.get("output") if "output" in self.data else None,
         )
 
     def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:
@@ -155,6 +157,18 @@ class _Reader:
             self.problem(key, f"`{key}` must be text", EXAMPLES[key])
             return ""
         return str(value).strip()
+
+    def _output(self, name: str) -> str:
+        """The `output` as written (the default: the deck's name), which must end in
+        .apkg: a build replaces the file there."""
+        default = f"{file_name(name)}.apkg"
+        output = self._string("output")
+        if output and not is_apkg(Path(output)):
+            self.problem("output", f"`output` must end in .apkg: {output}",
+                         "Anki imports .apkg files, and a build replaces the file it names; "
+                         f"for example `output: {default}` (relative to this file)")
+            return default
+        return output or default
 
     def _inline_cards(self) -> InlineCards:
         value = self.data.get("inline_cards", "auto")

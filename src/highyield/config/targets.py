@@ -1,5 +1,6 @@
 """Which decks a command works on: a folder or deck file named on the command line, or
-every ``decks/*.yaml`` (narrowed by ``--deck``), with ``-o`` applied."""
+every ``decks/*.yaml`` (narrowed by ``--deck``), with ``-o`` applied. For a command that
+writes decks, each output is checked (``config.output``) before any is written."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from pathlib import Path
 
 from highyield.config import DeckConfig, file_name, folder_deck
 from highyield.config.deckfile import load_deck_file
+from highyield.config.output import Refused, absolute, refused
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
+
+WRITERS = ("build", "watch")  # the commands that write decks
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,15 @@ def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
               cwd: Path, command: str = "build") -> Targets:
     """``output`` is the -o text as typed: a trailing slash means a folder. ``command``
     is the one the user ran, for the hint."""
+    targets = _chosen(vault, names, output, cwd, command)
+    _check_outputs(targets.decks)
+    if command in WRITERS:
+        _check_written(targets.decks, output is not None)
+    return targets
+
+
+def _chosen(vault: Path | None, names: tuple[str, ...], output: str | None,
+            cwd: Path, command: str) -> Targets:
     if vault is not None:
         if names:
             raise HighyieldError("--deck picks from decks/*.yaml; it cannot go with a folder",
@@ -45,7 +58,6 @@ def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
             raise HighyieldError(f"-o writes one deck, but {len(targets.decks)} are defined",
                                  hint="choose one with --deck NAME")
         targets = Targets([_with_output(targets.decks[0], output)], targets.skipped)
-    _check_outputs(targets.decks)
     return targets
 
 
@@ -72,7 +84,7 @@ def _with_output(deck: DeckConfig, typed: str | None) -> DeckConfig:
     elif output.suffix.lower() != ".apkg":
         raise HighyieldError(f"the output must be an .apkg file: {output}",
                              hint=f"Anki imports .apkg files; try -o {output}.apkg")
-    return replace(deck, output=output.resolve())
+    return replace(deck, output=absolute(output), output_line=None)
 
 
 def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
@@ -126,3 +138,29 @@ def _check_outputs(decks: list[DeckConfig]) -> None:
             raise HighyieldError(
                 f"two decks write {display_path(deck.output)}: {where}",
                 hint="give each deck its own `output`, or build one with --deck NAME")
+
+
+def _check_written(decks: list[DeckConfig], typed: bool) -> None:
+    """Every deck's output may be written (``config.output``), or nothing is: a deck
+    file's at its `output` line, ``-o``'s and the default's as they were given."""
+    problems: list[Diagnostic] = []
+    for deck in decks:
+        why = refused(deck.output)
+        if why is None:
+            continue
+        if typed or deck.source is None:
+            fix = "choose another path with -o PATH.apkg" if typed else \
+                "choose where to write it with -o PATH.apkg"
+            raise HighyieldError(why.message, hint=fix + why.tail)
+        problems.append(_in_deck_file(deck, deck.source, why))
+    if problems:
+        raise HighyieldError.many(problems)
+
+
+def _in_deck_file(deck: DeckConfig, source: Path, why: Refused) -> Diagnostic:
+    if deck.output_line is None:  # the default, from the deck's name
+        return error(display_path(source), None, why.message,
+                     "add an `output` line naming another .apkg (relative to this file)"
+                     + why.tail)
+    return error(display_path(source), deck.output_line, why.message,
+                 "make `output` name another .apkg (relative to this file)" + why.tail)

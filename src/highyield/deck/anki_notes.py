@@ -10,7 +10,7 @@ tagged ``highyield::retired``: Anki's importer never deletes a note.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -36,7 +36,7 @@ class Packed(NamedTuple):
 
 @dataclass(frozen=True)
 class Change:
-    what: str  # "new", "updated", "moved", "back" (from retirement) or "retired"
+    what: str  # "new", "updated", "moved", "back" (from retirement), "retired" or "known"
     source: str
     label: str
     was: str = ""  # a moved card's source before
@@ -44,6 +44,7 @@ class Change:
 @dataclass(frozen=True)
 class Changes:
     items: list[Change] = field(default_factory=list)
+    first: bool = False  # no earlier build of the deck was recorded here (no build cache)
 
     def count(self, what: str) -> int:
         return sum(1 for c in self.items if c.what == what)
@@ -53,17 +54,22 @@ class Changes:
 
 
 def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
-           elsewhere: Callable[[str], str] = lambda key: "") -> tuple[list[Packed], Changes]:
+           elsewhere: Callable[[str], str] = lambda key: "",
+           known: Collection[str] = ()) -> tuple[list[Packed], Changes]:
     """The notes to write (current ones, then retired ones) with their times, and what
     changed. ``current`` notes come with mod 0; ``old`` is the last build's.
     ``elsewhere`` names the note of another deck a card gone from this one lives in now:
-    such a card leaves this deck instead of being retired."""
+    such a card leaves this deck instead of being retired. ``known``: the keys the vault's
+    ledger held; a card the last build here did not write (there was none on this
+    computer, or it was in another deck) is "known", not "new", when the ledger held it."""
     stamp = int(now)
     out: list[Packed] = []
     items: list[Change] = []
     for note in current:
         before = old.get(note.key)
         what = _compare(before, note)
+        if what == "new" and note.key in known:
+            what = "known"
         if what:
             was = before.source if before is not None and what == "moved" else ""
             items.append(Change(what, note.source, note.label, was))
@@ -84,7 +90,7 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
             before = before._replace(retired=True, mod=_later(before, stamp),
                                      tags=(*before.tags, RETIRED_TAG))
         out.append(before)
-    return out, Changes(items)
+    return out, Changes(items, first=not old)
 
 
 def _compare(before: Packed | None, note: Packed) -> str:

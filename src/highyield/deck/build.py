@@ -30,6 +30,7 @@ from highyield.deck.cache import (
 from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.reader import CachedReader
+from highyield.deck.unsaved import unsaved
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import left_out
@@ -86,6 +87,7 @@ class _Run:
     fresh: int = 0  # notes read afresh
     # images left out because they changed while the deck was written, and how
     left_out: dict[str, str] = field(default_factory=dict)
+    unsaved: list[OSError] = field(default_factory=list)  # what the cache folder refused
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class _Keyed:
     made: list[Made]
     identified: Identified
     repeats: int  # auto cards left out because another card says the same
+    known: frozenset[str]  # the keys the ledger held before this build
 
 
 def build(deck: DeckConfig, now: float | None = None, progress: Progress | None = None,
@@ -145,17 +148,19 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     keyed = _keyed(run, notes, diagnostics)
     current = _packed(keyed.made, keyed.identified.identities)
     packed, changes = settle(run.cache.packed, current, run.now,
-                             _elsewhere(deck, notes.keys(), keyed.identified.ledger))
+                             _elsewhere(deck, notes.keys(), keyed.identified.ledger),
+                             keyed.known)
     stamp = media_stamp(run.media.files)
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
     if run.left_out:  # written without them: the next build must try again
         stamp = tuple(s for s in stamp if s[0] not in run.left_out)
         diagnostics.extend(_left_out(deck, notes, run.left_out))
-    problem = write_ledger(deck.vault, keyed.identified.ledger)
+    problem = write_ledger(deck.vault, keyed.identified.ledger, run.unsaved)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
-    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     _save(run, notes, packed, stamp)
+    diagnostics.extend([unsaved(run.unsaved[0])] if run.unsaved else [])  # said once
+    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),
                  {rel: n.sha for rel, n in notes.items()}, written=written)
@@ -166,10 +171,10 @@ def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]
     made = [m for n in notes.values() for m in n.made]
     out = left_out([m.ranked() for m in made]) if any(m.auto for m in made) else set()
     made = [m for i, m in enumerate(made) if i not in out]
-    identified = identify([m.subject for m in made], read_ledger(run.deck.vault, diagnostics),
-                          scope(run.deck, notes.keys()))
+    ledger = read_ledger(run.deck.vault, diagnostics)
+    identified = identify([m.subject for m in made], ledger, scope(run.deck, notes.keys()))
     diagnostics.extend(repeated_ids(run.deck, identified.repeated_ids))
-    return _Keyed(made, identified, len(out))
+    return _Keyed(made, identified, len(out), frozenset(ledger))
 
 
 def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
@@ -184,7 +189,7 @@ def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
         return False
     keep = run.where.with_suffix(".anki2")
     run.left_out = write_deck(deck.name, packed, run.media, deck.output, run.now, keep,
-                              _reuse(cache, packed, keep, run.force))
+                              _reuse(cache, packed, keep, run.force), run.unsaved)
     cache.base = file_stat(keep)
     return True
 
@@ -209,7 +214,8 @@ def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
     cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
     cache.fingerprint = deck_fingerprint(deck, run.files)
     cache.output = file_stat(deck.output)
-    save(run.where, cache)
+    failed = save(run.where, cache)
+    run.unsaved.extend([failed] if failed is not None else [])
 
 
 def _own_cards(keyed: _Keyed) -> tuple[tuple[str, Subject], ...]:

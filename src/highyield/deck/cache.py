@@ -2,8 +2,9 @@
 folder): each note's cards, by the note's size and modification time and by a hash of its
 text, and the Anki notes the build wrote.
 
-Losing it costs time, never cards: the next build reads every note again, calls every
-card new in its summary and gives every note the build's time.
+Losing it costs time, never cards: the next build reads every note again and gives every
+note the build's time; its summary counts the cards the vault's ledger knew apart from the
+new ones. A cache that cannot be saved is a warning (``deck.unsaved``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pickle
 import secrets
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -196,11 +197,12 @@ def shard_of(path: str) -> int:
     return zlib.crc32(path.encode("utf-8")) % SHARDS
 
 
-def save(path: Path, cache: BuildCache) -> None:
+def save(path: Path, cache: BuildCache) -> OSError | None:
     """Write the shards that changed, then the file that names them (atomically, so a
     build stopped half-way leaves the last whole cache); then drop the shards no longer
     named (no other build of the vault runs: ``vault.lock``). A cache that cannot be
-    written only makes the next build slower."""
+    written only makes the next build slower: returns why, the shards this save wrote
+    removed at once (on a full disk they would take the space the next build needs)."""
     notes: list[dict[str, NoteCards]] = [{} for _ in range(SHARDS)]
     packed: list[dict[str, Packed]] = [{} for _ in range(SHARDS)]
     for rel, n in cache.notes.items():
@@ -208,26 +210,32 @@ def save(path: Path, cache: BuildCache) -> None:
     for key, p in cache.packed.items():
         packed[shard_of(SourceRef.parse(p.source).path)][key] = p
     old = cache.shards if len(cache.shards) == SHARDS else [None] * SHARDS
+    written: list[Path] = []
     try:
         with collector_off():
-            names = tuple(_shard_file(path, n, notes[n], packed[n], old[n])
+            names = tuple(_shard_file(path, n, notes[n], packed[n], old[n], written)
                           for n in range(SHARDS))
             header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
             _write(path, header, Index(cache.settings, cache.media, cache.base, names))
-    except OSError:
-        return
+    except OSError as exc:
+        for new in written:
+            with suppress(OSError):
+                new.unlink(missing_ok=True)
+        return exc
     for stale in path.parent.glob(f"{path.stem}.*.pickle"):
         if stale.name not in names:
             stale.unlink(missing_ok=True)
+    return None
 
 
 def _shard_file(path: Path, number: int, notes: dict[str, NoteCards],
-                packed: dict[str, Packed], old: Shard | None) -> str:
+                packed: dict[str, Packed], old: Shard | None, written: list[Path]) -> str:
     if old is not None and _same(old.notes, notes) and _same(old.packed, packed) and \
             (path.parent / old.file).exists():
         return old.file
     name = f"{path.stem}.{number}.{secrets.token_hex(4)}.pickle"
     _write(path.parent / name, notes, packed)
+    written.append(path.parent / name)
     return name
 
 

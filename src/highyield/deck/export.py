@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import genanki
 
+from highyield.config.output import refused
 from highyield.deck import notetypes
 from highyield.errors import HighyieldError, display_path
 from highyield.model import CardKind
@@ -78,11 +79,11 @@ class Reuse:
 
 
 def write_deck(name: str, notes: Sequence[Packed], media: MediaSet, out: Path,
-               now: float, keep: Path | None = None, reuse: Reuse | None = None
-               ) -> dict[str, str]:
+               now: float, keep: Path | None = None, reuse: Reuse | None = None,
+               unsaved: list[OSError] | None = None) -> dict[str, str]:
     """Write the package. ``keep``: where to keep a copy of its collection, for the next
-    build's ``reuse``. Returns the images left out (they could no longer be read), with
-    why."""
+    build's ``reuse`` (``unsaved`` gets why, if it cannot be kept). Returns the images
+    left out (they could no longer be read), with why."""
 
     def fill(work: Path) -> Path:
         if reuse is not None and _has_note_types(reuse.base, notes):
@@ -91,7 +92,7 @@ def write_deck(name: str, notes: Sequence[Packed], media: MediaSet, out: Path,
         _fresh(work / "collection.anki2", notes, name, now)
         return work / "collection.anki2"
 
-    return write_package(fill, media, out, keep)
+    return write_package(fill, media, out, keep, unsaved)
 
 
 def _has_note_types(db: Path, notes: Sequence[Packed]) -> bool:
@@ -150,13 +151,15 @@ def _patch(reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> Path
 
 
 def write_package(fill: Callable[[Path], Path], media: MediaSet, out: Path,
-                  keep: Path | None = None) -> dict[str, str]:
+                  keep: Path | None = None, unsaved: list[OSError] | None = None
+                  ) -> dict[str, str]:
     """Write atomically: build in a temporary folder beside ``out``, then rename. Returns
-    the images left out, with why."""
+    the images left out, with why; ``unsaved`` gets why the collection was not kept."""
     shown = display_path(out)
-    if out.is_dir():
-        raise HighyieldError(f"cannot write {shown}: it is a folder",
-                             hint="give a file name ending in .apkg, e.g. -o USMLE.apkg")
+    why = refused(out)  # as when the deck was chosen (the file may have changed since)
+    if why is not None:
+        raise HighyieldError(why.message, hint="choose another path with -o PATH.apkg"
+                             + why.tail)
     blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise HighyieldError(f"cannot write {shown}: {display_path(blocker)} is a file, "
@@ -171,8 +174,9 @@ def write_package(fill: Callable[[Path], Path], media: MediaSet, out: Path,
         db = fill(work)
         left_out = _write_zip(db, media, work / "deck.apkg")
         (work / "deck.apkg").replace(out)
-        if keep is not None and db != keep:
-            _keep(db, keep)
+        kept = _keep(db, keep) if keep is not None and db != keep else None
+        if kept is not None and unsaved is not None:
+            unsaved.append(kept)
     except (OSError, sqlite3.Error) as exc:
         raise _unwritable(shown, exc) from None
     finally:
@@ -180,9 +184,9 @@ def write_package(fill: Callable[[Path], Path], media: MediaSet, out: Path,
     return left_out
 
 
-def _keep(db: Path, keep: Path) -> None:
+def _keep(db: Path, keep: Path) -> OSError | None:
     """The collection, kept for the next build (moved if it can be); failing to keep it
-    only makes that build slower."""
+    only makes that build slower. Returns why it failed: what was half-copied is gone."""
     copy = keep.with_name(f"{temp_prefix(keep.name)}copy{TEMP_SUFFIX}")
     try:
         keep.parent.mkdir(parents=True, exist_ok=True)
@@ -193,9 +197,12 @@ def _keep(db: Path, keep: Path) -> None:
         except OSError:  # another file system
             shutil.copyfile(db, copy)
             copy.replace(keep)
-    except OSError:
-        with contextlib.suppress(OSError):  # a stale copy must not be taken for this one
-            keep.unlink(missing_ok=True)
+    except OSError as exc:
+        for gone in (copy, keep):  # a stale copy must not be taken for this one
+            with contextlib.suppress(OSError):
+                gone.unlink(missing_ok=True)
+        return exc
+    return None
 
 
 def _write_zip(db: Path, media: MediaSet, apkg: Path) -> dict[str, str]:

@@ -16,7 +16,6 @@ header, written before them, is read as it was.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -241,11 +240,13 @@ def ledger_text(entries: Iterable[Entry]) -> str:
     return HEADER + "".join(e.line() + "\n" for e in sorted(entries, key=lambda e: e.key))
 
 
-def write_ledger(vault: Path, entries: dict[str, Entry]) -> Diagnostic | None:
-    """Write the ledger if it changed, atomically, and keep this computer's copy. A vault
-    that cannot be written to gets a warning, not an error: the deck is still right,
-    only rewording is not remembered (but for this computer's copy). A ledger that would be
-    written outside the vault is not written: that is an error."""
+def write_ledger(vault: Path, entries: dict[str, Entry],
+                 unsaved: list[OSError] | None = None) -> Diagnostic | None:
+    """Write the ledger if it changed, atomically, and keep this computer's copy (in the
+    cache folder: ``unsaved`` gets why it could not be written). A vault that cannot be
+    written to gets a warning, not an error: the deck is still right, only rewording is
+    not remembered (but for this computer's copy). A ledger that would be written outside
+    the vault is not written: that is an error."""
     data = ledger_text(entries.values()).encode("utf-8")
     path = ledger_path(vault)
     problem = _outside(vault)
@@ -256,8 +257,11 @@ def write_ledger(vault: Path, entries: dict[str, Entry]) -> Diagnostic | None:
         problem = warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
                           "let highyield write to the vault's .highyield/ folder, or a "
                           "reworded card will be taken for a new one")
-    with contextlib.suppress(OSError):
+    try:
         copy = local_copy(vault)
         if not copy.exists() or read_bytes(copy) != data:
             write_atomically(copy, data, ordinary_mode())
+    except OSError as exc:
+        if unsaved is not None:
+            unsaved.append(exc)
     return problem

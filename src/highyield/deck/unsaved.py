@@ -1,0 +1,78 @@
+"""A build cache that could not be saved (a full disk, a folder one may not write, a
+file where the folder should be), as the student is told it: once a build, naming the
+folder and why, and that nothing is lost (the deck is complete; the vault's ledger keeps
+each card's identity); only the next build is slower."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from highyield.errors import Diagnostic, display_path, warning
+from highyield.paths import cache_folder
+
+FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
+DENIED = (errno.EACCES, errno.EPERM)
+LOST_NOTHING = ("until then each build reads every note again, which is slower but loses "
+                "nothing: the deck is complete, and the vault's ledger keeps each card's "
+                "identity")
+
+
+def unsaved(exc: OSError) -> Diagnostic:
+    """The warning for a build whose cache (or kept collection, or this computer's copy of
+    the ledger) could not be written, from the first failure."""
+    folder = cache_folder()
+    why, fix = _why(folder, exc)
+    return warning(display_path(folder), None, f"cannot save the build cache: {why}",
+                   f"{fix}; {LOST_NOTHING}")
+
+
+def _why(folder: Path, exc: OSError) -> tuple[str, str]:
+    """Why, and what to do."""
+    elsewhere = "or set HIGHYIELD_HOME to a folder you may write to"
+    if exc.errno in FULL:
+        return "the disk is full", "free some space on that disk"
+    if exc.errno == errno.EROFS:
+        return "its file system is mounted read-only", f"mount it read-write, {elsewhere}"
+    blocker = _file_above(folder)
+    if blocker is not None:
+        return (f"{display_path(blocker)} is a file, not a folder",
+                f"move the file away, {elsewhere}")
+    if exc.errno in DENIED:
+        return f"permission denied{_whose(folder)}", f"let highyield write there, {elsewhere}"
+    return exc.strerror or str(exc), f"check that folder, {elsewhere}"
+
+
+def _file_above(folder: Path) -> Path | None:
+    """The file that stands where the folder, or a folder above it, should be."""
+    for path in (folder, *folder.parents):
+        try:
+            if not path.is_dir() and path.exists():
+                return path
+        except OSError:
+            continue
+    return None
+
+
+def _whose(folder: Path) -> str:
+    """The nearest folder this user may not write or enter, its owner and mode."""
+    for path in (folder, *folder.parents):
+        try:
+            info = path.stat()
+        except OSError:  # not there, or not to be reached: a folder above says why
+            continue
+        if os.access(path, os.W_OK | os.X_OK):
+            return ""
+        return (f" (you are {_user(os.getuid())}; {display_path(path)} is "
+                f"{_user(info.st_uid)}'s, with mode {info.st_mode & 0o777:o})")
+    return ""
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
