@@ -22,9 +22,10 @@ FIXED_NOW = 1_780_000_000.0  # builds in tests use a fixed clock
 
 def vault_copy(vault: Path, folder: Path) -> Path:
     """A copy of a vault in the repository, for a test that builds it: a build writes the
-    identity ledger into the vault, and the repository must stay as it is."""
+    identity ledger into the vault, and the repository must stay as it is. A ledger left
+    in the repository's copy by an earlier run (it is not committed) is not copied."""
     copy = folder / vault.name
-    shutil.copytree(vault, copy)
+    shutil.copytree(vault, copy, ignore=shutil.ignore_patterns(".highyield"))
     return copy
 
 
