@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -391,3 +393,136 @@ def test_a_quiz_on_a_store_the_user_may_not_write_says_so_before_any_card(
         "answers cannot be saved in it\n")
     assert FRONT_KEYS not in result.stdout
     assert _sha(store) == before
+
+
+# ------------------------------------------------------------------ where a store cannot be
+
+ONE_FACT = "# A\n\n- The ==aorta== is big.\n"
+
+
+@pytest.fixture
+def reachable(make_vault: Callable[..., Path]) -> Iterator[Path]:
+    """A folder of root's, mode 0755, that every user may reach, holding a vault ``v``."""
+    folder = Path(tempfile.mkdtemp(prefix="highyield-shared-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        shutil.copytree(make_vault({"a.md": ONE_FACT}), folder / "v")
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def _in(folder: Path, user: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    return subprocess.run([*user, _highyield(), *args], capture_output=True, text=True,
+                          env=env, cwd=folder, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_a_store_in_a_folder_the_user_may_not_enter_is_said_so(reachable: Path) -> None:
+    (reachable / "e" / "sub").mkdir(parents=True)
+    (reachable / "e" / "sub").chmod(0o700)
+    for state in ("e/sub/x.sqlite3", "e/sub/deeper/x.sqlite3", "e/sub/deeper/"):
+        for args in (["stats"], ["quiz", "v"]):
+            result = _in(reachable, NOBODY, *args, "--state", state)
+            assert (result.returncode, result.stdout) == (2, ""), result.stderr
+            shown = state + "reviews.sqlite3" if state.endswith("/") else state
+            assert result.stderr == (
+                f"error: cannot reach the review store {shown}: you (nobody) may not enter "
+                "the folder e/sub (it is root's, with mode 700)\n"
+                "  hint: make that folder accessible to you, or pass --state PATH to keep "
+                "the store elsewhere\n")
+    assert os.listdir(reachable / "e" / "sub") == []
+
+
+def test_a_new_store_in_a_folder_the_user_may_not_write_is_said_so(reachable: Path) -> None:
+    (reachable / "e").mkdir()
+    for state in ("e/new.sqlite3", "e/deeper/new.sqlite3"):
+        result = _in(reachable, NOBODY, "quiz", "v", "--state", state)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert result.stderr == (
+            f"error: cannot make the review store {state}: you (nobody) may not write in the "
+            "folder e (it is root's, with mode 755)\n"
+            "  hint: make that folder writable for you, or pass --state PATH to keep the "
+            "store in a folder you may write\n")
+        result = _in(reachable, NOBODY, "stats", "--state", state)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(f"error: no reviews yet: {state} does not exist\n")
+    assert os.listdir(reachable / "e") == []
+
+
+def test_a_new_store_on_a_file_system_mounted_read_only_is_said_so(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ro").mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", "ro"],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a file system is impossible here: {mounted.stderr}")
+    try:
+        result = runner.invoke(cli, ["quiz", str(vault), "--state", "ro/new.sqlite3"])
+    finally:
+        subprocess.run(["umount", "-l", "ro"], check=True)
+    assert (result.exit_code, result.output) == (
+        2, "error: cannot make the review store ro/new.sqlite3: the folder ro is on a file "
+           "system mounted read-only\n"
+           "  hint: make that folder writable for you, or pass --state PATH to keep the "
+           "store in a folder you may write\n")
+
+
+def _refused(runner: CliRunner, vault: Path, state: str, message: str, hint: str) -> None:
+    for args in (["quiz", str(vault)], ["stats"]):
+        result = runner.invoke(cli, [*args, "--state", state], input="q")
+        assert (result.exit_code, result.output) == (2, f"error: {message}\n  hint: {hint}\n")
+
+
+def test_a_store_that_is_not_a_file_or_not_in_a_folder_is_said_so(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("f.sqlite3")
+    os.symlink("/dev/zero", "z.sqlite3")
+    (tmp_path / "d" / "reviews.sqlite3").mkdir(parents=True)
+    hint = "pass --state PATH to keep the store in a file of its own, or move that one aside"
+    for state, kind in (("f.sqlite3", "a named pipe"), ("z.sqlite3", "a device"),
+                        ("d", "a folder")):
+        shown = "d/reviews.sqlite3" if state == "d" else state
+        _refused(runner, vault, state, f"the review store {shown} is not a regular file "
+                                       f"({kind}); it was left as it is", hint)
+    (tmp_path / "hf").write_text("x\n")
+    _refused(runner, vault, "hf/x.sqlite3", "cannot keep the review store hf/x.sqlite3 "
+             "there: hf is a file, not a folder", "pass --state PATH to keep the store "
+             "elsewhere")
+    monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "hf"))
+    for args in (["quiz", str(vault)], ["stats"]):
+        result = runner.invoke(cli, args, input="q")
+        assert (result.exit_code, result.output) == (
+            2, "error: HIGHYIELD_HOME is hf, a file, not a folder\n"
+               "  hint: point HIGHYIELD_HOME at a folder (highyield makes it if it is "
+               "missing), or move hf aside\n")
+    assert (tmp_path / "hf").read_text() == "x\n"
+    assert stat.S_ISFIFO(os.stat("f.sqlite3").st_mode)
+
+
+@pytest.mark.parametrize("version", [0, 1, 7])
+def test_another_programs_database_is_not_taken_for_a_store(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch, version: int) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE x (a)")
+    db.execute("CREATE TABLE y (b)")
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+    before = _sha(other)
+    _refused(runner, vault, "other.sqlite3", "other.sqlite3 is not a highyield review store: "
+             "it is an SQLite database with tables of its own (x, y); it was left as it is",
+             "pass --state PATH to keep the review store in another file")
+    assert _sha(other) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite3" in p.name) == \
+        ["other.sqlite3"]

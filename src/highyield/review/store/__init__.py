@@ -21,7 +21,7 @@ from types import TracebackType
 from highyield import __version__
 from highyield.errors import HighyieldError, display_path
 from highyield.review.schedule import CardState, Outcome, Phase
-from highyield.review.store import connect, failures
+from highyield.review.store import connect, failures, location
 from highyield.review.store.migrations import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -100,26 +100,22 @@ class Store:
     def open(cls, path: Path, writable: bool = True) -> Store:
         """Open (or create) the store, bringing an older schema up to date. A store from
         a newer highyield is refused and left exactly as it was, and so are an empty
-        file, a damaged one and one this user may not write. ``writable`` False only
-        reads it (``stats``): that works on a store the user may read but not write.
+        file, a damaged one, another program's database and one this user may not write.
+        ``writable`` False only reads it (``stats``): that works on a store the user may
+        read but not write.
 
         An SQLite failure inside ``with Store.open(...)`` leaves it as a HighyieldError
         that says what happened to the store (a full disk, a damaged file…)."""
-        shown = display_path(path)
-        created = not path.exists()
+        created = not location.check(path, writable)
+        if created and not writable:
+            raise failures.no_reviews(display_path(path))
         cls._refuse(path, created, writable)
         db = cls._connect(path, writable)
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+            version = cls._version(db, path)
+        except BaseException:
             db.close()
-            raise (failures.explain(exc, path) or failures.not_a_store(shown, exc)) from None
-        if version > SCHEMA_VERSION:
-            db.close()
-            raise HighyieldError(
-                f"{shown} was written by a newer highyield (store version {version}; this "
-                f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
-                hint="upgrade highyield (pip install -U highyield) to study with it")
+            raise
         if not writable and version < SCHEMA_VERSION and failures.writable(path):
             db.close()  # an older store is brought up to date first, where it may be
             return cls.open(path)
@@ -151,6 +147,29 @@ class Store:
             return connect.writer(path) if writable else connect.reader(path)
         except (OSError, sqlite3.Error) as exc:
             raise failures.cannot_open(display_path(path), exc) from None
+
+    @staticmethod
+    def _version(db: sqlite3.Connection, path: Path) -> int:
+        """The store's version; another program's database or a newer highyield's store
+        is refused, before anything is written to it."""
+        shown = display_path(path)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            tables = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                "'sqlite%' ORDER BY name")]
+        except sqlite3.DatabaseError as exc:
+            raise (failures.explain(exc, path) or failures.not_a_store(shown, exc)) from None
+        if tables and (not version or "meta" not in tables):
+            raise failures.foreign(shown, tables)
+        if version > SCHEMA_VERSION:
+            raise HighyieldError(
+                f"{shown} was written by a newer highyield (store version {version}; this "
+                f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
+                hint="upgrade highyield (pip install -U highyield) to study with it")
+        if version and not tables:
+            raise failures.not_a_store(shown, "it has no tables")
+        return version
 
     def _prepare(self, version: int) -> None:
         if not self.created:
