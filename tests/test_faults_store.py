@@ -8,9 +8,13 @@ import hashlib
 import json
 import os
 import shutil
+import signal
+import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,10 +22,12 @@ import pexpect
 import pytest
 from click.testing import CliRunner
 
+from highyield import __version__
 from highyield.cli import cli
 from highyield.config import ReviewSettings
 from highyield.review.schedule import CardState, Rating, fuzz_seed, outcomes
 from highyield.review.store import STATE_COLUMNS, from_ms, state_from_json, state_values
+from highyield.review.store.migrations import m001_cards_and_reviews
 from tests.anki_client import import_apkg
 from tests.test_quiz_terminal import FRONT_KEYS, _spawn, _store_rows
 from tests.test_terminal import _highyield
@@ -193,6 +199,7 @@ def test_a_full_disk_stops_the_quiz_keeping_every_acknowledged_answer(
             "that disk, then run the command again") in said
     assert "internal error" not in said and "→ next in" not in said
 
+    _fill(small_disk)  # the room the quiz's journal took, freed as it ended, taken again
     again = _spawn(vault, store)  # still full: said at once, before any card
     again.expect(pexpect.EOF)
     again.close()
@@ -391,3 +398,302 @@ def test_a_quiz_on_a_store_the_user_may_not_write_says_so_before_any_card(
         "answers cannot be saved in it\n")
     assert FRONT_KEYS not in result.stdout
     assert _sha(store) == before
+
+
+# ------------------------------------------------------------------ a new store, made at once
+
+ONE_FACT = "# A\n\n- The ==aorta== is big.\n"
+ROUNDS = 3  # before a store was made whole beside its place, 23 rounds in 24 failed
+GATED = """
+import os, sys, time
+gate = sys.argv.pop(1)
+sys.argv[0] = "highyield"
+from highyield.cli import main  # loaded now, so that the quizzes start at the same moment
+print("ready", flush=True)
+while not os.path.exists(gate):
+    time.sleep(0.001)
+main()
+"""
+
+
+def _together(vault: Path, store: Path, n: int = 3) -> list[str]:
+    """``n`` quizzes started at the same moment on one store; each shows its first card
+    and quits. Returns what each printed."""
+    gate = store.with_name(store.name + ".go")
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm", "NO_COLOR": "1"}
+    children = [pexpect.spawn(sys.executable, ["-c", GATED, str(gate), "quiz", str(vault),
+                                               "--state", str(store)],
+                              env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+                for _ in range(n)]
+    for child in children:
+        child.expect_exact("ready")
+    gate.touch()
+    said = []
+    for child in children:
+        child.expect_exact([FRONT_KEYS, pexpect.EOF])
+        text = child.before or ""
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        text = " ".join((text + (child.before or "")).split())
+        assert child.exitstatus == 0, text
+        said.append(text)
+    return said
+
+
+def test_quizzes_started_together_make_one_new_store(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """No session finds a half-made store (an "empty file", or the schema made twice):
+    each studies, and one of them made the store."""
+    vault = make_vault({"a.md": ONE_FACT})
+    for round_ in range(ROUNDS):
+        store = tmp_path / f"s{round_}.sqlite3"
+        said = _together(vault, store)
+        assert sum(f"New review store: {store}" in text for text in said) == 1, said
+        assert _store_rows(store, "PRAGMA user_version") == [(2,)]
+        assert _store_rows(store, "SELECT count(*) FROM cards") == [(1,)]
+        assert _store_rows(store, "SELECT value FROM meta") == [(__version__,)]
+    assert _temporary(tmp_path) == []
+
+
+def _older_store(store: Path) -> None:
+    """A store as highyield 0.1.0 left it: the first migration only."""
+    db = sqlite3.connect(store, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("BEGIN")
+        m001_cards_and_reviews(db)
+        db.execute("INSERT INTO meta VALUES ('written_by', '0.1.0')")
+        db.execute("PRAGMA user_version = 1")
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+def test_quizzes_started_together_bring_an_older_store_up_to_date_once(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    for round_ in range(ROUNDS):
+        store = tmp_path / f"s{round_}.sqlite3"
+        _older_store(store)
+        said = _together(vault, store)
+        assert not any("New review store" in text for text in said), said
+        assert _store_rows(store, "PRAGMA user_version") == [(2,)]
+        assert _store_rows(store, "SELECT count(*) FROM cards WHERE leech = 0") == [(1,)]
+
+
+STALLED_STORE = """
+import sqlite3, sys, time
+marker = sys.argv.pop(1)
+real = sqlite3.connect
+
+class Stalling(sqlite3.Connection):  # held as it runs its first statement with the marker
+    def execute(self, sql, *args):
+        if marker in sql:
+            print("stalled", file=sys.stderr, flush=True)
+            time.sleep(60)
+        return super().execute(sql, *args)
+
+def connect(*args, **kwargs):
+    return real(*args, factory=Stalling, **kwargs)
+
+sqlite3.connect = connect
+sys.argv[0] = "highyield"
+from highyield.cli import main
+main()
+"""
+
+
+def _killed_making(vault: Path, store: Path, marker: str) -> None:
+    """``highyield quiz`` killed as it makes a new store, at the first SQL statement that
+    holds ``marker``."""
+    child = subprocess.Popen([sys.executable, "-c", STALLED_STORE, marker, "quiz", str(vault),
+                              "--state", str(store)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stderr is not None and child.stderr.readline() == "stalled\n"
+    finally:
+        child.kill()
+        child.communicate(timeout=10)
+    assert child.returncode == -signal.SIGKILL
+
+
+def _temporary(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.name.startswith(".highyield-"))
+
+
+@pytest.mark.parametrize("marker", ["journal_mode", "CREATE TABLE cards", "ADD COLUMN leech"])
+def test_a_quiz_killed_while_making_its_store_leaves_no_half_made_store(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    """Killed before, during or after the schema is written: no store is in place, so the
+    next quiz makes one (and is not told of an "empty file" to restore from a backup).
+    What the killed quiz left is removed once it is a minute old."""
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "state" / "S.sqlite3"
+    _killed_making(vault, store, marker)
+    assert sorted(p.name for p in store.parent.iterdir() if not p.name.startswith(".")) == []
+    result = runner.invoke(cli, ["stats", "--state", str(store)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: no reviews yet: state/S.sqlite3 does not exist\n")
+
+    left = _temporary(store.parent)
+    assert left  # the killed quiz's work: another quiz may be making a store there now
+    for path in left:
+        os.utime(path, (time.time() - 120,) * 2)
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input="q")
+    assert result.exit_code == 0, result.output
+    assert "New review store: state/S.sqlite3\n" in result.output
+    assert _temporary(store.parent) == []
+    assert runner.invoke(cli, ["stats", "--state", str(store)]).exit_code == 0
+
+
+def test_what_an_older_highyield_killed_while_making_a_store_left_is_made_a_store(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older highyield made a store in place: a quiz killed then could leave an empty
+    file beside an empty rollback journal, which a store in use never has. It never held an
+    answer, so it is made a store (a bare empty file is still refused: see
+    test_an_empty_store_file_is_not_started_afresh)."""
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "S.sqlite3"
+    store.write_bytes(b"")
+    (tmp_path / "S.sqlite3-journal").write_bytes(b"")
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input="q")
+    assert result.exit_code == 0, result.output
+    assert "New review store: S.sqlite3\n" in result.output
+    assert _store_rows(store, "SELECT count(*) FROM cards") == [(1,)]
+    assert not (tmp_path / "S.sqlite3-journal").exists()
+
+
+# ------------------------------------------------------------------ where a store cannot be
+
+
+@pytest.fixture
+def reachable(make_vault: Callable[..., Path]) -> Iterator[Path]:
+    """A folder of root's, mode 0755, that every user may reach, holding a vault ``v``."""
+    folder = Path(tempfile.mkdtemp(prefix="highyield-shared-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        shutil.copytree(make_vault({"a.md": ONE_FACT}), folder / "v")
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def _in(folder: Path, user: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    return subprocess.run([*user, _highyield(), *args], capture_output=True, text=True,
+                          env=env, cwd=folder, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_a_store_in_a_folder_the_user_may_not_enter_is_said_so(reachable: Path) -> None:
+    (reachable / "e" / "sub").mkdir(parents=True)
+    (reachable / "e" / "sub").chmod(0o700)
+    for state in ("e/sub/x.sqlite3", "e/sub/deeper/x.sqlite3", "e/sub/deeper/"):
+        for args in (["stats"], ["quiz", "v"]):
+            result = _in(reachable, NOBODY, *args, "--state", state)
+            assert (result.returncode, result.stdout) == (2, ""), result.stderr
+            shown = state + "reviews.sqlite3" if state.endswith("/") else state
+            assert result.stderr == (
+                f"error: cannot reach the review store {shown}: you (nobody) may not enter "
+                "the folder e/sub (it is root's, with mode 700)\n"
+                "  hint: make that folder accessible to you, or pass --state PATH to keep "
+                "the store elsewhere\n")
+    assert os.listdir(reachable / "e" / "sub") == []
+
+
+def test_a_new_store_in_a_folder_the_user_may_not_write_is_said_so(reachable: Path) -> None:
+    (reachable / "e").mkdir()
+    for state in ("e/new.sqlite3", "e/deeper/new.sqlite3"):
+        result = _in(reachable, NOBODY, "quiz", "v", "--state", state)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert result.stderr == (
+            f"error: cannot make the review store {state}: you (nobody) may not write in the "
+            "folder e (it is root's, with mode 755)\n"
+            "  hint: make that folder writable for you, or pass --state PATH to keep the "
+            "store in a folder you may write\n")
+        result = _in(reachable, NOBODY, "stats", "--state", state)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(f"error: no reviews yet: {state} does not exist\n")
+    assert os.listdir(reachable / "e") == []
+
+
+def test_a_new_store_on_a_file_system_mounted_read_only_is_said_so(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ro").mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", "ro"],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a file system is impossible here: {mounted.stderr}")
+    try:
+        result = runner.invoke(cli, ["quiz", str(vault), "--state", "ro/new.sqlite3"])
+    finally:
+        subprocess.run(["umount", "-l", "ro"], check=True)
+    assert (result.exit_code, result.output) == (
+        2, "error: cannot make the review store ro/new.sqlite3: the folder ro is on a file "
+           "system mounted read-only\n"
+           "  hint: make that folder writable for you, or pass --state PATH to keep the "
+           "store in a folder you may write\n")
+
+
+def _refused(runner: CliRunner, vault: Path, state: str, message: str, hint: str) -> None:
+    for args in (["quiz", str(vault)], ["stats"]):
+        result = runner.invoke(cli, [*args, "--state", state], input="q")
+        assert (result.exit_code, result.output) == (2, f"error: {message}\n  hint: {hint}\n")
+
+
+def test_a_store_that_is_not_a_file_or_not_in_a_folder_is_said_so(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("f.sqlite3")
+    os.symlink("/dev/zero", "z.sqlite3")
+    (tmp_path / "d" / "reviews.sqlite3").mkdir(parents=True)
+    hint = "pass --state PATH to keep the store in a file of its own, or move that one aside"
+    for state, kind in (("f.sqlite3", "a named pipe"), ("z.sqlite3", "a device"),
+                        ("d", "a folder")):
+        shown = "d/reviews.sqlite3" if state == "d" else state
+        _refused(runner, vault, state, f"the review store {shown} is not a regular file "
+                                       f"({kind}); it was left as it is", hint)
+    (tmp_path / "hf").write_text("x\n")
+    _refused(runner, vault, "hf/x.sqlite3", "cannot keep the review store hf/x.sqlite3 "
+             "there: hf is a file, not a folder", "pass --state PATH to keep the store "
+             "elsewhere")
+    monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "hf"))
+    for args in (["quiz", str(vault)], ["stats"]):
+        result = runner.invoke(cli, args, input="q")
+        assert (result.exit_code, result.output) == (
+            2, "error: HIGHYIELD_HOME is hf, a file, not a folder\n"
+               "  hint: point HIGHYIELD_HOME at a folder (highyield makes it if it is "
+               "missing), or move hf aside\n")
+    assert (tmp_path / "hf").read_text() == "x\n"
+    assert stat.S_ISFIFO(os.stat("f.sqlite3").st_mode)
+
+
+@pytest.mark.parametrize("version", [0, 1, 7])
+def test_another_programs_database_is_not_taken_for_a_store(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch, version: int) -> None:
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE x (a)")
+    db.execute("CREATE TABLE y (b)")
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+    before = _sha(other)
+    _refused(runner, vault, "other.sqlite3", "other.sqlite3 is not a highyield review store: "
+             "it is an SQLite database with tables of its own (x, y); it was left as it is",
+             "pass --state PATH to keep the review store in another file")
+    assert _sha(other) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite3" in p.name) == \
+        ["other.sqlite3"]

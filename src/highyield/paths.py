@@ -6,6 +6,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from highyield.errors import HighyieldError, display_path
+
 STORE_FILE = "reviews.sqlite3"
 
 
@@ -14,14 +16,24 @@ def store_path(state: str | None = None) -> Path:
     ``$HIGHYIELD_HOME``, else the platform's data folder (~/.local/share/highyield)."""
     if state is not None:
         path = Path(state).expanduser()
-        folder = path.is_dir() or state.endswith(("/", os.sep))
+        folder = os.path.isdir(path) or state.endswith(("/", os.sep))
         return path / STORE_FILE if folder else path
     home = os.environ.get("HIGHYIELD_HOME")
     if home:
-        return Path(home).expanduser() / STORE_FILE
+        return _home_folder(Path(home).expanduser()) / STORE_FILE
     import platformdirs
 
     return Path(platformdirs.user_data_dir("highyield", appauthor=False)) / STORE_FILE
+
+
+def _home_folder(home: Path) -> Path:
+    """``$HIGHYIELD_HOME``, refused when it is a file: the store cannot be kept in it."""
+    if os.path.exists(home) and not os.path.isdir(home):
+        shown = display_path(home)
+        raise HighyieldError(f"HIGHYIELD_HOME is {shown}, a file, not a folder",
+                             hint="point HIGHYIELD_HOME at a folder (highyield makes it if it "
+                                  f"is missing), or move {shown} aside")
+    return home
 
 
 def cache_folder() -> Path:

@@ -364,12 +364,7 @@ def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
       highyield stats
       highyield stats --deck USMLE --json
     """
-    path = store_path(state)
-    if not path.exists():
-        raise HighyieldError(f"no reviews yet: {display_path(path)} does not exist",
-                             hint="run `highyield quiz` to study; stats come from its answers",
-                             exit_code=1)
-    with Store.open(path, writable=False) as store:
+    with Store.open(store_path(state), writable=False) as store:
         names = store_decks(store, decks)  # an unknown name is an error
         hour = store.day_starts_at(names) or ReviewSettings().day_starts_at
         figures = compute(store, names, _now(), LOCAL, hour)

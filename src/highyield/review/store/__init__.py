@@ -21,8 +21,8 @@ from types import TracebackType
 from highyield import __version__
 from highyield.errors import HighyieldError, display_path
 from highyield.review.schedule import CardState, Outcome, Phase
-from highyield.review.store import connect, failures
-from highyield.review.store.migrations import MIGRATIONS
+from highyield.review.store import connect, create, failures, location
+from highyield.review.store.migrations import MIGRATIONS, upgrade
 
 SCHEMA_VERSION = len(MIGRATIONS)
 STATE_COLUMNS = ("phase, step, stability, difficulty, due, last_review, reps, lapses, "
@@ -84,6 +84,13 @@ def state_from_json(text: str) -> CardState:
     return CardState(**data)
 
 
+def _newer(shown: str, version: int) -> HighyieldError:
+    return HighyieldError(
+        f"{shown} was written by a newer highyield (store version {version}; this "
+        f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
+        hint="upgrade highyield (pip install -U highyield) to study with it")
+
+
 def _changed(old: sqlite3.Row, row: CardRow) -> bool:
     """Whether what the notes give of a card differs from what the store has."""
     return (old["source"], old["position"], old["tags"], old["view"]) != \
@@ -98,35 +105,35 @@ class Store:
 
     @classmethod
     def open(cls, path: Path, writable: bool = True) -> Store:
-        """Open (or create) the store, bringing an older schema up to date. A store from
+        """Open (or create) the store, bringing an older schema up to date. A new store
+        is made whole beside its place before it is put there (``create``). A store from
         a newer highyield is refused and left exactly as it was, and so are an empty
-        file, a damaged one and one this user may not write. ``writable`` False only
-        reads it (``stats``): that works on a store the user may read but not write.
+        file, a damaged one, another program's database and one this user may not write.
+        ``writable`` False only reads it (``stats``): that works on a store the user may
+        read but not write.
 
         An SQLite failure inside ``with Store.open(...)`` leaves it as a HighyieldError
         that says what happened to the store (a full disk, a damaged file…)."""
-        shown = display_path(path)
-        created = not path.exists()
-        cls._refuse(path, created, writable)
+        exists = location.check(path, writable)
+        if not exists and not writable:
+            raise failures.no_reviews(display_path(path))
+        if writable:
+            create.remove_leftovers(path)
+        created = not exists and cls._make(path)
+        cls._refuse(path, writable)
         db = cls._connect(path, writable)
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+            version = cls._version(db, path)
+        except BaseException:
             db.close()
-            raise (failures.explain(exc, path) or failures.not_a_store(shown, exc)) from None
-        if version > SCHEMA_VERSION:
-            db.close()
-            raise HighyieldError(
-                f"{shown} was written by a newer highyield (store version {version}; this "
-                f"highyield {__version__} reads up to {SCHEMA_VERSION}); it was not changed",
-                hint="upgrade highyield (pip install -U highyield) to study with it")
+            raise
         if not writable and version < SCHEMA_VERSION and failures.writable(path):
             db.close()  # an older store is brought up to date first, where it may be
             return cls.open(path)
         store = cls(db, path, created)
         try:
             if writable:
-                store._prepare(version)
+                store._prepare()
             else:
                 store._check_readable(version)
         except BaseException:
@@ -134,11 +141,22 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def _make(cls, path: Path) -> bool:
+        """A new store at ``path``, made whole before it is put there (``create``). False
+        when another highyield made it meanwhile."""
+        try:
+            return create.make(path, lambda db: cls(db, path, created=True)._prepare())
+        except sqlite3.Error as exc:
+            raise failures.explain(exc, path) or exc from None
+        except OSError as exc:
+            raise failures.cannot_open(display_path(path), exc) from None
+
     @staticmethod
-    def _refuse(path: Path, created: bool, writable: bool) -> None:
+    def _refuse(path: Path, writable: bool) -> None:
         """Refuse, before opening it, an empty file (never started afresh) and, to write
         in, a store this user may not write or on a full disk."""
-        if not created and connect.empty(path):
+        if connect.empty(path):
             raise failures.empty(display_path(path))
         if writable and not failures.writable(path):
             raise failures.read_only(path)
@@ -152,7 +170,27 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise failures.cannot_open(display_path(path), exc) from None
 
-    def _prepare(self, version: int) -> None:
+    @staticmethod
+    def _version(db: sqlite3.Connection, path: Path) -> int:
+        """The store's version; another program's database or a newer highyield's store
+        is refused, before anything is written to it."""
+        shown = display_path(path)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            tables = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                "'sqlite%' ORDER BY name")]
+        except sqlite3.DatabaseError as exc:
+            raise (failures.explain(exc, path) or failures.not_a_store(shown, exc)) from None
+        if tables and (not version or "meta" not in tables):
+            raise failures.foreign(shown, tables)
+        if version > SCHEMA_VERSION:
+            raise _newer(shown, version)
+        if version and not tables:
+            raise failures.not_a_store(shown, "it has no tables")
+        return version
+
+    def _prepare(self) -> None:
         if not self.created:
             self._check_intact()
         try:
@@ -162,13 +200,10 @@ class Store:
         except sqlite3.Error as exc:
             raise self._failed(exc) from None
         with self.transaction():  # may it be written? Said before the quiz shows a card
-            pass
-        for number, migration in enumerate(MIGRATIONS[version:], version + 1):
-            with self.transaction():
-                migration(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('written_by', ?)",
-                                (__version__,))
+            found = upgrade(self.db, __version__)
+        if found > SCHEMA_VERSION:  # a newer highyield brought it up to date meanwhile
+            raise _newer(display_path(self.path), found)
+        self.created = self.created or found == 0
 
     def _check_intact(self) -> None:
         """A damaged store is said to be so before anything is written to it."""

@@ -1,5 +1,5 @@
 """Connecting to the store's file: to write it, or only to read it (which works on a store
-this user may not write), and telling an empty file from a new store."""
+this user may not write), and telling an empty file from a store never made."""
 
 from __future__ import annotations
 
@@ -21,13 +21,17 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _journal(path: Path) -> Path:
-    return path.with_name(path.name + "-wal")
+def _journal(path: Path, end: str = "-wal") -> Path:
+    return path.with_name(path.name + end)
 
 
 def empty(path: Path) -> bool:
-    """A store file of 0 bytes, with no answer waiting in its journal either."""
-    return path.is_file() and _size(path) == 0 and _size(_journal(path)) == 0
+    """A store file of 0 bytes, with no answer waiting in its journal either. Not what an
+    older highyield, which made a store in place, left when killed while making it: an
+    empty file beside an empty rollback journal (-journal), which a store in use (in WAL
+    mode) never has. That never held an answer, and is made a store in place."""
+    return (path.is_file() and _size(path) == 0 and _size(_journal(path)) == 0
+            and not _journal(path, "-journal").exists())
 
 
 def reader(path: Path) -> sqlite3.Connection:

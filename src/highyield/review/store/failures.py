@@ -1,5 +1,6 @@
 """What a failure on the review store means to the student: the disk is full, the file is
-damaged, empty, read-only or busy. These are the machine's situation, not highyield's
+damaged, empty, read-only, busy or another program's, or it cannot be kept where it was
+asked to be. These are the machine's situation, not highyield's
 bugs: each is said as such, with what was kept and what to do."""
 
 from __future__ import annotations
@@ -81,6 +82,51 @@ def cannot_open(shown: str, exc: object) -> HighyieldError:
                                "keep it elsewhere")
 
 
+def no_reviews(shown: str) -> HighyieldError:
+    return HighyieldError(f"no reviews yet: {shown} does not exist",
+                          hint="run `highyield quiz` to study; stats come from its answers",
+                          exit_code=1)
+
+
+def foreign(shown: str, tables: list[str]) -> HighyieldError:
+    return HighyieldError(f"{shown} is not a highyield review store: it is an SQLite database "
+                          f"with tables of its own ({', '.join(tables[:5])}); it was left as "
+                          "it is", hint="pass --state PATH to keep the review store in "
+                                        "another file")
+
+
+def not_regular(shown: str, kind: str) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is not a regular file ({kind}); it was "
+                          "left as it is", hint="pass --state PATH to keep the store in a file "
+                                                "of its own, or move that one aside")
+
+
+def not_a_folder(path: Path, folder: Path, kind: str) -> HighyieldError:
+    return HighyieldError(f"cannot keep the review store {display_path(path)} there: "
+                          f"{_shown(folder)} is {kind}, not a folder",
+                          hint="pass --state PATH to keep the store elsewhere")
+
+
+def cannot_enter(path: Path, folder: Path) -> HighyieldError:
+    return HighyieldError(f"cannot reach the review store {display_path(path)}: you "
+                          f"({_user(os.getuid())}) may not enter the folder "
+                          f"{_shown(folder)}{_owner(folder)}",
+                          hint="make that folder accessible to you, or pass --state PATH to "
+                               "keep the store elsewhere")
+
+
+def cannot_make(path: Path, folder: Path) -> HighyieldError:
+    """A new store cannot be made: the folder it would be made in may not be written."""
+    if _mounted_read_only(folder):
+        why = f"the folder {_shown(folder)} is on a file system mounted read-only"
+    else:
+        why = (f"you ({_user(os.getuid())}) may not write in the folder "
+               f"{_shown(folder)}{_owner(folder)}")
+    return HighyieldError(f"cannot make the review store {display_path(path)}: {why}",
+                          hint="make that folder writable for you, or pass --state PATH to "
+                               "keep the store in a folder you may write")
+
+
 def read_only(path: Path) -> HighyieldError:
     """The store may not be written: whose it is and why, when the permissions say so."""
     return HighyieldError(f"the review store {display_path(path)} is read-only{_why(path)}; "
@@ -95,10 +141,23 @@ def writable(path: Path) -> bool:
     return all(not p.exists() or os.access(p, os.W_OK) for p in (path, path.parent))
 
 
-def _why(path: Path) -> str:
+def _mounted_read_only(folder: Path) -> bool:
     with suppress(OSError, AttributeError):  # no statvfs on Windows
-        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
-            return ": its file system is mounted read-only"
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    return False
+
+
+def _owner(folder: Path) -> str:
+    try:
+        info = folder.stat()
+    except OSError:
+        return ""
+    return f" (it is {_user(info.st_uid)}'s, with mode {info.st_mode & 0o777:o})"
+
+
+def _why(path: Path) -> str:
+    if _mounted_read_only(path.parent):
+        return ": its file system is mounted read-only"
     for what, where in ((path, "it is"), (path.parent, f"its folder {_shown(path.parent)} is")):
         if what.exists() and not os.access(what, os.W_OK):
             info = what.stat()

@@ -72,3 +72,16 @@ def m002_leeches_and_burying(db: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying)
+
+
+def upgrade(db: sqlite3.Connection, written_by: str) -> int:
+    """Run the migrations the store lacks, inside the caller's write transaction (BEGIN
+    IMMEDIATE): the version is read inside it, so two processes opening an older store
+    at once never run a migration twice. Returns the version found."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    for migration in MIGRATIONS[version:]:
+        migration(db)
+    if version < len(MIGRATIONS):
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('written_by', ?)", (written_by,))
+    return version

@@ -1,0 +1,83 @@
+"""A new store is made whole beside where it goes, under a temporary name (its schema
+written and committed, the file closed), then put in place without replacing a store
+another highyield put there meanwhile. So a store in place is never half made: a quiz
+killed while making it leaves no empty file in its place, and quizzes started together
+end with one store, each studying in it.
+
+A temporary store is named for its target (``.highyield-reviews.sqlite3.k3j9x2ab.tmp``,
+see ``vault.atomic``); one a killed quiz left is removed once it is a minute old (making a
+store takes a moment: an older one is no one's work)."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from highyield.vault.atomic import TEMP_SUFFIX, ordinary_mode, temp_prefix
+
+LEFTOVER_AGE_S = 60.0
+SIDE_FILES = ("", "-journal", "-wal", "-shm")  # what SQLite keeps beside a database
+
+
+def make(path: Path, schema: Callable[[sqlite3.Connection], None]) -> bool:
+    """Make a store at ``path``, ``schema`` writing it on a connection to the temporary
+    file. Returns False when another process's store got there first (it is left in
+    place and this one dropped). Raises OSError or sqlite3.Error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX,
+                                dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        os.chmod(temp, 0o644 & ordinary_mode())  # as SQLite would make it
+        db = sqlite3.connect(temp, isolation_level=None)
+        try:
+            schema(db)
+        finally:
+            db.close()
+        return _place(temp, path)
+    finally:
+        for end in SIDE_FILES:
+            Path(f"{temp}{end}").unlink(missing_ok=True)
+
+
+def _place(temp: Path, path: Path) -> bool:
+    """Put ``temp`` at ``path`` unless something is there already."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: a moment when both could place
+        if os.path.lexists(path):
+            return False
+        os.replace(temp, path)
+    _sync(path.parent)
+    return True
+
+
+def _sync(folder: Path) -> None:
+    """The store's name written to disk, so that a power cut does not lose it."""
+    with contextlib.suppress(OSError):  # a folder is not opened so on Windows
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def remove_leftovers(path: Path) -> None:
+    """The temporary stores, and their journals, that quizzes killed while making a store
+    at ``path`` left."""
+    pattern = glob.escape(temp_prefix(path.name)) + "*" + TEMP_SUFFIX + "*"
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - leftover.lstat().st_mtime >= LEFTOVER_AGE_S:
+                    leftover.unlink()
