@@ -115,7 +115,7 @@ class Session:
 
     def _choices(self, ref: Ref, deck: str, state: CardState) -> dict[Rating, Outcome]:
         seed = fuzz_seed(f"{ref[0]}:{ref[1]}", state.reps)
-        return outcomes(state, self.clock(), self.plan.settings[deck], seed)
+        return outcomes(state, self.clock(), self.plan.settings[deck], seed, tz=self.plan.tz)
 
     def _key(self, ref: Ref, deck: str, source: str, wanted: tuple[str, ...]) -> str:
         """Keys until one in ``wanted``, a quit, a skip or a successful undo."""
