@@ -7,6 +7,8 @@ the events (card, time, rating) in time order. For each event it moves the faked
 the event's time (by writing the timestamp file libfaketime reads at every call), asks
 Anki for the card's four next states, and answers with the event's rating, if it has one.
 It answers with the four states of every event and what each answer left on the card.
+Last, it may be asked to give some cards due dates, build the study queues (Anki's load
+balancer works only then) and preview cards again.
 """
 
 from __future__ import annotations
@@ -102,9 +104,27 @@ def event(col: Collection, cid: int, rating: int | None, ms: int) -> dict[str, A
     return out
 
 
+def balance(col: Collection, ids: list[int], request: dict[str, Any]) -> dict[str, Any]:
+    """Make the filler cards review cards due in so many days, build the study queues
+    (which turns Anki's load balancer on) and preview the cards asked for."""
+    set_clock(request["at"])
+    by_days: dict[int, list[int]] = {}
+    for card, days in request["fillers"]:
+        by_days.setdefault(days, []).append(ids[card])
+    sched = col.sched
+    assert isinstance(sched, Scheduler)
+    for days, cards in sorted(by_days.items()):
+        sched.set_due_date(cards, str(days))  # type: ignore[arg-type]
+    sched.get_queued_cards()
+    states = [col._backend.get_scheduling_states(ids[card]) for card in request["preview"]]
+    return {"states": [[state_of(s) for s in (x.again, x.hard, x.good, x.easy)]
+                       for x in states]}
+
+
 def main() -> None:
-    """Two requests, one JSON line each: the collection and its cards (answered with the
-    card ids and the collection's creation time), then the events."""
+    """One request a line, each answered on one line: the collection and its cards
+    (answered with the card ids and the collection's creation time), then the events,
+    then, if asked, previews with the load balancer on."""
     setup = json.loads(sys.stdin.readline())
     set_clock(setup["created"])
     col = Collection(str(Path(setup["folder"]) / "collection.anki2"))
@@ -112,12 +132,18 @@ def main() -> None:
     col.set_config("rollover", setup["rollover"])
     ids = make_cards(col, make_decks(col, setup["presets"]), setup["cards"])
     print(json.dumps({"ids": ids, "crt": col.crt}), flush=True)
-    results = []
-    for card, ms, rating in json.loads(sys.stdin.readline())["events"]:
-        set_clock(ms / 1000)
-        results.append(event(col, ids[card], rating, ms))
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "balance" in request:
+            reply = balance(col, ids, request["balance"])
+        else:
+            results = []
+            for card, ms, rating in request["events"]:
+                set_clock(ms / 1000)
+                results.append(event(col, ids[card], rating, ms))
+            reply = {"events": results}
+        print(json.dumps(reply), flush=True)
     col.close()
-    print(json.dumps({"events": results}), flush=True)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ from highyield.review.schedule import (
     Phase,
     Rating,
     fuzz_seed,
+    outcomes,
     schedule,
 )
 
@@ -152,11 +153,14 @@ def _rating(rng: random.Random, preset: Preset) -> Rating:
     return rng.choices([Rating.Hard, Rating.Good, Rating.Easy], [15, 60, 15])[0]
 
 
-def _history(n: int, seed: int | None, test_mode: bool) -> History:
+def _history(n: int, seed: int | None, test_mode: bool,
+             until: datetime = LAST) -> History:
     rng = random.Random(n * 7919 + (seed is not None))
     preset = PRESETS[n % len(PRESETS)]
     history = History(preset, seed)
     first = date(2026, 2, 20) if n % 2 else date(2026, 10, 20)  # before each clock change
+    if until < LAST:
+        first = date(2026, 2, 2)
     now = datetime.combine(first, datetime.min.time(), tzinfo=NY) + \
         timedelta(minutes=rng.randint(0, 20 * 24 * 60))
     state = CardState()
@@ -170,7 +174,7 @@ def _history(n: int, seed: int | None, test_mode: bool) -> History:
         history.shown.append(shown)
         state = shown[rating].after
         now = _next_time(rng, now, state)
-        if now > LAST:
+        if now > until:
             break
     return history
 
@@ -181,7 +185,7 @@ def _history(n: int, seed: int | None, test_mode: bool) -> History:
 class Anki:
     """The driver, running under libfaketime with the clock it sets."""
 
-    def __init__(self, folder: Path, test_mode: bool) -> None:
+    def __init__(self, folder: Path, test_mode: bool, cards: int = CARDS) -> None:
         clock = folder / "clock"
         clock.write_text(f"{CREATED.timestamp():.0f}\n")
         _, additions = libfaketime.get_reload_information()
@@ -190,9 +194,14 @@ class Anki:
         env.pop("ANKI_TEST_MODE", None)
         if test_mode:
             env["ANKI_TEST_MODE"] = "1"
-        self.folder = folder
+        self.folder, self.cards = folder, cards
         self.process = subprocess.Popen([sys.executable, str(DRIVER)], env=env, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -206,7 +215,7 @@ class Anki:
     def setup(self) -> tuple[list[int], int]:
         reply = self.ask({"folder": str(self.folder), "created": CREATED.timestamp(),
                           "rollover": HOUR, "presets": [p.anki() for p in PRESETS],
-                          "cards": [n % len(PRESETS) for n in range(CARDS)]})
+                          "cards": [n % len(PRESETS) for n in range(self.cards)]})
         return reply["ids"], reply["crt"]
 
     def run(self, histories: list[History]) -> list[list[dict[str, Any]]]:
@@ -215,7 +224,6 @@ class Anki:
                         for i, t in enumerate(h.times))
         reply = self.ask({"events": [[n, round(t.timestamp() * 1000),
                                       int(histories[n].ratings[i])] for t, n, i in events]})
-        self.process.wait(timeout=60)
         replies: list[list[dict[str, Any]]] = [[] for _ in histories]
         for (_, n, _), result in zip(events, reply["events"], strict=True):
             replies[n].append(result)
@@ -337,7 +345,66 @@ def _parity(tmp_path: Path, fuzz_on: bool) -> Tally:
     tally = Tally()
     for history, replies in zip(histories, anki.run(histories), strict=True):
         _compare(tally, history, replies, crt, fuzz_on)
+    anki.close()
     return tally
+
+
+def _load(today: date, dues: list[tuple[Preset, datetime | None]]) -> dict[Preset, list[int]]:
+    """The cards due on each of the next 99 study days, by preset, as Anki's load balancer
+    counts them: cards due on a day (reviews, day-long steps), not learning steps."""
+    load = {preset: [0] * 99 for preset in PRESETS}
+    for preset, due in dues:
+        if due is None or due != start_of(study_date(due, NY, HOUR), NY, HOUR):
+            continue
+        days = (study_date(due, NY, HOUR) - today).days
+        if 0 <= days < 99:
+            load[preset][days] += 1
+    return load
+
+
+def test_load_balanced_intervals_match_anki(tmp_path: Path) -> None:
+    """With the study queues built, Anki moves review intervals towards the days with
+    fewest cards due, within their fuzz range. 150 cards are studied as above until a
+    day in April, 600 more are made due on random days in the next two months, and
+    every card is previewed with Anki's load balancer on and highyield's given that
+    load: 600 of 600 previews identical when written, 90 of them moved by the load."""
+    subjects, fillers = 150, 600
+    anki = Anki(tmp_path, test_mode=False, cards=subjects + fillers)
+    ids, _ = anki.setup()
+    at = datetime(2026, 4, 15, 12, 0, tzinfo=NY)
+    histories = [_history(n, ids[n], False, until=at) for n in range(subjects)]
+    anki.run(histories)
+    rng = random.Random(15)
+    due_in = [rng.choice([rng.randint(0, 10), rng.randint(0, 60)]) for _ in range(fillers)]
+    reply = anki.ask({"balance": {"at": at.timestamp(), "preview": list(range(subjects)),
+                                  "fillers": [[subjects + n, d] for n, d in enumerate(due_in)]}})
+    anki.close()
+    states = [_final(h) for h in histories]
+    today = study_date(at, NY, HOUR)
+    load = _load(today, [(PRESETS[(subjects + n) % len(PRESETS)],
+                          start_of(today + timedelta(days=d), NY, HOUR))
+                         for n, d in enumerate(due_in)] +
+                 [(h.preset, s.due) for h, s in zip(histories, states, strict=True)])
+    same = moved = 0
+    misses = []
+    for n, (history, state, anki_states) in enumerate(zip(histories, states, reply["states"],
+                                                          strict=True)):
+        seed = seed_of(ids[n], state.reps)
+        ours = outcomes(state, at, history.preset.settings, seed, tz=NY,
+                        load=load[history.preset])
+        plain = outcomes(state, at, history.preset.settings, seed, tz=NY)
+        for rating, anki_state in zip(Rating, anki_states, strict=True):
+            same += _ours(ours[rating]) == anki_state[:2]
+            moved += ours[rating].scheduled != plain[rating].scheduled
+            if _ours(ours[rating]) != anki_state[:2]:
+                misses.append(f"card {n} {rating.name}: {_ours(ours[rating])} {anki_state}")
+    assert same == 4 * subjects, f"{same} of {4 * subjects} identical; {misses[:8]}"
+    assert moved > 40, moved  # the load made a difference
+    print(f"{same} of {4 * subjects} identical, {moved} moved by the load")
+
+
+def _final(history: History) -> CardState:
+    return history.shown[-1][history.ratings[-1]].after
 
 
 def _report(tally: Tally) -> str:

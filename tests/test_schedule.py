@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from highyield.config import ReviewSettings
+from highyield.review.balance import balanced
 from highyield.review.days import Today
 from highyield.review.fuzz import Draw, bounds, floor_for, fuzzed
 from highyield.review.schedule import (
@@ -182,6 +183,16 @@ def test_fuzz_comes_from_the_seed() -> None:
              .scheduled for n in range(60)}
     assert low < unfuzzed < high
     assert drawn <= set(range(low, high + 1)) and len(drawn) > 3
+
+
+def test_the_load_balancer_prefers_the_emptier_days_in_the_fuzz_range() -> None:
+    crowded = [10] * 99
+    crowded[11] = 0  # 10 days fuzz to 8-12; only day 11 is free
+    assert [balanced(10.0, 1, 36500, f, crowded) for f in (0.01, 0.5, 0.99)] == [11] * 3
+    empty = [0] * 99  # nothing due: every day weighs the same, as plain fuzz
+    assert [balanced(10.0, 1, 36500, f, empty) for f in (0.0, 0.5, 0.99)] == \
+        [fuzzed(10.0, 1, 36500, f) for f in (0.0, 0.5, 0.99)]
+    assert balanced(91.0, 1, 36500, 0.5, crowded) is None  # beyond 90 days: fuzz only
 
 
 def test_a_learning_step_is_spread_by_up_to_a_quarter() -> None:

@@ -12,10 +12,12 @@ gives the same interval. docs/scheduling.md says where highyield differs from An
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from highyield.config import ReviewSettings
+from highyield.review.balance import balanced
 from highyield.review.days import UTC, Today, day_end, day_start
 from highyield.review.f32 import f32, rounded, whole
 from highyield.review.fsrs6 import Forecast, Memory, forecasts
@@ -84,10 +86,12 @@ def fuzz_seed(card_id: str, reps: int) -> int:
 
 
 def outcomes(state: CardState, now: datetime, settings: ReviewSettings, seed: int | None,
-             *, tz: tzinfo = UTC) -> dict[Rating, Outcome]:
+             *, tz: tzinfo = UTC, load: Sequence[int] | None = None) -> dict[Rating, Outcome]:
     """The four possible answers at ``now`` (timezone-aware), computed once. ``seed``
-    None turns fuzz off. Study days follow the clocks of ``tz`` (the student's zone)."""
-    return schedule(state, now, settings, None if seed is None else Draw.of(seed), tz=tz)
+    None turns fuzz off. Study days follow the clocks of ``tz`` (the student's zone).
+    ``load``, the cards due on each day from today, turns on the load balancer."""
+    draw = None if seed is None else Draw.of(seed)
+    return schedule(state, now, settings, draw, tz=tz, load=load)
 
 
 def answer(state: CardState, rating: Rating, now: datetime, settings: ReviewSettings,
@@ -97,14 +101,14 @@ def answer(state: CardState, rating: Rating, now: datetime, settings: ReviewSett
 
 
 def schedule(state: CardState, now: datetime, settings: ReviewSettings, draw: Draw | None,
-             *, tz: tzinfo = UTC) -> dict[Rating, Outcome]:
+             *, tz: tzinfo = UTC, load: Sequence[int] | None = None) -> dict[Rating, Outcome]:
     """The four possible answers, with the random numbers given (None: no fuzz)."""
     today = Today.at(now, tz, settings.day_starts_at)
     memory = None if state.stability is None or state.difficulty is None or \
         state.phase is Phase.NEW else Memory(state.stability, state.difficulty)
     elapsed = today.elapsed_days(state.last_review)
     ahead = forecasts(memory, elapsed, settings.desired_retention)
-    plan = _Plan(state, settings, ahead, None if draw is None else draw.factor)
+    plan = _Plan(state, settings, ahead, None if draw is None else draw.factor, load)
     nexts = _NEXT[state.phase](plan)
     return {rating: _place(plan, rating, nxt, today, draw)
             for rating, nxt in zip(RATINGS, nexts, strict=True)}
@@ -129,15 +133,21 @@ class _Plan:
     settings: ReviewSettings
     ahead: tuple[Forecast, Forecast, Forecast, Forecast]  # Again, Hard, Good, Easy
     factor: float | None  # fuzz; None: off
+    load: Sequence[int] | None  # cards due on each day from today; None: no balancing
 
     @property
     def maximum(self) -> int:
         return max(1, self.settings.maximum_interval)
 
     def review(self, interval: float, minimum: int = 1) -> int:
-        """A review interval, fuzzed, at least ``minimum`` and at most the maximum."""
-        return fuzzed(interval, min(max(minimum, 1), self.maximum), self.maximum,
-                      self.factor)
+        """A review interval, balanced or fuzzed, at least ``minimum`` and at most the
+        maximum."""
+        least = min(max(minimum, 1), self.maximum)
+        if self.factor is not None and self.load is not None:
+            days = balanced(interval, least, self.maximum, self.factor, self.load)
+            if days is not None:
+                return days
+        return fuzzed(interval, least, self.maximum, self.factor)
 
     def wait_or_review(self, phase: Phase, step: int | None, secs: int | None,
                        rating: Rating, steps: Steps, days: int = 0) -> _Next:
