@@ -32,6 +32,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -197,11 +198,14 @@ class Anki:
         self.folder, self.cards = folder, cards
         self.process = subprocess.Popen([sys.executable, str(DRIVER)], env=env, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.watchdog = threading.Timer(120, self.process.kill)  # a hung driver fails
+        self.watchdog.start()
 
     def close(self) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()
         assert self.process.wait(timeout=60) == 0
+        self.watchdog.cancel()
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.process.stdin is not None and self.process.stdout is not None

@@ -25,7 +25,7 @@ from highyield.review.fuzz import Draw, card_number, floor_for, fuzzed, learning
 from highyield.review.steps import Steps
 
 __all__ = ["RATINGS", "UTC", "CardState", "Outcome", "Phase", "Rating", "answer", "day_end",
-           "day_start", "format_interval", "fuzz_seed", "outcomes"]
+           "day_start", "format_interval", "fuzz_seed", "is_leech", "outcomes", "schedule"]
 
 
 class Rating(enum.IntEnum):
