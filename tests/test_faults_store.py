@@ -26,7 +26,13 @@ from highyield import __version__
 from highyield.cli import cli
 from highyield.config import ReviewSettings
 from highyield.review.schedule import CardState, Rating, fuzz_seed, outcomes
-from highyield.review.store import STATE_COLUMNS, from_ms, state_from_json, state_values
+from highyield.review.store import (
+    SCHEMA_VERSION,
+    STATE_COLUMNS,
+    from_ms,
+    state_from_json,
+    state_values,
+)
 from highyield.review.store.migrations import m001_cards_and_reviews
 from tests.anki_client import import_apkg
 from tests.test_quiz_terminal import FRONT_KEYS, _spawn, _store_rows
@@ -450,7 +456,7 @@ def test_quizzes_started_together_make_one_new_store(
         store = tmp_path / f"s{round_}.sqlite3"
         said = _together(vault, store)
         assert sum(f"New review store: {store}" in text for text in said) == 1, said
-        assert _store_rows(store, "PRAGMA user_version") == [(2,)]
+        assert _store_rows(store, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
         assert _store_rows(store, "SELECT count(*) FROM cards") == [(1,)]
         assert _store_rows(store, "SELECT value FROM meta") == [(__version__,)]
     assert _temporary(tmp_path) == []
@@ -478,7 +484,7 @@ def test_quizzes_started_together_bring_an_older_store_up_to_date_once(
         _older_store(store)
         said = _together(vault, store)
         assert not any("New review store" in text for text in said), said
-        assert _store_rows(store, "PRAGMA user_version") == [(2,)]
+        assert _store_rows(store, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
         assert _store_rows(store, "SELECT count(*) FROM cards WHERE leech = 0") == [(1,)]
 
 

@@ -12,10 +12,13 @@ import pytest
 
 from highyield.cli.quiz_setup import plan_for, where_in
 from highyield.config import DeckConfig, ReviewSettings, folder_deck
-from highyield.review.schedule import Phase
+from highyield.review.days import start_of, study_date
+from highyield.review.due import Loads, Plan, day_load
+from highyield.review.schedule import CardState, Phase, Rating, answer
 from highyield.review.screen import Style
 from highyield.review.session import Session, Summary
-from highyield.review.store import Store
+from highyield.review.store import CardRow, Store
+from highyield.review.store.reads import Filter
 from highyield.review.sync import fingerprint, sync_deck
 
 EST = timezone(timedelta(hours=-5))
@@ -358,3 +361,27 @@ def test_a_card_skipped_today_is_counted_tomorrow(study: Run) -> None:
     clock.advance(days=60)
     _, summary = study("sq", clock, ReviewSettings(new_per_day=0))
     assert summary.due_next == "Due next: 1 more today, tomorrow 1 due and 0 new."
+
+
+def test_the_load_balancer_counts_the_cards_due_each_day(tmp_path: Path) -> None:
+    """What the quiz gives Anki's load balancer: the cards due on each of the next 99
+    study days, counted once a day and kept up to date with each answer."""
+    keys = [f"k{n}" for n in range(6)]
+    today = study_date(MORNING, EST, 4)
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.sync("D", [CardRow(k, 1, f"n.md:{n}", n, "", "{}") for n, k in enumerate(keys)],
+                   "f", 4, MORNING)
+        learning = answer(CardState(), Rating.Good, MORNING, ReviewSettings(), tz=EST)
+        for key, days in zip(keys, [2, 2, 5, 120, 0], strict=False):  # k5 stays new
+            due = start_of(today + timedelta(days=days), EST, 4)
+            store.answer(key, 1, replace(learning, after=replace(
+                learning.after, phase=Phase.REVIEW, step=None, due=due)), 1000)
+        store.answer("k4", 1, learning, 1000)  # a 10-minute step: not a day's load
+        expected = [0] * 99
+        expected[2], expected[5] = 2, 1
+        assert day_load(store, "D", MORNING, EST, 4) == expected
+        loads = Loads(store, Plan(Filter(("D",)), {"D": ReviewSettings()}, EST))
+        assert loads.of("D", MORNING) == expected
+        loads.add("D", start_of(today + timedelta(days=5), EST, 4))
+        loads.add("D", MORNING + timedelta(minutes=10))  # not the start of a day
+        assert loads.of("D", MORNING)[5] == 2 and sum(loads.of("D", MORNING)) == 4

@@ -147,6 +147,7 @@ def test_an_older_store_is_migrated_keeping_its_data(tmp_path: Path) -> None:
         assert (state.phase, state.stability, state.reps, state.lapses) == \
             (Phase.REVIEW, 12.5, 4, 1)
         assert (state.leech, state.suspended) == (False, False)
+        assert state.interval_days == 12  # from its last answer to its due time, in days
         assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
         assert store.integrity() == "ok"
 

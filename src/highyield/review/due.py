@@ -4,12 +4,14 @@ minutes (so a card answered Again comes back in the same session)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, tzinfo
 
 from highyield.config import ReviewSettings
-from highyield.review.schedule import day_end, day_start, format_interval
+from highyield.review.days import start_of, study_date
+from highyield.review.schedule import Phase, day_end, day_start, format_interval
 from highyield.review.store import Store, to_ms
 from highyield.review.store.reads import (
     Filter,
@@ -18,6 +20,7 @@ from highyield.review.store.reads import (
     count_due,
     count_new,
     count_reviews_due,
+    due_between,
     first_due,
     next_learning,
     next_new,
@@ -25,6 +28,7 @@ from highyield.review.store.reads import (
 )
 
 LEARN_AHEAD = timedelta(minutes=20)
+LOAD_DAYS = 99  # how far ahead Anki's load balancer counts the cards due
 
 
 @dataclass(frozen=True)
@@ -94,3 +98,48 @@ def due_next(store: Store, plan: Plan, now: datetime) -> str:
               sum(plan.settings[d].new_per_day for d in plan.which.decks))
     parts.append(f"tomorrow {tomorrow} due and {new} new")
     return "Due next: " + ", ".join(parts) + "."
+
+
+def day_load(store: Store, deck: str, now: datetime, tz: tzinfo, hour: int) -> list[int]:
+    """How many of the deck's cards are due on each of the next 99 study days (0: today),
+    as Anki's load balancer counts them: review cards, and learning steps of a day or
+    more (due when their day begins); suspended and buried cards too."""
+    today = study_date(now, tz, hour)
+    starts = [round(start_of(today + timedelta(days=n), tz, hour).timestamp() * 1000)
+              for n in range(LOAD_DAYS + 1)]
+    load = [0] * LOAD_DAYS
+    for phase, due in due_between(store.db, (deck,), start_of(today, tz, hour),
+                                  start_of(today + timedelta(days=LOAD_DAYS), tz, hour)):
+        day = bisect.bisect_right(starts, due) - 1
+        if phase == Phase.REVIEW or due == starts[day]:
+            load[day] += 1
+    return load
+
+
+@dataclass
+class Loads:
+    """The day loads of a session's decks: counted once a study day, then kept up to date
+    with each answer, as Anki keeps its load balancer while its study queues last."""
+
+    store: Store
+    plan: Plan
+    counted: dict[str, tuple[date, list[int]]] = field(default_factory=dict)
+
+    def of(self, deck: str, now: datetime) -> list[int]:
+        hour = self.plan.settings[deck].day_starts_at
+        today = study_date(now, self.plan.tz, hour)
+        kept = self.counted.get(deck)
+        if kept is None or kept[0] != today:
+            kept = today, day_load(self.store, deck, now, self.plan.tz, hour)
+            self.counted[deck] = kept
+        return kept[1]
+
+    def add(self, deck: str, due: datetime) -> None:
+        """One more card due at ``due``, if that is the start of a day counted."""
+        if deck not in self.counted:
+            return
+        today, load = self.counted[deck]
+        hour = self.plan.settings[deck].day_starts_at
+        day = study_date(due, self.plan.tz, hour)
+        if due == start_of(day, self.plan.tz, hour) and 0 <= (day - today).days < len(load):
+            load[(day - today).days] += 1

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from highyield.review import screen
-from highyield.review.due import Plan, due_next, next_card
+from highyield.review.due import Loads, Plan, due_next, next_card
 from highyield.review.schedule import (
     CardState,
     Outcome,
@@ -74,6 +74,10 @@ class Session:
     answers: list[_Answered] = field(default_factory=list)
     done: list[_Answered | Ref] = field(default_factory=list)  # what `u` takes back, last first
     pending: Ref | None = None  # the card an undo brought back
+    loads: Loads = field(init=False)  # the cards due each day, for the load balancer
+
+    def __post_init__(self) -> None:
+        self.loads = Loads(self.store, self.plan)
 
     def run(self) -> Summary:
         started = self.clock()
@@ -116,7 +120,9 @@ class Session:
 
     def _choices(self, ref: Ref, deck: str, state: CardState) -> dict[Rating, Outcome]:
         seed = fuzz_seed(f"{ref[0]}:{ref[1]}", state.reps)
-        return outcomes(state, self.clock(), self.plan.settings[deck], seed)
+        now = self.clock()
+        return outcomes(state, now, self.plan.settings[deck], seed, tz=self.plan.tz,
+                        load=self.loads.of(deck, now))
 
     def _key(self, ref: Ref, deck: str, source: str, wanted: tuple[str, ...]) -> str:
         """Keys until one in ``wanted``, a quit, a skip or a successful undo."""
@@ -145,6 +151,8 @@ class Session:
             return self._choices(ref, deck, state)[chosen.rating]
 
         review, outcome = self.store.answer(*ref, chosen, min(took, MAX_ANSWER_MS), again)
+        assert outcome.after.due is not None
+        self.loads.add(deck, outcome.after.due)
         self.answers.append(_Answered(review, outcome))
         self.done.append(self.answers[-1])
         if outcome is not chosen:

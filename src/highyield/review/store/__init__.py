@@ -26,7 +26,7 @@ from highyield.review.store.migrations import MIGRATIONS, upgrade
 
 SCHEMA_VERSION = len(MIGRATIONS)
 STATE_COLUMNS = ("phase, step, stability, difficulty, due, last_review, reps, lapses, "
-                 "leech, suspended")
+                 "leech, suspended, interval_days")
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,16 @@ def from_ms(ms: int | None) -> datetime | None:
 
 
 def state_from_row(row: Sequence[object]) -> CardState:
-    phase, step, stability, difficulty, due, last, reps, lapses, leech, suspended = row
+    phase, step, stability, difficulty, due, last, reps, lapses, leech, suspended, days = row
     return CardState(Phase(phase), step, stability, difficulty,  # type: ignore[arg-type]
                      from_ms(due), from_ms(last),  # type: ignore[arg-type]
-                     reps, lapses, bool(leech), bool(suspended))  # type: ignore[arg-type]
+                     reps, lapses, bool(leech), bool(suspended), days)  # type: ignore[arg-type]
 
 
 def state_values(state: CardState) -> tuple[object, ...]:
     return (int(state.phase), state.step, state.stability, state.difficulty,
             to_ms(state.due), to_ms(state.last_review), state.reps, state.lapses,
-            int(state.leech), int(state.suspended))
+            int(state.leech), int(state.suspended), state.interval_days)
 
 
 def state_json(state: CardState) -> str:

@@ -71,7 +71,17 @@ def m002_leeches_and_burying(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX cards_by_position ON cards (deck, phase, position)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying)
+def m003_review_intervals(db: sqlite3.Connection) -> None:
+    """A review card's interval in days, which Anki's rules for the next one start from.
+    A card scheduled before is given the days from its last answer to its due time."""
+    db.execute("ALTER TABLE cards ADD COLUMN interval_days INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE cards SET interval_days = max(1, CAST(round((due - last_review) "
+               "/ 86400000.0) AS INTEGER)) WHERE phase = 2 AND due IS NOT NULL "
+               "AND last_review IS NOT NULL")
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying,
+                                     m003_review_intervals)
 
 
 def upgrade(db: sqlite3.Connection, written_by: str) -> int:

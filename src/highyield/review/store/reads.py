@@ -107,6 +107,17 @@ def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
         "AND suspended = 0", tuple(decks))]
 
 
+def due_between(db: sqlite3.Connection, decks: Sequence[str], start: datetime,
+                end: datetime) -> list[tuple[int, int]]:
+    """(phase, due ms) of the studied, active cards due from ``start`` to before ``end``,
+    suspended ones too: the cards Anki's load balancer counts."""
+    marks = _marks(decks)
+    return [(r[0], r[1]) for r in db.execute(
+        f"SELECT phase, due FROM cards WHERE deck IN ({marks}) AND {STUDIED} "
+        "AND retired_at IS NULL AND due >= ? AND due < ?",
+        (*decks, to_ms(start), to_ms(end)))]
+
+
 def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
                   since: datetime) -> list[tuple[int, int, int]]:
     """(reviewed_at ms, rating, phase before) of every answer since ``since``."""
