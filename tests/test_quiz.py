@@ -18,7 +18,7 @@ from highyield.review.schedule import CardState, Phase, Rating, answer
 from highyield.review.screen import Style
 from highyield.review.session import Session, Summary
 from highyield.review.store import CardRow, Store
-from highyield.review.store.reads import Filter
+from highyield.review.store.reads import Filter, all_tags
 from highyield.review.sync import fingerprint, sync_deck
 
 EST = timezone(timedelta(hours=-5))
@@ -385,3 +385,18 @@ def test_the_load_balancer_counts_the_cards_due_each_day(tmp_path: Path) -> None
         loads.add("D", start_of(today + timedelta(days=5), EST, 4))
         loads.add("D", MORNING + timedelta(minutes=10))  # not the start of a day
         assert loads.of("D", MORNING)[5] == 2 and sum(loads.of("D", MORNING)) == 4
+
+
+def test_a_leech_carries_the_leech_tag(study: Run, tmp_path: Path) -> None:
+    """As Anki tags a leech (leech_action: tag), `--tag leech` studies the leeches."""
+    touchy = ReviewSettings(leech_lapses=1)
+    clock = Clock(MORNING)
+    study(" 4 4 4 4", clock, touchy)  # every card to review
+    clock.advance(days=60)
+    script, _ = study(" 1q", clock, touchy)  # the first lapses: a leech
+    assert "Leech: this card has been forgotten 1 times." in script.text
+    clock.advance(days=1)
+    script, _ = study(" 3q", clock, touchy, tag="leech")
+    assert script.fronts() == ["Aortic stenosis gives a [...] systolic murmur."]
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        assert "leech" in all_tags(store.db, ("vault",))

@@ -16,6 +16,7 @@ NEW = f"phase = {Phase.NEW.value}"
 LEARNING = f"phase IN ({Phase.LEARNING.value}, {Phase.RELEARNING.value})"
 REVIEW = f"phase = {Phase.REVIEW.value}"
 STUDIED = f"phase > {Phase.NEW.value}"  # learning, review or relearning
+LEECH_TAG = "leech"  # as Anki tags a leech: `quiz --tag leech` studies them
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class Filter:
             # the tag itself, a tag under it, or the same name under a parent:
             # "Neurology" finds USMLE::Neurology and Neurology::ALS
             padded = "(' ' || lower(tags) || ' ')"
-            sql += " AND (" + " OR ".join([f"instr({padded}, ?) > 0"] * 4) + ")"
             tag = self.tag.lower().lstrip("#").replace("/", "::")
+            leech = "leech = 1 OR " if tag == LEECH_TAG else ""  # a leech carries the tag
+            sql += f" AND ({leech}" + " OR ".join([f"instr({padded}, ?) > 0"] * 4) + ")"
             params += [f" {tag} ", f" {tag}::", f"::{tag} ", f"::{tag}::"]
         return sql, params
 
@@ -174,9 +176,12 @@ def tag_count(db: sqlite3.Connection, which: Filter) -> int:
 
 
 def all_tags(db: sqlite3.Connection, decks: Sequence[str]) -> list[str]:
+    """The tags of the decks' active cards; ``leech`` when one of them is a leech."""
     marks = _marks(decks)
     found: set[str] = set()
-    for (tags,) in db.execute(f"SELECT DISTINCT tags FROM cards WHERE deck IN ({marks}) "
-                              "AND retired_at IS NULL", tuple(decks)):
+    for tags, leech in db.execute(f"SELECT DISTINCT tags, leech FROM cards WHERE deck IN "
+                                  f"({marks}) AND retired_at IS NULL", tuple(decks)):
         found.update(tags.split())
+        if leech:
+            found.add(LEECH_TAG)
     return sorted(found, key=str.lower)
