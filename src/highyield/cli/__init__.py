@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 import time
@@ -366,8 +365,8 @@ def _show_read(read: DeckSync) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @_state_option
 def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
-    """How your studying is going: cards by state, what is due, a 30-day forecast,
-    true retention, reviews per day and your streak.
+    """How your studying is going: cards by state, what is due, a 30-day forecast
+    (a week a row), true retention, reviews per day and your streak.
 
     \b
     Examples:
@@ -384,7 +383,7 @@ def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
         hour = store.day_starts_at(names) or ReviewSettings().day_starts_at
         figures = compute(store, names, _now(), LOCAL, hour)
     click.echo(json.dumps(figures.as_json()) if as_json else
-               stats_text(figures, shutil.get_terminal_size().columns))
+               stats_text(figures))
 
 
 def main() -> None:
