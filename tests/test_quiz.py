@@ -369,3 +369,22 @@ def test_the_help_lists_every_key(runner: CliRunner) -> None:
     assert set(REVEAL) | set(GRADES) | set(UNDO) | set(HIDE) | set(QUIT) == {
         " ", "\n", "\r", "1", "2", "3", "4", "u", "\x1a", "-", "s", "=", "@", "!",
         "q", "Q", "", "\x04"}  # a key added to the session is added to the help too
+
+
+@pytest.mark.parametrize(("latex", "shown"), [
+    (r"\frac{2}{3}", "2/3"),
+    (r"\frac12", "1/2"),
+    (r"\dfrac{a+b}{c}", "(a+b)/c"),
+    (r"\alpha + \beta \le \Delta", "α + β ≤ Δ"),
+    (r"\text{Na}^{+} \times 10^{9}", "Na^+ × 10^9"),
+    (r"\Delta G \lt 0", "Δ G < 0"),  # MathJax's \lt
+    (r"\frac{P_{a}O_2}{F_iO_2} < 300", "P_aO_2/F_iO_2 < 300"),
+    (r"\frac{", r"\frac{"),  # broken: as written, and nothing said on the terminal
+    ("{" * 3000, "{" * 3000),  # nested past Python's recursion limit
+    ("x" * 1001, "x" * 1001),  # too long to be worth the time
+])
+def test_math_as_text(latex: str, shown: str, capfd: pytest.CaptureFixture[str]) -> None:
+    from highyield.review.mathtext import math_text
+
+    assert math_text(latex) == shown
+    assert capfd.readouterr() == ("", "")

@@ -23,7 +23,6 @@ from highyield.model import (
     collapse_spaces,
     flatten,
 )
-from highyield.review.mathtext import math_text
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # around the blank and the answer; the quiz colours them
 Found = Callable[[str, Embed], bool]  # (note, image embed) → is the image in the vault?
@@ -34,6 +33,8 @@ def _name(embed: Embed) -> str:
 
 
 def _math(node: Math) -> str:
+    from highyield.review.mathtext import math_text  # only notes with math need it
+
     return math_text(node.source)
 
 
@@ -65,8 +66,10 @@ def quiz_views(card: Card, found: Found) -> list[tuple[int, dict[str, object]]]:
     common: dict[str, object] = {
         "context": CONTEXT_SEPARATOR.join(d.context), "cue": [text(c) for c in d.cue],
         "extra": [text(e) for e in d.extra],
-        "images": [_name(e) for e in d.images if found(d.ref.path, e)],
-        "missing": [_name(e) for e in d.images if not found(d.ref.path, e)]}
+        "images": [_name(e) for e in d.images if found(d.ref.path, e)]}
+    missing = [_name(e) for e in d.images if not found(d.ref.path, e)]
+    if missing:  # most cards have none: the store keeps no empty list for each
+        common["missing"] = missing
     if d.kind is CardKind.CLOZE:
         return [(n, {**common, "front": _side(d.front, n, True, style),
                      "back": _side(d.front, n, False, style)})
