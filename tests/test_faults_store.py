@@ -35,7 +35,7 @@ from highyield.review.store import (
 )
 from highyield.review.store.migrations import m001_cards_and_reviews
 from tests.anki_client import import_apkg
-from tests.test_quiz_terminal import FRONT_KEYS, _spawn, _store_rows
+from tests.test_quiz_terminal import BACK_KEYS, FRONT_KEYS, _spawn, _store_rows
 from tests.test_terminal import _highyield
 
 FACTS = "# Facts\n" + "".join(f"- Fact {n} is ==answer {n}==.\n" for n in range(8))
@@ -56,7 +56,7 @@ def _front(child: pexpect.spawn[str], n: int) -> None:
 
 def _reveal(child: pexpect.spawn[str]) -> None:
     child.send(" ")
-    child.expect_exact("(u: undo · q: quit)")
+    child.expect_exact(BACK_KEYS)
 
 
 def _grade(child: pexpect.spawn[str], key: str) -> str:

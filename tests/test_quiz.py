@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from highyield.cli.quiz_setup import plan_for, where_in
+from highyield.cli.quiz_setup import plan_for, unsuspend, where_in
 from highyield.config import DeckConfig, ReviewSettings, folder_deck
 from highyield.review.days import start_of, study_date
 from highyield.review.due import Loads, Plan, day_load
@@ -60,6 +61,9 @@ class Script:
         self.out: list[str] = []
 
     def write(self, text: str) -> None:
+        self.out.append(text)
+
+    def page(self, text: str) -> None:
         self.out.append(text)
 
     def key(self) -> str:
@@ -120,7 +124,7 @@ def test_a_session_shows_reveals_grades_and_commits(study: Run, tmp_path: Path) 
         "Aortic stenosis gives a [...] systolic murmur.",
         "Mitral regurgitation gives a [...] murmur.",
         "Hypertrophic cardiomyopathy murmur [...]."]
-    assert "── vault · new · #1 " in script.text
+    assert "── vault · new · [4] + 0 + 0 " in script.text
     assert "Heart › Murmurs\n" in script.text
     assert "Aortic stenosis gives a «crescendo-decrescendo» systolic murmur." in script.text
     assert "Source: Heart.md:4\n" in script.text
@@ -174,10 +178,10 @@ def test_e_prints_where_the_card_is_written(study: Run, deck: DeckConfig) -> Non
     assert f"Edit: {deck.vault / 'Heart.md'}:4\n" in script.text
 
 
-def test_a_skipped_card_waits_until_tomorrow(study: Run) -> None:
+def test_a_buried_card_waits_until_tomorrow(study: Run) -> None:
     clock = Clock(MORNING)
-    script, _ = study("s 3q", clock)
-    assert "Skipped until tomorrow." in script.text
+    script, _ = study("- 3q", clock)
+    assert "Buried until tomorrow." in script.text
     assert script.fronts()[1].startswith("Mitral")
     clock.now = MORNING.replace(hour=23)
     script, _ = study(" 4 4 4 4", clock)
@@ -185,6 +189,26 @@ def test_a_skipped_card_waits_until_tomorrow(study: Run) -> None:
     clock.now = MORNING + timedelta(days=1)  # the next study day
     script, _ = study("q", clock)
     assert script.fronts()[0].startswith("Aortic")
+
+
+def test_a_buried_note_returns_the_next_study_day_a_suspended_card_when_unsuspended(
+        study: Run, deck: DeckConfig, tmp_path: Path) -> None:
+    clock = Clock(MORNING)
+    script, _ = study("=@q", clock)
+    assert "Note buried until tomorrow: 1 card." in script.text
+    assert ("Suspended: not shown until `highyield quiz --unsuspend`." in script.text)
+    clock.now = datetime(2026, 11, 22, 3, 59, tzinfo=EST)  # still Saturday's study day
+    script, _ = study(" 4 4", clock)
+    assert [f.split()[0] for f in script.fronts()] == ["Hypertrophic", "Nephrotic"]
+    clock.now = datetime(2026, 11, 22, 4, 0, tzinfo=EST)
+    script, _ = study("u-", clock)  # undo has nothing from an earlier session to take back
+    assert "Nothing to undo." in script.text
+    assert [f.split()[0] for f in script.fronts()] == ["Aortic"]  # Mitral stays suspended
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        assert unsuspend(store, plan_for([deck], EST, None, None).which) == ["Heart.md:5"]
+    clock.advance(days=1)
+    script, _ = study("--", clock)
+    assert [f.split()[0] for f in script.fronts()] == ["Aortic", "Mitral"]
 
 
 def test_the_daily_new_limit_resets_at_4_am(study: Run) -> None:
@@ -227,7 +251,7 @@ def test_cards_come_back_when_fsrs_scheduled_them(study: Run, tmp_path: Path) ->
     clock.now = due.astimezone(EST).replace(hour=4, minute=1)  # its day has begun
     script, _ = study(" 3", clock, tag="renal")
     assert script.fronts() == [NEPHROTIC]
-    assert "── vault · review · #1 " in script.text
+    assert "── vault · review · 0 + 0 + [1] " in script.text
 
 
 def test_a_leech_is_warned_about_in_the_session(study: Run, tmp_path: Path) -> None:
@@ -294,12 +318,13 @@ def test_the_daily_review_limit(study: Run) -> None:
     clock.advance(days=60)
     script, _ = study(" 3 3", clock, ReviewSettings(new_per_day=0, reviews_per_day=1))
     assert len(script.fronts()) == 1
-    assert "── vault · review · #1 " in script.text
+    assert "── vault · review · 0 + 0 + [1] " in script.text
 
 
-def test_undo_takes_back_a_skip(study: Run) -> None:
-    script, _ = study("su q", Clock(MORNING))
-    assert "Undone: skip. That card comes back." in script.text
+def test_undo_takes_back_a_bury(study: Run) -> None:
+    script, _ = study("su q", Clock(MORNING))  # s: the old skip key, the same as -
+    assert "Buried until tomorrow." in script.text
+    assert "Undone: bury. That card comes back." in script.text
     assert [f.split()[0] for f in script.fronts()] == ["Aortic", "Mitral", "Aortic"]
     script, _ = study("q", Clock(MORNING))
     assert script.fronts()[0].startswith("Aortic")  # no longer buried
@@ -319,10 +344,11 @@ def test_own_highlights_come_before_auto_cards(make_vault: Callable[..., Path],
 
 
 def test_long_lines_wrap_between_words() -> None:
+    from highyield.review.counts import Left
     from highyield.review.screen import front
     view = ('{"context": "A › B", "cue": [], "extra": [], "images": [], '
             '"front": "' + "word " * 30 + '\\u0002[...]\\u0003 end."}')
-    shown = front(view, "D", Phase.NEW, Style(color=False, width=40), "#1")
+    shown = front(view, "D", Phase.NEW, Style(color=False, width=40), Left(1, 0, 0))
     body = shown.split("\n\n")[1].splitlines()
     assert all(len(line) <= 39 for line in body) and len(body) > 3
     assert " ".join(body) == ("word " * 30 + "[...] end.").strip()
@@ -338,7 +364,7 @@ def test_new_cards_fit_within_the_review_limit(study: Run, limit: int,
     clock.advance(days=60)
     settings = ReviewSettings(new_per_day=5, reviews_per_day=limit)
     script, _ = study(" 3 3 3 3 3", clock, settings)  # a new card's learning step comes too
-    assert (script.text.count(" · review · #"), script.text.count(" · new · #")) == shown
+    assert (script.text.count(" · review · "), script.text.count(" · new · ")) == shown
 
 
 def test_an_answer_logs_at_most_a_minute(deck: DeckConfig, tmp_path: Path) -> None:
@@ -400,3 +426,42 @@ def test_a_leech_carries_the_leech_tag(study: Run, tmp_path: Path) -> None:
     assert script.fronts() == ["Aortic stenosis gives a [...] systolic murmur."]
     with Store.open(tmp_path / "reviews.sqlite3") as store:
         assert "leech" in all_tags(store.db, ("vault",))
+
+
+def test_the_help_lists_every_key(runner: CliRunner) -> None:
+    from highyield.cli import cli
+    from highyield.review.session import GRADES, HIDE, QUIT, REVEAL, UNDO
+
+    shown = runner.invoke(cli, ["quiz", "--help"], terminal_width=100).output
+    assert """
+  Keys (Anki's):
+    Space/Enter  show the answer; on the answer, Good
+    1 2 3 4      Again, Hard, Good, Easy (each shows when you would see it next)
+    u, Ctrl-Z    undo the last answer, bury or suspend
+    -  =         bury the card, or every card of its note, until tomorrow (s: as -)
+    @  !         suspend the card, or its note, until `quiz --unsuspend`
+    e            print the note and line, to fix the card
+    q            quit (Ctrl-C too); every answer is already saved
+""" in shown
+    assert set(REVEAL) | set(GRADES) | set(UNDO) | set(HIDE) | set(QUIT) == {
+        " ", "\n", "\r", "1", "2", "3", "4", "u", "\x1a", "-", "s", "=", "@", "!",
+        "q", "Q", "", "\x04"}  # a key added to the session is added to the help too
+
+
+@pytest.mark.parametrize(("latex", "shown"), [
+    (r"\frac{2}{3}", "2/3"),
+    (r"\frac12", "1/2"),
+    (r"\dfrac{a+b}{c}", "(a+b)/c"),
+    (r"\alpha + \beta \le \Delta", "α + β ≤ Δ"),
+    (r"\text{Na}^{+} \times 10^{9}", "Na^+ × 10^9"),
+    (r"\Delta G \lt 0", "Δ G < 0"),  # MathJax's \lt
+    (r"\frac{P_{a}O_2}{F_iO_2} < 300", "P_aO_2/F_iO_2 < 300"),
+    (r"\frac{", r"\frac{"),  # broken: as written, and nothing said on the terminal
+    ("{" * 3000, "{" * 3000),  # nested past Python's recursion limit
+    ("x" * 1001, "x" * 1001),  # too long to be worth the time
+])
+def test_math_as_text(latex: str, shown: str, capfd: pytest.CaptureFixture[str]) -> None:
+    from highyield.review.mathtext import math_text
+
+    assert math_text(latex) == shown
+    assert capfd.readouterr() == ("", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from click.testing import CliRunner
 from highyield.cli import cli
 from highyield.config import ReviewSettings
 from highyield.review.schedule import CardState, Rating, answer
-from highyield.review.stats import compute, text
-from highyield.review.store import CardRow, Store
+from highyield.review.stats import Stats, compute, forecast_chart, text
+from highyield.review.store import CardRow, Hidden, Store
 
 UTC = timezone.utc
 EST = timezone(timedelta(hours=-5))
@@ -67,17 +68,50 @@ def test_the_text_draws_a_forecast(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite3"
     _store(path, NOW)
     with Store.open(path) as store:
-        shown = text(compute(store, ["D"], NOW.astimezone(UTC), EST, 4), width=60)
+        shown = text(compute(store, ["D"], NOW.astimezone(UTC), EST, 4))
     lines = shown.splitlines()
-    assert lines[0] == ("Cards: 3 new · 2 learning · 1 review · 1 retired · 0 leeches "
-                        "(0 suspended)")
+    assert lines[0] == "Cards: 3 new · 2 learning · 1 review · 1 retired · 0 leeches · 0 suspended"
     assert lines[2] == "True retention, last 30 days: 50% (2 answers to review cards)"
     assert lines[3] == ("Reviews: 1 today · 1.2 a day on the 4 days studied in the last 30 · "
                         "streak 4 days")
-    chart = lines[lines.index("Due in the next 30 days:") + 1:]
-    assert len(chart) == 30
-    assert chart[0] == "Sat 21 Nov  " + "█" * 40 + " 2"
-    assert sum(1 for row in chart if "█" in row) == 2
+    # a week a row, a mark a day: two due today (one overdue), one in 16 days (as Anki
+    # schedules it: Good on a card a day after its first Good)
+    assert lines[4:] == [
+        "",
+        "Due in the next 30 days, a mark a day (· none, █ 2):",
+        "  Sat 21 Nov  █······  2",
+        "  Sat 28 Nov  ·······  0",
+        "  Sat 5 Dec   ··▄····  1",
+        "  Sat 12 Dec  ·······  0",
+        "  Sat 19 Dec  ··       0"]
+
+
+def test_the_forecast_marks_each_day_by_how_many_are_due() -> None:
+    busy = [40, 20, 5, 1, 0, 0, 39] + [0] * 9 + [12] + [0] * 13
+    stats = Stats(counts={}, due_today=40, due_tomorrow=20, due_week=105, forecast=busy,
+                  retention=None, retention_reviews=0, reviews_today=0,
+                  reviews_by_day=[0] * 30, streak=0, first_day="2026-11-21")
+    assert forecast_chart(stats) == [
+        "Due in the next 30 days, a mark a day (· none, █ 40):",
+        "  Sat 21 Nov  █▄▁▁··█  105",
+        "  Sat 28 Nov  ·······    0",
+        "  Sat 5 Dec   ··▃····   12",
+        "  Sat 12 Dec  ·······    0",
+        "  Sat 19 Dec  ··         0"]
+    assert forecast_chart(replace(stats, forecast=[0] * 30)) == [
+        "Nothing is due in the next 30 days."]
+
+
+def test_suspended_cards_are_counted_with_the_way_back(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    _store(path, NOW)
+    with Store.open(path) as store:
+        store.hide({("k3", 1): Hidden(suspended=True), ("k4", 1): Hidden(suspended=True)})
+        shown = text(compute(store, ["D"], NOW.astimezone(UTC), EST, 4))
+    assert shown.splitlines()[0] == ("Cards: 3 new · 2 learning · 1 review · 1 retired · "
+                                     "0 leeches · 2 suspended")
+    assert shown.endswith("\n\nSuspended cards are not shown; `highyield quiz --unsuspend` "
+                          "brings them back.")
 
 
 def test_the_command_prints_json(tmp_path: Path, runner: CliRunner) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 import time
@@ -18,13 +17,14 @@ import click
 from highyield import __version__
 from highyield.cli import report
 from highyield.cli.progress import DelayedProgress
-from highyield.cli.quiz_setup import check_tag, plan_for, store_decks, where_in
+from highyield.cli.quiz_setup import check_tag, plan_for, store_decks, unsuspend, where_in
 from highyield.cli.terminal import console
 from highyield.config import DeckConfig, ReviewSettings
 from highyield.config.targets import decks_for
 from highyield.errors import Diagnostic, HighyieldError, display_path
 from highyield.paths import store_path
 from highyield.review.localzone import LOCAL
+from highyield.review.screen import unsuspended
 from highyield.review.session import Session
 from highyield.review.stats import compute
 from highyield.review.stats import text as stats_text
@@ -301,21 +301,27 @@ _state_option = click.option(
                    "new_per_day limit. --new 0 reviews only.")
 @click.option("--limit", type=click.IntRange(1), metavar="N",
               help="End the session after N answers.")
+@click.option("--unsuspend", "unsuspending", is_flag=True,
+              help="First bring back every suspended card (with @ or !, or as a leech) "
+                   "of these decks and --tag, then study.")
 @_state_option
 def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
-         new_cards: int | None, limit: int | None, state: str | None) -> None:
+         new_cards: int | None, limit: int | None, unsuspending: bool,
+         state: str | None) -> None:
     """Study the cards in the terminal, scheduled by FSRS; Anki is not needed.
 
     Cards come in Anki's order: learning cards that are due, the day's reviews, then
     new cards (20 a day unless the deck's `review:` settings say otherwise). A card
-    you miss comes back in the same session.
+    you miss comes back in the same session. Above each card: the new + learning +
+    review cards left today, the card's own kind in brackets.
 
     \b
-    Keys:
-      Space/Enter  show the answer
+    Keys (Anki's):
+      Space/Enter  show the answer; on the answer, Good
       1 2 3 4      Again, Hard, Good, Easy (each shows when you would see it next)
-      u            undo the last answer
-      s            skip the card until tomorrow
+      u, Ctrl-Z    undo the last answer, bury or suspend
+      -  =         bury the card, or every card of its note, until tomorrow (s: as -)
+      @  !         suspend the card, or its note, until `quiz --unsuspend`
       e            print the note and line, to fix the card
       q            quit (Ctrl-C too); every answer is already saved
 
@@ -324,6 +330,7 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
       highyield quiz
       highyield quiz --deck USMLE --tag Neurology   (also finds USMLE::Neurology)
       highyield quiz notes --new 0 --limit 50
+      highyield quiz --unsuspend
     """
     targets = _targets(vault, decks)
     with Store.open(store_path(state)) as store:
@@ -334,9 +341,11 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
                 read = sync_deck(store, deck, _now(), progress, _waiting(deck))
             _show_read(read)
         check_tag(store, targets, tag)
+        plan = plan_for(targets, LOCAL, tag, new_cards)
+        if unsuspending:
+            click.echo(unsuspended(unsuspend(store, plan.which)), err=True, nl=False)
         with console() as term:
-            summary = Session(store, plan_for(targets, LOCAL, tag, new_cards), term, _now,
-                              where_in(targets), limit).run()
+            summary = Session(store, plan, term, _now, where_in(targets), limit).run()
     click.echo(summary.text(), nl=False)
 
 
@@ -356,8 +365,8 @@ def _show_read(read: DeckSync) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @_state_option
 def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
-    """How your studying is going: cards by state, what is due, a 30-day forecast,
-    true retention, reviews per day and your streak.
+    """How your studying is going: cards by state, what is due, a 30-day forecast
+    (a week a row), true retention, reviews per day and your streak.
 
     \b
     Examples:
@@ -369,7 +378,7 @@ def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
         hour = store.day_starts_at(names) or ReviewSettings().day_starts_at
         figures = compute(store, names, _now(), LOCAL, hour)
     click.echo(json.dumps(figures.as_json()) if as_json else
-               stats_text(figures, shutil.get_terminal_size().columns))
+               stats_text(figures))
 
 
 def main() -> None:

@@ -1,10 +1,11 @@
 """What ``quiz`` and ``stats`` check and work out from their options before they start:
 the session's plan, a ``--tag`` or ``--deck`` the store lacks (said plainly, with what it
-has), and where the quiz's ``e`` key points."""
+has), where the quiz's ``e`` key points, and ``--unsuspend``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import tzinfo
 
 from highyield.config import DeckConfig
@@ -12,7 +13,7 @@ from highyield.errors import HighyieldError, display_path, escaped
 from highyield.model import SourceRef
 from highyield.review.due import Plan
 from highyield.review.store import Store
-from highyield.review.store.reads import Filter, all_tags, tag_count
+from highyield.review.store.reads import Filter, all_tags, suspended_cards, tag_count
 
 
 def plan_for(decks: Sequence[DeckConfig], tz: tzinfo, tag: str | None,
@@ -52,3 +53,11 @@ def check_tag(store: Store, decks: Sequence[DeckConfig], tag: str | None) -> Non
     shown = ", ".join(tags[:12]) + (", …" if len(tags) > 12 else "")
     raise HighyieldError(f"no card has the tag {tag!r}",
                          hint=f"tags in {', '.join(names)}: {shown or 'none'}")
+
+
+def unsuspend(store: Store, which: Filter) -> list[str]:
+    """Bring back every suspended card the quiz would take (leeches too); where each is."""
+    found = suspended_cards(store.db, which)
+    before = store.hidden([ref for ref, _ in found])
+    store.hide({ref: replace(hidden, suspended=False) for ref, hidden in before.items()})
+    return [source for _, source in found]

@@ -1,18 +1,20 @@
 """The study session: show a card, reveal it, take a grade, commit it, show the next.
 
 It is written against a small ``Terminal`` (write text, read one key), so tests can drive
-it with a script and the real one can live in ``terminal``. Every answer is committed to
-the store before the next card shows; the clock is passed in.
+it with a script and the real one can live in ``terminal``. Every answer, bury and suspend
+is committed to the store before the next card shows; the clock is passed in. The keys
+are Anki's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
 from highyield.review import screen
+from highyield.review.counts import left
 from highyield.review.due import Loads, Plan, due_next, next_card
 from highyield.review.schedule import (
     CardState,
@@ -23,19 +25,36 @@ from highyield.review.schedule import (
     fuzz_seed,
     outcomes,
 )
-from highyield.review.store import Store
-from highyield.review.store.reads import Ref
+from highyield.review.store import Hidden, Store
+from highyield.review.store.reads import Ref, note_cards
 
-REVEAL = (" ", "\n", "\r")
+REVEAL = (" ", "\n", "\r")  # on the front; on the back they mean Good, as in Anki
 QUIT = ("q", "Q", "", "\x04")  # "" is the end of input; \x04 is Ctrl-D
 GRADES = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
 MAX_ANSWER_MS = 60_000  # as Anki logs it: a longer answer counts as a minute
+UNDO = ("u", "\x1a")  # \x1a is Ctrl-Z (the terminal does not stop the quiz on it)
+
+
+@dataclass(frozen=True)
+class _Hide:
+    name: str  # what the quiz and undo call it
+    note: bool  # every card of the note, not just this one
+    suspend: bool  # until unsuspended, not until tomorrow
+
+
+HIDE = {"-": _Hide("bury", False, False), "s": _Hide("bury", False, False),
+        "=": _Hide("bury note", True, False), "@": _Hide("suspend", False, True),
+        "!": _Hide("suspend note", True, True)}
 
 
 class Terminal(Protocol):
     style: screen.Style
 
     def write(self, text: str) -> None: ...
+
+    def page(self, text: str) -> None:
+        """Write the start of a new card's screen (the terminal redraws from there)."""
+        ...
 
     def key(self) -> str:
         """One key press; "" when the input has ended. Ctrl-C raises KeyboardInterrupt."""
@@ -64,6 +83,13 @@ class _Answered:
 
 
 @dataclass
+class _Hid:
+    ref: Ref  # the card on screen: undo shows it again
+    name: str
+    before: dict[Ref, Hidden]  # what undo puts back, for each card hidden
+
+
+@dataclass
 class Session:
     store: Store
     plan: Plan
@@ -72,7 +98,7 @@ class Session:
     where: Callable[[str, str], str]  # (deck, vault-relative path:line) → what `e` prints
     limit: int | None = None  # stop after this many answers
     answers: list[_Answered] = field(default_factory=list)
-    done: list[_Answered | Ref] = field(default_factory=list)  # what `u` takes back, last first
+    done: list[_Answered | _Hid] = field(default_factory=list)  # what undo takes back
     pending: Ref | None = None  # the card an undo brought back
     loads: Loads = field(init=False)  # the cards due each day, for the load balancer
 
@@ -105,17 +131,17 @@ class Session:
         deck, source, view = self.store.view(*ref)
         state = self.store.state(*ref)
         shown_at = self.clock()
-        self.term.write(screen.front(view, deck, state.phase, self.term.style,
-                                     f"#{len(self.answers) + 1}"))
+        counts = left(self.store, self.plan, shown_at, self._new_seen())
+        self.term.page(screen.front(view, deck, state.phase, self.term.style, counts))
         key = self._key(ref, deck, source, wanted=REVEAL)
         if key not in REVEAL:
             return key not in QUIT
         choices = self._choices(ref, deck, state)
         self.term.write(screen.back(view, source, choices, self.term.style))
-        key = self._key(ref, deck, source, wanted=tuple(GRADES))
-        if key not in GRADES:
+        key = self._key(ref, deck, source, wanted=(*GRADES, *REVEAL))
+        if key not in GRADES and key not in REVEAL:
             return key not in QUIT
-        self._commit(ref, deck, choices[GRADES[key]], source, shown_at)
+        self._commit(ref, deck, choices[GRADES.get(key, Rating.Good)], source, shown_at)
         return True
 
     def _choices(self, ref: Ref, deck: str, state: CardState) -> dict[Rating, Outcome]:
@@ -125,21 +151,28 @@ class Session:
                         load=self.loads.of(deck, now))
 
     def _key(self, ref: Ref, deck: str, source: str, wanted: tuple[str, ...]) -> str:
-        """Keys until one in ``wanted``, a quit, a skip or a successful undo."""
+        """Keys until one in ``wanted``, a quit, a bury or suspend, or a successful undo."""
         while True:
             key = self.term.key()
             if key in wanted or key in QUIT:
                 return key
             if key == "e":
                 self.term.write(f"Edit: {self.where(deck, source)}\n")
-            elif key == "s":
-                now = self.clock()
-                self.store.bury(*ref, day_end(now, self.plan.tz, self.plan.hour()))
-                self.done.append(ref)
-                self.term.write("Skipped until tomorrow.\n")
+            elif key in HIDE:
+                self._hide(ref, HIDE[key])
                 return key
-            elif key == "u" and self._undo():
+            elif key in UNDO and self._undo():
                 return key
+
+    def _hide(self, ref: Ref, how: _Hide) -> None:
+        """Bury the card (or its note's cards) until the next study day, or suspend them."""
+        refs = note_cards(self.store.db, ref[0]) if how.note else [ref]
+        before = self.store.hidden(refs)
+        until = day_end(self.clock(), self.plan.tz, self.plan.hour())
+        self.store.hide({r: replace(h, suspended=True) if how.suspend else
+                         replace(h, buried_until=until) for r, h in before.items()})
+        self.done.append(_Hid(ref, how.name, before))
+        self.term.write(screen.hidden(how.name, len(refs)))
 
     def _commit(self, ref: Ref, deck: str, chosen: Outcome, source: str,
                 shown_at: datetime) -> None:
@@ -163,7 +196,7 @@ class Session:
                                          outcome.after.suspended))
 
     def _undo(self) -> bool:
-        """Take back the last answer or skip; that card shows again."""
+        """Take back the last answer, bury or suspend; that card shows again."""
         if not self.done:
             self.term.write("Nothing to undo.\n")
             return False
@@ -177,10 +210,8 @@ class Session:
             self.answers.remove(last)
             self.pending, what = back, screen.NAMES[last.outcome.rating]
         else:
-            self.store.bury(*last, None)
-            self.pending, what = last, "skip"
+            self.store.hide(last.before)
+            self.pending, what = last.ref, last.name
         self.done.pop()
         self.term.write(f"Undone: {what}. That card comes back.\n")
         return True
-
-

@@ -12,7 +12,8 @@ from highyield.review.store import Store
 from highyield.review.store.reads import counts_by_phase, due_times, review_days, reviews_since
 
 FORECAST_DAYS = 30
-BAR = "█"
+MARKS = "▁▂▃▄▅▆▇█"  # a day with cards due, by how many (█: the busiest day)
+NONE_DUE = "·"
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _streak(days: set[date], today: date) -> int:
     return streak
 
 
-def text(stats: Stats, width: int = 80) -> str:
+def text(stats: Stats) -> str:
     c = stats.counts
     studied = [n for n in stats.reviews_by_day if n]
     average = sum(studied) / len(studied) if studied else 0
@@ -79,15 +80,18 @@ def text(stats: Stats, width: int = 80) -> str:
                  f"{stats.retention:.0%} ({stats.retention_reviews} answers to review cards)")
     lines = [
         f"Cards: {c['new']} new · {c['learning']} learning · {c['review']} review · "
-        f"{c['retired']} retired · {_count(c['leech'], 'leech', 'leeches')} "
-        f"({c['suspended']} suspended)",
+        f"{c['retired']} retired · {_count(c['leech'], 'leech', 'leeches')} · "
+        f"{c['suspended']} suspended",
         f"Due: {stats.due_today} today · {stats.due_tomorrow} tomorrow · "
         f"{stats.due_week} in the next 7 days",
         f"True retention, last 30 days: {retention}",
         f"Reviews: {stats.reviews_today} today · {average:.1f} a day on the "
         f"{_count(len(studied), 'day')} studied in the last 30 · streak "
         f"{_count(stats.streak, 'day')}",
-        "", "Due in the next 30 days:", *forecast_chart(stats, width)]
+        "", *forecast_chart(stats)]
+    if c["suspended"]:
+        lines += ["", "Suspended cards are not shown; `highyield quiz --unsuspend` brings "
+                      "them back."]
     return "\n".join(lines)
 
 
@@ -95,13 +99,26 @@ def _count(n: int, word: str, plural: str = "") -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def forecast_chart(stats: Stats, width: int) -> list[str]:
-    top = max(stats.forecast) or 1
-    room = max(10, width - 20)
+def forecast_chart(stats: Stats) -> list[str]:
+    """The forecast a week a row: a mark a day, its height how many are due that day, then
+    the week's total."""
+    top = max(stats.forecast)
+    if not top:
+        return [f"Nothing is due in the next {FORECAST_DAYS} days."]
     first = date.fromisoformat(stats.first_day)
-    rows = []
-    for offset, count in enumerate(stats.forecast):
-        day = first + timedelta(days=offset)
-        bar = BAR * (round(count / top * room) if count else 0)
-        rows.append(f"{day:%a %d %b}  {bar}{' ' if bar else ''}{count}")
+    rows = [f"Due in the next {FORECAST_DAYS} days, a mark a day ({NONE_DUE} none, "
+            f"{MARKS[-1]} {top}):"]
+    digits = len(str(sum(stats.forecast)))
+    for start in range(0, FORECAST_DAYS, 7):
+        week = stats.forecast[start:start + 7]
+        marks = "".join(_mark(n, top) for n in week)
+        day = first + timedelta(days=start)
+        rows.append(f"  {f'{day:%a} {day.day} {day:%b}':<10}  {marks:<7}  "
+                    f"{sum(week):>{digits}}")
     return rows
+
+
+def _mark(count: int, top: int) -> str:
+    if not count:
+        return NONE_DUE
+    return MARKS[min(len(MARKS), -(-count * len(MARKS) // top)) - 1]

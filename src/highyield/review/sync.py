@@ -24,7 +24,8 @@ from highyield.vault.lock import Waiting, vault_lock
 
 if TYPE_CHECKING:
     from highyield.identity.collect import Collected
-    from highyield.model import Progress
+    from highyield.model import Embed, Progress
+    from highyield.vault.media import MediaSet
 
 POSITION_STRIDE = 1000  # room for every ordinal of one card
 AUTO_LATER = 10**12  # new auto cards come after the student's own highlights and cards
@@ -52,11 +53,15 @@ def _note_stats(deck: DeckConfig) -> Iterator[tuple[str, int, int]]:
         yield path.relative_to(deck.vault).as_posix(), stat.st_size, stat.st_mtime_ns
 
 
-def card_rows(cards: Sequence[Card]) -> list[CardRow]:
+def card_rows(cards: Sequence[Card], media: MediaSet) -> list[CardRow]:
+    """The store's rows for these cards; ``media`` says which of their images were found."""
+    def found(note: str, embed: Embed) -> bool:
+        return media.name(note, embed) is not None
+
     rows: list[CardRow] = []
     for index, card in enumerate(cards):
         tags = " ".join(card.draft.tags)
-        for ord_, view in quiz_views(card):
+        for ord_, view in quiz_views(card, found):
             rows.append(CardRow(card.key, ord_, str(card.draft.ref),
                                 _position(card, index) + ord_, tags,
                                 json.dumps(view, ensure_ascii=False, sort_keys=True)))
@@ -83,6 +88,6 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
         problem = write_ledger(deck.vault, collected.ledger)
     if problem is not None and problem not in collected.diagnostics:
         collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
-    synced = store.sync(deck.name, card_rows(collected.cards), print_,
+    synced = store.sync(deck.name, card_rows(collected.cards, collected.media), print_,
                         deck.review.day_starts_at, now)
     return DeckSync(deck, synced, collected)

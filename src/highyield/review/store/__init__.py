@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -39,6 +39,15 @@ class CardRow:
     position: int  # order in the notes
     tags: str  # space-separated
     view: str  # JSON: what the quiz shows
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What the student chose to keep a card out of the quiz: buried until a time (the next
+    study day), or suspended until they unsuspend it. Leeches may be suspended too."""
+
+    buried_until: datetime | None = None
+    suspended: bool = False
 
 
 @dataclass(frozen=True)
@@ -389,11 +398,24 @@ class Store:
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return key, ord_
 
-    def bury(self, key: str, ord: int, until: datetime | None) -> None:
-        """Hide a card until ``until`` (None: show it again)."""
+    def hidden(self, refs: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Hidden]:
+        """Whether each of these cards is buried or suspended now, as ``hide`` takes it."""
+        found: dict[tuple[str, int], Hidden] = {}
+        for key, ord_ in refs:
+            row = self.db.execute("SELECT buried_until, suspended FROM cards WHERE key = ? "
+                                  "AND ord = ?", (key, ord_)).fetchone()
+            if row is None:
+                raise KeyError((key, ord_))
+            found[key, ord_] = Hidden(from_ms(row[0]), bool(row[1]))
+        return found
+
+    def hide(self, cards: Mapping[tuple[str, int], Hidden]) -> None:
+        """Bury, suspend, or bring back cards (``Hidden()``: shown again). One
+        transaction."""
         with self.transaction() as db:
-            db.execute("UPDATE cards SET buried_until = ? WHERE key = ? AND ord = ?",
-                       (to_ms(until), key, ord))
+            db.executemany("UPDATE cards SET buried_until = ?, suspended = ? WHERE key = ? "
+                           "AND ord = ?", [(to_ms(h.buried_until), int(h.suspended), key, ord_)
+                                           for (key, ord_), h in cards.items()])
 
     def integrity(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -26,9 +26,12 @@ class Filter:
     decks: tuple[str, ...]
     tag: str | None = None  # a tag also matches its children (tag::child)
 
-    def where(self, now: datetime | None) -> tuple[str, list[object]]:
-        """SQL for the active cards taken, leaving out those buried at ``now`` (if given)."""
-        sql = f"deck IN ({_marks(self.decks)}) AND retired_at IS NULL AND suspended = 0"
+    def where(self, now: datetime | None,
+              suspended: bool = False) -> tuple[str, list[object]]:
+        """SQL for the active cards taken, leaving out those buried at ``now`` (if given).
+        Suspended cards are left out too, or are the only ones taken (``suspended``)."""
+        sql = (f"deck IN ({_marks(self.decks)}) AND retired_at IS NULL "
+               f"AND suspended = {int(suspended)}")
         params: list[object] = [*self.decks]
         if now is not None:
             sql += " AND (buried_until IS NULL OR buried_until <= ?)"
@@ -185,3 +188,45 @@ def all_tags(db: sqlite3.Connection, decks: Sequence[str]) -> list[str]:
         if leech:
             found.add(LEECH_TAG)
     return sorted(found, key=str.lower)
+
+
+# ---------------------------------------------------------------- what the quiz shows
+
+
+def _count_upto(db: sqlite3.Connection, which: Filter, now: datetime, condition: str,
+                args: tuple[object, ...], cap: int) -> int:
+    """Active cards the filter takes that meet ``condition``, counted up to ``cap`` (-1:
+    all), so that a limit of 20 new cards never counts 50,000."""
+    sql, params = which.where(now)
+    row = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE {sql} AND {condition} "
+                     "LIMIT ?)", (*params, *args, cap)).fetchone()
+    return int(row[0])
+
+
+def new_left(db: sqlite3.Connection, which: Filter, now: datetime, cap: int) -> int:
+    return _count_upto(db, which, now, NEW, (), cap)
+
+
+def learning_left(db: sqlite3.Connection, which: Filter, now: datetime,
+                  until: datetime) -> int:
+    """Learning cards due by ``until``."""
+    return _count_upto(db, which, now, f"{LEARNING} AND due <= ?", (to_ms(until),), -1)
+
+
+def reviews_left(db: sqlite3.Connection, which: Filter, now: datetime, until: datetime,
+                 cap: int) -> int:
+    """Review cards due before ``until``."""
+    return _count_upto(db, which, now, f"{REVIEW} AND due < ?", (to_ms(until),), cap)
+
+
+def note_cards(db: sqlite3.Connection, key: str) -> list[Ref]:
+    """The active cards of one note (its clozes, or both sides of a reversed card)."""
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT key, ord FROM cards WHERE key = ? AND retired_at IS NULL ORDER BY ord", (key,))]
+
+
+def suspended_cards(db: sqlite3.Connection, which: Filter) -> list[tuple[Ref, str]]:
+    """The suspended cards the filter takes, with where each is written, in note order."""
+    sql, params = which.where(None, suspended=True)
+    return [((r[0], r[1]), r[2]) for r in db.execute(
+        f"SELECT key, ord, source FROM cards WHERE {sql} ORDER BY position, ord", params)]
