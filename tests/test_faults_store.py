@@ -322,6 +322,106 @@ def test_an_empty_store_file_is_not_started_afresh(studied: tuple[Path, Path],
     assert store.read_bytes() == b""
 
 
+# ------------------------------------------------------------------ a store with bad values
+
+
+@pytest.fixture
+def answered(make_vault: Callable[..., Path], tmp_path: Path,
+             runner: CliRunner) -> tuple[Path, Path, str]:
+    """A vault of 8 facts and a real store with one answer: one card learning, the rest
+    new. Returns the vault, the store and the learning card as a damaged store names it."""
+    vault = make_vault({"Facts.md": FACTS})
+    store = tmp_path / "reviews.sqlite3"
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input=" 3q")
+    assert result.exit_code == 0, result.output
+    [(key, ord_)] = _store_rows(store, "SELECT key, ord FROM cards WHERE phase = 1")
+    return vault, store, f"card {key}:{ord_}"
+
+
+def _damage(store: Path, sql: str) -> None:
+    db = sqlite3.connect(store)
+    try:
+        db.executescript(sql)
+    finally:
+        db.close()
+
+
+def _quiz_in_a_terminal(vault: Path, store: Path) -> str:
+    """A quiz in a pseudo-terminal that answers what it shows, then quits."""
+    child = _spawn(vault, store)
+    said = ""
+    while child.expect_exact([FRONT_KEYS, "(u: undo · q: quit)", pexpect.EOF]) != 2:
+        said += (child.before or "") + str(child.after)
+        child.send(" " if child.after == FRONT_KEYS else "3")
+    child.close()
+    said = " ".join((said + (child.before or "")).split())
+    assert child.exitstatus == 2, said
+    return said
+
+
+def _stats(store: Path) -> str:
+    done = subprocess.run([_highyield(), "stats", "--state", str(store)], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"})
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    return " ".join(done.stderr.split())
+
+
+DAMAGED_HINT = ("hint: restore it from a backup, or move it aside to start afresh (keep it: "
+                "SQLite's own tools may recover part of it; see docs/troubleshooting.md)")
+DUE_NOW = "UPDATE cards SET due = 1000 WHERE phase = 1;"  # the learning card is shown first
+
+
+@pytest.mark.parametrize(("sql", "what"), [
+    ("DROP TABLE reviews", "(table reviews is missing); highyield stopped without changing it"),
+    ("ALTER TABLE cards DROP COLUMN interval_days",
+     "(column interval_days of table cards is missing); highyield stopped without changing it"),
+])
+def test_a_store_without_a_table_or_column_of_its_version_is_said_to_be_damaged(
+        answered: tuple[Path, Path, str], sql: str, what: str) -> None:
+    vault, store, _ = answered
+    _damage(store, sql)
+    before = _sha(store)
+    for said in (_quiz_in_a_terminal(vault, store), _stats(store)):
+        assert f"error: the review store {store} is damaged {what} {DAMAGED_HINT}" in said
+        assert "internal error" not in said and FRONT_KEYS not in said
+    assert _sha(store) == before
+
+
+BOTH, STATS = ("quiz", "stats"), ("stats",)
+
+
+@pytest.mark.parametrize(("sql", "what", "commands"), [
+    ("UPDATE cards SET due = -99999999999999 WHERE phase = 1",
+     "{card} has a due time out of range (-99999999999999)", BOTH),
+    ("UPDATE cards SET due = 99999999999999999 WHERE phase = 1",
+     "{card} has a due time out of range (99999999999999999)", STATS),
+    ("UPDATE reviews SET reviewed_at = 99999999999999999",
+     "review 1 has a time out of range (99999999999999999)", STATS),
+    (DUE_NOW + "UPDATE cards SET view = '{bad json' WHERE phase = 1",
+     "{card} has a view that is not a JSON object", ("quiz",)),
+    (DUE_NOW + "UPDATE cards SET view = '[]' WHERE phase = 1",
+     "{card} has a view that is not a JSON object", ("quiz",)),
+    (DUE_NOW + """UPDATE cards SET view = '{"front": 1}' WHERE phase = 1""",
+     "{card} has a view without the texts the quiz shows", ("quiz",)),
+    ("UPDATE decks SET day_starts_at = 99",
+     "deck vault has a study day starting at hour 99, not 0-23", STATS),
+])
+def test_a_value_highyield_never_writes_is_said_to_be_damaged(
+        answered: tuple[Path, Path, str], sql: str, what: str,
+        commands: tuple[str, ...]) -> None:
+    """A time out of range, a view that is not the JSON object the quiz shows, an hour
+    outside 0-23: the store is said to be damaged, naming the value, as it is read."""
+    vault, store, card = answered
+    _damage(store, sql)
+    said = [_quiz_in_a_terminal(vault, store) if command == "quiz" else _stats(store)
+            for command in commands]
+    for text in said:
+        assert (f"error: the review store {store} is damaged: {what.format(card=card)} "
+                f"{DAMAGED_HINT}") in text
+        assert "internal error" not in text and FRONT_KEYS not in text
+
+
 # ------------------------------------------------------------------ a store one may only read
 
 def _nobody() -> list[str]:

@@ -12,12 +12,18 @@ from contextlib import suppress
 from pathlib import Path
 
 from highyield.errors import HighyieldError, display_path
+from highyield.review.store.values import BadValue
+
+DAMAGED_HINT = ("restore it from a backup, or move it aside to start afresh (keep it: "
+                "SQLite's own tools may recover part of it; see docs/troubleshooting.md)")
 
 
 def explain(exc: sqlite3.Error, path: Path) -> HighyieldError | None:
     """The failure as the student is told it; None for one that is highyield's own."""
     name = getattr(exc, "sqlite_errorname", "")
     shown = display_path(path)
+    if isinstance(exc, BadValue):
+        return bad_value(shown, exc)
     if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and full(path)):
         return disk_full(shown)
     if name.startswith("SQLITE_CORRUPT"):
@@ -56,10 +62,13 @@ def disk_full(shown: str) -> HighyieldError:
 
 def damaged(shown: str, exc: object) -> HighyieldError:
     return HighyieldError(f"the review store {shown} is damaged ({exc}); highyield stopped "
-                          "without changing it",
-                          hint="restore it from a backup, or move it aside to start afresh "
-                               "(keep it: SQLite's own tools may recover part of it; see "
-                               "docs/troubleshooting.md)")
+                          "without changing it", hint=DAMAGED_HINT)
+
+
+def bad_value(shown: str, exc: BadValue) -> HighyieldError:
+    """A value highyield never writes, found as the store was read (it may have been
+    written to before: answers acknowledged are saved)."""
+    return HighyieldError(f"the review store {shown} is damaged: {exc}", hint=DAMAGED_HINT)
 
 
 def not_a_store(shown: str, exc: object) -> HighyieldError:
