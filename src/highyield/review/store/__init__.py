@@ -150,7 +150,10 @@ class Store:
         """A new store at ``path``, made whole before it is put there (``create``). False
         when another highyield made it meanwhile."""
         try:
-            return create.make(path, lambda db: cls(db, path, created=True)._prepare())
+            return create.make(path, lambda db: cls(db, path, created=True)._prepare(),
+                               SCHEMA_VERSION)
+        except create.NotWhole as exc:
+            raise failures.not_made(path, exc) from None
         except sqlite3.Error as exc:
             raise failures.explain(exc, path) or exc from None
         except OSError as exc:

@@ -91,6 +91,16 @@ def cannot_open(shown: str, exc: object) -> HighyieldError:
                                "keep it elsewhere")
 
 
+def not_made(path: Path, exc: object) -> HighyieldError:
+    """A new store that did not come out whole; it was not put in place."""
+    shown = display_path(path)
+    if full(path):
+        return disk_full(shown)
+    return HighyieldError(f"cannot make the review store {shown}: {exc}; nothing was put in "
+                          "its place", hint="check the disk that holds it, then run the "
+                                            "command again")
+
+
 def no_reviews(shown: str) -> HighyieldError:
     return HighyieldError(f"no reviews yet: {shown} does not exist",
                           hint="run `highyield quiz` to study; stats come from its answers",
