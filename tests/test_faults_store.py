@@ -822,6 +822,26 @@ def test_a_store_that_is_not_a_file_or_not_in_a_folder_is_said_so(
     assert stat.S_ISFIFO(os.stat("f.sqlite3").st_mode)
 
 
+def test_a_store_that_is_a_link_to_a_file_that_is_not_there_is_said_so(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not "cannot open" (quiz) or "does not exist" (stats); and no store is made through
+    the link, even where the folder it points into exists."""
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    for target in ("/nonexistent/x.sqlite3", "gone.sqlite3", str(tmp_path / "gone.sqlite3")):
+        os.symlink(target, "s.sqlite3")
+        _refused(runner, vault, "s.sqlite3", "the review store s.sqlite3 is a link to a file "
+                 f"that is not there ({target}); it was left as it is",
+                 "put back the store it points to, or delete the link to start a new store "
+                 "there, or pass --state PATH")
+        assert os.readlink("s.sqlite3") == target
+        assert not os.path.lexists("gone.sqlite3") and not os.path.lexists("/nonexistent")
+        assert sorted(p.name for p in tmp_path.iterdir() if "sqlite3" in p.name) == \
+            ["s.sqlite3"]
+        os.unlink("s.sqlite3")
+
+
 @pytest.mark.parametrize("version", [0, 1, 7])
 def test_another_programs_database_is_not_taken_for_a_store(
         make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,

@@ -1,5 +1,6 @@
 """A new store is made whole beside where it goes, under a temporary name (its schema
-written and committed, the file closed), then put in place without replacing a store
+written and committed, its journal copied into the file, the file read back), then put
+in place without replacing a store
 another highyield put there meanwhile. So a store in place is never half made: a quiz
 killed while making it leaves no empty file in its place, and quizzes started together
 end with one store, each studying in it.

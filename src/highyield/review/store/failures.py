@@ -120,6 +120,13 @@ def not_regular(shown: str, kind: str) -> HighyieldError:
                                                 "of its own, or move that one aside")
 
 
+def dangling(shown: str, target: str) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is a link to a file that is not there "
+                          f"({target}); it was left as it is",
+                          hint="put back the store it points to, or delete the link to start "
+                               "a new store there, or pass --state PATH")
+
+
 def not_a_folder(path: Path, folder: Path, kind: str) -> HighyieldError:
     return HighyieldError(f"cannot keep the review store {display_path(path)} there: "
                           f"{_shown(folder)} is {kind}, not a folder",
