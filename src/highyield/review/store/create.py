@@ -1,9 +1,9 @@
 """A new store is made whole beside where it goes, under a temporary name (its schema
 written and committed, its journal copied into the file, the file read back), then put
-in place without replacing a store
-another highyield put there meanwhile. So a store in place is never half made: a quiz
-killed while making it leaves no empty file in its place, and quizzes started together
-end with one store, each studying in it.
+in place without replacing a store another highyield put there meanwhile. So a store in
+place is never half made: a quiz killed while making it, or a disk that fills up then,
+leaves no store in its place, and quizzes started together end with one store, each
+studying in it.
 
 A temporary store is named for its target (``.highyield-reviews.sqlite3.k3j9x2ab.tmp``,
 see ``vault.atomic``); one a killed quiz left is removed once it is a minute old (making a
