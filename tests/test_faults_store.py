@@ -220,6 +220,45 @@ def test_a_full_disk_stops_the_quiz_keeping_every_acknowledged_answer(
     _assert_each_review_follows_the_last(store)
 
 
+def _leave_free(disk: Path, free: int) -> None:
+    """Fill the file system but for ``free`` bytes."""
+    (disk / "filler").unlink(missing_ok=True)
+    (disk / "filler").write_bytes(bytes(shutil.disk_usage(disk).free - free))
+
+
+def test_a_new_store_on_a_nearly_full_disk_is_made_whole_or_not_at_all(
+        make_vault: Callable[..., Path], small_disk: Path, runner: CliRunner) -> None:
+    """Whatever room is left, a new store is either put in place whole, or not made and
+    the disk said to be full: never left half made in place, blocking every later quiz.
+    (SQLite's close, which copies the journal into the file, fails silently on a full
+    disk: between about 90 and 130 KB free, that once left a store "damaged".)"""
+    vault = make_vault({"Facts.md": FACTS})
+    store = small_disk / "s.sqlite3"
+    outcomes = set()
+    for free in range(32 * 1024, 192 * 1024, 8 * 1024):
+        _leave_free(small_disk, free)
+        result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input="q")
+        made = store.exists()
+        outcomes.add(made)
+        if not made:
+            assert result.exit_code == 2, (free, result.output)
+            assert result.output == (
+                f"error: cannot save to the review store {store}: the disk is full\n"
+                "  hint: every answer acknowledged before is saved in it; free some space on "
+                "that disk, then run the command again\n"), free
+            assert sorted(p.name for p in small_disk.iterdir()) == ["filler"], free
+        (small_disk / "filler").unlink()
+        if made:
+            assert _store_rows(store, "PRAGMA integrity_check") == [("ok",)], free
+            assert _store_rows(store, "PRAGMA user_version") == [(SCHEMA_VERSION,)], free
+        again = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input=" 3q")
+        assert again.exit_code == 0, (free, again.output)
+        assert _store_rows(store, "SELECT count(*) FROM reviews") == [(1,)], free
+        for path in small_disk.iterdir():
+            path.unlink()
+    assert outcomes == {True, False}  # the free space went from too little to enough
+
+
 def test_a_full_disk_during_a_build_keeps_the_old_deck(
         make_vault: Callable[..., Path], small_disk: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
@@ -320,6 +359,106 @@ def test_an_empty_store_file_is_not_started_afresh(studied: tuple[Path, Path],
         assert ("hint: if your answers were in it, restore it from a backup; to start a "
                 "new store, delete it or pass --state PATH") in said
     assert store.read_bytes() == b""
+
+
+# ------------------------------------------------------------------ a store with bad values
+
+
+@pytest.fixture
+def answered(make_vault: Callable[..., Path], tmp_path: Path,
+             runner: CliRunner) -> tuple[Path, Path, str]:
+    """A vault of 8 facts and a real store with one answer: one card learning, the rest
+    new. Returns the vault, the store and the learning card as a damaged store names it."""
+    vault = make_vault({"Facts.md": FACTS})
+    store = tmp_path / "reviews.sqlite3"
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(store)], input=" 3q")
+    assert result.exit_code == 0, result.output
+    [(key, ord_)] = _store_rows(store, "SELECT key, ord FROM cards WHERE phase = 1")
+    return vault, store, f"card {key}:{ord_}"
+
+
+def _damage(store: Path, sql: str) -> None:
+    db = sqlite3.connect(store)
+    try:
+        db.executescript(sql)
+    finally:
+        db.close()
+
+
+def _quiz_in_a_terminal(vault: Path, store: Path) -> str:
+    """A quiz in a pseudo-terminal that answers what it shows, then quits."""
+    child = _spawn(vault, store)
+    said = ""
+    while child.expect_exact([FRONT_KEYS, "(u: undo · q: quit)", pexpect.EOF]) != 2:
+        said += (child.before or "") + str(child.after)
+        child.send(" " if child.after == FRONT_KEYS else "3")
+    child.close()
+    said = " ".join((said + (child.before or "")).split())
+    assert child.exitstatus == 2, said
+    return said
+
+
+def _stats(store: Path) -> str:
+    done = subprocess.run([_highyield(), "stats", "--state", str(store)], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"})
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    return " ".join(done.stderr.split())
+
+
+DAMAGED_HINT = ("hint: restore it from a backup, or move it aside to start afresh (keep it: "
+                "SQLite's own tools may recover part of it; see docs/troubleshooting.md)")
+DUE_NOW = "UPDATE cards SET due = 1000 WHERE phase = 1;"  # the learning card is shown first
+
+
+@pytest.mark.parametrize(("sql", "what"), [
+    ("DROP TABLE reviews", "(table reviews is missing); highyield stopped without changing it"),
+    ("ALTER TABLE cards DROP COLUMN interval_days",
+     "(column interval_days of table cards is missing); highyield stopped without changing it"),
+])
+def test_a_store_without_a_table_or_column_of_its_version_is_said_to_be_damaged(
+        answered: tuple[Path, Path, str], sql: str, what: str) -> None:
+    vault, store, _ = answered
+    _damage(store, sql)
+    before = _sha(store)
+    for said in (_quiz_in_a_terminal(vault, store), _stats(store)):
+        assert f"error: the review store {store} is damaged {what} {DAMAGED_HINT}" in said
+        assert "internal error" not in said and FRONT_KEYS not in said
+    assert _sha(store) == before
+
+
+BOTH, STATS = ("quiz", "stats"), ("stats",)
+
+
+@pytest.mark.parametrize(("sql", "what", "commands"), [
+    ("UPDATE cards SET due = -99999999999999 WHERE phase = 1",
+     "{card} has a due time out of range (-99999999999999)", BOTH),
+    ("UPDATE cards SET due = 99999999999999999 WHERE phase = 1",
+     "{card} has a due time out of range (99999999999999999)", STATS),
+    ("UPDATE reviews SET reviewed_at = 99999999999999999",
+     "review 1 has a time out of range (99999999999999999)", STATS),
+    (DUE_NOW + "UPDATE cards SET view = '{bad json' WHERE phase = 1",
+     "{card} has a view that is not a JSON object", ("quiz",)),
+    (DUE_NOW + "UPDATE cards SET view = '[]' WHERE phase = 1",
+     "{card} has a view that is not a JSON object", ("quiz",)),
+    (DUE_NOW + """UPDATE cards SET view = '{"front": 1}' WHERE phase = 1""",
+     "{card} has a view without the texts the quiz shows", ("quiz",)),
+    ("UPDATE decks SET day_starts_at = 99",
+     "deck vault has a study day starting at hour 99, not 0-23", STATS),
+])
+def test_a_value_highyield_never_writes_is_said_to_be_damaged(
+        answered: tuple[Path, Path, str], sql: str, what: str,
+        commands: tuple[str, ...]) -> None:
+    """A time out of range, a view that is not the JSON object the quiz shows, an hour
+    outside 0-23: the store is said to be damaged, naming the value, as it is read."""
+    vault, store, card = answered
+    _damage(store, sql)
+    said = [_quiz_in_a_terminal(vault, store) if command == "quiz" else _stats(store)
+            for command in commands]
+    for text in said:
+        assert (f"error: the review store {store} is damaged: {what.format(card=card)} "
+                f"{DAMAGED_HINT}") in text
+        assert "internal error" not in text and FRONT_KEYS not in text
 
 
 # ------------------------------------------------------------------ a store one may only read
@@ -681,6 +820,26 @@ def test_a_store_that_is_not_a_file_or_not_in_a_folder_is_said_so(
                "missing), or move hf aside\n")
     assert (tmp_path / "hf").read_text() == "x\n"
     assert stat.S_ISFIFO(os.stat("f.sqlite3").st_mode)
+
+
+def test_a_store_that_is_a_link_to_a_file_that_is_not_there_is_said_so(
+        make_vault: Callable[..., Path], tmp_path: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not "cannot open" (quiz) or "does not exist" (stats); and no store is made through
+    the link, even where the folder it points into exists."""
+    vault = make_vault({"a.md": ONE_FACT})
+    monkeypatch.chdir(tmp_path)
+    for target in ("/nonexistent/x.sqlite3", "gone.sqlite3", str(tmp_path / "gone.sqlite3")):
+        os.symlink(target, "s.sqlite3")
+        _refused(runner, vault, "s.sqlite3", "the review store s.sqlite3 is a link to a file "
+                 f"that is not there ({target}); it was left as it is",
+                 "put back the store it points to, or delete the link to start a new store "
+                 "there, or pass --state PATH")
+        assert os.readlink("s.sqlite3") == target
+        assert not os.path.lexists("gone.sqlite3") and not os.path.lexists("/nonexistent")
+        assert sorted(p.name for p in tmp_path.iterdir() if "sqlite3" in p.name) == \
+            ["s.sqlite3"]
+        os.unlink("s.sqlite3")
 
 
 @pytest.mark.parametrize("version", [0, 1, 7])

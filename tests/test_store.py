@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,9 +30,14 @@ UTC = timezone.utc
 T0 = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)
 
 
+def view(front: str) -> str:
+    """What the quiz shows of a card, as the store keeps it (see ``review.views``)."""
+    return json.dumps({"front": front, "back": front, "context": "", "cue": [], "extra": [],
+                       "images": []})
+
+
 def rows(*keys: str) -> list[CardRow]:
-    return [CardRow(k, 1, f"n.md:{i + 1}", i * 1000, "t", f'{{"front": "{k}"}}')
-            for i, k in enumerate(keys)]
+    return [CardRow(k, 1, f"n.md:{i + 1}", i * 1000, "t", view(k)) for i, k in enumerate(keys)]
 
 
 def test_a_new_store_is_wal_full_sync_strict(tmp_path: Path) -> None:

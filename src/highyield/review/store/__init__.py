@@ -20,9 +20,9 @@ from types import TracebackType
 
 from highyield import __version__
 from highyield.errors import HighyieldError, display_path
-from highyield.review.schedule import CardState, Outcome, Phase
-from highyield.review.store import connect, create, failures, location
-from highyield.review.store.migrations import MIGRATIONS, upgrade
+from highyield.review.schedule import CardState, Outcome
+from highyield.review.store import connect, create, failures, location, values
+from highyield.review.store.migrations import MIGRATIONS, missing, upgrade
 
 SCHEMA_VERSION = len(MIGRATIONS)
 STATE_COLUMNS = ("phase, step, stability, difficulty, due, last_review, reps, lapses, "
@@ -66,10 +66,13 @@ def from_ms(ms: int | None) -> datetime | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, timezone.utc)
 
 
-def state_from_row(row: Sequence[object]) -> CardState:
+def state_from_row(row: Sequence[object], card: str = "a card") -> CardState:
+    """A card's state from its columns (``STATE_COLUMNS``); a phase or a time highyield
+    never writes raises ``values.BadValue``."""
     phase, step, stability, difficulty, due, last, reps, lapses, leech, suspended, days = row
-    return CardState(Phase(phase), step, stability, difficulty,  # type: ignore[arg-type]
-                     from_ms(due), from_ms(last),  # type: ignore[arg-type]
+    return CardState(values.phase(phase, card), step, stability,  # type: ignore[arg-type]
+                     difficulty, values.moment(due, card, "a due time"),  # type: ignore[arg-type]
+                     values.moment(last, card, "a last review time"),
                      reps, lapses, bool(leech), bool(suspended), days)  # type: ignore[arg-type]
 
 
@@ -86,11 +89,12 @@ def state_json(state: CardState) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def state_from_json(text: str) -> CardState:
-    data = json.loads(text)
-    data.update(phase=Phase(data["phase"]), due=from_ms(data["due"]),
-                last_review=from_ms(data["last_review"]))
-    return CardState(**data)
+def state_from_json(text: str, owner: str = "a review") -> CardState:
+    data = values.state_data(text, owner)
+    data.update(phase=values.phase(data["phase"], owner),
+                due=values.moment(data["due"], owner, "a due time before it"),
+                last_review=values.moment(data["last_review"], owner, "a last review time"))
+    return CardState(**data)  # type: ignore[arg-type]
 
 
 def _newer(shown: str, version: int) -> HighyieldError:
@@ -142,7 +146,7 @@ class Store:
         store = cls(db, path, created)
         try:
             if writable:
-                store._prepare()
+                store._prepare(version)
             else:
                 store._check_readable(version)
         except BaseException:
@@ -155,7 +159,10 @@ class Store:
         """A new store at ``path``, made whole before it is put there (``create``). False
         when another highyield made it meanwhile."""
         try:
-            return create.make(path, lambda db: cls(db, path, created=True)._prepare())
+            return create.make(path, lambda db: cls(db, path, created=True)._prepare(),
+                               SCHEMA_VERSION)
+        except create.NotWhole as exc:
+            raise failures.not_made(path, exc) from None
         except sqlite3.Error as exc:
             raise failures.explain(exc, path) or exc from None
         except OSError as exc:
@@ -199,9 +206,9 @@ class Store:
             raise failures.not_a_store(shown, "it has no tables")
         return version
 
-    def _prepare(self) -> None:
+    def _prepare(self, version: int = 0) -> None:
         if not self.created:
-            self._check_intact()
+            self._check_intact(version)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
@@ -214,15 +221,19 @@ class Store:
             raise _newer(display_path(self.path), found)
         self.created = self.created or found == 0
 
-    def _check_intact(self) -> None:
-        """A damaged store is said to be so before anything is written to it."""
+    def _check_intact(self, version: int) -> None:
+        """A damaged store is said to be so before anything is written to it: one SQLite
+        finds damaged, or one without a table or column its version has."""
         try:
             result = str(self.db.execute("PRAGMA quick_check").fetchone()[0])
+            lacks = missing(self.db, version) if result == "ok" else None
         except sqlite3.DatabaseError as exc:
             raise self._failed(exc) from None
         if result != "ok":
             raise failures.damaged(display_path(self.path), "database disk image is "
                                                             "malformed")
+        if lacks is not None:
+            raise failures.damaged(display_path(self.path), lacks)
 
     def _check_readable(self, version: int) -> None:
         if version < SCHEMA_VERSION:
@@ -230,7 +241,7 @@ class Store:
                 f"{display_path(self.path)} was written by an older highyield (store "
                 f"version {version}), and this user may not write it to bring it up to date",
                 hint="run `highyield quiz` once as a user who may write it")
-        self._check_intact()
+        self._check_intact(version)
 
     def close(self) -> None:
         self.db.close()
@@ -283,7 +294,7 @@ class Store:
             row = self.db.execute("SELECT day_starts_at FROM decks WHERE name = ?",
                                   (deck,)).fetchone()
             if row is not None:
-                return int(row[0])
+                return values.hour(row[0], f"deck {deck}")
         return None
 
     def decks(self) -> list[str]:
@@ -339,7 +350,7 @@ class Store:
                               (key, ord)).fetchone()
         if row is None:
             raise KeyError((key, ord))
-        return state_from_row(row)
+        return state_from_row(row, values.card(key, ord))
 
     def view(self, key: str, ord: int) -> tuple[str, str, str]:
         """(deck, source, view JSON) of a card."""
@@ -347,7 +358,7 @@ class Store:
                               (key, ord)).fetchone()
         if row is None:
             raise KeyError((key, ord))
-        return row[0], row[1], row[2]
+        return row[0], row[1], values.view(row[2], values.card(key, ord))
 
     # ------------------------------------------------------------ answering
 
@@ -394,7 +405,7 @@ class Store:
             if db.execute("SELECT 1 FROM reviews WHERE key = ? AND ord = ? AND id > ?",
                           (key, ord_, review_id)).fetchone():
                 return None
-            self._set_state(key, ord_, state_from_json(before))
+            self._set_state(key, ord_, state_from_json(before, f"review {review_id}"))
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return key, ord_
 

@@ -12,12 +12,18 @@ from contextlib import suppress
 from pathlib import Path
 
 from highyield.errors import HighyieldError, display_path
+from highyield.review.store.values import BadValue
+
+DAMAGED_HINT = ("restore it from a backup, or move it aside to start afresh (keep it: "
+                "SQLite's own tools may recover part of it; see docs/troubleshooting.md)")
 
 
 def explain(exc: sqlite3.Error, path: Path) -> HighyieldError | None:
     """The failure as the student is told it; None for one that is highyield's own."""
     name = getattr(exc, "sqlite_errorname", "")
     shown = display_path(path)
+    if isinstance(exc, BadValue):
+        return bad_value(shown, exc)
     if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and full(path)):
         return disk_full(shown)
     if name.startswith("SQLITE_CORRUPT"):
@@ -56,10 +62,13 @@ def disk_full(shown: str) -> HighyieldError:
 
 def damaged(shown: str, exc: object) -> HighyieldError:
     return HighyieldError(f"the review store {shown} is damaged ({exc}); highyield stopped "
-                          "without changing it",
-                          hint="restore it from a backup, or move it aside to start afresh "
-                               "(keep it: SQLite's own tools may recover part of it; see "
-                               "docs/troubleshooting.md)")
+                          "without changing it", hint=DAMAGED_HINT)
+
+
+def bad_value(shown: str, exc: BadValue) -> HighyieldError:
+    """A value highyield never writes, found as the store was read (it may have been
+    written to before: answers acknowledged are saved)."""
+    return HighyieldError(f"the review store {shown} is damaged: {exc}", hint=DAMAGED_HINT)
 
 
 def not_a_store(shown: str, exc: object) -> HighyieldError:
@@ -82,6 +91,16 @@ def cannot_open(shown: str, exc: object) -> HighyieldError:
                                "keep it elsewhere")
 
 
+def not_made(path: Path, exc: object) -> HighyieldError:
+    """A new store that did not come out whole; it was not put in place."""
+    shown = display_path(path)
+    if full(path):
+        return disk_full(shown)
+    return HighyieldError(f"cannot make the review store {shown}: {exc}; nothing was put in "
+                          "its place", hint="check the disk that holds it, then run the "
+                                            "command again")
+
+
 def no_reviews(shown: str) -> HighyieldError:
     return HighyieldError(f"no reviews yet: {shown} does not exist",
                           hint="run `highyield quiz` to study; stats come from its answers",
@@ -99,6 +118,13 @@ def not_regular(shown: str, kind: str) -> HighyieldError:
     return HighyieldError(f"the review store {shown} is not a regular file ({kind}); it was "
                           "left as it is", hint="pass --state PATH to keep the store in a file "
                                                 "of its own, or move that one aside")
+
+
+def dangling(shown: str, target: str) -> HighyieldError:
+    return HighyieldError(f"the review store {shown} is a link to a file that is not there "
+                          f"({target}); it was left as it is",
+                          hint="put back the store it points to, or delete the link to start "
+                               "a new store there, or pass --state PATH")
 
 
 def not_a_folder(path: Path, folder: Path, kind: str) -> HighyieldError:

@@ -17,11 +17,14 @@ from highyield.vault.opening import NotRegular
 def check(path: Path, writable: bool) -> bool:
     """Whether the store exists. Raises HighyieldError when it cannot be kept at ``path``:
     a folder on the way cannot be entered or is not a folder, the store is not a regular
-    file, or (``writable``) the folder a new store would be made in may not be written."""
+    file (or a link to a file that is not there), or (``writable``) the folder a new store
+    would be made in may not be written."""
     deepest = _folders(path)
     try:
         info = os.stat(path)
     except FileNotFoundError:
+        if os.path.islink(path):  # never made through the link: it could point anywhere
+            raise failures.dangling(display_path(path), os.readlink(path)) from None
         if writable and not os.access(deepest, os.W_OK | os.X_OK):
             raise failures.cannot_make(path, deepest) from None
         return False

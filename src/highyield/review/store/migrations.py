@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import cache
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -95,3 +96,30 @@ def upgrade(db: sqlite3.Connection, written_by: str) -> int:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('written_by', ?)", (written_by,))
     return version
+
+
+@cache
+def columns(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables, and their columns, of a store of this version: the first ``version``
+    migrations run on an empty database in memory."""
+    db = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS[:version]:
+            migration(db)
+        return {table: tuple(c[1] for c in db.execute(f"PRAGMA table_info({table})"))
+                for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = "
+                                           "'table' ORDER BY name").fetchall()}
+    finally:
+        db.close()
+
+
+def missing(db: sqlite3.Connection, version: int) -> str | None:
+    """The first table or column a store of this version should have and ``db`` lacks."""
+    for table, wanted in columns(version).items():
+        found = {c[1] for c in db.execute(f"PRAGMA table_info({table})")}
+        if not found:
+            return f"table {table} is missing"
+        for column in wanted:
+            if column not in found:
+                return f"column {column} of table {table} is missing"
+    return None

@@ -1,5 +1,6 @@
 """The store's read-only queries: what is due, what was done today, and the figures
-``stats`` draws. Each returns plain values; the deciding happens in ``due`` and ``stats``."""
+``stats`` draws. Each returns plain values; the deciding happens in ``due`` and ``stats``.
+A time returned is checked to be one highyield writes (``values``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime
 
 from highyield.review.schedule import Phase
 from highyield.review.store import to_ms
+from highyield.review.store.values import card, time_ms
 
 # The phases as SQL conditions, by name (the column holds the Phase's number).
 NEW = f"phase = {Phase.NEW.value}"
@@ -107,9 +109,9 @@ def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, i
 def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
     """When each studied, active card is due (ms, UTC)."""
     marks = _marks(decks)
-    return [r[0] for r in db.execute(
-        f"SELECT due FROM cards WHERE deck IN ({marks}) AND {STUDIED} AND retired_at IS NULL "
-        "AND suspended = 0", tuple(decks))]
+    return [time_ms(due, card(key, ord_), "a due time") for key, ord_, due in db.execute(
+        f"SELECT key, ord, due FROM cards WHERE deck IN ({marks}) AND {STUDIED} "
+        "AND retired_at IS NULL AND suspended = 0", tuple(decks))]
 
 
 def due_between(db: sqlite3.Connection, decks: Sequence[str], start: datetime,
@@ -127,8 +129,8 @@ def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
                   since: datetime) -> list[tuple[int, int, int]]:
     """(reviewed_at ms, rating, phase before) of every answer since ``since``."""
     marks = _marks(decks)
-    return [(r[0], r[1], r[2]) for r in db.execute(
-        "SELECT r.reviewed_at, r.rating, r.phase_before FROM reviews r CROSS JOIN cards c "
+    return [(_reviewed_at(r[0], r[1]), r[2], r[3]) for r in db.execute(
+        "SELECT r.id, r.reviewed_at, r.rating, r.phase_before FROM reviews r CROSS JOIN cards c "
         f"ON c.key = r.key AND c.ord = r.ord WHERE c.deck IN ({marks}) "
         "AND r.reviewed_at >= ? ORDER BY r.reviewed_at", (*decks, to_ms(since)))]
 
@@ -136,9 +138,13 @@ def reviews_since(db: sqlite3.Connection, decks: Sequence[str],
 def review_days(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
     """The time of every answer, oldest first (for the streak)."""
     marks = _marks(decks)
-    return [r[0] for r in db.execute(
-        "SELECT r.reviewed_at FROM reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord "
-        f"WHERE c.deck IN ({marks}) ORDER BY r.reviewed_at", tuple(decks))]
+    return [_reviewed_at(r[0], r[1]) for r in db.execute(
+        "SELECT r.id, r.reviewed_at FROM reviews r JOIN cards c ON c.key = r.key "
+        f"AND c.ord = r.ord WHERE c.deck IN ({marks}) ORDER BY r.reviewed_at", tuple(decks))]
+
+
+def _reviewed_at(review: int, ms: object) -> int:
+    return time_ms(ms, f"review {review}", "a time")
 
 
 def count_due(db: sqlite3.Connection, which: Filter, now: datetime, until: datetime) -> int:
@@ -161,9 +167,9 @@ def count_reviews_due(db: sqlite3.Connection, which: Filter, now: datetime,
 def first_due(db: sqlite3.Connection, which: Filter, now: datetime) -> int | None:
     """When the next studied card is due (ms, UTC)."""
     sql, params = which.where(now)
-    row = db.execute(f"SELECT min(due) FROM cards WHERE {sql} AND {STUDIED}",
-                     params).fetchone()
-    return None if row[0] is None else int(row[0])
+    row = db.execute(f"SELECT key, ord, due FROM cards WHERE {sql} AND {STUDIED} "
+                     "AND due IS NOT NULL ORDER BY due LIMIT 1", params).fetchone()
+    return None if row is None else time_ms(row[2], card(row[0], row[1]), "a due time")
 
 
 def count_new(db: sqlite3.Connection, which: Filter, now: datetime) -> int:
