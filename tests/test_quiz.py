@@ -365,6 +365,8 @@ def test_new_cards_fit_within_the_review_limit(study: Run, limit: int,
     settings = ReviewSettings(new_per_day=5, reviews_per_day=limit)
     script, _ = study(" 3 3 3 3 3", clock, settings)  # a new card's learning step comes too
     assert (script.text.count(" · review · "), script.text.count(" · new · ")) == shown
+    new_left = min(5, max(0, limit - 2))  # the first card's header counts them alike
+    assert f" · review · {new_left} + 0 + [{min(2, limit)}] " in script.text
 
 
 def test_an_answer_logs_at_most_a_minute(deck: DeckConfig, tmp_path: Path) -> None:

@@ -38,10 +38,12 @@ def left(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Left:
         new_done, reviews_done = answered_since(
             db, (deck,), day_start(now, plan.tz, settings.day_starts_at))
         which = replace(plan.which, decks=(deck,))
-        review += reviews_left(db, which, now, end,
-                               max(0, settings.reviews_per_day - reviews_done))
-        if plan.new_cards is None:
-            new += new_left(db, which, now, max(0, settings.new_per_day - new_done))
+        room = max(0, settings.reviews_per_day - reviews_done - new_done)
+        due = reviews_left(db, which, now, end, room)
+        review += due
+        if plan.new_cards is None:  # new cards fit in the review limit too (due.py)
+            new += new_left(db, which, now, max(0, min(settings.new_per_day - new_done,
+                                                       room - due)))
     if plan.new_cards is not None:
         new = new_left(db, plan.which, now, max(0, plan.new_cards - new_seen))
     return Left(new, learning_left(db, plan.which, now, now + LEARN_AHEAD), review)
