@@ -4,8 +4,9 @@ For each kind of unclosed (or dense) markup, a single-line note of 256 KB, 512 K
 1 MB is parsed and its cards extracted. The baseline, measured in the same run, is a
 1 MB single line of plain prose with no markup.
 
-Linear time shows as a 1 MB / 256 KB ratio near 4 (quadratic would be near 16). A last
-table times notes of 2,000 to 8,000 highlighted list items (linear: 8k/2k near 4).
+Linear time shows as a 1 MB / 256 KB ratio near 4 (quadratic would be near 16). Then
+markup nested as deep as the line is long (``{{c1::`` 40,000 deep around one word), and
+a last table times notes of 2,000 to 8,000 highlighted list items (linear: 8k/2k near 4).
 
     python bench/parse_linear.py
 """
@@ -16,6 +17,7 @@ import statistics
 import time
 
 from highyield.extract import ExtractRules, extract_note
+from highyield.identity.keys import assign_keys
 from highyield.model import Source
 from highyield.parse import parse_note
 
@@ -25,6 +27,7 @@ UNCLOSED = [
     "**", "%%", "<!--", "<b>", "{{c1::{{c2::", "> ", "\\=", "<x",
 ]
 DENSE = ["#t ", "==a== ", "==a **b== c** "]  # valid markup, a token every 3 to 6 characters
+NESTED = [("- {{c1::", "}}"), ("==a ", " b=="), ("{{c1::==a ", " b==}}")]  # opener, closer
 PROSE = "motor neurons degenerate in the anterior horn and the corticospinal tract "
 
 
@@ -33,7 +36,7 @@ def run(text: str, repeats: int = 3) -> float:
     for _ in range(repeats):
         start = time.perf_counter()
         note, _ = parse_note(Source("bench.md", "bench.md", text))
-        extract_note(note, ExtractRules())
+        assign_keys(extract_note(note, ExtractRules()).drafts)  # identity reads deletions
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -54,6 +57,20 @@ def table(title: str, units: list[str], baseline: float) -> float:
     return worst
 
 
+def nested_line(opener: str, closer: str, size: int) -> str:
+    depth = size // (len(opener) + len(closer))
+    return opener * depth + "x" + closer * depth + "\n"
+
+
+def nested() -> None:
+    print(f"\n{'nested markup (opener, closer)':32} {'256 KB':>8} {'512 KB':>8} {'1 MB':>8} "
+          f"{'1MB/256KB':>10}")
+    for opener, closer in NESTED:
+        t = [run(nested_line(opener, closer, size)) for size in SIZES]
+        print(f"{opener + '…' + closer!r:32} {t[0] * 1000:6.0f}ms {t[1] * 1000:6.0f}ms "
+              f"{t[2] * 1000:6.0f}ms {t[2] / t[0]:10.1f}")
+
+
 def long_notes() -> None:
     """Many highlighted list items in one note: context lookups must not scan the note."""
     print(f"\n{'long note (highlighted items)':32} {'2,000':>8} {'4,000':>8} {'8,000':>8} "
@@ -72,6 +89,7 @@ def main() -> None:
     print(f"slowest unclosed 1 MB case: {worst * 1000:.0f} ms "
           f"({worst / baseline:.1f}x the baseline)")
     table("dense valid markup (repeated)", DENSE, baseline)
+    nested()
     long_notes()
 
 

@@ -134,15 +134,23 @@ HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='bac
            "==a **b== c** ", "**==a** b== ", "_**==a_ b**== ",  # crossing delimiters
            "==a **b== ", "as== b== ",  # split bold never closed; spaces inside the edge
            # multi-line cards stacked without blank lines, and fences in their answers
-           "Q\n?\n", "Q\n?\nA\n", "- q\n?\n```\n", "?\n~~~\n"]
+           "Q\n?\n", "Q\n?\nA\n", "- q\n?\n```\n", "?\n~~~\n",
+           # nested as deep as the line is long: "- {{c1::{{c1::…x…}}}}" (one opener, its
+           # closer), and the same with highlights
+           ("- {{c1::", "}}"), ("==a ", " b=="), ("{{c1::==a ", " b==}}")]
 SAMPLE_AT_LEAST = 0.01  # seconds: grow the input until one parse takes this long
 GROWTH = 16  # time the input and one 16 times as long: linear is 16x the time, quadratic 256x
 LARGEST = 64_000  # so the long input is the megabyte a user might paste
 LINEAR_ENOUGH = 3 * GROWTH  # room for a loaded machine; quadratic would be 16 * GROWTH
 
 
-def _vault_of(make_vault: Callable[..., Path], unit: str, size: int) -> Path:
-    line = (unit * (size // len(unit) + 1))[:size]
+def _vault_of(make_vault: Callable[..., Path], unit: str | tuple[str, str], size: int) -> Path:
+    if isinstance(unit, tuple):
+        opener, closer = unit
+        depth = size // (len(opener) + len(closer))
+        line = opener * depth + "x" + closer * depth
+    else:
+        line = (unit * (size // len(unit) + 1))[:size]
     return make_vault({"huge.md": line + "\n", "good.md": GOOD}, name=f"v{size}")
 
 
@@ -159,7 +167,7 @@ def _timed(vault: Path) -> float:
     return took
 
 
-def _size_worth_timing(make_vault: Callable[..., Path], unit: str) -> int:
+def _size_worth_timing(make_vault: Callable[..., Path], unit: str | tuple[str, str]) -> int:
     """The smallest input that takes long enough to time above the clock's noise."""
     size = 1_000
     while size < LARGEST and _timed(_vault_of(make_vault, unit, size)) < SAMPLE_AT_LEAST:
@@ -169,7 +177,7 @@ def _size_worth_timing(make_vault: Callable[..., Path], unit: str) -> int:
 
 @pytest.mark.parametrize("unit", HOSTILE)
 def test_unclosed_markup_on_one_line_takes_linear_time(make_vault: Callable[..., Path],
-                                                      unit: str) -> None:
+                                                      unit: str | tuple[str, str]) -> None:
     size = _size_worth_timing(make_vault, unit)
     small, large = _vault_of(make_vault, unit, size), _vault_of(make_vault, unit, GROWTH * size)
     # Best of three for the short input: a loaded machine only ever adds time, and time

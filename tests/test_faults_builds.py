@@ -409,6 +409,36 @@ def test_a_highyield_folder_linking_out_of_the_vault_is_refused(
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_a_highyield_file_in_place_of_the_folder_is_said_once_and_the_deck_built(
+        vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    vault.build()
+    shutil.rmtree(vault.vault / ".highyield")
+    (vault.vault / ".highyield").write_text("x\n")
+    vault.reword("ALS.md", *REWORDED)
+    monkeypatch.chdir(tmp_path)
+    said = ("vault/.highyield: warning: .highyield is a file, not a folder: highyield reads "
+            "and writes no ledger in it\n"
+            "  hint: move the file aside (rename or delete it); the next build makes the "
+            "folder and writes the ledger there; until then this computer's copy of the "
+            "ledger keeps the cards' keys\n")
+    result = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg"])
+    assert (result.exit_code, result.stderr) == (0, said)
+    assert result.stdout.startswith("Built vault → out/deck.apkg: ~1 updated\n")
+    assert (vault.vault / ".highyield").read_text() == "x\n"
+    imported = import_apkg(vault.deck.output, tmp_path / "anki", vault.col)
+    assert (imported.new, imported.updated) == (0, 1)  # kept its key, by the copy
+    check = runner.invoke(cli, ["check", "vault"])
+    assert check.exit_code == 0 and check.stdout.startswith(said)
+    (vault.vault / ".highyield").unlink()
+    again = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg", "--force"])
+    assert (again.exit_code, again.stderr) == (0, (
+        "vault/.highyield/ledger.tsv: warning: the ledger was missing; this computer's copy "
+        "from the last build is used\n  hint: keep .highyield/ with your notes (commit it to "
+        "git; Obsidian Sync skips folders whose name starts with a dot)\n"))
+    assert (vault.vault / ".highyield" / "ledger.tsv").is_file()
+
+
 def test_a_quiz_reading_the_notes_waits_for_a_build_of_the_vault(tmp_path: Path) -> None:
     """A quiz whose notes changed reads them and writes the ledger, as a build does: it
     takes its turn, so neither overwrites the other's ledger."""

@@ -382,3 +382,39 @@ def test_cloze_numbers_over_the_limit_are_said_to_be_left_out(
     assert many_cards[0].question_text.endswith("{{c1199::w1199}} {{c1200::w1200}}")
     [more] = [c for c in built.deck.by_source("many.md") if "here" in c.answer_text]
     assert more.question_text == "many {{c1000::one}} more [...]"
+
+
+def test_clozes_nested_50000_deep_build_in_seconds_and_deeper_ones_are_text(
+        make_vault: Callable[..., Path]) -> None:
+    """A 250 KB item of clozes nested 50,000 deep. Clozes nest 3 deep, as Anki 24.11
+    allowed (Anki renders each level into the one around it, so a long note nested 10
+    deep, all Anki 26 allows, takes it minutes and gigabytes); deeper ones are text."""
+    depth = 50_000
+    four = ("- Layers of the wall: {{c1::adventitia {{c2::media {{c3::intima "
+            "{{c4::endothelium}}}}}}}} from outside in\n")
+    vault = make_vault({"deep.md": "# Deep\n\n- " + "{{c1::" * depth + "x" + "}}" * depth + "\n",
+                        "three.md": four, "good.md": GOOD})
+    built = _build(vault)
+    assert built.seconds < 15  # it took minutes, and gigabytes
+    hint = "  hint: close some clozes before opening more; the deeper ones are kept as text\n"
+    assert (built.code, built.stderr) == (0, (
+        f"vault/deep.md:3: warning: clozes nested more than 3 deep\n{hint}"
+        "vault/deep.md:3: warning: card shows nothing but its title and headings\n"
+        "  hint: highlight only the words worth hiding, or write a label before them, "
+        "e.g. `Mechanism: ==…==`\n"
+        f"vault/three.md:1: warning: clozes nested more than 3 deep\n{hint}"))
+    assert built.deck is not None
+    [deep] = built.deck.by_source("deep.md")
+    text = "{{c1::" * (depth - 3) + "x" + "}}" * (depth - 3)
+    assert deep.fields["Text"] == \
+        "{{c1::" * 3 + text.replace("{{c1::", "{&#123;c1:&#58;") + "}}" * 3
+    # the first }} closes the third cloze, as it would any cloze
+    assert deep.question_text == "deep [...]" + "}}" * (depth - 3)
+    assert deep.answer_text == f"deep {text} deep.md"
+    [three] = built.deck.by_source("three.md")
+    assert three.fields["Text"] == (
+        "Layers of the wall: {{c1::adventitia {{c2::media {{c3::intima "
+        "{&#123;c4:&#58;endothelium}}}}}}}} from outside in")
+    assert three.answer_text == ("three Layers of the wall: adventitia media intima "
+                                 "{{c4::endothelium}} from outside in three.md")
+    assert _texts(built.deck)[1] == ("good.md", "The {{c1::good note}} still builds.")

@@ -360,6 +360,32 @@ def test_an_unreadable_folder_is_a_warning_every_time(shared: Path) -> None:
     assert len(import_apkg(shared / "d.apkg", shared / "anki").cards) == 3
 
 
+def test_a_note_that_becomes_readable_is_read_by_the_next_build_and_quiz(
+        shared: Path) -> None:
+    """``chmod`` changes neither a note's size nor its time, only its change time."""
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "Renal.md": "- ==Furosemide== acts on the loop.\n"})
+    user = _as_nobody(shared)
+    (vault / "Renal.md").chmod(0)
+    first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (first.returncode, first.stderr) == (1, (
+        "vault/Renal.md: error: cannot read note: Permission denied\n"
+        "  hint: check the file's permissions\n"))
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3", "--new", "0", user=user)
+    assert "Read vault: 2 cards (2 added)\n" in quiz.stderr
+    (vault / "Renal.md").chmod(0o644)
+    again = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout.startswith("Built vault → d.apkg: +1 new")
+    imported, _ = _imported(shared / "d.apkg", shared / "anki")
+    assert sorted(c.answer_text for c in imported.cards) == [
+        "ALS Pic: Riluzole inhibits glutamate release. ALS.md",
+        "ALS Riluzole inhibits glutamate release. ALS.md",
+        "Renal Furosemide acts on the loop. Renal.md"]
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3", "--new", "0", user=user)
+    assert (quiz.returncode, quiz.stderr) == (0, "Read vault: 3 cards (1 added)\n")
+
+
 def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(
         shared: Path) -> None:
     vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,

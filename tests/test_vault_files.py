@@ -36,7 +36,7 @@ def test_notes_and_files_outside_the_rule_are_never_found(
     vault = _vault(make_vault)
     assert [p.relative_to(vault).as_posix() for p in find_notes(vault, Selection())] == \
         ["ALS.md"]
-    assert [rel for rel, _, _ in vault_files(vault)] == ["ALS.md", "img/x.png"]
+    assert [rel for rel, *_ in vault_files(vault)] == ["ALS.md", "img/x.png"]
     assert MediaResolver(vault).resolve("ALS.md", "logo.png") == \
         (None, "was not found in the vault")
     assert MediaResolver(vault).resolve("ALS.md", "x.png") == (vault / "img/x.png", "")

@@ -42,7 +42,7 @@ from highyield.identity.ledger import Entry, read_ledger, write_ledger
 from highyield.identity.subject import Subject
 from highyield.model import CardKind, Progress, SourceRef
 from highyield.vault.files import vault_files
-from highyield.vault.fingerprint import file_stat
+from highyield.vault.fingerprint import FileStamp, file_stat
 from highyield.vault.lock import Waiting, vault_lock
 from highyield.vault.media import MediaResolver, MediaSet
 
@@ -78,7 +78,7 @@ class _Run:
     now: float  # the time changed notes get
     force: bool  # write the deck even if nothing changed
     where: Path  # the build cache's file
-    files: list[tuple[str, int, int]]  # the vault before reading: a note saved since is
+    files: list[FileStamp]  # the vault before reading: a note saved since is
     cache: BuildCache  #                 read again next time
     media: MediaSet
     paths: list[Path]  # the deck's notes

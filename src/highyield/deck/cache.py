@@ -30,7 +30,7 @@ from highyield.model import Embed, SourceRef
 from highyield.paths import cache_folder
 from highyield.vault.atomic import write_atomically
 from highyield.vault.files import vault_files
-from highyield.vault.fingerprint import file_stat, fingerprint
+from highyield.vault.fingerprint import FileStamp, file_stat, fingerprint
 from highyield.vault.media import Outcome
 
 FORMAT = 5
@@ -110,8 +110,7 @@ def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]
     return tuple(stamps)
 
 
-def deck_fingerprint(deck: DeckConfig, files: list[tuple[str, int, int]] | None = None
-                     ) -> str:
+def deck_fingerprint(deck: DeckConfig, files: list[FileStamp] | None = None) -> str:
     """The vault and the deck as a build sees them: every file highyield reads, the
     ledger, the settings, the deck's name and output. ``files``: the vault as seen before
     the build read it (a note saved during the build must make the next build read it

@@ -9,6 +9,10 @@ import re
 from highyield.model import Cloze, Inlines, Styled
 
 CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+MAX_NESTING = 32  # as deep as parse.inline nests markup; a deeper opener is text
+# an opener, a brace pair that nests (one starting an opener one character on is left to
+# the opener, as CLOZE_OPEN finds it), or a closer
+_BRACES = re.compile(r"\{\{c(\d+)::|\{\{(?!\{c\d+::)|\}\}")
 
 
 def shape(text: str) -> str:
@@ -17,19 +21,24 @@ def shape(text: str) -> str:
 
 
 def deletions(text: str) -> list[tuple[int, str]]:
-    """(number, answer) of each ``{{cN::answer}}`` in a canonical text, in order."""
-    found: list[tuple[int, str]] = []
-    for m in CLOZE_OPEN.finditer(text):
-        depth, at = 1, m.end()
-        while depth and at < len(text):
-            if text.startswith("{{", at):
-                depth, at = depth + 1, at + 2
-            elif text.startswith("}}", at):
-                depth, at = depth - 1, at + 2
-            else:
-                at += 1
-        found.append((int(m.group(1)), text[m.end():at - 2 if not depth else at]))
-    return found
+    """(number, answer) of each ``{{cN::answer}}`` in a canonical text, in order. Every
+    ``{{`` nests and every ``}}`` closes the innermost; an unclosed deletion runs to the end.
+    One pass over the text: a deletion nested deeper than ``MAX_NESTING`` is text, as the
+    parser keeps it, so no character is in more than that many answers."""
+    found: list[tuple[int, int, int]] = []  # number, start of answer, end of answer
+    stack: list[int] = []  # per open ``{{``: its index in ``found``, or -1 for a brace
+    openers = 0  # deletions on the stack
+    for m in _BRACES.finditer(text):
+        if m.group(1) is not None and openers < MAX_NESTING:
+            stack.append(len(found))
+            found.append((int(m.group(1)), m.end(), len(text)))
+            openers += 1
+        elif m.group() != "}}":
+            stack.append(-1)
+        elif stack and (index := stack.pop()) >= 0:
+            found[index] = (found[index][0], found[index][1], m.start())
+            openers -= 1
+    return [(number, text[start:end]) for number, start, end in found]
 
 
 def renumber_text(text: str, numbers: dict[int, int]) -> str:

@@ -17,6 +17,7 @@ header, written before them, is read as it was.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -65,8 +66,8 @@ def ledger_path(vault: Path) -> Path:
 
 def ledger_folder(vault: Path) -> Path | None:
     """The vault's ``.highyield/`` folder, or None when it or the ledger in it is a link
-    out of the vault."""
-    return None if _outside(vault) else vault / FOLDER
+    out of the vault, or it is a file."""
+    return None if _refused(vault) else vault / FOLDER
 
 
 def local_copy(vault: Path) -> Path:
@@ -84,7 +85,7 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
     this computer's copy, if there is one, and said so; a line that cannot be read (a
     bad merge, say) is skipped with a warning, and the rest is kept."""
     path = ledger_path(vault)
-    refused = _outside(vault)
+    refused = _refused(vault)
     if refused is not None:
         problems.append(refused)
         return _parse(_copy_bytes(vault) or b"").entries
@@ -219,6 +220,26 @@ def _lines(n: int) -> str:
     return f"{n} line" if n == 1 else f"{n} lines"
 
 
+def _refused(vault: Path) -> Diagnostic | None:
+    """Why no ledger is read or written in the vault, if so: this computer's copy keeps
+    the cards' keys meanwhile."""
+    return _outside(vault) or _not_a_folder(vault)
+
+
+def _not_a_folder(vault: Path) -> Diagnostic | None:
+    """A warning when the vault's ``.highyield`` is a file: the deck is right all the same."""
+    folder = vault / FOLDER
+    try:
+        if stat.S_ISDIR(folder.stat().st_mode):
+            return None
+    except OSError:  # missing (made when the ledger is written), or unreadable: said then
+        return None
+    return warning(display_path(folder), None, f"{FOLDER} is a file, not a folder: highyield "
+                   "reads and writes no ledger in it", "move the file aside (rename or "
+                   "delete it); the next build makes the folder and writes the ledger there; "
+                   "until then this computer's copy of the ledger keeps the cards' keys")
+
+
 def _outside(vault: Path) -> Diagnostic | None:
     """An error when the ledger would be read or written outside the vault: the vault's
     ``.highyield/`` (or the ledger in it) is a link out of it."""
@@ -249,7 +270,7 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
     the vault is not written: that is an error."""
     data = ledger_text(entries.values()).encode("utf-8")
     path = ledger_path(vault)
-    problem = _outside(vault)
+    problem = _refused(vault)
     try:
         if problem is None and (not path.exists() or read_bytes(path) != data):
             write_atomically(path, data, ordinary_mode())

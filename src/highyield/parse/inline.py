@@ -41,6 +41,10 @@ from highyield.parse.output import (
 from highyield.parse.scan import Finder, LineMap
 
 MAX_DEPTH = 32  # deeper nesting is kept as literal text
+# Anki renders each level of nested clozes into the one around it, escaped: its work and
+# memory grow about 2.5 times a level (10 levels of a long note outrun any memory), so
+# clozes nest 3 deep, the limit Anki 24.11 set for this reason; deeper ones are text.
+MAX_CLOZE_NESTING = 3
 
 # The lookahead lets the scan skip plain text fast: every token starts with one of these.
 _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
@@ -114,6 +118,7 @@ class _Parser:
         self.used = False  # did the handler use the token (not leave it as text)?
         self.quiet_highlights = False  # only count further unclosed == warnings
         self.lazy: _Frame | None = None  # an == reopened without touching the output yet
+        self.too_deep: set[str] = set()  # warned of: "markup" or "clozes" nested too deep
         self.handlers = {name: getattr(self, "_on_" + name) for name in _HANDLED}
 
     # ------------------------------------------------------------ driver
@@ -157,6 +162,7 @@ class _Parser:
 
     def _push(self, kind: str, m: re.Match[str], literal: str, **extra: object) -> None:
         if len(self.stack) >= MAX_DEPTH:
+            self._warn_too_deep(m, "markup", MAX_DEPTH)
             if not literal:
                 self._flush()  # a tag too deep is dropped; other openers stay as text
             return
@@ -165,6 +171,13 @@ class _Parser:
         self.stack.append(frame)
         self.by_kind.setdefault(kind, []).append(frame)
         self.out.append(Slot())
+
+    def _warn_too_deep(self, m: re.Match[str], what: str, limit: int) -> None:
+        if what not in self.too_deep:
+            self.too_deep.add(what)
+            self.diagnostics.append(warning(
+                self.path, self._line(m), f"{what} nested more than {limit} deep",
+                f"close some {what} before opening more; the deeper ones are kept as text"))
 
     def _innermost(self, kind: str) -> _Frame | None:
         frames = self.by_kind.get(kind)
@@ -359,6 +372,9 @@ class _Parser:
         return not text[at + 2:at + 3].isalnum()
 
     def _on_cloze(self, m: re.Match[str]) -> None:
+        if len(self.by_kind.get("cloze", ())) >= MAX_CLOZE_NESTING:
+            self._warn_too_deep(m, "clozes", MAX_CLOZE_NESTING)
+            return
         self._push("cloze", m, m.group(), number=int(m.group("num")))
 
     def _on_sep(self, m: re.Match[str]) -> None:

@@ -19,6 +19,7 @@ from highyield.model import Card
 from highyield.review.store import CardRow, Store, Synced
 from highyield.review.views import quiz_views
 from highyield.vault.files import find_notes
+from highyield.vault.fingerprint import FileStamp, stamp
 from highyield.vault.fingerprint import fingerprint as vault_fingerprint
 from highyield.vault.lock import Waiting, vault_lock
 
@@ -39,18 +40,18 @@ class DeckSync:
 
 
 def fingerprint(deck: DeckConfig) -> str:
-    """The notes as they are now: each one's path, size and modification time, with the
-    settings that shape the cards."""
+    """The notes as they are now: each one's path, size, modification and change time
+    (see ``vault.fingerprint``), with the settings that shape the cards."""
     return vault_fingerprint(card_settings(deck), _note_stats(deck))
 
 
-def _note_stats(deck: DeckConfig) -> Iterator[tuple[str, int, int]]:
+def _note_stats(deck: DeckConfig) -> Iterator[FileStamp]:
     for path in find_notes(deck.vault, deck.selection):
         try:
             stat = path.stat()
         except OSError:
             continue
-        yield path.relative_to(deck.vault).as_posix(), stat.st_size, stat.st_mtime_ns
+        yield stamp(path.relative_to(deck.vault).as_posix(), stat)
 
 
 def card_rows(cards: Sequence[Card], media: MediaSet) -> list[CardRow]:

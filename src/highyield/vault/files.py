@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from highyield.errors import Diagnostic, display_path, warning
+from highyield.vault.fingerprint import FileStamp, stamp
 from highyield.vault.globs import Selection
 
 NEVER_READ = frozenset({"node_modules"})  # besides every name that starts with a dot
@@ -93,9 +94,9 @@ def _unlisted(exc: OSError) -> Diagnostic:
                    "list and open it")
 
 
-def vault_files(root: Path) -> list[tuple[str, int, int]]:
-    """(relative path, size, mtime_ns) of every file highyield reads, sorted."""
-    found: list[tuple[str, int, int]] = []
+def vault_files(root: Path) -> list[FileStamp]:
+    """(relative path, size, mtime_ns, ctime_ns) of every file highyield reads, sorted."""
+    found: list[FileStamp] = []
     for rel, path in walk(root):
         try:
             stat = os.stat(path)
@@ -104,6 +105,6 @@ def vault_files(root: Path) -> list[tuple[str, int, int]]:
                 stat = os.lstat(path)
             except OSError:
                 continue
-        found.append((rel, stat.st_size, stat.st_mtime_ns))
+        found.append(stamp(rel, stat))
     found.sort()
     return found
