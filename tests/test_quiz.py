@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -467,3 +468,24 @@ def test_math_as_text(latex: str, shown: str, capfd: pytest.CaptureFixture[str])
 
     assert math_text(latex) == shown
     assert capfd.readouterr() == ("", "")
+
+
+def test_new_cards_are_spread_among_the_reviews_as_in_anki(deck: DeckConfig,
+                                                          tmp_path: Path) -> None:
+    """Anki's default order, "mix with reviews": with 4 reviews and 2 new cards left, the
+    session goes review, new, review, review, new, review (Anki's intersperser)."""
+    heart = "".join(f"- Fact {n} is ==answer {n}==.\n" for n in range(6))
+    (deck.vault / "Heart.md").write_text("# Heart\n" + heart)
+    (deck.vault / "Renal.md").unlink()
+    clock = Clock(MORNING)
+    with Store.open(tmp_path / "reviews.sqlite3") as store:
+        sync_deck(store, deck, clock())
+        first = Script(list(" 4 4 4 4q"), clock)  # four cards to review
+        Session(store, plan_for([deck], EST, None, None), first, clock,
+                where_in([deck]), None).run()
+        clock.advance(days=60)
+        script = Script(list(" 3" * 6 + "q"), clock)
+        Session(store, plan_for([deck], EST, None, None), script, clock,
+                where_in([deck]), None).run()
+    kinds = re.findall(r"── vault · (new|review) · ", script.text)
+    assert kinds == ["review", "new", "review", "review", "new", "review"]

@@ -1,6 +1,6 @@
 """Which card comes next, as Anki decides: learning cards that are due, then the day's
-reviews, then new cards within the daily limits, then learning cards due within twenty
-minutes (so a card answered Again comes back in the same session)."""
+reviews with the new cards the daily limits allow spread among them, then learning cards
+due within twenty minutes (so a card answered Again comes back in the same session)."""
 
 from __future__ import annotations
 
@@ -42,21 +42,41 @@ class Plan:
         return self.settings[self.which.decks[0]].day_starts_at
 
 
-def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Ref | None:
-    """The card to show at ``now``; ``new_seen`` is how many new cards this session showed."""
+@dataclass(frozen=True)
+class Mix:
+    """Anki's default order of new and review cards ("mix with reviews"): the day's new
+    cards spread evenly among its reviews, by the counts left when the session began."""
+
+    reviews: int  # review cards left when the session began
+    new: int  # new cards left then
+    reviews_seen: int = 0  # shown since
+    new_seen: int = 0
+
+    def new_turn(self) -> bool:
+        """Whether a new card comes next, as Anki's intersperser decides."""
+        ratio = (self.reviews + 1) / (self.new + 1)
+        return (self.new_seen + 1) * ratio < self.reviews_seen + 1
+
+
+def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0,
+              mix: Mix | None = None) -> Ref | None:
+    """The card to show at ``now``: learning cards due, then reviews with new cards
+    spread among them (``mix``; without it, new cards after the reviews), then learning
+    cards due within twenty minutes. ``new_seen`` is how many new cards this session
+    showed."""
     db = store.db
     ref = next_learning(db, plan.which, now, now)
     if ref is not None:
         return ref
     reviews_open, new_open = _open_decks(store, plan, now)
-    if reviews_open:
-        ref = next_review(db, replace(plan.which, decks=reviews_open), now,
-                          day_end(now, plan.tz, plan.hour()))
-    if ref is None and plan.new_cards is not None:
+    review = next_review(db, replace(plan.which, decks=reviews_open), now,
+                         day_end(now, plan.tz, plan.hour())) if reviews_open else None
+    if plan.new_cards is not None:
         new_open = plan.which.decks if new_seen < plan.new_cards else ()
-    if ref is None and new_open:
-        ref = next_new(db, replace(plan.which, decks=new_open), now)
-    return ref or next_learning(db, plan.which, now, now + LEARN_AHEAD)
+    new = None
+    if new_open and (review is None or (mix is not None and mix.new_turn())):
+        new = next_new(db, replace(plan.which, decks=new_open), now)
+    return new or review or next_learning(db, plan.which, now, now + LEARN_AHEAD)
 
 
 def _open_decks(store: Store, plan: Plan,

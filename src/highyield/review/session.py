@@ -15,7 +15,7 @@ from typing import Protocol
 
 from highyield.review import screen
 from highyield.review.counts import left
-from highyield.review.due import Loads, Plan, due_next, next_card
+from highyield.review.due import Loads, Mix, Plan, due_next, next_card
 from highyield.review.schedule import (
     CardState,
     Outcome,
@@ -108,10 +108,13 @@ class Session:
     def run(self) -> Summary:
         started = self.clock()
         interrupted = finished = False
+        at_start = left(self.store, self.plan, started)
         try:
             while self.limit is None or len(self.answers) < self.limit:
+                mix = Mix(at_start.review, at_start.new, self._seen(Phase.REVIEW),
+                          self._new_seen())
                 ref = self.pending or next_card(self.store, self.plan, self.clock(),
-                                                self._new_seen())
+                                                self._new_seen(), mix)
                 self.pending = None
                 finished = ref is None
                 if ref is None or not self._card(ref):
@@ -124,7 +127,11 @@ class Session:
                        due_next(self.store, self.plan, now), interrupted, finished)
 
     def _new_seen(self) -> int:
-        return sum(a.outcome.before.phase is Phase.NEW for a in self.answers)
+        return self._seen(Phase.NEW)
+
+    def _seen(self, phase: Phase) -> int:
+        """The cards this session answered that were in ``phase`` before."""
+        return sum(a.outcome.before.phase is phase for a in self.answers)
 
     def _card(self, ref: Ref) -> bool:
         """Show one card and act on the keys. False when the student quits."""
