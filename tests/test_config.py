@@ -115,6 +115,15 @@ def test_sample_deck_definition() -> None:
                    "| check the indentation and the quoting"),
     ("- a list\n", "decks/d.yaml:1: a deck definition must be a mapping of keys | start from "
                    "the example in the README"),
+    *((f'notes: ../notes\ndeck: "{name}"\n', f"decks/d.yaml:2: the deck name `{name}` has an "
+       "empty part | write a name on each side of every ::, e.g. `deck: USMLE::Neurology`")
+      for name in ("::", "A::::B", "A::", "::B", "A:: ::B")),
+    ("deck: X\nnotes: ../notes\ndeck: Y\n", "decks/d.yaml:3: `deck` is given twice (first at "
+                                            "line 1) | keep one of them: only the last would "
+                                            "count"),
+    ("deck: X\nnotes: ../notes\nreview:\n  new_per_day: 5\n  new_per_day: 9\n",
+     "decks/d.yaml:5: `review.new_per_day` is given twice (first at line 4) | keep one of "
+     "them: only the last would count"),
 ])
 def test_mistakes_name_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 text: str, expected: str) -> None:

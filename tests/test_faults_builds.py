@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -568,6 +570,41 @@ def test_an_output_that_is_a_link_is_refused_not_written_through(
     assert result.exit_code == 0, result.output
     assert _aorta(project / "elsewhere" / "deck.apkg", project / "anki") == \
         ["a The [...] is big."]
+
+
+def test_an_output_that_is_not_an_anki_package_is_left_alone(
+        project: Path, runner: CliRunner) -> None:
+    """A build replaces only an Anki package: a zip holding a collection."""
+    (project / "decks" / "text.apkg").write_text("my precious text\n")
+    sqlite3.connect(project / "db.apkg").execute("CREATE TABLE t (x)").connection.close()
+    with zipfile.ZipFile(project / "zip.apkg", "w") as z:
+        z.writestr("notes.txt", "a zip, not a deck")
+    before = {p.name: p.read_bytes() for p in (project / "decks" / "text.apkg",
+                                               project / "db.apkg", project / "zip.apkg")}
+    (project / "decks" / "d.yaml").write_text("deck: D\nnotes: ../notes\noutput: text.apkg\n")
+    result = runner.invoke(cli, ["build"])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
+        "error: decks/d.yaml:3: the output decks/text.apkg is not an Anki package; "
+        "highyield leaves it alone\n  hint: make `output` name another .apkg (relative to "
+        "this file), or move the file aside\n"))
+    (project / "decks" / "d.yaml").unlink()
+    for name in ("db.apkg", "zip.apkg"):
+        result = runner.invoke(cli, ["build", "notes", "-o", name])
+        assert (result.exit_code, result.stderr) == (2, (
+            f"error: the output {name} is not an Anki package; highyield leaves it alone\n"
+            "  hint: choose another path with -o PATH.apkg, or move the file aside\n"))
+    with pytest.raises(HighyieldError, match="not an Anki package"):  # as it writes, too
+        build(folder_deck(project / "notes", project / "zip.apkg"), now=FIXED_NOW)
+    assert {p.name: p.read_bytes() for p in (project / "decks" / "text.apkg",
+                                             project / "db.apkg", project / "zip.apkg")} \
+        == before
+    (project / "empty.apkg").touch()  # nothing to lose
+    with zipfile.ZipFile(project / "anki.apkg", "w") as z:  # as Anki 23.10 and later export
+        z.writestr("collection.anki21b", b"")
+    for n, name in enumerate(("empty.apkg", "anki.apkg", "anki.apkg")):  # then our own deck
+        result = runner.invoke(cli, ["build", "notes", "-o", name, "--force"])
+        assert result.exit_code == 0, result.output
+        assert _aorta(project / name, project / f"anki-{n}") == ["a The [...] is big."]
 
 
 def test_commands_that_write_no_deck_do_not_mind_where_it_goes(

@@ -25,7 +25,7 @@ from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.output import absolute, is_apkg
 from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
-from highyield.config.yamlload import Refused, load
+from highyield.config.yamlload import Refused, load, repeated_keys
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.regular import read_text, unreadable
 from highyield.vault.globs import Selection
@@ -62,15 +62,16 @@ def load_deck_file(path: Path) -> DeckConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise HighyieldError(f"{shown}: cannot read deck definition: {unreadable(exc)}",
                              hint="check that the file exists and is UTF-8 text") from None
-    data, lines = _load_yaml(text, shown)
-    reader = _Reader(path, shown, data, lines)
+    data, node = _load_yaml(text, shown)
+    reader = _Reader(path, shown, data, _key_lines(node))
     deck = reader.deck()
+    reader.problems.extend(_repeated(node, shown))
     if reader.problems:
         raise HighyieldError.many(sorted(reader.problems, key=lambda d: d.line or 0))
     return deck
 
 
-def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], dict[str, int]]:
+def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], yaml.Node]:
     try:
         data, node = load(text)
     except Refused as exc:
@@ -86,7 +87,14 @@ def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], dict[str, int]]:
     if not isinstance(data, dict) or node is None:
         raise HighyieldError.at(error(shown, 1, "a deck definition must be a mapping of keys",
                                       "start from the example in the README"))
-    return {str(k): v for k, v in data.items()}, _key_lines(node)
+    return {str(k): v for k, v in data.items()}, node
+
+
+def _repeated(node: yaml.Node, shown: str) -> list[Diagnostic]:
+    """A key written twice: YAML would keep the second value without a word."""
+    return [error(shown, line + 1, f"`{key}` is given twice (first at line {first + 1})",
+                  "keep one of them: only the last would count")
+            for key, first, line in repeated_keys(node)]
 
 
 def _key_lines(node: yaml.Node) -> dict[str, int]:
@@ -114,7 +122,7 @@ class _Reader:
 
     def deck(self) -> DeckConfig:
         self._check_keys(self.data, KEYS, "")
-        name = self._string("deck", required=True) or "deck"
+        name = self._deck_name()
         vault = (self.path.parent / (self._string("notes", required=True) or ".")).resolve()
         if "notes" in self.data and not vault.is_dir():
             self.problem("notes", f"notes folder not found: {display_path(vault)}",
@@ -138,6 +146,15 @@ class _Reader:
             srplugin=read_plugin(vault),
             output_line=self.lines.get("output") if "output" in self.data else None,
         )
+
+    def _deck_name(self) -> str:
+        """The deck's name; Anki would name an empty part of ``A::::B`` "blank"."""
+        name = self._string("deck", required=True)
+        if name and any(not part.strip() for part in name.split("::")):
+            self.problem("deck", f"the deck name `{name}` has an empty part",
+                         "write a name on each side of every ::, e.g. "
+                         "`deck: USMLE::Neurology`")
+        return name or "deck"
 
     def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:
         for key in data:

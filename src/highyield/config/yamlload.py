@@ -55,6 +55,28 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+def repeated_keys(root: yaml.Node) -> list[tuple[str, int, int]]:
+    """Each key written twice in the top mapping or in a mapping one level down (YAML
+    keeps the last value silently): its name (``key`` or ``parent.key``) and the lines of
+    its first and its second writing, from 0."""
+    found: list[tuple[str, int, int]] = []
+    mappings = [("", root)]
+    if isinstance(root, yaml.MappingNode):
+        mappings += [(f"{key.value}.", value) for key, value in root.value
+                     if isinstance(value, yaml.MappingNode)]
+    for prefix, mapping in mappings:
+        if not isinstance(mapping, yaml.MappingNode):
+            continue
+        first: dict[str, int] = {}
+        for key, _ in mapping.value:
+            name, line = f"{prefix}{key.value}", key.start_mark.line
+            if name in first:
+                found.append((name, first[name], line))
+            else:
+                first[name] = line
+    return found
+
+
 def _check(root: yaml.Node) -> None:
     """Refuse a document over ``MAX_VALUES`` values, naming the line of the top-level key
     where the count passes it."""
