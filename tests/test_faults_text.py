@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pexpect
+import pytest
+from click.testing import CliRunner
 
+from highyield.cli import cli
 from highyield.errors import Diagnostic
 from highyield.parse.frontmatter import split_frontmatter
 from tests.anki_client import Imported, RenderedCard, import_apkg
@@ -418,3 +421,29 @@ def test_clozes_nested_50000_deep_build_in_seconds_and_deeper_ones_are_text(
     assert three.answer_text == ("three Layers of the wall: adventitia media intima "
                                  "{{c4::endothelium}} from outside in three.md")
     assert _texts(built.deck)[1] == ("good.md", "The {{c1::good note}} still builds.")
+
+
+SURROGATE_LINES = ['deck: "D\\ud800"', 'tags: ["\\ud800"]', 'obsidian_vault: "\\ud800"',
+                   'auto_cloze: {include: ["\\ud800"]}']
+
+
+@pytest.mark.parametrize("line", SURROGATE_LINES)
+def test_a_lone_surrogate_in_yaml_is_text_not_an_internal_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str) -> None:
+    """YAML's "\\ud800" escape gives a lone surrogate, which no file, database or terminal
+    takes: it is read as U+FFFD, in a deck file and in a note's frontmatter."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text('---\ntags: ["x\\ud800"]\n---\n- ==a== fact\n')
+    (tmp_path / "decks").mkdir()
+    lines = ["deck: D", "notes: ../notes", "output: d.apkg"]
+    key = line.split(":")[0]
+    (tmp_path / "decks" / "d.yaml").write_text(
+        "\n".join([*(kept for kept in lines if not kept.startswith(key + ":")), line]) + "\n")
+    monkeypatch.chdir(tmp_path)
+    for command in (["build"], ["check"], ["cards"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code in (0, 1), (command, result.output)
+        assert "internal error" not in result.output
+    imported = import_apkg(tmp_path / "decks" / "d.apkg", tmp_path / "anki")
+    assert [c.question_text.split()[-2:] for c in imported.cards] == [["[...]", "fact"]]
+    assert any("x\ufffd" in c.tags for c in imported.cards)

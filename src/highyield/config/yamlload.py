@@ -5,10 +5,13 @@ before anything is built from it, in milliseconds."""
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 MAX_VALUES = 10_000  # values in the document with every alias written out
 MAX_DEPTH = 100  # levels of lists and mappings
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Refused(Exception):
@@ -42,6 +45,12 @@ class _Loader(yaml.SafeLoader):
     (YAML's composer recurses once per level; its scanner slows with each level)."""
 
     depth = 0
+
+    def construct_scalar(self, node: yaml.ScalarNode | yaml.MappingNode) -> str:
+        """A scalar's value, a lone surrogate (``"\\ud800"``, which no file, database or
+        terminal takes) written as U+FFFD."""
+        value = super().construct_scalar(node)
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self.depth += 1
