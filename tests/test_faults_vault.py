@@ -386,6 +386,26 @@ def test_a_note_that_becomes_readable_is_read_by_the_next_build_and_quiz(
     assert (quiz.returncode, quiz.stderr) == (0, "Read vault: 3 cards (1 added)\n")
 
 
+
+def test_a_note_made_unreadable_is_said_on_every_build_not_kept_from_the_cache(
+        shared: Path) -> None:
+    """Its cards are in the build cache, and its size and time are unchanged: the build
+    still finds it cannot read the note, says so, and leaves its cards out."""
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
+                            "Renal.md": "- ==Furosemide== acts on the loop.\n"})
+    user = _as_nobody(shared)
+    first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (first.returncode, first.stderr) == (0, "")
+    (vault / "Renal.md").chmod(0)
+    for _ in range(2):  # and again on the next build
+        again = _run(shared, "build", "vault", "-o", "d.apkg", "--force", user=user)
+        assert (again.returncode, again.stderr) == (1, (
+            "vault/Renal.md: error: cannot read note: Permission denied\n"
+            "  hint: check the file's permissions\n"))
+    imported, _ = _imported(shared / "d.apkg", shared / "anki")
+    renal = [c for c in imported.cards if c.answer_text.startswith("Renal Furosemide")]
+    assert [("highyield::retired" in c.tags) for c in renal] == [True]  # as a deleted one
+
 def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(
         shared: Path) -> None:
     vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,

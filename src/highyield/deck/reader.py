@@ -5,6 +5,7 @@ made into fields (``deck.fields``)."""
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,7 +43,8 @@ class CachedReader:
         old = self.old.get(rel)
         if stat is not None and old is not None and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
-                self._same_media(rel, old) and self._same_depends(old):
+                self._same_media(rel, old) and self._same_depends(old) and \
+                os.access(path, os.R_OK):  # a note made unreadable is said so again
             return _shown_from_here(old, path)
         problems: list[Diagnostic] = []
         source = read_note(self.deck.vault, path, problems)
