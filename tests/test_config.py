@@ -124,6 +124,11 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\nreview:\n  new_per_day: 5\n  new_per_day: 9\n",
      "decks/d.yaml:5: `review.new_per_day` is given twice (first at line 4) | keep one of "
      "them: only the last would count"),
+    ('notes: ../notes\ndeck: "  "\n', "decks/d.yaml:2: `deck` is blank | add a line such "
+                                      "as `deck: USMLE::Neurology` (:: makes subdecks)"),
+    ("notes: ../notes\ndeck: " + "::".join(f"L{n}" for n in range(12)) + "\n",
+     "decks/d.yaml:2: the deck name `" + "::".join(f"L{n}" for n in range(12)) + "` nests 12 "
+     "levels; Anki takes at most 11 | use fewer :: in the name; tags can carry the rest"),
 ])
 def test_mistakes_name_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 text: str, expected: str) -> None:

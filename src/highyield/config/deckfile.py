@@ -30,6 +30,7 @@ from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.regular import read_text, unreadable
 from highyield.vault.globs import Selection
 
+MAX_DECK_LEVELS = 11  # Anki refuses a package whose deck nests deeper
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
         "inline_cards", "auto_cloze", "obsidian_vault", "review")
 HIGHLIGHT_KEYS = ("syntaxes", "colors")
@@ -154,6 +155,10 @@ class _Reader:
             self.problem("deck", f"the deck name `{name}` has an empty part",
                          "write a name on each side of every ::, e.g. "
                          "`deck: USMLE::Neurology`")
+        elif name.count("::") >= MAX_DECK_LEVELS:
+            self.problem("deck", f"the deck name `{name}` nests {name.count('::') + 1} "
+                         f"levels; Anki takes at most {MAX_DECK_LEVELS}",
+                         "use fewer :: in the name; tags can carry the rest")
         return name or "deck"
 
     def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:
@@ -170,8 +175,11 @@ class _Reader:
             if required:
                 self.problem("", f"missing `{key}`", EXAMPLES[key])
             return ""
-        if not isinstance(value, (str, int, float)) or not str(value).strip():
+        if not isinstance(value, (str, int, float)):
             self.problem(key, f"`{key}` must be text", EXAMPLES[key])
+            return ""
+        if not str(value).strip():
+            self.problem(key, f"`{key}` is blank", EXAMPLES[key])
             return ""
         return str(value).strip()
 
