@@ -447,3 +447,16 @@ def test_a_lone_surrogate_in_yaml_is_text_not_an_internal_error(
     imported = import_apkg(tmp_path / "decks" / "d.apkg", tmp_path / "anki")
     assert [c.question_text.split()[-2:] for c in imported.cards] == [["[...]", "fact"]]
     assert any("x\ufffd" in c.tags for c in imported.cards)
+
+
+def test_a_right_to_left_mark_in_a_name_is_shown_escaped(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """U+202E turns what follows it around on screen: "Built x\u202ey → d.apkg" could
+    read as another name. It is shown as \\u202e, as control characters are shown."""
+    vault = tmp_path / "x\u202ey"
+    vault.mkdir()
+    (vault / "a.md").write_text("- ==a== fact\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", vault.name, "-o", "d.apkg"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Built x\\u202ey → d.apkg: +1 new\n")

@@ -24,13 +24,20 @@ def display_path(path: Path) -> str:
 
 def escaped(text: str) -> str:
     """A name (a note's path or title, a deck's name) as the terminal is given it: each
-    control character written as ``\\x1b``, so a file name never moves the cursor, colours
-    the screen or breaks a line."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) \
-        if _CONTROL.search(text) else text
+    control character written as ``\\x1b`` and each right-to-left mark as ``\\u202e``, so
+    a file name never moves the cursor, colours the screen, breaks a line or turns the
+    text after it around."""
+    return _CONTROL.sub(_code, text) if _CONTROL.search(text) else text
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+def _code(match: re.Match[str]) -> str:
+    number = ord(match.group())
+    return f"\\x{number:02x}" if number < 0x100 else f"\\u{number:04x}"
+
+
+# control characters, and the marks that turn text right to left (a name could hide
+# what follows it behind them)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Severity(enum.Enum):
