@@ -132,3 +132,15 @@ def test_no_store_yet(runner: CliRunner, tmp_path: Path) -> None:
     assert "error: no reviews yet:" in result.output
     assert "hint: run `highyield quiz` to study" in result.output
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_a_buried_card_is_due_when_it_comes_back(tmp_path: Path) -> None:
+    """k1 is due today, but buried until the next study day: the quiz will show it then,
+    and the forecast says so."""
+    path = tmp_path / "r.sqlite3"
+    _store(path, NOW)
+    tomorrow = datetime(2026, 11, 22, 4, 0, tzinfo=EST)
+    with Store.open(path) as store:
+        store.hide({("k1", 1): Hidden(buried_until=tomorrow)})
+        stats = compute(store, ["D"], NOW.astimezone(UTC), EST, 4)
+    assert (stats.due_today, stats.due_tomorrow) == (1, 1)

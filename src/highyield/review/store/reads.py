@@ -107,10 +107,12 @@ def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, i
 
 
 def due_times(db: sqlite3.Connection, decks: Sequence[str]) -> list[int]:
-    """When each studied, active card is due (ms, UTC)."""
+    """When each studied, active card is due (ms, UTC); a buried card, when it comes
+    back."""
     marks = _marks(decks)
     return [time_ms(due, card(key, ord_), "a due time") for key, ord_, due in db.execute(
-        f"SELECT key, ord, due FROM cards WHERE deck IN ({marks}) AND {STUDIED} "
+        f"SELECT key, ord, max(due, coalesce(buried_until, due)) FROM cards "
+        f"WHERE deck IN ({marks}) AND {STUDIED} "
         "AND retired_at IS NULL AND suspended = 0", tuple(decks))]
 
 
