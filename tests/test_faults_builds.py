@@ -787,3 +787,21 @@ def test_a_home_nobody_may_write_is_said_once_and_cards_are_not_called_new(
         assert list((shared / "roots").iterdir()) == [] and list(mine.iterdir())
     finally:
         col.close()
+
+
+def test_a_ledger_on_a_full_disk_says_to_free_space(tmp_path: Path, full_disk: Path,
+                                                    runner: CliRunner,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vault on a full disk: the ledger cannot be written, and the hint says what to do
+    about a full disk (not about permissions); the deck is built, keys kept here."""
+    vault = _vault(full_disk / "vault", 3)
+    (full_disk / "filler").unlink()
+    (full_disk / "filler").write_bytes(b"\0" * shutil.disk_usage(full_disk).free)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", str(vault), "-o", "deck.apkg"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "disk/vault/.highyield/ledger.tsv: warning: cannot write the ledger: No space left "
+        "on device\n  hint: free some space on the vault's disk; until then this computer's "
+        "copy keeps each card's identity\n")
+    assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 6

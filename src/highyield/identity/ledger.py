@@ -16,6 +16,7 @@ header, written before them, is read as it was.
 
 from __future__ import annotations
 
+import errno
 import re
 import stat
 from collections.abc import Iterable
@@ -261,6 +262,15 @@ def ledger_text(entries: Iterable[Entry]) -> str:
     return HEADER + "".join(e.line() + "\n" for e in sorted(entries, key=lambda e: e.key))
 
 
+
+_WRITE_HINT = ("let highyield write to the vault's .highyield/ folder, or a reworded card "
+               "will be taken for a new one")
+_WRITE_HINTS = {errno.ENOSPC: "free some space on the vault's disk; until then this "
+                              "computer's copy keeps each card's identity",
+                errno.EDQUOT: "free some space (you are over your disk quota); until then "
+                              "this computer's copy keeps each card's identity"}
+
+
 def write_ledger(vault: Path, entries: dict[str, Entry],
                  unsaved: list[OSError] | None = None) -> Diagnostic | None:
     """Write the ledger if it changed, atomically, and keep this computer's copy (in the
@@ -276,8 +286,7 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
             write_atomically(path, data, ordinary_mode())
     except OSError as exc:
         problem = warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
-                          "let highyield write to the vault's .highyield/ folder, or a "
-                          "reworded card will be taken for a new one")
+                          _WRITE_HINTS.get(exc.errno or 0, _WRITE_HINT))
     try:
         copy = local_copy(vault)
         if not copy.exists() or read_bytes(copy) != data:
