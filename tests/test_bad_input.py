@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from highyield.cli import cli
 from highyield.config import folder_deck
 from highyield.deck.cache import collector_off
-from highyield.errors import Severity
-from highyield.identity.collect import collect
+from highyield.errors import HighyieldError, Severity, display_path
+from highyield.identity.collect import collect, deck_notes
 from tests.anki_client import Imported, import_apkg
 
 GOOD = "# Good\n- The ==good note== still builds.\n"
@@ -256,3 +256,19 @@ def test_every_embed_of_a_missing_image_is_reported(make_vault: Callable[..., Pa
         "n.md:1: warning: image 'gone.png' was not found in the vault",
         "n.md:2: warning: image 'gone.png' was not found in the vault",
     ]
+
+
+def test_a_notes_folder_that_is_gone_is_said_to_be_gone(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """As when a vault is moved away while `watch` runs: not "no notes" with a hint about
+    include and exclude."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "a.md").write_text("- ==a== fact\n")
+    deck = folder_deck(vault, tmp_path / "d.apkg")
+    vault.rename(tmp_path / "moved")
+    with pytest.raises(HighyieldError) as raised:
+        deck_notes(deck, [])
+    assert str(raised.value).startswith(
+        f"the notes folder {display_path(vault)} of deck vault is not there (moved or "
+        "deleted?)")

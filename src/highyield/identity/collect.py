@@ -127,6 +127,10 @@ def _assign(deck: DeckConfig, drafts: list[Draft], paths: list[Path],
 def deck_notes(deck: DeckConfig, problems: list[Diagnostic]) -> list[Path]:
     """The deck's notes; ``problems`` gets a warning for each file or folder of the vault
     that could not be looked at."""
+    if not deck.vault.is_dir():  # moved or deleted while watch runs, say
+        raise HighyieldError(f"the notes folder {display_path(deck.vault)} of deck "
+                             f"{deck.name} is not there (moved or deleted?)",
+                             hint="put the folder back, or point the deck at where it is now")
     paths = find_notes(deck.vault, deck.selection, problems)
     if not paths:
         raise HighyieldError(
