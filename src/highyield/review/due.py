@@ -5,7 +5,7 @@ due within twenty minutes (so a card answered Again comes back in the same sessi
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -59,9 +59,10 @@ class Mix:
 
 
 def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0,
-              mix: Mix | None = None) -> Ref | None:
+              mix: Callable[[], Mix] | None = None) -> Ref | None:
     """The card to show at ``now``: learning cards due, then reviews with new cards
-    spread among them (``mix``; without it, new cards after the reviews), then learning
+    spread among them (``mix``, asked only when both are there; without it, new cards
+    after the reviews), then learning
     cards due within twenty minutes. ``new_seen`` is how many new cards this session
     showed."""
     db = store.db
@@ -74,7 +75,7 @@ def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0,
     if plan.new_cards is not None:
         new_open = plan.which.decks if new_seen < plan.new_cards else ()
     new = None
-    if new_open and (review is None or (mix is not None and mix.new_turn())):
+    if new_open and (review is None or (mix is not None and mix().new_turn())):
         new = next_new(db, replace(plan.which, decks=new_open), now)
     return new or review or next_learning(db, plan.which, now, now + LEARN_AHEAD)
 

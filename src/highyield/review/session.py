@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from highyield.review import screen
-from highyield.review.counts import left
+from highyield.review.counts import Left, left
 from highyield.review.due import Loads, Mix, Plan, due_next, next_card
 from highyield.review.schedule import (
     CardState,
@@ -108,11 +108,16 @@ class Session:
     def run(self) -> Summary:
         started = self.clock()
         interrupted = finished = False
-        at_start = left(self.store, self.plan, started)
+        at_start: list[Left] = []  # the counts when the session began, once needed
+
+        def mix() -> Mix:
+            if not at_start:
+                at_start.append(left(self.store, self.plan, started))
+            return Mix(at_start[0].review, at_start[0].new, self._seen(Phase.REVIEW),
+                       self._new_seen())
+
         try:
             while self.limit is None or len(self.answers) < self.limit:
-                mix = Mix(at_start.review, at_start.new, self._seen(Phase.REVIEW),
-                          self._new_seen())
                 ref = self.pending or next_card(self.store, self.plan, self.clock(),
                                                 self._new_seen(), mix)
                 self.pending = None
