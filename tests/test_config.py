@@ -124,6 +124,11 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\nreview:\n  new_per_day: 5\n  new_per_day: 9\n",
      "decks/d.yaml:5: `review.new_per_day` is given twice (first at line 4) | keep one of "
      "them: only the last would count"),
+    ('deck: D\nnotes: "\\0"\n', "decks/d.yaml:2: `notes` is no folder name this computer "
+                               "takes (not a path) | `notes` is a folder, relative to this "
+                               "deck file"),
+    ("deck: D\nnotes: " + "A" * 300 + "\n", "decks/d.yaml:2: `notes` is no folder name this "
+     "computer takes (File name too long) | `notes` is a folder, relative to this deck file"),
     ('notes: ../notes\ndeck: "  "\n', "decks/d.yaml:2: `deck` is blank | add a line such "
                                       "as `deck: USMLE::Neurology` (:: makes subdecks)"),
     ("notes: ../notes\ndeck: " + "::".join(f"L{n}" for n in range(12)) + "\n",

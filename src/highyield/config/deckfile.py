@@ -124,10 +124,7 @@ class _Reader:
     def deck(self) -> DeckConfig:
         self._check_keys(self.data, KEYS, "")
         name = self._deck_name()
-        vault = (self.path.parent / (self._string("notes", required=True) or ".")).resolve()
-        if "notes" in self.data and not vault.is_dir():
-            self.problem("notes", f"notes folder not found: {display_path(vault)}",
-                         "`notes` is a folder, relative to this deck file")
+        vault = self._vault()
         output = self._output(name)
         inline_cards = self._inline_cards()
         return DeckConfig(
@@ -160,6 +157,23 @@ class _Reader:
                          f"levels; Anki takes at most {MAX_DECK_LEVELS}",
                          "use fewer :: in the name; tags can carry the rest")
         return name or "deck"
+
+    def _vault(self) -> Path:
+        """The notes folder: one that exists, or a problem at the `notes` line (a name no
+        file system takes, with a NUL or too long, is one as well)."""
+        written = self._string("notes", required=True) or "."
+        try:
+            vault = (self.path.parent / written).resolve()
+            found = vault.is_dir()
+        except (OSError, ValueError) as exc:  # a NUL, a name too long
+            why = getattr(exc, "strerror", None) or "not a path"
+            self.problem("notes", f"`notes` is no folder name this computer takes ({why})",
+                         "`notes` is a folder, relative to this deck file")
+            return self.path.parent
+        if "notes" in self.data and not found:
+            self.problem("notes", f"notes folder not found: {display_path(vault)}",
+                         "`notes` is a folder, relative to this deck file")
+        return vault
 
     def _check_keys(self, data: dict[str, Any], allowed: tuple[str, ...], parent: str) -> None:
         for key in data:
