@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from highyield.review.due import LEARN_AHEAD, Plan
-from highyield.review.schedule import Phase, day_end, day_start
+from highyield.review.due import LEARN_AHEAD, Plan, room
+from highyield.review.schedule import Phase, day_end
 from highyield.review.store import Store
-from highyield.review.store.reads import answered_since, learning_left, new_left, reviews_left
+from highyield.review.store.reads import learning_left, new_left, reviews_left
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,11 @@ def left(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Left:
     end = day_end(now, plan.tz, plan.hour())
     new = review = 0
     for deck in plan.which.decks:
-        settings = plan.settings[deck]
-        new_done, reviews_done = answered_since(
-            db, (deck,), day_start(now, plan.tz, settings.day_starts_at))
+        reviews_room, new_room = room(store, plan, deck, now)
         which = replace(plan.which, decks=(deck,))
-        room = max(0, settings.reviews_per_day - reviews_done - new_done)
-        due = reviews_left(db, which, now, end, room)
-        review += due
-        if plan.new_cards is None:  # new cards fit in the review limit too (due.py)
-            new += new_left(db, which, now, max(0, min(settings.new_per_day - new_done,
-                                                       room - due)))
+        review += reviews_left(db, which, now, end, reviews_room)
+        if plan.new_cards is None:
+            new += new_left(db, which, now, new_room)
     if plan.new_cards is not None:
         new = new_left(db, plan.which, now, max(0, plan.new_cards - new_seen))
     return Left(new, learning_left(db, plan.which, now, now + LEARN_AHEAD), review)

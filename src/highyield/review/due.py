@@ -82,23 +82,23 @@ def next_card(store: Store, plan: Plan, now: datetime, new_seen: int = 0,
 
 def _open_decks(store: Store, plan: Plan,
                 now: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The decks whose daily limits of reviews, and of new cards, are not yet reached.
+    """The decks whose daily limits of reviews, and of new cards, are not yet reached."""
+    rooms = {deck: room(store, plan, deck, now) for deck in plan.which.decks}
+    return (tuple(d for d, (reviews, _) in rooms.items() if reviews > 0),
+            tuple(d for d, (_, new) in rooms.items() if new > 0))
+
+
+def room(store: Store, plan: Plan, deck: str, now: datetime) -> tuple[int, int]:
+    """How many reviews, and how many new cards, the deck's daily limits still allow.
     As in Anki, new cards count against the review limit too, and the reviews still due
     today come first: with 195 reviews due and a limit of 200, 5 new cards are shown."""
-    reviews: list[str] = []
-    new: list[str] = []
-    for deck in plan.which.decks:
-        settings = plan.settings[deck]
-        since = day_start(now, plan.tz, settings.day_starts_at)
-        new_done, reviews_done = answered_since(store.db, (deck,), since)
-        room = settings.reviews_per_day - reviews_done - new_done
-        if room > 0:
-            reviews.append(deck)
-        due = count_reviews_due(store.db, replace(plan.which, decks=(deck,)), now,
-                                day_end(now, plan.tz, settings.day_starts_at))
-        if new_done < settings.new_per_day and due < room:
-            new.append(deck)
-    return tuple(reviews), tuple(new)
+    settings = plan.settings[deck]
+    new_done, reviews_done = answered_since(
+        store.db, (deck,), day_start(now, plan.tz, settings.day_starts_at))
+    reviews = max(0, settings.reviews_per_day - reviews_done - new_done)
+    due = count_reviews_due(store.db, replace(plan.which, decks=(deck,)), now,
+                            day_end(now, plan.tz, settings.day_starts_at))
+    return reviews, max(0, min(settings.new_per_day - new_done, reviews - due))
 
 
 def due_next(store: Store, plan: Plan, now: datetime) -> str:
