@@ -363,35 +363,65 @@ def test_a_control_character_in_a_folder_name_is_removed_from_the_tags(
     assert (card.fields["Context"], card.tags) == ("x", ["Neuro_logy"])
 
 
-def test_cloze_numbers_over_the_limit_are_said_to_be_left_out(
+def test_cloze_numbers_outside_the_limit_are_said_to_be_left_out(
         make_vault: Callable[..., Path]) -> None:
-    """``{{c1::`` to ``{{c999::`` are deletions; a higher number is shown as written, and
-    the warning says so at the item's line."""
+    """``{{c1::`` to ``{{c999::`` are deletions; another number (c1000, c0, c-1, twenty
+    digits) is shown as written, the warning says so at the item's line, and its ``::``
+    never makes a Front::Back card."""
     many = " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 1201))
     vault = make_vault({"many.md": f"# Many\n\n- {many}\n- {{{{c1000::one}}}} more ==here==\n"
-                                   "- `{{c1000::code}}` is ==shown as written==\n",
+                                   "- `{{c1000::code}}` is ==shown as written==\n"
+                                   "- {{c0::zero}} is ==not a card number==\n"
+                                   "- {{c-1::minus}} and {{c99999999999999999999::huge}} y\n",
                         "good.md": GOOD})
     built = _build(vault)
     hint = ("  hint: number the deletions from c1 to c999 (each number is a card); split a "
             "longer list into several items\n")
     assert (built.code, built.stderr) == (0, (
-        "vault/many.md:3: warning: cloze numbers over the limit of 999 are left out: "
+        "vault/many.md:3: warning: cloze numbers outside c1 to c999 are left out: "
         "{{c1000::…}} and 200 more are shown as written, not hidden\n" + hint +
-        "vault/many.md:4: warning: a cloze number over the limit of 999 is left out: "
-        "{{c1000::…}} is shown as written, not hidden\n" + hint))
+        "vault/many.md:4: warning: a cloze number outside c1 to c999 is left out: "
+        "{{c1000::…}} is shown as written, not hidden\n" + hint +
+        "vault/many.md:6: warning: a cloze number outside c1 to c999 is left out: "
+        "{{c0::…}} is shown as written, not hidden\n" + hint +
+        "vault/many.md:7: warning: cloze numbers outside c1 to c999 are left out: "
+        "{{c-1::…}} and 1 more are shown as written, not hidden\n" + hint))
     assert built.deck is not None
     many_cards = [c for c in built.deck.by_source("many.md") if "w1 " in c.answer_text]
     assert len(many_cards) == 999
     assert many_cards[0].question_text.endswith("{{c1199::w1199}} {{c1200::w1200}}")
     [more] = [c for c in built.deck.by_source("many.md") if "here" in c.answer_text]
     assert more.question_text == "many {{c1000::one}} more [...]"
+    [zero] = [c for c in built.deck.by_source("many.md") if "zero" in c.answer_text]
+    assert zero.question_text == "many {{c0::zero}} is [...]"
+    assert not [c for c in built.deck.cards if "minus" in c.answer_text]
+    assert "basic" not in built.stdout.replace("0 basic", "")
+
+
+def test_highlights_past_the_999th_deletion_stay_text_and_anki_takes_the_deck(
+        make_vault: Callable[..., Path]) -> None:
+    """A statement of 70,000 highlights made a deck Anki refuses; deletions stop at c999
+    (after the statement's own clozes), and the warning says how many were left."""
+    line = "- {{c5::first}} " + "==ab== " * 70_000 + "\n"
+    vault = make_vault({"hl.md": "# Highlights\n\n" + line, "good.md": GOOD})
+    built = _build(vault)
+    assert (built.code, built.stderr) == (0, (
+        "vault/hl.md:3: warning: 69,006 highlights past the 999th deletion of one "
+        "statement are left as text, not hidden\n  hint: number the deletions from c1 to "
+        "c999 (each number is a card); split a longer list into several items\n"))
+    assert built.deck is not None
+    cards = built.deck.by_source("hl.md")
+    assert len(cards) == 995  # c5, then c6 to c999
+    assert cards[0].fields["Text"].count("{{c") == 995
+    assert _texts(built.deck)[0] == ("good.md", "The {{c1::good note}} still builds.")
 
 
 def test_clozes_nested_50000_deep_build_in_seconds_and_deeper_ones_are_text(
         make_vault: Callable[..., Path]) -> None:
     """A 250 KB item of clozes nested 50,000 deep. Clozes nest 3 deep, as Anki 24.11
     allowed (Anki renders each level into the one around it, so a long note nested 10
-    deep, all Anki 26 allows, takes it minutes and gigabytes); deeper ones are text."""
+    deep, all Anki 26 allows, takes it minutes and gigabytes); deeper ones are text. Each
+    nested deletion is a card in Anki (genanki's own count made only the outer one)."""
     depth = 50_000
     four = ("- Layers of the wall: {{c1::adventitia {{c2::media {{c3::intima "
             "{{c4::endothelium}}}}}}}} from outside in\n")
@@ -409,15 +439,17 @@ def test_clozes_nested_50000_deep_build_in_seconds_and_deeper_ones_are_text(
     assert built.deck is not None
     [deep] = built.deck.by_source("deep.md")
     text = "{{c1::" * (depth - 3) + "x" + "}}" * (depth - 3)
-    assert deep.fields["Text"] == \
-        "{{c1::" * 3 + text.replace("{{c1::", "{&#123;c1:&#58;") + "}}" * 3
-    # the first }} closes the third cloze, as it would any cloze
-    assert deep.question_text == "deep [...]" + "}}" * (depth - 3)
+    assert deep.fields["Text"] == "{{c1::" * 3 + text.replace("{{c1::", "{&#123;c1:&#58;") \
+        .replace("}}", "}&#125;") + "}}" * 3  # a cloze kept as text keeps its }} too
+    assert deep.question_text == "deep [...]"
     assert deep.answer_text == f"deep {text} deep.md"
-    [three] = built.deck.by_source("three.md")
+    three, *inner = built.deck.by_source("three.md")
+    assert [c.question_text for c in inner] == [
+        "three Layers of the wall: adventitia [...] from outside in",
+        "three Layers of the wall: adventitia media [...] from outside in"]
     assert three.fields["Text"] == (
         "Layers of the wall: {{c1::adventitia {{c2::media {{c3::intima "
-        "{&#123;c4:&#58;endothelium}}}}}}}} from outside in")
+        "{&#123;c4:&#58;endothelium}&#125;}}}}}} from outside in")
     assert three.answer_text == ("three Layers of the wall: adventitia media intima "
                                  "{{c4::endothelium}} from outside in three.md")
     assert _texts(built.deck)[1] == ("good.md", "The {{c1::good note}} still builds.")
@@ -447,6 +479,69 @@ def test_a_lone_surrogate_in_yaml_is_text_not_an_internal_error(
     imported = import_apkg(tmp_path / "decks" / "d.apkg", tmp_path / "anki")
     assert [c.question_text.split()[-2:] for c in imported.cards] == [["[...]", "fact"]]
     assert any("x\ufffd" in c.tags for c in imported.cards)
+
+
+def test_frontmatter_tags_that_are_not_text_are_left_out_with_a_warning(
+        make_vault: Callable[..., Path]) -> None:
+    """A YAML set, mapping or binary value under ``tags`` became a Python repr as an Anki
+    tag (a set's in a random order); it is left out, with a warning at its line."""
+    vault = make_vault({
+        "set.md": "---\ntitle: x\ntags: !!set {b, a}\n---\n- The ==set== note\n",
+        "map.md": "---\ntags: [cardio, {a: 1}, [x], step1]\n---\n- The ==map== note\n",
+        "bin.md": "---\naliases: !!binary aGk=\ntags: 2024\n---\n- The ==bin== note\n",
+        "good.md": GOOD})
+    built = _build(vault)
+    hint = "; the note body is still used\n"
+    assert (built.code, built.stderr) == (0, (
+        "vault/bin.md:2: warning: `aliases` holds a value that is not text (a mapping, a set "
+        "or binary data); it is left out\n  hint: write a list of words, e.g. `aliases: "
+        f"[cardio, step1]`{hint}"
+        "vault/map.md:2: warning: `tags` holds a value that is not text (a mapping, a set or "
+        f"binary data); it is left out\n  hint: write a list of words, e.g. `tags: [cardio, "
+        f"step1]`{hint}"
+        "vault/set.md:3: warning: `tags` holds a value that is not text (a mapping, a set or "
+        f"binary data); it is left out\n  hint: write a list of words, e.g. `tags: [cardio, "
+        f"step1]`{hint}"))
+    assert built.deck is not None
+    tags = {_source(c): sorted(c.tags) for c in built.deck.cards}
+    assert tags == {"bin.md": ["2024"], "good.md": [], "map.md": ["cardio", "step1"],
+                    "set.md": []}
+
+
+NUL_LINES = ['include: ["a\\0b"]', 'highlights: {syntaxes: ["\\0x"]}',
+             'highlights: {colors: ["\\0x"]}', 'review: {learning_steps: ["1\\0m"]}',
+             'output: "x\\0.apkg"', 'deck: "A\\0B"']
+
+
+@pytest.mark.parametrize("line", NUL_LINES)
+def test_a_nul_in_a_deck_file_value_is_shown_escaped(tmp_path: Path, line: str) -> None:
+    """A value quoted back in an error message keeps its control characters out of the
+    terminal (a NUL was printed raw), and an output name with a NUL is an error at its
+    line, not an internal error."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("- ==a== fact\n")
+    (tmp_path / "decks").mkdir()
+    key = line.split(":")[0]
+    kept = [k for k in ("deck: D", "notes: ../notes") if not k.startswith(key + ":")]
+    (tmp_path / "decks" / "d.yaml").write_text("\n".join([*kept, line]) + "\n")
+    result, _ = _run(tmp_path, "build")
+    assert "\x00" not in result.stderr + result.stdout
+    assert "\\x00" in result.stderr or line.startswith("output"), result.stderr
+    located = not line.startswith("include")  # that one matches no note: said as such
+    assert bool(re.search(r"decks/d.yaml:\d+: ", result.stderr)) is located, result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_spaces_around_the_parts_of_a_deck_name_are_the_name_anki_keeps(
+        tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("- ==a== fact\n")
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "d.yaml").write_text('deck: " Step 1 ::  Cardio "\nnotes: ../notes\n')
+    result, _ = _run(tmp_path, "build")
+    assert result.stdout.startswith("Built Step 1::Cardio → decks/Step 1-Cardio.apkg")
+    imported = import_apkg(tmp_path / "decks" / "Step 1-Cardio.apkg", tmp_path / "anki")
+    assert [c.deck for c in imported.cards] == ["Step 1::Cardio"]
 
 
 def test_a_right_to_left_mark_in_a_name_is_shown_escaped(tmp_path: Path,

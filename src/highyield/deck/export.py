@@ -12,6 +12,7 @@ import errno
 import hashlib
 import itertools
 import json
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 CHUNK = 1 << 20  # an image is copied into the package a megabyte at a time
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
+
+
+_CLOZE_OPENER = re.compile(r"\{\{c(\d{1,3})::")
 
 
 def deck_id(name: str) -> int:
@@ -67,6 +71,13 @@ class _Note(genanki.Note):  # type: ignore[misc]
 
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+    def _cloze_cards(self) -> list[genanki.Card]:
+        """One card per cloze number in the Text field. genanki's own pattern stops at the
+        first ``}}``, so it misses the inner deletion of ``{{c1::a {{c2::b}}}}``, and
+        Anki's import makes no card the package lacks."""
+        numbers = {int(n) for n in _CLOZE_OPENER.findall(self.fields[0])}
+        return [genanki.Card(n - 1) for n in sorted(numbers)]
 
 
 @dataclass(frozen=True)

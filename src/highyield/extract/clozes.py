@@ -7,14 +7,15 @@ or before the cue is hidden.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from highyield.config import HighlightRules
-from highyield.errors import Diagnostic, warning
+from highyield.errors import Diagnostic, escaped, warning
 from highyield.extract import citations
 from highyield.model import Cloze, Highlight, Inline, Inlines, Styled, Text, plain_text
+from highyield.parse.inline import MAX_CLOZE_NUMBER, cloze_number
 
 MAX_LABEL_WORDS = 8
 MAX_HIDDEN_WORDS = 14
@@ -28,23 +29,23 @@ _SERIES = re.compile(r",\s*[^,]{1,40},\s*(?:and|or)\s|,\s*\w+(?:[\s-]\w+)?\s(?:a
 _LABEL = re.compile(r"^([^:]{1,80}?):\s+(?=\S)")
 
 
-MAX_NUMBER = 999  # {{c1:: to {{c999:: are deletions (parse.inline reads three digits)
-_OVER = re.compile(r"\{\{c(\d{4,})::")
+MAX_NUMBER = MAX_CLOZE_NUMBER
+_WRITTEN = re.compile(r"\{\{c(-?\d+)::")
 OVER_HINT = ("number the deletions from c1 to c999 (each number is a card); split a longer "
              "list into several items")
 
 
 def over_limit(display: str, line: int, inlines: Inlines) -> Diagnostic | None:
-    """A warning for the cloze numbers written past ``MAX_NUMBER``: they are not read as
-    deletions, so the card shows them as written."""
+    """A warning for the cloze numbers outside c1 to c999 (``c0``, ``c-1``, ``c1000``):
+    parse.inline leaves them as text, so the card shows them as written."""
     over = list(_over(inlines))
     if not over:
         return None
-    first = f"{{{{c{over[0]}::…}}}}"
+    first = f"{{{{c{escaped(over[0][:12])}::…}}}}"
     if len(over) == 1:
-        return warning(display, line, f"a cloze number over the limit of {MAX_NUMBER} is "
-                       f"left out: {first} is shown as written, not hidden", OVER_HINT)
-    return warning(display, line, f"cloze numbers over the limit of {MAX_NUMBER} are left "
+        return warning(display, line, f"a cloze number outside c1 to c{MAX_NUMBER} is left "
+                       f"out: {first} is shown as written, not hidden", OVER_HINT)
+    return warning(display, line, f"cloze numbers outside c1 to c{MAX_NUMBER} are left "
                    f"out: {first} and {len(over) - 1:,} more are shown as written, not "
                    "hidden", OVER_HINT)
 
@@ -52,9 +53,15 @@ def over_limit(display: str, line: int, inlines: Inlines) -> Diagnostic | None:
 def _over(nodes: Inlines) -> Iterator[str]:
     for node in nodes:
         if isinstance(node, Text):
-            yield from _OVER.findall(node.text)
+            yield from (n for n in _WRITTEN.findall(node.text) if cloze_number(n) is None)
         elif isinstance(node, (Highlight, Cloze, Styled)):
             yield from _over(node.children)
+
+
+def too_many(display: str, line: int, left_out: int) -> Diagnostic:
+    """The warning for highlights that would be numbered past c999: they stay text."""
+    return warning(display, line, f"{left_out:,} highlights past the {MAX_NUMBER}th "
+                   "deletion of one statement are left as text, not hidden", OVER_HINT)
 
 
 _CURLY = re.compile(r"\{\{(?!c\d{1,3}::)(?:\d{1,3};;)?([^{}\n]+?)(?:;;[^{}\n]*)?\}\}")
@@ -87,24 +94,35 @@ def _curly(text: str) -> list[Inline]:
     return [n for n in out if not isinstance(n, Text) or n.text]
 
 
-def make_clozes(inlines: Inlines, rules: HighlightRules) -> Inlines:
-    """Turn counted highlights into ``Cloze`` nodes numbered after any explicit ones."""
-    first = max((c.number for c in iter_clozes(inlines)), default=0) + 1
-    return _convert(inlines, rules, itertools.count(first))
+@dataclass
+class _Numbers:
+    """The next cloze number for a highlight, up to ``MAX_NUMBER``; past it, counted."""
+
+    next: int
+    left_out: int = 0
+
+    def take(self) -> int | None:
+        if self.next > MAX_NUMBER:
+            self.left_out += 1
+            return None
+        self.next += 1
+        return self.next - 1
 
 
-def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> Inlines:
+def make_clozes(inlines: Inlines, rules: HighlightRules) -> tuple[Inlines, int]:
+    """Turn counted highlights into ``Cloze`` nodes numbered after any explicit ones.
+    Also returns how many highlights stayed text because they would pass c999."""
+    numbers = _Numbers(max((c.number for c in iter_clozes(inlines)), default=0) + 1)
+    return _convert(inlines, rules, numbers), numbers.left_out
+
+
+def _convert(nodes: Inlines, rules: HighlightRules, numbers: _Numbers) -> Inlines:
     out: list[Inline] = []
     for i, node in enumerate(nodes):
         if isinstance(node, Text) and i and _ends_in_highlight(nodes[i - 1]):
             out.append(Text(citations.strip_leading(node.text)))
         elif isinstance(node, Highlight):
-            children = unwrap(node.children)
-            if rules.counts(node.syntax, node.color) and plain_text(children) and \
-                    not has_clozes(node.children):
-                out.extend(_spaces_outside(Cloze(next(numbers), children)))
-            else:
-                out.extend(_convert(node.children, rules, numbers))
+            out.extend(_highlight(node, rules, numbers))
         elif isinstance(node, Cloze):
             out.append(Cloze(node.number, unwrap(node.children), node.hint))
         elif isinstance(node, Styled):
@@ -112,6 +130,15 @@ def _convert(nodes: Inlines, rules: HighlightRules, numbers: Iterator[int]) -> I
         else:
             out.append(node)
     return tuple(out)
+
+
+def _highlight(node: Highlight, rules: HighlightRules, numbers: _Numbers) -> Inlines:
+    children = unwrap(node.children)
+    if not (rules.counts(node.syntax, node.color) and plain_text(children)) or \
+            has_clozes(node.children):
+        return _convert(node.children, rules, numbers)
+    number = numbers.take()
+    return children if number is None else _spaces_outside(Cloze(number, children))
 
 
 def _ends_in_highlight(node: Inline) -> bool:

@@ -107,7 +107,8 @@ def separators(syntax: CardSyntax) -> re.Pattern[str] | None:
 def find_pair(text: str, syntax: CardSyntax = DEFAULT_SYNTAX) -> re.Match[str] | None:
     """The first ``::`` (or ``:::``) that separates a front from a back. Not one between
     digits (a ratio, 2::1), in a ratio of named parts (``LH:FSH::2:1``), between gene
-    symbols (``BCR::ABL1``), inside a URL, or inside a Dataview field ``[key:: value]``."""
+    symbols (``BCR::ABL1``), inside a URL, inside a Dataview field ``[key:: value]``, or
+    in a cloze opener Anki would not read (``{{c0::``, ``{{c1000::``)."""
     pattern = separators(syntax)
     if pattern is None:
         return None
@@ -116,10 +117,20 @@ def find_pair(text: str, syntax: CardSyntax = DEFAULT_SYNTAX) -> re.Match[str] |
         if start and end < len(text) and text[start - 1].isdigit() and text[end].isdigit():
             continue
         token = text[max(0, start - LOOK_AROUND):start].rsplit(None, 1)[-1:] or [""]
-        if "://" in token[0] or _in_field(text, start) or _joins(token[0], text, end):
+        if "://" in token[0] or _in_field(text, start) or _joins(token[0], text, end) or \
+                _ends_cloze_opener(text, start):
             continue
         return m
     return None
+
+
+def _ends_cloze_opener(text: str, at: int) -> bool:
+    """Does ``{{c`` and a number (``{{c0``, ``{{c-1``, ``{{c1000``) end just before ``at``?"""
+    digits = at
+    while digits and text[digits - 1].isdigit():
+        digits -= 1
+    start = digits - (digits and text[digits - 1] == "-")
+    return digits < at and start >= 3 and text.startswith("{{c", start - 3)
 
 
 def _joins(word: str, text: str, end: int) -> bool:

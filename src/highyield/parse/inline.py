@@ -45,6 +45,7 @@ MAX_DEPTH = 32  # deeper nesting is kept as literal text
 # memory grow about 2.5 times a level (10 levels of a long note outrun any memory), so
 # clozes nest 3 deep, the limit Anki 24.11 set for this reason; deeper ones are text.
 MAX_CLOZE_NESTING = 3
+MAX_CLOZE_NUMBER = 999  # {{c1:: to {{c999::; other numbers are text
 
 # The lookahead lets the scan skip plain text fast: every token starts with one of these.
 _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
@@ -54,7 +55,7 @@ _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
 |(?P<tildes>(?<![^\n])~{3,})
 |(?P<math>\$+)
 |(?P<hl>==)
-|(?P<cloze>\{\{c(?P<num>\d{1,3})::)
+|(?P<cloze>\{\{c(?P<num>-?\d+)::)
 |(?P<cclose>\}\})
 |(?P<sep>::)
 |(?P<embed>!\[\[)
@@ -94,6 +95,7 @@ class _Frame:
     color: str = ""
     hint_at: int = -1
     literal_from: int = -1  # while reopened lazily: where its literal text starts
+    literal_clozes: int = 0  # cloze openers inside it kept as text: their }} is text too
 
 
 @dataclass
@@ -372,10 +374,17 @@ class _Parser:
         return not text[at + 2:at + 3].isalnum()
 
     def _on_cloze(self, m: re.Match[str]) -> None:
-        if len(self.by_kind.get("cloze", ())) >= MAX_CLOZE_NESTING:
-            self._warn_too_deep(m, "clozes", MAX_CLOZE_NESTING)
+        number = cloze_number(m.group("num"))
+        too_deep = len(self.by_kind.get("cloze", ())) >= MAX_CLOZE_NESTING
+        if number is None or too_deep:
+            if too_deep:
+                self._warn_too_deep(m, "clozes", MAX_CLOZE_NESTING)
+            # text (extract warns of a bad number), and so is the }} that closes it
+            outer = self._innermost("cloze")
+            if outer is not None:
+                outer.literal_clozes += 1
             return
-        self._push("cloze", m, m.group(), number=int(m.group("num")))
+        self._push("cloze", m, m.group(), number=number)
 
     def _on_sep(self, m: re.Match[str]) -> None:
         top = self.stack[-1] if self.stack else None
@@ -388,8 +397,9 @@ class _Parser:
 
     def _on_cclose(self, m: re.Match[str]) -> None:
         frame = self._innermost("cloze")
-        if frame is None:
-            self._literal(m)
+        if frame is None or frame.literal_clozes:
+            if frame is not None:
+                frame.literal_clozes -= 1
             return
         hint_at = frame.hint_at
         content = self._pop_to(frame)
@@ -598,6 +608,13 @@ class _Parser:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def cloze_number(digits: str) -> int | None:
+    """The card a ``{{cN::`` makes: c1 to c999 (``c0``, ``c-1`` and ``c1000`` are text)."""
+    if digits.startswith("-") or len(digits) > len(str(MAX_CLOZE_NUMBER)):
+        return None
+    return int(digits) if 1 <= int(digits) <= MAX_CLOZE_NUMBER else None
 
 
 def _node(kind: str, children: Inlines) -> Inline:
