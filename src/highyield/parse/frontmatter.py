@@ -4,6 +4,7 @@ used."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import yaml
@@ -13,6 +14,7 @@ from highyield.errors import Diagnostic, warning
 
 MAX_FRONTMATTER = 64 * 1024  # characters: far more than any note's, read in under a second
 BODY_USED = "the note body is still used"
+_SCALARS = (str, int, float, datetime.date)  # bool is an int
 
 
 @dataclass(frozen=True)
@@ -35,47 +37,74 @@ def split_frontmatter(lines: list[str], path: str, out: list[Diagnostic]) -> Fro
         out.append(warning(path, 1, f"frontmatter is over {MAX_FRONTMATTER // 1024} KB; it is "
                            "not read", f"keep long text in the note body; {BODY_USED}"))
         text = ""
-    data = _load_yaml(text, path, out)
-    return Frontmatter(
-        tags=_strings(data.get("tags", data.get("tag")), split_spaces=True),
-        aliases=_strings(data.get("aliases", data.get("alias")), split_spaces=False),
-        body_start=end + 1,
-    )
+    data, root = _load_yaml(text, path, out)
+    fields = _Fields(data, root, path, out)
+    return Frontmatter(tags=fields.strings("tags", "tag", split_spaces=True),
+                       aliases=fields.strings("aliases", "alias", split_spaces=False),
+                       body_start=end + 1)
 
 
-def _load_yaml(text: str, path: str, out: list[Diagnostic]) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Fields:
+    data: dict[str, object]
+    root: yaml.Node | None
+    path: str
+    out: list[Diagnostic]
+
+    def strings(self, key: str, short: str, *, split_spaces: bool) -> tuple[str, ...]:
+        """A list, or one string: tags split on commas and spaces, aliases on commas. A
+        value that is not text (a mapping, a set, binary) is left out, with a warning."""
+        key = key if key in self.data else short
+        value = self.data.get(key)
+        items = value if isinstance(value, (list, tuple)) else [value]
+        if any(v is not None and not isinstance(v, _SCALARS) for v in items):
+            self.out.append(warning(
+                self.path, _key_line(self.root, key), f"`{key}` holds a value that is not "
+                "text (a mapping, a set or binary data); it is left out",
+                f"write a list of words, e.g. `{key}: [cardio, step1]`; {BODY_USED}"))
+        return _strings(value, split_spaces=split_spaces)
+
+
+def _key_line(root: yaml.Node | None, key: str) -> int:
+    """The note's line of ``key`` in the frontmatter (which starts on line 2)."""
+    if isinstance(root, yaml.MappingNode):
+        for k, _ in root.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return int(k.start_mark.line) + 2
+    return 1
+
+
+def _load_yaml(text: str, path: str,
+               out: list[Diagnostic]) -> tuple[dict[str, object], yaml.Node | None]:
     try:
-        data, _ = load(text)
+        data, root = load(text)
     except Refused as exc:
         line = exc.line + 2 if exc.line is not None else 1
         out.append(warning(path, line, f"frontmatter {exc.message}; it is not read",
                            f"{exc.hint}; {BODY_USED}"))
-        return {}
+        return {}, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "not valid YAML"
         out.append(warning(path, line, f"invalid YAML frontmatter: {problem}",
                            f"fix the YAML between the --- lines; {BODY_USED}"))
-        return {}
+        return {}, None
     if data is None:
-        return {}
+        return {}, None
     if not isinstance(data, dict):
         out.append(warning(path, 2, "frontmatter is not a mapping of keys to values",
                            f"write it as `key: value` lines; {BODY_USED}"))
-        return {}
-    return {str(k): v for k, v in data.items()}
+        return {}, None
+    return {str(k): v for k, v in data.items()}, root
 
 
 def _strings(value: object, *, split_spaces: bool) -> tuple[str, ...]:
-    """A list, or one string: tags split on commas and spaces, aliases on commas."""
-    if value is None:
-        return ()
     if isinstance(value, str):
         parts = value.replace(",", " ").split() if split_spaces else value.split(",")
         parts = [p.strip() for p in parts if p.strip()]
     elif isinstance(value, (list, tuple)):
-        parts = [str(v).strip() for v in value if v is not None and str(v).strip()]
+        parts = [str(v).strip() for v in value if isinstance(v, _SCALARS) and str(v).strip()]
     else:
-        parts = [str(value)]
+        parts = [str(value)] if isinstance(value, _SCALARS) else []
     return tuple(p.lstrip("#") for p in parts if p.lstrip("#"))
