@@ -134,6 +134,20 @@ def test_sample_deck_definition() -> None:
     ("notes: ../notes\ndeck: " + "::".join(f"L{n}" for n in range(12)) + "\n",
      "decks/d.yaml:2: the deck name `" + "::".join(f"L{n}" for n in range(12)) + "` nests 12 "
      "levels; Anki takes at most 11 | use fewer :: in the name; tags can carry the rest"),
+    *((f'notes: ../notes\ndeck: "{written}"\n', f"decks/d.yaml:2: the deck name `{name}` "
+       f"would be renamed `{anki}` by Anki (it drops control characters and the colons at "
+       f"the edges of a part) | write it as Anki would keep it: `deck: {anki}`")
+      for written, name, anki in (("A:::B", "A:::B", "A::B"), ("A::B:", "A::B:", "A::B"),
+                                  ("\\e[31mX", "\x1b[31mX", "[31mX"),
+                                  ("a\\nb", "a\nb", "ab"), ("A\\0B", "A\0B", "AB"))),
+    *((f'notes: ../notes\ndeck: "{written}"\n', f"decks/d.yaml:2: the deck name `{name}` has "
+       "a part that shows nothing (only invisible or spacing characters) | write a name that "
+       "can be read, e.g. `deck: USMLE::Neurology`")
+      for written, name in (("\\u200f", "\u200f"), ("\\ufeff", "\ufeff"),
+                            ("A::\\u200b", "A::\u200b"))),
+    ('deck: D\nnotes: ../notes\noutput: "x\\0.apkg"\n', "decks/d.yaml:3: `output` is no file "
+     "name this computer takes (it holds a NUL character) | for example `output: D.apkg` "
+     "(relative to this file)"),
 ])
 def test_mistakes_name_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 text: str, expected: str) -> None:

@@ -60,9 +60,11 @@ class Diagnostic:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def format(self) -> str:
-        text = f"{self.location}: {self.severity.value}: {self.message}"
+        """For the terminal: a control character in a value quoted from the input (a
+        NUL in a deck file's glob) is written as ``\\x00``."""
+        text = f"{self.location}: {self.severity.value}: {escaped(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {escaped(self.hint)}"
         return text
 
 

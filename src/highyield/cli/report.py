@@ -75,9 +75,14 @@ def waiting(deck: DeckConfig, pid: int | None) -> str:
 def failure(exc: HighyieldError) -> str:
     """A command that stopped: every problem, each with its hint."""
     if not exc.diagnostics:
-        return f"error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else "")
-    return "\n".join(f"error: {d.location}: {d.message}" + (f"\n  hint: {d.hint}" if d.hint
-                                                           else "") for d in exc.diagnostics)
+        hint = f"\n  hint: {escaped(exc.hint)}" if exc.hint else ""
+        return f"error: {escaped(exc.message)}{hint}"
+    return "\n".join(_as_error(d) for d in exc.diagnostics)
+
+
+def _as_error(d: Diagnostic) -> str:
+    hint = f"\n  hint: {escaped(d.hint)}" if d.hint else ""
+    return f"error: {d.location}: {escaped(d.message)}{hint}"
 
 
 def watch_restarted(why: str) -> str:
@@ -88,7 +93,7 @@ def watch_restarted(why: str) -> str:
 
 
 def skipped(problems: list[Diagnostic]) -> str:
-    lines = [f"warning: skipped a broken deck file: {d.location}: {d.message}"
+    lines = [f"warning: skipped a broken deck file: {d.location}: {escaped(d.message)}"
              for d in problems]
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from highyield import __version__
 from highyield.config.colors import matches
+from highyield.config.deckname import anki_name
 from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.output import absolute
 from highyield.config.srplugin import DEFAULT_SYNTAX, CardSyntax, SrPlugin, read_plugin
@@ -98,7 +99,7 @@ def folder_deck(vault: Path, output: Path | None) -> DeckConfig:
     """A deck built straight from a folder: named after it, written to the current
     folder, leaving out the vault's templates."""
     vault = vault.resolve()
-    name = vault.name or "Notes"
+    name = anki_name(vault.name) if vault.name else "Notes"
     out = output if output is not None else Path.cwd() / f"{file_name(name)}.apkg"
     exclude = tuple(dict.fromkeys(DEFAULT_EXCLUDE + templates_folders(vault)))
     return DeckConfig(name=name, vault=vault, output=absolute(out),

@@ -18,6 +18,7 @@ from highyield.config import (
     DeckConfig,
     HighlightRules,
     ReviewSettings,
+    deckname,
     file_name,
 )
 from highyield.config.colors import FAMILY_NAMES, family_name, parse_color, wanted_key
@@ -30,7 +31,6 @@ from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.regular import read_text, unreadable
 from highyield.vault.globs import Selection
 
-MAX_DECK_LEVELS = 11  # Anki refuses a package whose deck nests deeper
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
         "inline_cards", "auto_cloze", "obsidian_vault", "review")
 HIGHLIGHT_KEYS = ("syntaxes", "colors")
@@ -146,17 +146,12 @@ class _Reader:
         )
 
     def _deck_name(self) -> str:
-        """The deck's name; Anki would name an empty part of ``A::::B`` "blank"."""
+        """The deck's name, as Anki will keep it (see ``config.deckname``)."""
         name = self._string("deck", required=True)
-        if name and any(not part.strip() for part in name.split("::")):
-            self.problem("deck", f"the deck name `{name}` has an empty part",
-                         "write a name on each side of every ::, e.g. "
-                         "`deck: USMLE::Neurology`")
-        elif name.count("::") >= MAX_DECK_LEVELS:
-            self.problem("deck", f"the deck name `{name}` nests {name.count('::') + 1} "
-                         f"levels; Anki takes at most {MAX_DECK_LEVELS}",
-                         "use fewer :: in the name; tags can carry the rest")
-        return name or "deck"
+        wrong = deckname.problem(name) if name else None
+        if wrong is not None:
+            self.problem("deck", f"the deck name `{name}` {wrong[0]}", wrong[1])
+        return deckname.anki_name(name) if name else "deck"
 
     def _vault(self) -> Path:
         """The notes folder: one that exists, or a problem at the `notes` line (a name no
@@ -202,6 +197,11 @@ class _Reader:
         .apkg: a build replaces the file there."""
         default = f"{file_name(name)}.apkg"
         output = self._string("output")
+        if "\x00" in output:
+            self.problem("output", "`output` is no file name this computer takes (it holds "
+                         "a NUL character)", f"for example `output: {default}` (relative to "
+                         "this file)")
+            return default
         if output and not is_apkg(Path(output)):
             self.problem("output", f"`output` must end in .apkg: {output}",
                          "Anki imports .apkg files, and a build replaces the file it names; "
