@@ -406,6 +406,28 @@ def test_a_note_made_unreadable_is_said_on_every_build_not_kept_from_the_cache(
     renal = [c for c in imported.cards if c.answer_text.startswith("Renal Furosemide")]
     assert [("highyield::retired" in c.tags) for c in renal] == [True]  # as a deleted one
 
+def test_a_build_with_unreadable_notes_is_never_up_to_date_and_blames_no_highlights(
+        shared: Path) -> None:
+    """Every card is in notes it cannot read: the build says that, not "nothing is
+    highlighted", and the next build (nothing changed) says it again instead of "up to
+    date" with exit code 0."""
+    vault = _vault(shared, {"Plain.md": "- Nothing marked here.\n",
+                            "Renal.md": "- ==Furosemide== acts on the loop.\n",
+                            "Private/Cardio.md": "- ==Digoxin== slows the heart.\n"})
+    user = _as_nobody(shared)
+    (vault / "Renal.md").chmod(0)
+    (vault / "Private").chmod(0)
+    for _ in range(2):
+        built = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+        assert (built.returncode, built.stderr) == (1, (
+            "vault: warning: no cards in the notes that could be read\n"
+            "  hint: the notes and folders that could not be read are named here: let "
+            "highyield read them (check their permissions) and build again\n" +
+            UNREADABLE_FOLDER +
+            "vault/Renal.md: error: cannot read note: Permission denied\n"
+            "  hint: check the file's permissions\n"))
+
+
 def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(
         shared: Path) -> None:
     vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,

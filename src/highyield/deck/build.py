@@ -41,7 +41,7 @@ from highyield.identity.keys import Identified, Identity, identify
 from highyield.identity.ledger import Entry, read_ledger, write_ledger
 from highyield.identity.subject import Subject
 from highyield.model import CardKind, Progress, SourceRef
-from highyield.vault.files import vault_files
+from highyield.vault.files import unread, vault_files
 from highyield.vault.fingerprint import FileStamp, file_stat
 from highyield.vault.lock import Waiting, vault_lock
 from highyield.vault.media import MediaResolver, MediaSet
@@ -157,8 +157,8 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
         diagnostics.extend(_left_out(deck, notes, run.left_out))
     problem = write_ledger(deck.vault, keyed.identified.ledger, run.unsaved)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
-    diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields))
-    _save(run, notes, packed, stamp)
+    diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
+    _save(run, notes, packed, stamp, any(unread(d) for d in diagnostics))
     diagnostics.extend([unsaved(run.unsaved[0])] if run.unsaved else [])  # said once
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     tally = _tally(run, keyed, current, notes, diagnostics)
@@ -209,10 +209,12 @@ def _left_out(deck: DeckConfig, notes: dict[str, NoteCards], left_out: dict[str,
 
 
 def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
-          stamp: tuple[tuple[str, str, int, int], ...]) -> None:
+          stamp: tuple[tuple[str, str, int, int], ...], unread: bool) -> None:
+    """Keep what this build learnt. After a note or folder could not be read, the next
+    build is never "up to date": it tries them again, or says again that it cannot."""
     cache, deck = run.cache, run.deck
     cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
-    cache.fingerprint = deck_fingerprint(deck, run.files)
+    cache.fingerprint = "" if unread else deck_fingerprint(deck, run.files)
     cache.output = file_stat(deck.output)
     failed = save(run.where, cache)
     run.unsaved.extend([failed] if failed is not None else [])

@@ -19,7 +19,7 @@ from highyield.extract.sides import with_sides
 from highyield.identity.keys import Assigned, assign_keys
 from highyield.identity.ledger import Entry, read_ledger
 from highyield.model import Card, CardKind, Draft, Progress, anki_cards
-from highyield.vault.files import find_notes, missing
+from highyield.vault.files import find_notes, missing, unread
 from highyield.vault.media import MediaResolver, MediaSet
 from highyield.vault.notes import read_note
 
@@ -110,7 +110,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
             progress(done, len(paths))
     drafts, repeats = drop_repeats(drafts)
     assigned = _assign(deck, drafts, paths, diagnostics)
-    diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards), fields))
+    diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards), fields, diagnostics))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     return Collected(deck, read, tuple(assigned.cards), assigned.merged, repeats, media,
                      tuple(diagnostics), assigned.ledger, untestable, unsure)
@@ -153,7 +153,8 @@ def scope(deck: DeckConfig, rels: Collection[str]) -> Callable[[str], bool]:
 
 
 def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool,
-                  fields: FieldScan) -> list[Diagnostic]:
+                  fields: FieldScan, so_far: list[Diagnostic]) -> list[Diagnostic]:
+    """Problems of the deck as a whole; ``so_far``: what the build has said before."""
     found = _unused_auto_globs(deck, paths)
     if deck.srplugin is not None and deck.srplugin.problem:
         found.append(warning(
@@ -164,7 +165,12 @@ def deck_problems(deck: DeckConfig, paths: list[Path], any_cards: bool,
             "tagged #flashcards"))
     said = fields.diagnostic()  # once per deck, not once per line
     found.extend([said] if said is not None else [])
-    if not any_cards:
+    if not any_cards and any(unread(d) for d in so_far):
+        found.append(warning(
+            display_path(deck.vault), None, "no cards in the notes that could be read",
+            "the notes and folders that could not be read are named here: let highyield "
+            "read them (check their permissions) and build again"))
+    elif not any_cards:
         found.append(warning(
             display_path(deck.vault), None, "no cards: nothing is highlighted or written as a "
             "card", "mark facts with ==highlights== or write {{c1::clozes}} and Front::Back "

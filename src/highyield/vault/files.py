@@ -86,10 +86,19 @@ def _named(base: Path, name: str, folder: bool, problems: list[Diagnostic]) -> b
     return True
 
 
+UNREAD_FOLDER = "cannot read folder"
+UNREAD_NOTE = "cannot read note"
+
+
+def unread(diagnostic: Diagnostic) -> bool:
+    """Is this the warning for a note or folder that could not be read?"""
+    return diagnostic.message.startswith((UNREAD_FOLDER, UNREAD_NOTE))
+
+
 def _unlisted(exc: OSError) -> Diagnostic:
     path = Path(exc.filename) if exc.filename else Path(".")
     return warning(shown(path), None,
-                   f"cannot read folder: {exc.strerror or exc}; its notes and images are "
+                   f"{UNREAD_FOLDER}: {exc.strerror or exc}; its notes and images are "
                    "skipped", "check the folder's permissions: highyield must be able to "
                    "list and open it")
 

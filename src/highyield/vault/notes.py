@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.model import Source
+from highyield.vault.files import UNREAD_NOTE
 from highyield.vault.opening import (
     Changed,
     Dangling,
@@ -59,7 +60,7 @@ def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> by
         out.append(warning(shown, None, f"note {exc.why}; skipped", _HINTS.get(type(exc), "")))
         return None
     except OSError as exc:
-        out.append(error(shown, None, f"cannot read note: {exc.strerror or exc}",
+        out.append(error(shown, None, f"{UNREAD_NOTE}: {exc.strerror or exc}",
                          "check the file's permissions"))
         return None
     if isinstance(data, int):
