@@ -44,7 +44,7 @@ def test_figures(tmp_path: Path) -> None:
     with Store.open(path) as store:
         stats = compute(store, ["D"], NOW.astimezone(UTC), EST, 4)
     assert stats.counts == {"new": 3, "learning": 2, "review": 1, "retired": 1, "leech": 0,
-                            "suspended": 0}
+                            "suspended": 0, "buried": 0}
     assert stats.retention == 0.5 and stats.retention_reviews == 2  # k1 forgotten, k0 kept
     assert stats.reviews_by_day[-4:] == [2, 1, 1, 1] and sum(stats.reviews_by_day) == 5
     assert stats.reviews_today == 1
@@ -143,4 +143,11 @@ def test_a_buried_card_is_due_when_it_comes_back(tmp_path: Path) -> None:
     with Store.open(path) as store:
         store.hide({("k1", 1): Hidden(buried_until=tomorrow)})
         stats = compute(store, ["D"], NOW.astimezone(UTC), EST, 4)
+        later = compute(store, ["D"], tomorrow.astimezone(UTC), EST, 4)
     assert (stats.due_today, stats.due_tomorrow) == (1, 1)
+    assert (stats.counts["buried"], later.counts["buried"]) == (1, 0)
+    lines = text(stats).splitlines()
+    assert lines[0] == ("Cards: 3 new · 2 learning · 1 review · 1 retired · 0 leeches · "
+                        "0 suspended · 1 buried")
+    assert lines[-1] == ("Buried cards are not shown today; they come back when the next "
+                         "study day begins (the forecast counts them then).")

@@ -18,7 +18,7 @@ NONE_DUE = "·"
 
 @dataclass(frozen=True)
 class Stats:
-    counts: dict[str, int]  # new, learning, review, retired, leech, suspended
+    counts: dict[str, int]  # new, learning, review, retired, leech, suspended, buried
     due_today: int
     due_tomorrow: int
     due_week: int  # today and the next six days
@@ -52,7 +52,7 @@ def compute(store: Store, decks: Sequence[str], now: datetime, tz: tzinfo,
     by_day = Counter((study_day(at, tz, hour) - today).days for at, _, _ in recent)
     days = {study_day(at, tz, hour) for at in review_days(store.db, decks)}
     return Stats(
-        counts=counts_by_phase(store.db, decks),
+        counts=counts_by_phase(store.db, decks, now),
         due_today=forecast[0], due_tomorrow=forecast[1], due_week=sum(forecast[:7]),
         forecast=forecast,
         retention=(sum(r > 1 for r in graded) / len(graded)) if graded else None,
@@ -81,7 +81,7 @@ def text(stats: Stats) -> str:
     lines = [
         f"Cards: {c['new']} new · {c['learning']} learning · {c['review']} review · "
         f"{c['retired']} retired · {_count(c['leech'], 'leech', 'leeches')} · "
-        f"{c['suspended']} suspended",
+        f"{c['suspended']} suspended" + (f" · {c['buried']} buried" if c["buried"] else ""),
         f"Due: {stats.due_today} today · {stats.due_tomorrow} tomorrow · "
         f"{stats.due_week} in the next 7 days",
         f"True retention, last 30 days: {retention}",
@@ -92,6 +92,9 @@ def text(stats: Stats) -> str:
     if c["suspended"]:
         lines += ["", "Suspended cards are not shown; `highyield quiz --unsuspend` brings "
                       "them back."]
+    if c["buried"]:
+        lines += ["", "Buried cards are not shown today; they come back when the next study "
+                      "day begins (the forecast counts them then)."]
     return "\n".join(lines)
 
 

@@ -94,15 +94,18 @@ def answered_since(db: sqlite3.Connection, decks: Sequence[str],
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str]) -> dict[str, int]:
+def counts_by_phase(db: sqlite3.Connection, decks: Sequence[str], now: datetime) -> dict[str, int]:
+    """The active cards by phase, the retired ones, and the leeches, suspended cards and
+    cards buried at ``now`` among the active ones."""
     marks = _marks(decks)
     row = db.execute(
         f"SELECT sum(retired_at IS NULL AND {NEW}), "
         f"sum(retired_at IS NULL AND {LEARNING}), sum(retired_at IS NULL AND {REVIEW}), "
         "sum(retired_at IS NOT NULL), sum(retired_at IS NULL AND leech = 1), "
-        "sum(retired_at IS NULL AND suspended = 1) "
-        f"FROM cards WHERE deck IN ({marks})", tuple(decks)).fetchone()
-    names = ("new", "learning", "review", "retired", "leech", "suspended")
+        "sum(retired_at IS NULL AND suspended = 1), "
+        "sum(retired_at IS NULL AND suspended = 0 AND coalesce(buried_until, 0) > ?) "
+        f"FROM cards WHERE deck IN ({marks})", (to_ms(now), *decks)).fetchone()
+    names = ("new", "learning", "review", "retired", "leech", "suspended", "buried")
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
