@@ -411,6 +411,56 @@ def test_a_highyield_folder_linking_out_of_the_vault_is_refused(
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_a_highyield_folder_swapped_for_a_link_after_the_check_is_not_written_through(
+        vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """``.highyield`` is a folder when the build looks at it, and a link out of the vault
+    by the time the ledger is written: the ledger is written through no link."""
+    from highyield.identity import ledger
+    vault.build()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    looked_at = ledger._refused
+
+    def look_then_swap(root: Path) -> Diagnostic | None:
+        found = looked_at(root)
+        if sys._getframe(1).f_code.co_name == "write_ledger":  # the look before writing
+            shutil.rmtree(root / ".highyield")
+            (root / ".highyield").symlink_to(elsewhere)
+        return found
+
+    monkeypatch.setattr(ledger, "_refused", look_then_swap)
+    vault.reword("ALS.md", *REWORDED)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg"])
+    assert list(elsewhere.iterdir()) == []  # nothing written outside the vault
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"vault/.highyield: error: .highyield is a link out of the vault, to {elsewhere}: ")
+    imported = import_apkg(vault.deck.output, tmp_path / "anki", vault.col)
+    assert (imported.new, imported.updated) == (0, 1)  # kept its key, by the copy
+
+
+def test_a_highyield_link_inside_the_vault_is_not_written_through(
+        vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    vault.build()
+    shutil.rmtree(vault.vault / ".highyield")
+    (vault.vault / "Inside").mkdir()
+    (vault.vault / ".highyield").symlink_to(vault.vault / "Inside")
+    vault.reword("ALS.md", *REWORDED)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg"])
+    assert (result.exit_code, result.stderr) == (0, (
+        "vault/.highyield: warning: .highyield is a link: highyield writes no ledger through "
+        "it\n  hint: make .highyield a folder (delete the link; the next build writes the "
+        "ledger there); until then this computer's copy of the ledger keeps the cards' keys\n"
+        "vault/.highyield/ledger.tsv: warning: the ledger was missing; this computer's copy "
+        "from the last build is used\n  hint: keep .highyield/ with your notes (commit it to "
+        "git; Obsidian Sync skips folders whose name starts with a dot)\n"))
+    assert list((vault.vault / "Inside").iterdir()) == []
+
+
 def test_a_highyield_file_in_place_of_the_folder_is_said_once_and_the_deck_built(
         vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
         ) -> None:

@@ -17,6 +17,7 @@ header, written before them, is read as it was.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import stat
 from collections.abc import Iterable
@@ -26,7 +27,8 @@ from typing import NamedTuple
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.paths import cache_folder, vault_name
 from highyield.regular import read_bytes
-from highyield.vault.atomic import ordinary_mode, write_atomically
+from highyield.vault.atomic import ordinary_mode, write_at, write_atomically
+from highyield.vault.opening import Outside, folder_in_vault
 
 FOLDER = ".highyield"
 FILE = "ledger.tsv"
@@ -258,6 +260,23 @@ def _outside(vault: Path) -> Diagnostic | None:
                  "folder inside the vault (delete the link; the next build writes the ledger "
                  "there); until then this computer's copy of the ledger keeps the cards' keys")
 
+def _a_link(vault: Path) -> Diagnostic:
+    folder = vault / FOLDER
+    return warning(display_path(folder), None, f"{FOLDER} is a link: highyield writes no "
+                   "ledger through it", f"make {FOLDER} a folder (delete the link; the next "
+                   "build writes the ledger there); until then this computer's copy of the "
+                   "ledger keeps the cards' keys")
+
+
+def _write(vault: Path, data: bytes) -> None:
+    """Write the ledger in the vault's ``.highyield`` folder, following no link to it."""
+    folder = folder_in_vault(vault, FOLDER)
+    try:
+        write_at(folder, FILE, data, ordinary_mode())
+    finally:
+        os.close(folder)
+
+
 def ledger_text(entries: Iterable[Entry]) -> str:
     return HEADER + "".join(e.line() + "\n" for e in sorted(entries, key=lambda e: e.key))
 
@@ -283,7 +302,9 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
     problem = _refused(vault)
     try:
         if problem is None and (not path.exists() or read_bytes(path) != data):
-            write_atomically(path, data, ordinary_mode())
+            _write(vault, data)
+    except Outside:  # a link, or it became one since it was looked at
+        problem = _outside(vault) or _a_link(vault)
     except OSError as exc:
         problem = warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
                           _WRITE_HINTS.get(exc.errno or 0, _WRITE_HINT))

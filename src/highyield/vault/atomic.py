@@ -8,8 +8,10 @@ removed (``deck.leftovers``)."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +56,23 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None],
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_at(folder: int, name: str, data: bytes, mode: int) -> None:
+    """``write_atomically`` in the open folder ``folder``: the temporary file and the
+    rename never leave it, whatever its path leads to meanwhile."""
+    temp = f"{temp_prefix(name)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(temp, flags, 0o600, dir_fd=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            os.fchmod(f.fileno(), mode)
+        os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=folder)
         raise
 
 

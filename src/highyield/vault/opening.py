@@ -11,6 +11,7 @@ that is not there, or round a loop) is said as such.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -89,6 +90,22 @@ def open_in_vault(root: Path, path: Path) -> BinaryIO:
         os.close(fd)
         raise
     return os.fdopen(fd, "rb")
+
+
+def folder_in_vault(root: Path, name: str) -> int:
+    """An open descriptor of the folder ``name`` right inside the vault, made if missing.
+    A link there is refused (``Outside``), even one swapped in after the vault was looked
+    at: what is written through the descriptor lands in the folder that was opened."""
+    top = os.open(root, _ROOT)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, dir_fd=top)
+        try:
+            return _open_at(name, _FOLDER, top)
+        except Changed:
+            raise Outside() from None
+    finally:
+        os.close(top)
 
 
 def _open(root: str, path: str) -> int:
