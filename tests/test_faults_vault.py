@@ -426,6 +426,9 @@ def test_a_build_with_unreadable_notes_is_never_up_to_date_and_blames_no_highlig
             UNREADABLE_FOLDER +
             "vault/Renal.md: error: cannot read note: Permission denied\n"
             "  hint: check the file's permissions\n"))
+    for _ in range(2):  # the quiz too
+        quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3", "--new", "0", user=user)
+        assert "vault/Renal.md: error: cannot read note: Permission denied\n" in quiz.stderr
 
 
 def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(

@@ -18,7 +18,7 @@ from highyield.config import DeckConfig, card_settings
 from highyield.model import Card
 from highyield.review.store import CardRow, Store, Synced
 from highyield.review.views import quiz_views
-from highyield.vault.files import find_notes
+from highyield.vault.files import find_notes, unread
 from highyield.vault.fingerprint import FileStamp, stamp
 from highyield.vault.fingerprint import fingerprint as vault_fingerprint
 from highyield.vault.lock import Waiting, vault_lock
@@ -89,6 +89,8 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
         problem = write_ledger(deck.vault, collected.ledger)
     if problem is not None and problem not in collected.diagnostics:
         collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
+    if any(unread(d) for d in collected.diagnostics):
+        print_ = ""  # read them again next time, or say again that they cannot be
     synced = store.sync(deck.name, card_rows(collected.cards, collected.media), print_,
                         deck.review.day_starts_at, now)
     return DeckSync(deck, synced, collected)
