@@ -420,6 +420,30 @@ def test_new_words_around_the_same_answer_keep_the_card(project: Callable[..., P
     assert (v2.new, v2.updated) == (0, 1)
 
 
+def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Project]
+                                                      ) -> None:
+    """A deleted fact's card (and history) is never taken by a new fact that shares only
+    its template: "The drug of choice for X is ==Y==" with another X and another Y (fifth
+    fault probe). A fact whose answer is put another way, and nothing else, keeps it."""
+    p = project({"Neuro.md": "# Neuro\nThe drug of choice for absence seizures is "
+                             "==ethosuximide==.\n",
+                 "Tox.md": "# Tox\nThe antidote for acetaminophen is ==N-acetylcysteine==.\n"})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    (p.vault / "Neuro.md").unlink()
+    p.write("Pain.md", "# Pain\nThe drug of choice for trigeminal neuralgia is "
+                       "==carbamazepine==.\n")
+    p.edit("Tox.md", "==N-acetylcysteine==", "==NAC (N-acetylcysteine)==")
+    built, v2 = p.build_and_import()
+    assert sorted((c.what, c.source) for c in built.changes.items) == [
+        ("new", "Pain.md:2"), ("retired", "Neuro.md:2"), ("updated", "Tox.md:2")]
+    assert (v2.new, v2.updated) == (1, 2)
+    assert RETIRED_TAG in p.card(v2, "ethosuximide").tags
+    assert p.card(v2, "carbamazepine").guid not in {c.guid for c in v1.cards}
+    assert p.card(v2, "NAC (N-acetylcysteine)").guid == p.card(v1, "N-acetylcysteine").guid
+    assert set(ids.items()) <= set(p.card_ids().items())  # every old card kept its history
+
+
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
     p = project({"n.md": "- PLS affects ==only UMN==.\n"})
     p.build()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 SIMILAR = 0.6  # share of words in common, in order (difflib's ratio), to be the same card
 SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
+SAME_QUESTION = 0.85  # how alike what a card shows must be when its answer changed wholly
+_FILLER = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with",
+                     "by", "is", "are", "at", "as"})
 RARE = 200  # candidates come through words that at most this many cards use,
 RAREST = 4  # and through each card's rarest words in any case
 CANDIDATES = 25  # the most candidates compared for each card
@@ -84,8 +87,9 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
             if e.kind != s.kind:
                 continue
             score = ratio(mine, tokens[j])
-            if score >= SIMILAR or (score >= SAME_ANSWERS and e.path == s.path and
-                                    _answers(e.front) == _answers(s.front) != []):
+            if (score >= SIMILAR and not _other_fact(s, e)) or (
+                    score >= SAME_ANSWERS and e.path == s.path and
+                    _answers(e.front) == _answers(s.front) != []):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
     scored.sort(reverse=True)
     pairs: list[tuple[int, Entry]] = []
@@ -97,6 +101,38 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
             used_subjects.add(i)
             used_entries.add(j)
     return pairs
+
+
+def _other_fact(s: Subject, e: Entry) -> bool:
+    """Alike in words, yet another fact: the answers share no word, and the question
+    changed too ("The drug of choice for absence seizures is ==ethosuximide==" and "… for
+    trigeminal neuralgia is ==carbamazepine=="). A reworded card keeps its answer, or its
+    question with the answer put another way."""
+    hidden, shown = _sides(s.front, s.back)
+    old_hidden, old_shown = _sides(e.front, e.back)
+    if _telling(hidden) & _telling(old_hidden):
+        return False
+    return ratio(shown, old_shown) < SAME_QUESTION
+
+
+def _sides(front: str, back: str) -> tuple[list[str], list[str]]:
+    """(the words a card hides, the words it shows): a cloze card hides its deletions, a
+    front/back card its back."""
+    answers = [text for _, text in deletions(front)]
+    if not answers:
+        return words(back), words(front)
+    hidden = Counter(w for a in answers for w in words(a))
+    shown = []
+    for w in words(front):
+        if hidden[w] > 0:
+            hidden[w] -= 1
+        else:
+            shown.append(w)
+    return [w for a in answers for w in words(a)], shown + words(back)
+
+
+def _telling(ws: list[str]) -> set[str]:
+    return {w.casefold() for w in ws} - _FILLER
 
 
 def _answers(front: str) -> list[str]:
