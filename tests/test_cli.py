@@ -145,6 +145,16 @@ def test_min_score_on_the_command_line(runner: CliRunner, project: Path) -> None
     wrong = runner.invoke(cli, ["cards", "--min-score", "2"])
     assert wrong.exit_code == 2
     assert "2.0 is not in the range 0<=x<=1" in wrong.output
+    nan = runner.invoke(cli, ["cards", "--min-score", "nan"])  # every comparison lets it by
+    assert (nan.exit_code, nan.output.splitlines()[-1]) == (
+        2, "Error: Invalid value for '--min-score': 'nan' is not a number from 0 to 1.")
+
+
+def test_a_new_card_count_too_large_for_the_store_is_a_range_error(
+        runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(cli, ["quiz", "--new", str(2 ** 63)])
+    assert (result.exit_code, result.output.splitlines()[-1]) == (
+        2, f"Error: Invalid value for '--new': {2 ** 63} is not in the range 0<=x<=9999.")
 
 
 def test_check_lists_diagnostics_and_exits_zero_on_warnings(runner: CliRunner,

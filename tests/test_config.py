@@ -94,6 +94,11 @@ def test_sample_deck_definition() -> None:
     ("deck: X\nnotes: ../notes\nreview:\n  learning_steps: [1m, ten minutes]\n",
      "decks/d.yaml:4: `review.learning_steps` must be a list of times; `ten minutes` is not "
      "one | a list of times such as `[1m, 10m]` (s, m, h or d)"),
+    *((f"deck: X\nnotes: ../notes\nreview:\n  {key}: [{step}]\n",
+       f"decks/d.yaml:4: `review.{key}` must be a list of times; `{step}` is longer than "
+       f"36500 days | a list of times such as `{example}` (s, m, h or d)")
+      for key, example in (("learning_steps", "[1m, 10m]"), ("relearning_steps", "[10m]"))
+      for step in ("3000000d", "99999999999999999d")),
     ("deck: X\nnotes: ../notes\nreview:\n  relearning_steps: [0m]\n",
      "decks/d.yaml:4: `review.relearning_steps` must be a list of times; `0m` is not longer "
      "than nothing | a list of times such as `[10m]` (s, m, h or d)"),

@@ -4,6 +4,7 @@ and prints the result. A HighyieldError becomes a clean message and an exit code
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -34,6 +35,20 @@ from highyield.review.sync import DeckSync, sync_deck
 if TYPE_CHECKING:
     from highyield.deck.build import Built
     from highyield.vault.lock import Waiting
+
+
+class Score(click.FloatRange):
+    """A number from 0 to 1, and not nan (which every comparison lets through)."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 1)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from 0 to 1.", param, ctx)
+        return number
 
 
 class _Group(click.Group):
@@ -87,7 +102,7 @@ _deck_option = click.option(
     "--deck", "decks", multiple=True, metavar="NAME",
     help="Only the deck with this name (or deck file name) from decks/*.yaml. Repeatable.")
 _min_score_option = click.option(
-    "--min-score", type=click.FloatRange(0, 1), metavar="0-1",
+    "--min-score", type=Score(), metavar="0-1",
     help="Auto-cloze: make cards only from statements scoring at least this (default: the "
          "deck's auto_cloze.min_score, else 0.6). Higher means fewer, surer cards.")
 
@@ -296,7 +311,7 @@ _state_option = click.option(
 @click.option("--tag", metavar="TAG", help="Only cards with this tag, a tag under it "
               "(TAG::…) or the same tag under a parent (…::TAG): --tag Neurology finds "
               "USMLE::Neurology.")
-@click.option("--new", "new_cards", type=click.IntRange(0), metavar="N",
+@click.option("--new", "new_cards", type=click.IntRange(0, 9999), metavar="N",
               help="Show up to N new cards this session, instead of the deck's daily "
                    "new_per_day limit. --new 0 reviews only.")
 @click.option("--limit", type=click.IntRange(1), metavar="N",

@@ -18,6 +18,7 @@ REVIEW_KEYS = ("learning_steps", "relearning_steps", "desired_retention", "maxim
 STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # (smallest, largest) for the whole-number settings
+MAX_STEP = timedelta(days=36500)  # as long as the longest interval
 NUMBERS = {"maximum_interval": (1, 36500), "new_per_day": (0, 9999),
            "reviews_per_day": (0, 99999), "day_starts_at": (0, 23), "leech_lapses": (1, 99)}
 HINTS = {
@@ -89,7 +90,10 @@ def _steps(raw: Any) -> tuple[tuple[timedelta, ...] | None, str]:
         match = STEP.match(str(item))
         if match is None:
             return None, f"; `{item}` is not one"
-        if float(match[1]) <= 0:
+        seconds = float(match[1]) * UNITS[match[2]]
+        if seconds <= 0:
             return None, f"; `{item}` is not longer than nothing"
-        steps.append(timedelta(seconds=float(match[1]) * UNITS[match[2]]))
+        if seconds > MAX_STEP.total_seconds():
+            return None, f"; `{item}` is longer than {MAX_STEP.days} days"
+        steps.append(timedelta(seconds=seconds))
     return tuple(steps), ""
