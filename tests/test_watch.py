@@ -88,3 +88,28 @@ def test_settle_waits_for_a_growing_file(tmp_path: Path) -> None:
 
     settle([path], sleep=sleep, clock=lambda: float(next(ticks)) / 100)
     assert path.read_text() == "abc"
+
+
+def test_watch_takes_up_a_notes_folder_that_comes_back(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """The folder is moved away (watch says it is not there), then a folder of notes is
+    put in its place: watch watches the new one and builds it (fifth fault probe: it went
+    silent for good)."""
+    vault = make_vault({"ALS.md": NOTE})
+    out = tmp_path / "als.apkg"
+    child = _spawn(str(vault), "-o", str(out))
+    child.expect("Watching .* Ctrl-C stops")
+    vault.rename(tmp_path / "away")
+    child.expect(r"is not there \(moved or deleted\?\)")
+    vault.mkdir()
+    (vault / "D.md").write_text("# D\n- The ==d fact== here.\n")
+    child.expect(r"the notes folder \S*vault is back: watching it again")
+    child.expect(r"Built vault → .*als\.apkg: \+1 new, -1 retired")
+    (vault / "E.md").write_text("# E\n- The ==e fact== here.\n")
+    child.expect(r"Built vault → .*als\.apkg: \+1 new\r\n")
+    child.kill(signal.SIGINT)
+    child.expect("Stopped watching.")
+    child.expect(pexpect.EOF)
+    child.close()
+    cards = import_apkg(out, tmp_path / "anki").cards
+    assert sorted(c.question_text.split()[0] for c in cards) == ["ALS", "D", "E"]  # ALS retired

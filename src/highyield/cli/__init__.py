@@ -225,6 +225,8 @@ def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
         for round_ in rounds(targets):
             if round_.restarted:
                 click.echo(report.watch_restarted(round_.restarted), err=True)
+            if round_.back:
+                click.echo(report.watch_back(round_.back), err=True)
             for deck in round_.decks:
                 try:
                     _build(deck, verbose=verbose, shown=shown)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, escaped
@@ -90,6 +91,11 @@ def watch_restarted(why: str) -> str:
             "vault every second, and builds every deck again\n"
             "  hint: a file or folder whose name is not UTF-8 stops it: rename it "
             "(`highyield check` names it)")
+
+
+def watch_back(folders: tuple[Path, ...]) -> str:
+    shown = ", ".join(display_path(f) for f in folders)
+    return f"the notes folder {shown} is back: watching it again and building every deck"
 
 
 def skipped(problems: list[Diagnostic]) -> str:

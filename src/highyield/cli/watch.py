@@ -34,6 +34,7 @@ class Round:
     paths: tuple[Path, ...]
     decks: tuple[DeckConfig, ...]
     restarted: str = ""  # why the watcher stopped and started again, before this round
+    back: tuple[Path, ...] = ()  # notes folders moved away and back, watched anew
 
 
 def affected(decks: Iterable[DeckConfig], paths: Iterable[Path]) -> list[DeckConfig]:
@@ -80,24 +81,44 @@ def rounds(decks: list[DeckConfig], stop: Callable[[], bool] | None = None
     polling the vault, and every deck is built again, since a change may have been missed
     meanwhile; that round says why (``Round.restarted``)."""
     why, polling = "", False
+    back: tuple[Path, ...] = ()
     while True:
         started = False
         try:
-            for round_ in _watch(decks, stop, polling, why):
+            for round_ in _watch(decks, stop, polling, why, back):
                 started = True
                 yield round_
             return
+        except _Back as exc:
+            why, back = "", exc.folders
         except (OSError, RuntimeError) as exc:
             if polling and not started:
                 folders = ", ".join(sorted({display_path(d.vault) for d in decks}))
                 raise HighyieldError(f"cannot watch {folders}: {exc}",
                                      hint="check that the folder is there and readable"
                                      ) from None
-            why, polling = str(exc), True
+            why, polling, back = str(exc), True, ()
+
+
+class _Back(Exception):
+    """A notes folder was moved away and another is in its place: the watcher, which
+    watched the one that went, starts again."""
+
+    def __init__(self, folders: tuple[Path, ...]) -> None:
+        super().__init__()
+        self.folders = folders
+
+
+def _folder_id(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _watch(decks: list[DeckConfig], stop: Callable[[], bool] | None, polling: bool,
-           why: str) -> Iterator[Round]:
+           why: str, back: tuple[Path, ...]) -> Iterator[Round]:
     import watchfiles
 
     roots = sorted({str(d.vault) for d in decks})
@@ -107,6 +128,7 @@ def _watch(decks: list[DeckConfig], stop: Callable[[], bool] | None, polling: bo
         return path not in outputs and _read_in(Path(path), roots) and \
             not _editor_temp(os.path.basename(path))
 
+    ids = {root: _folder_id(root) for root in roots}
     started = False
     for changes in watchfiles.watch(*roots, watch_filter=wanted, debounce=DEBOUNCE_MS,
                                     step=50, stop_event=_Stop(stop) if stop else None,
@@ -116,7 +138,10 @@ def _watch(decks: list[DeckConfig], stop: Callable[[], bool] | None, polling: bo
                                     force_polling=polling or None, poll_delay_ms=POLL_MS):
         if not started:
             started = True
-            yield Round((), tuple(decks), why)
+            yield Round((), tuple(decks), why, back)
+        moved = tuple(Path(r) for r in roots if _folder_id(r) not in (ids[r], None))
+        if moved:
+            raise _Back(moved)
         paths = tuple(sorted({Path(p) for _, p in changes}))
         chosen = affected(decks, paths)
         if chosen:
