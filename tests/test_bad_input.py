@@ -224,6 +224,13 @@ def test_no_notes_is_an_error(runner: CliRunner, make_vault: Callable[..., Path]
         "  hint: notes are .md files; check the folder and the deck's include and exclude "
         "(**/*.md; not Templates/**)\n")
     assert not (tmp_path / "out.apkg").exists()
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "d.yaml").write_text("deck: D\nnotes: ../vault\ninclude: [Nope/**]\n")
+    located = runner.invoke(cli, ["build"])
+    assert (located.exit_code, located.stderr) == (2, (
+        "error: decks/d.yaml:3: no notes in vault for deck D\n"
+        "  hint: notes are .md files; check the folder and the deck's include and exclude "
+        "(Nope/**)\n"))
 
 
 def test_notes_without_cards_warn_and_still_build(

@@ -51,8 +51,17 @@ def test_sample_deck_definition() -> None:
      "decks/d.yaml:1: missing `deck` | add a line such as `deck: USMLE::Neurology` "
      "(:: makes subdecks)"),
     ("deck: X\nnotes: ../elsewhere\n",
-     "decks/d.yaml:2: notes folder not found: elsewhere | `notes` is a folder, relative to "
-     "this deck file"),
+     "decks/d.yaml:2: the notes folder elsewhere is not there | `notes` is a folder, "
+     "relative to this deck file"),
+    ("deck: X\nnotes: ../notes\ninclude: [\"../other/*.md\"]\n",
+     "decks/d.yaml:3: `include`: `../other/*.md` climbs out of the notes folder, so it "
+     "matches no note | globs are relative to the notes folder (`notes`), e.g. `Cardio/**`"),
+    ("deck: X\nnotes: ../notes\nauto_cloze:\n  exclude: [\"{a,b}/**\"]\n",
+     "decks/d.yaml:4: `auto_cloze.exclude`: `{a,b}/**` has braces, which are not "
+     "alternatives here | write one glob for each, e.g. `[\"Cardio/**\", \"Renal/**\"]`"),
+    ("deck: X\nnotes: d.yaml\n",  # a file, as a note would be
+     "decks/d.yaml:2: the notes folder decks/d.yaml is a file, not a folder of notes | "
+     "`notes` is a folder, relative to this deck file"),
     ("deck: X\nnotes: ../notes\ntags: {a: 1}\n",
      "decks/d.yaml:3: `tags` must be a list of text | for example `tags: [usmle, step1]`"),
     ("deck: X\nnotes: ../notes\nhighlights:\n  syntaxes: [equals, bold]\n",

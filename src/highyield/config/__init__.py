@@ -83,6 +83,7 @@ class DeckConfig:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     srplugin: SrPlugin | None = None  # the obsidian-spaced-repetition plugin's settings
     output_line: int | None = None  # the deck file's `output:` line, when it names one
+    include_line: int | None = None  # the deck file's `include:` line, when it has one
 
     @property
     def syntax(self) -> CardSyntax:

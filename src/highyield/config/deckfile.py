@@ -4,7 +4,8 @@ once, each with ``path:line``, a message and a hint."""
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -31,6 +32,7 @@ from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.regular import read_text, unreadable
 from highyield.vault.globs import Selection
 
+_BRACES = re.compile(r"\{[^{}]*,[^{}]*\}")
 KEYS = ("deck", "notes", "include", "exclude", "output", "tags", "highlights",
         "inline_cards", "auto_cloze", "obsidian_vault", "review")
 HIGHLIGHT_KEYS = ("syntaxes", "colors")
@@ -131,8 +133,8 @@ class _Reader:
             name=name,
             vault=vault,
             output=absolute(self.path.parent / output),
-            selection=Selection(self._strings("include") or ("**/*.md",),
-                                self._strings("exclude")),
+            selection=Selection(self._globs("include") or ("**/*.md",),
+                                self._globs("exclude")),
             tags=self._strings("tags"),
             highlights=self._highlights(),
             inline_cards=inline_cards,
@@ -143,6 +145,7 @@ class _Reader:
             review=self._review(),
             srplugin=read_plugin(vault),
             output_line=self.lines.get("output") if "output" in self.data else None,
+            include_line=self.lines.get("include") if "include" in self.data else None,
         )
 
     def _deck_name(self) -> str:
@@ -166,7 +169,8 @@ class _Reader:
                          "`notes` is a folder, relative to this deck file")
             return self.path.parent
         if "notes" in self.data and not found:
-            self.problem("notes", f"notes folder not found: {display_path(vault)}",
+            what = "is a file, not a folder of notes" if vault.is_file() else "is not there"
+            self.problem("notes", f"the notes folder {display_path(vault)} {what}",
                          "`notes` is a folder, relative to this deck file")
         return vault
 
@@ -232,6 +236,22 @@ class _Reader:
             return ()
         return tuple(str(v).strip() for v in value if str(v).strip())
 
+    def _globs(self, key: str, data: dict[str, Any] | None = None,
+               where: str = "") -> tuple[str, ...]:
+        """Globs over the notes folder: one that climbs out of it (``..``) or writes
+        alternatives in braces (``{a,b}``) could never match, so it is an error."""
+        globs = self._strings(key, data, where)
+        for glob in globs:
+            if ".." in PurePosixPath(glob).parts:
+                self.problem(where + key, f"`{where}{key}`: `{glob}` climbs out of the notes "
+                             "folder, so it matches no note", "globs are relative to the "
+                             "notes folder (`notes`), e.g. `Cardio/**`")
+            elif _BRACES.search(glob):
+                self.problem(where + key, f"`{where}{key}`: `{glob}` has braces, which are "
+                             "not alternatives here", "write one glob for each, e.g. "
+                             "`[\"Cardio/**\", \"Renal/**\"]`")
+        return globs
+
     def _highlights(self) -> HighlightRules:
         value = self.data.get("highlights")
         if value is None:
@@ -261,13 +281,13 @@ class _Reader:
                          EXAMPLES["auto_cloze"])
             return AutoCloze()
         self._check_keys(value, AUTO_KEYS, "auto_cloze.")
-        include = self._strings("include", value, "auto_cloze.")
+        include = self._globs("include", value, "auto_cloze.")
         if "include" in value and not include:
             self.problem("auto_cloze.include", "`auto_cloze.include` is empty",
                          "list the folders to read, or write `auto_cloze: false` to turn "
                          "auto cards off")
         include = include or CLIPPINGS
-        exclude = self._strings("exclude", value, "auto_cloze.")
+        exclude = self._globs("exclude", value, "auto_cloze.")
         return AutoCloze(Selection(include, exclude), self._min_score(value))
 
     def _review(self) -> ReviewSettings:

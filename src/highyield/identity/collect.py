@@ -11,7 +11,14 @@ from pathlib import Path
 
 from highyield.config import CLIPPINGS, DeckConfig
 from highyield.config.srplugin import DATA_JSON
-from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, warning
+from highyield.errors import (
+    Diagnostic,
+    HighyieldError,
+    Severity,
+    display_path,
+    error,
+    warning,
+)
 from highyield.extract.auto.repeats import drop_repeats
 from highyield.extract.dataview import FieldScan, scan_fields
 from highyield.extract.reading import note_drafts, note_texts, rules_for
@@ -133,12 +140,15 @@ def deck_notes(deck: DeckConfig, problems: list[Diagnostic]) -> list[Path]:
                              hint="put the folder back, or point the deck at where it is now")
     paths = find_notes(deck.vault, deck.selection, problems)
     if not paths:
-        raise HighyieldError(
-            f"no notes in {display_path(deck.vault)} for deck {deck.name}",
-            hint="notes are .md files; check the folder and the deck's include and exclude "
-                 f"({', '.join(deck.selection.include)}"
-                 + (f"; not {', '.join(deck.selection.exclude)})" if deck.selection.exclude
-                    else ")"))
+        message = f"no notes in {display_path(deck.vault)} for deck {deck.name}"
+        hint = ("notes are .md files; check the folder and the deck's include and exclude "
+                f"({', '.join(deck.selection.include)}" +
+                (f"; not {', '.join(deck.selection.exclude)})" if deck.selection.exclude
+                 else ")"))
+        if deck.source is not None and deck.include_line is not None:
+            raise HighyieldError.at(error(display_path(deck.source), deck.include_line,
+                                          message, hint))
+        raise HighyieldError(message, hint=hint)
     return paths
 
 
