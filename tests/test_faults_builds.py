@@ -855,3 +855,36 @@ def test_a_ledger_on_a_full_disk_says_to_free_space(tmp_path: Path, full_disk: P
         "on device\n  hint: free some space on the vault's disk; until then this computer's "
         "copy keeps each card's identity\n")
     assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 6
+    (full_disk / "filler").unlink()  # space again: the next build, nothing else changed,
+    freed = runner.invoke(cli, ["build", str(vault), "-o", "deck.apkg"])  # writes it
+    assert (freed.exit_code, freed.stderr) == (0, (
+        "disk/vault/.highyield/ledger.tsv: warning: the ledger was missing; this computer's "
+        "copy from the last build is used\n  hint: keep .highyield/ with your notes (commit "
+        "it to git; Obsidian Sync skips folders whose name starts with a dot)\n"))
+    assert read_ledger(vault, []) and "up to date" not in freed.stdout
+
+
+def test_a_cache_and_a_ledger_both_unsaved_say_that_identity_may_be_lost(
+        tmp_path: Path, full_disk: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """The vault on a full disk, and HIGHYIELD_HOME a file: neither the vault's ledger nor
+    this computer's copy is written, so neither hint says that a card keeps its identity
+    (the cache's said the vault's ledger would keep it)."""
+    vault = _vault(full_disk / "vault", 3)
+    (full_disk / "filler").unlink()
+    (full_disk / "filler").write_bytes(b"\0" * shutil.disk_usage(full_disk).free)
+    (tmp_path / "home.txt").write_text("not a folder\n")
+    monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "home.txt"))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", str(vault), "-o", "deck.apkg"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "disk/vault/.highyield/ledger.tsv: warning: cannot write the ledger: No space left "
+        "on device\n  hint: free some space on the vault's disk; until then a reworded card "
+        "may be taken for a new one (this computer's copy could not be saved either)\n"
+        "home.txt/cache: warning: cannot save the build cache: home.txt is a file, not a "
+        "folder\n  hint: move the file away, or set HIGHYIELD_HOME to a folder you may write "
+        "to; until then each build reads every note again, which is slower; the deck is "
+        "complete, but with neither the vault's ledger nor this computer's copy of it saved, "
+        "a reworded card may be taken for a new one\n")
+    assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 6

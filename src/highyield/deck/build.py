@@ -155,11 +155,12 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     if run.left_out:  # written without them: the next build must try again
         stamp = tuple(s for s in stamp if s[0] not in run.left_out)
         diagnostics.extend(_left_out(deck, notes, run.left_out))
-    problem = write_ledger(deck.vault, keyed.identified.ledger, run.unsaved)
+    problem, kept = write_ledger(deck.vault, keyed.identified.ledger, run.unsaved)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
-    _save(run, notes, packed, stamp, any(unread(d) for d in diagnostics))
-    diagnostics.extend([unsaved(run.unsaved[0])] if run.unsaved else [])  # said once
+    _save(run, notes, packed, stamp, problem is not None or any(unread(d) for d in diagnostics))
+    if run.unsaved:  # said once
+        diagnostics.append(unsaved(run.unsaved[0], identity_kept=kept))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),
@@ -209,12 +210,13 @@ def _left_out(deck: DeckConfig, notes: dict[str, NoteCards], left_out: dict[str,
 
 
 def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
-          stamp: tuple[tuple[str, str, int, int], ...], unread: bool) -> None:
-    """Keep what this build learnt. After a note or folder could not be read, the next
-    build is never "up to date": it tries them again, or says again that it cannot."""
+          stamp: tuple[tuple[str, str, int, int], ...], again: bool) -> None:
+    """Keep what this build learnt. After a note or folder could not be read, or the
+    ledger not written (``again``), the next build is never "up to date": it tries them
+    again, or says again that it cannot."""
     cache, deck = run.cache, run.deck
     cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
-    cache.fingerprint = "" if unread else deck_fingerprint(deck, run.files)
+    cache.fingerprint = "" if again else deck_fingerprint(deck, run.files)
     cache.output = file_stat(deck.output)
     failed = save(run.where, cache)
     run.unsaved.extend([failed] if failed is not None else [])

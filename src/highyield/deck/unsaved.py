@@ -17,15 +17,19 @@ DENIED = (errno.EACCES, errno.EPERM)
 LOST_NOTHING = ("until then each build reads every note again, which is slower but loses "
                 "nothing: the deck is complete, and the vault's ledger keeps each card's "
                 "identity")
+NO_LEDGER = ("until then each build reads every note again, which is slower; the deck is "
+             "complete, but with neither the vault's ledger nor this computer's copy of it "
+             "saved, a reworded card may be taken for a new one")
 
 
-def unsaved(exc: OSError) -> Diagnostic:
+def unsaved(exc: OSError, identity_kept: bool = True) -> Diagnostic:
     """The warning for a build whose cache (or kept collection, or this computer's copy of
-    the ledger) could not be written, from the first failure."""
+    the ledger) could not be written, from the first failure. ``identity_kept``: the
+    vault's ledger or this computer's copy of it was written all the same."""
     folder = cache_folder()
     why, fix = _why(folder, exc)
     return warning(display_path(folder), None, f"cannot save the build cache: {why}",
-                   f"{fix}; {LOST_NOTHING}")
+                   f"{fix}; {LOST_NOTHING if identity_kept else NO_LEDGER}")
 
 
 def _why(folder: Path, exc: OSError) -> tuple[str, str]:

@@ -284,20 +284,24 @@ def ledger_text(entries: Iterable[Entry]) -> str:
 
 _WRITE_HINT = ("let highyield write to the vault's .highyield/ folder, or a reworded card "
                "will be taken for a new one")
-_WRITE_HINTS = {errno.ENOSPC: "free some space on the vault's disk; until then this "
-                              "computer's copy keeps each card's identity",
-                errno.EDQUOT: "free some space (you are over your disk quota); until then "
-                              "this computer's copy keeps each card's identity"}
+_FREE = {errno.ENOSPC: "free some space on the vault's disk",
+         errno.EDQUOT: "free some space (you are over your disk quota)"}
+
+
+class Written(NamedTuple):
+    problem: Diagnostic | None  # why the vault's ledger was not written, if so
+    kept: bool  # the vault's ledger, or this computer's copy, holds the cards' identity
 
 
 def write_ledger(vault: Path, entries: dict[str, Entry],
-                 unsaved: list[OSError] | None = None) -> Diagnostic | None:
+                 unsaved: list[OSError] | None = None) -> Written:
     """Write the ledger if it changed, atomically, and keep this computer's copy (in the
     cache folder: ``unsaved`` gets why it could not be written). A vault that cannot be
     written to gets a warning, not an error: the deck is still right, only rewording is
     not remembered (but for this computer's copy). A ledger that would be written outside
     the vault is not written: that is an error."""
     data = ledger_text(entries.values()).encode("utf-8")
+    copied = _copy(vault, data, unsaved)
     path = ledger_path(vault)
     problem = _refused(vault)
     try:
@@ -306,8 +310,13 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
     except Outside:  # a link, or it became one since it was looked at
         problem = _outside(vault) or _a_link(vault)
     except OSError as exc:
-        problem = warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
-                          _WRITE_HINTS.get(exc.errno or 0, _WRITE_HINT))
+        problem = _unwritten(path, exc, copied)
+    return Written(problem, problem is None or copied)
+
+
+def _copy(vault: Path, data: bytes, unsaved: list[OSError] | None) -> bool:
+    """Keep this computer's copy of the ledger; False (and why in ``unsaved``) if it
+    could not be kept."""
     try:
         copy = local_copy(vault)
         if not copy.exists() or read_bytes(copy) != data:
@@ -315,4 +324,14 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
     except OSError as exc:
         if unsaved is not None:
             unsaved.append(exc)
-    return problem
+        return False
+    return True
+
+
+def _unwritten(path: Path, exc: OSError, copied: bool) -> Diagnostic:
+    free = _FREE.get(exc.errno or 0)
+    kept = "this computer's copy keeps each card's identity" if copied else \
+        "a reworded card may be taken for a new one (this computer's copy could not be " \
+        "saved either)"
+    return warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
+                   f"{free}; until then {kept}" if free else _WRITE_HINT)

@@ -86,7 +86,7 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
 
     with vault_lock(deck.vault, waiting):
         collected = collect(deck, progress)
-        problem = write_ledger(deck.vault, collected.ledger)
+        problem = write_ledger(deck.vault, collected.ledger).problem
     if problem is not None and problem not in collected.diagnostics:
         collected = replace(collected, diagnostics=(*collected.diagnostics, problem))
     if any(unread(d) for d in collected.diagnostics):
