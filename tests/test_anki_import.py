@@ -316,17 +316,21 @@ def test_rebuild_and_reimport_changes_nothing(tmp_path: Path,
     assert sorted(c.guid for c in second.cards) == sorted(c.guid for c in first.cards)
 
 
+@pytest.mark.parametrize("other", ["figure.png", "Figure.PNG"])
 def test_images_with_the_same_name_in_two_folders_both_arrive(
-        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported],
+        other: str) -> None:
+    """Also names that differ only in case: one file in Anki's media folder on Windows
+    and macOS, so they get names apart."""
     red = (FIXTURES / "syntax" / "attachments" / "diagram.png").read_bytes()
     black = (FIXTURES / "outside.png").read_bytes()
     vault = make_vault({
-        "Cardio/img/figure.png": red, "Neuro/img/figure.png": black,
+        "Cardio/img/figure.png": red, f"Neuro/img/{other}": black,
         "Cardio/heart.md": "- The ==SA node== paces the heart ![[img/figure.png]]\n",
-        "Neuro/brain.md": "- The ==motor cortex== is precentral ![[img/figure.png]]\n",
+        "Neuro/brain.md": f"- The ==motor cortex== is precentral ![[img/{other}]]\n",
     })
     deck = build_and_import(vault)
-    assert len(deck.media) == 2
+    assert len(deck.media) == 2 and len({m.casefold() for m in deck.media}) == 2
     heart = _card(deck, "SA node")
     brain = _card(deck, "motor cortex")
     names = [_image_name(c) for c in (heart, brain)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, NamedTuple
@@ -133,6 +134,7 @@ class MediaSet:
         self.resolver = resolver
         self.files: dict[str, Path] = {}  # name in the package -> file
         self._names: dict[Path, str] = {}
+        self._folded: dict[str, Path] = {}  # each name as a disk that ignores case sees it
         # (note, target) -> name in the package (or None), why it is not packed, and hint
         self._resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}
         self._warned: set[tuple[str, str, int]] = set()
@@ -179,13 +181,20 @@ class MediaSet:
         if path in self._names:
             return self._names[path]
         name = safe_name(path.name)
-        if name in self.files and self.files[name] != path:
+        if self._folded.get(_folded(name), path) != path:
+            # another image of this name, or of a name that differs only in case (one
+            # file in Anki's media folder on Windows and macOS)
             digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:8]
             stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
             name = f"{stem}-{digest}{suffix}"
         self.files[name] = path
+        self._folded[_folded(name)] = path
         self._names[path] = name
         return name
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def safe_name(name: str) -> str:
