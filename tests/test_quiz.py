@@ -107,7 +107,7 @@ def study(tmp_path: Path, deck: DeckConfig) -> Run:
         with Store.open(tmp_path / "reviews.sqlite3") as store:
             sync_deck(store, target, clock())
             script = Script(list(keys), clock)
-            session = Session(store, plan_for([target], EST, tag, new), script, clock,
+            session = Session(store, plan_for(store, [target], EST, tag, new), script, clock,
                               where_in([target]), limit)
             return script, session.run()
     return run
@@ -206,7 +206,7 @@ def test_a_buried_note_returns_the_next_study_day_a_suspended_card_when_unsuspen
     assert "Nothing to undo." in script.text
     assert [f.split()[0] for f in script.fronts()] == ["Aortic"]  # Mitral stays suspended
     with Store.open(tmp_path / "reviews.sqlite3") as store:
-        assert unsuspend(store, plan_for([deck], EST, None, None).which) == ["Heart.md:5"]
+        assert unsuspend(store, plan_for(store, [deck], EST, None, None).which) == ["Heart.md:5"]
     clock.advance(days=1)
     script, _ = study("--", clock)
     assert [f.split()[0] for f in script.fronts()] == ["Aortic", "Mitral"]
@@ -377,7 +377,7 @@ def test_an_answer_logs_at_most_a_minute(deck: DeckConfig, tmp_path: Path) -> No
     with Store.open(tmp_path / "reviews.sqlite3") as store:
         sync_deck(store, deck, clock())
         script = Script(list(" 3 3q"), clock, step=50)  # 100 s per card
-        Session(store, plan_for([deck], EST, None, None), script, clock,
+        Session(store, plan_for(store, [deck], EST, None, None), script, clock,
                 where_in([deck]), None).run()
         taken = [row[0] for row in store.db.execute(
             "SELECT duration_ms FROM reviews ORDER BY reviewed_at")]
@@ -481,11 +481,11 @@ def test_new_cards_are_spread_among_the_reviews_as_in_anki(deck: DeckConfig,
     with Store.open(tmp_path / "reviews.sqlite3") as store:
         sync_deck(store, deck, clock())
         first = Script(list(" 4 4 4 4q"), clock)  # four cards to review
-        Session(store, plan_for([deck], EST, None, None), first, clock,
+        Session(store, plan_for(store, [deck], EST, None, None), first, clock,
                 where_in([deck]), None).run()
         clock.advance(days=60)
         script = Script(list(" 3" * 6 + "q"), clock)
-        Session(store, plan_for([deck], EST, None, None), script, clock,
+        Session(store, plan_for(store, [deck], EST, None, None), script, clock,
                 where_in([deck]), None).run()
     kinds = re.findall(r"── vault · (new|review) · ", script.text)
     assert kinds == ["review", "new", "review", "review", "new", "review"]

@@ -12,14 +12,17 @@ from highyield.config import DeckConfig
 from highyield.errors import HighyieldError, display_path, escaped
 from highyield.model import SourceRef
 from highyield.review.due import Plan
-from highyield.review.store import Store
+from highyield.review.store import Store, fitted
 from highyield.review.store.reads import Filter, all_tags, suspended_cards, tag_count
 
 
-def plan_for(decks: Sequence[DeckConfig], tz: tzinfo, tag: str | None,
+def plan_for(store: Store, decks: Sequence[DeckConfig], tz: tzinfo, tag: str | None,
              new_cards: int | None) -> Plan:
+    """The session's plan: each deck with its settings, and the FSRS parameters fitted to
+    its reviews (``highyield optimize``), if any."""
     return Plan(Filter(tuple(d.name for d in decks), tag),
-                {d.name: d.review for d in decks}, tz, new_cards)
+                {d.name: replace(d.review, weights=fitted.weights(store, d.name))
+                 for d in decks}, tz, new_cards)
 
 
 def where_in(decks: Sequence[DeckConfig]) -> Callable[[str, str], str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, escaped
 from highyield.model import CONTEXT_SEPARATOR, Card, CardKind, preview_text
+from highyield.review.optimize import MIN_REVIEWS, Fit, TooFew
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
     from highyield.config import DeckConfig
@@ -96,6 +97,22 @@ def watch_restarted(why: str) -> str:
 def watch_back(folders: tuple[Path, ...]) -> str:
     shown = ", ".join(display_path(f) for f in folders)
     return f"the notes folder {shown} is back: watching it again and building every deck"
+
+
+def optimized(deck: str, outcome: Fit | TooFew, dry_run: bool) -> str:
+    """What ``optimize`` did for one deck."""
+    if isinstance(outcome, TooFew):
+        return (f"{escaped(deck)}: {outcome.have} reviews to fit to; FSRS needs "
+                f"{MIN_REVIEWS} (reviews on a later day than the card's answer before)\n"
+                "  the parameters in use are kept; study more with `highyield quiz`, or "
+                "bring your Anki history with `highyield sync-anki`")
+    b, a = outcome.before, outcome.after
+    verdict = ("better: the quiz uses them from now on" if outcome.better and not dry_run
+               else "better, not kept (--dry-run)" if outcome.better
+               else "not better: the parameters in use are kept")
+    return (f"{escaped(deck)}: fitted to {outcome.reviews:,} reviews\n"
+            f"  log loss {b.log_loss:.4f} → {a.log_loss:.4f} · RMSE {b.rmse:.4f} → "
+            f"{a.rmse:.4f} (in use → fitted, on a time-series split)\n  {verdict}")
 
 
 def skipped(problems: list[Diagnostic]) -> str:

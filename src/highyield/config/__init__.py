@@ -65,6 +65,7 @@ class ReviewSettings:
     day_starts_at: int = 4  # the hour, local time, at which the next study day begins
     leech_lapses: int = 8  # a card forgotten this often is a leech
     leech_suspend: bool = False  # suspend leeches instead of only tagging them
+    weights: tuple[float, ...] | None = None  # FSRS parameters fitted here (None: FSRS-6's)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from highyield.config import ReviewSettings
 from highyield.review.balance import balanced
 from highyield.review.days import UTC, Today, day_end, day_start
 from highyield.review.f32 import f32, rounded, whole
-from highyield.review.fsrs6 import Forecast, Memory, forecasts
+from highyield.review.fsrs6 import Forecast, Memory, Params, forecasts
 from highyield.review.fuzz import Draw, card_number, floor_for, fuzzed, learning_spread, seed_of
 from highyield.review.steps import Steps
 
@@ -107,7 +107,7 @@ def schedule(state: CardState, now: datetime, settings: ReviewSettings, draw: Dr
     memory = None if state.stability is None or state.difficulty is None or \
         state.phase is Phase.NEW else Memory(state.stability, state.difficulty)
     elapsed = today.elapsed_days(state.last_review)
-    ahead = forecasts(memory, elapsed, settings.desired_retention)
+    ahead = forecasts(memory, elapsed, settings.desired_retention, Params.of(settings.weights))
     plan = _Plan(state, settings, ahead, None if draw is None else draw.factor, load)
     nexts = _NEXT[state.phase](plan)
     return {rating: _place(plan, rating, nxt, today, draw)

@@ -81,8 +81,20 @@ def m003_review_intervals(db: sqlite3.Connection) -> None:
                "AND last_review IS NOT NULL")
 
 
+def m004_fitted_parameters(db: sqlite3.Connection) -> None:
+    """FSRS parameters fitted to a deck's reviews (``highyield optimize``)."""
+    db.execute("""
+        CREATE TABLE parameters (
+            deck TEXT PRIMARY KEY,
+            weights TEXT NOT NULL,             -- JSON: the 21 FSRS-6 parameters
+            reviews INTEGER NOT NULL,          -- how many reviews they were fitted to
+            log_loss REAL NOT NULL,            -- on a time-series split
+            fitted_at INTEGER NOT NULL
+        ) STRICT""")
+
+
 MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying,
-                                     m003_review_intervals)
+                                     m003_review_intervals, m004_fitted_parameters)
 
 
 def upgrade(db: sqlite3.Connection, written_by: str) -> int:
