@@ -307,6 +307,21 @@ def test_a_broken_deck_file_does_not_block_another_deck(tmp_path: Path) -> None:
         decks_for(None, ("other",), None, tmp_path)
 
 
+def test_two_deck_files_cannot_name_one_deck(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """They would be one deck in Anki, sharing one build cache that each build took from
+    the other (sixth fault probe): an error at the second file's deck line."""
+    monkeypatch.chdir(tmp_path)
+    _deck_file(tmp_path, "deck: One\nnotes: ../notes\ninclude: [A/**]\n")
+    (tmp_path / "decks" / "two.yaml").write_text("notes: ../notes\ndeck: one\n")
+    for names in ((), ("two",), ("One",)):
+        with pytest.raises(HighyieldError) as caught:
+            decks_for(None, names, None, tmp_path)
+        assert [(d.path, d.line, d.message, d.hint) for d in caught.value.diagnostics] == [
+            ("decks/two.yaml", 2, "deck one is also defined in decks/d.yaml",
+             "give each deck file its own `deck:` name (Anki would make them one deck)")]
+
+
 def test_two_decks_cannot_write_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     _deck_file(tmp_path, "deck: A\nnotes: ../notes\noutput: same.apkg\n")

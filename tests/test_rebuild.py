@@ -265,7 +265,7 @@ def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
     p.build()
     p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
     with ledger_path(p.vault).open("ab") as f:
-        f.write(b"<<<<<<< HEAD\n\xff\xfe garbage\n")
+        f.write(b"<<<<<<< HEAD\n\xff\xfe garbage\nk\tbasic\tx\ty\tz\tw\n\tbasic\t3\ty\tz\tw\n")
     built = p.build()
     assert built.tally is not None
     copy = display_path(local_copy(p.vault))
@@ -273,7 +273,9 @@ def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
         (None, "the ledger is damaged; this computer's copy from the last build fills in any "
                f"card it lost ({copy})"),
         (8, "unreadable ledger line (a merge conflict?), skipped"),
-        (9, "unreadable ledger line (not UTF-8), skipped")]
+        (9, "unreadable ledger line (not UTF-8), skipped"),
+        (10, "unreadable ledger line (the third column is not a line number (x)), skipped"),
+        (11, "unreadable ledger line (no key in the first column), skipped")]
     assert [c.what for c in built.changes.items] == ["updated"]
     assert b"garbage" not in ledger_path(p.vault).read_bytes()
 

@@ -85,6 +85,7 @@ class DeckConfig:
     srplugin: SrPlugin | None = None  # the obsidian-spaced-repetition plugin's settings
     output_line: int | None = None  # the deck file's `output:` line, when it names one
     include_line: int | None = None  # the deck file's `include:` line, when it has one
+    name_line: int | None = None  # the deck file's `deck:` line
 
     @property
     def syntax(self) -> CardSyntax:

@@ -146,6 +146,7 @@ class _Reader:
             srplugin=read_plugin(vault),
             output_line=self.lines.get("output") if "output" in self.data else None,
             include_line=self.lines.get("include") if "include" in self.data else None,
+            name_line=self.lines.get("deck"),
         )
 
     def _deck_name(self) -> str:

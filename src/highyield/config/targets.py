@@ -97,6 +97,7 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
             decks.append(load_deck_file(path))
         except HighyieldError as exc:
             broken[path] = exc
+    _one_file_a_name(decks)
     if not names:
         if broken:
             raise _all_problems(list(broken.values()))
@@ -117,6 +118,19 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
                              hint="decks defined: " + ", ".join(d.name for d in decks))
     skipped = [d for e in broken.values() for d in _diagnostics(e)]
     return Targets(chosen, skipped)
+
+
+def _one_file_a_name(decks: list[DeckConfig]) -> None:
+    """Two deck files naming one deck would be one deck in Anki, with one build cache
+    that each build takes from the other: the second is an error at its deck line."""
+    seen: dict[str, DeckConfig] = {}
+    for deck in decks:
+        first = seen.setdefault(deck.name.casefold(), deck)
+        if first is not deck and deck.source is not None and first.source is not None:
+            raise HighyieldError.at(error(
+                display_path(deck.source), deck.name_line, f"deck {deck.name} is also "
+                f"defined in {display_path(first.source)}",
+                "give each deck file its own `deck:` name (Anki would make them one deck)"))
 
 
 def _diagnostics(exc: HighyieldError) -> list[Diagnostic]:

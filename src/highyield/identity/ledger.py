@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from highyield.errors import Diagnostic, display_path, error, warning
+from highyield.errors import Diagnostic, display_path, error, escaped, warning
 from highyield.paths import cache_folder, vault_name
 from highyield.regular import read_bytes
 from highyield.vault.atomic import ordinary_mode, write_at, write_atomically
@@ -139,9 +139,14 @@ def _entry(raw: str | bytes) -> Entry | str:
     if not line or line.startswith("#"):
         return ""
     parts = line.split("\t")
-    if len(parts) != COLUMNS or not parts[2].isdigit() or not parts[0]:
-        return "a merge conflict?" if line.startswith(("<<<<<<<", "=======", ">>>>>>>")) \
-            else f"{len(parts)} columns, not {COLUMNS}"
+    if line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
+        return "a merge conflict?"
+    if len(parts) != COLUMNS:
+        return f"{len(parts)} columns, not {COLUMNS}"
+    if not parts[0]:
+        return "no key in the first column"
+    if not parts[2].isdigit():
+        return f"the third column is not a line number ({escaped(parts[2][:20])})"
     key, kind, top, path, front, back = parts
     return Entry(key, kind, int(top), path, front, back)
 
