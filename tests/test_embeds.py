@@ -62,3 +62,23 @@ def test_a_card_is_made_again_when_the_text_it_embeds_changes(tmp_path: Path) ->
     p.edit("Heart.md", "volume overload", "ventricular filling")  # not embedded anywhere
     built, _ = p.build_and_import()
     assert built.fresh == 2 and not built.changes
+
+
+def test_a_note_that_an_embed_now_leads_to_makes_the_card_again(tmp_path: Path) -> None:
+    """A note made where the embed's name now leads (nearer than the one it led to), and a
+    note made for an embed that led nowhere: the embedding note is read again, and its
+    card shows the text now shown in Obsidian (sixth fault probe: the deck kept the old
+    text, even with --force)."""
+    p = Project(tmp_path, {
+        "sub/Def.md": "# Def\n\n## Heart\nThe heart pumps OLDTEXT blood.\n",
+        "topic/Card.md": "# Card\n- The definition ![[Def#Heart]] says ==pump==.\n"
+                         "- The term ![[Gloss#Term]] means ==thing==.\n"})
+    _, deck = p.build_and_import()
+    assert "OLDTEXT" in _text(deck, "pump")
+    assert _text(deck, "thing") == "The term Gloss means {{c1::thing}}."
+    p.write("Def.md", "# Def\n\n## Heart\nThe heart pumps NEWROOT blood.\n")
+    p.write("topic/Gloss.md", "# Gloss\n\n## Term\nA word with a meaning.\n")
+    built, deck = p.build_and_import()
+    assert sorted(c.what for c in built.changes.items) == ["updated", "updated"]
+    assert "NEWROOT" in _text(deck, "pump")
+    assert _text(deck, "thing") == "The term A word with a meaning. means {{c1::thing}}."

@@ -33,7 +33,7 @@ from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import FileStamp, file_stat, fingerprint
 from highyield.vault.media import Outcome
 
-FORMAT = 5
+FORMAT = 6
 SHARDS = 32
 # Where the cached classes lived before the code moved into packages: a cache written
 # then still loads, so the first build after the move keeps each card's time and history.
@@ -65,6 +65,9 @@ class NoteCards:
     depends: tuple[tuple[str, int, int], ...] = ()
     untestable: int = 0  # statements auto-cloze read and left out as no testable fact
     unsure: int = 0  # and those whose card scored under min_score
+    # each note name it embeds and the note that name led to ("" for none): a note added,
+    # renamed or moved that the name now leads to is seen
+    resolves: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

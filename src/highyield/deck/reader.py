@@ -43,7 +43,7 @@ class CachedReader:
         old = self.old.get(rel)
         if stat is not None and old is not None and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
-                self._same_media(rel, old) and self._same_depends(old) and \
+                self._same_media(rel, old) and self._same_depends(rel, old) and \
                 os.access(path, os.R_OK):  # a note made unreadable is said so again
             return _shown_from_here(old, path)
         problems: list[Diagnostic] = []
@@ -53,10 +53,8 @@ class CachedReader:
         sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
         if old is not None and old.sha == sha and self._same_media(rel, old) and \
-                self._same_depends(old):
-            return _shown_from_here(NoteCards(size, mtime, sha, old.made, old.diagnostics,
-                                              old.embeds, old.depends, old.untestable,
-                                              old.unsure), path)
+                self._same_depends(rel, old):
+            return _shown_from_here(replace(old, size=size, mtime_ns=mtime), path)
         self.fresh += 1
         embedder = self.texts.for_note(rel)
         drafts, found, untestable, unsure = note_drafts(source, self.rules, self.media,
@@ -68,12 +66,14 @@ class CachedReader:
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
                      for d in drafts)
         return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs,
-                         embedder.depends, untestable, unsure)
+                         embedder.depends, untestable, unsure, embedder.resolves)
 
-    def _same_depends(self, cards: NoteCards) -> bool:
-        """The notes whose text it embeds are as they were when it was read."""
-        return all(file_stat(self.deck.vault / rel) == (size, mtime)
-                   for rel, size, mtime in cards.depends)
+    def _same_depends(self, rel: str, cards: NoteCards) -> bool:
+        """The notes whose text it embeds are as they were when it was read, and each
+        name it embeds leads to the same note (or still to none)."""
+        return all(file_stat(self.deck.vault / dep) == (size, mtime)
+                   for dep, size, mtime in cards.depends) and \
+            self.texts.same_names(rel, cards.resolves)
 
     def _same_media(self, rel: str, cards: NoteCards) -> bool:
         """Images resolve as they did (the names packed in the fields are still right, and

@@ -41,6 +41,19 @@ class NoteTexts:
     def for_note(self, rel: str) -> Embedder:
         return Embedder(self, rel)
 
+    def found(self, rel: str, name: str) -> Path | None:
+        """The note ``name`` (``X.md``) leads to from the note ``rel``, as Obsidian
+        finds it."""
+        return self.resolver.resolve(rel, name)[0]
+
+    def same_names(self, rel: str, resolves: tuple[tuple[str, str], ...]) -> bool:
+        """Each name the note ``rel`` embedded leads where it led."""
+        for name, was in resolves:
+            path = self.found(rel, name)
+            if ("" if path is None else path.relative_to(self.root).as_posix()) != was:
+                return False
+        return True
+
     def shown(self, path: Path, fragment: str) -> str | None:
         """The text at ``fragment`` of the note at ``path``, found once per build."""
         if (path, fragment) not in self._shown:
@@ -63,17 +76,24 @@ class Embedder:
         self.texts = texts
         self.rel = rel
         self.read: dict[str, tuple[int, int]] = {}
+        self.names: dict[str, str] = {}  # each name embedded: the note it led to, or ""
 
     @property
     def depends(self) -> Depends:
         return tuple(sorted((rel, *stat) for rel, stat in self.read.items()))
 
+    @property
+    def resolves(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(self.names.items()))
+
     def __call__(self, target: str, fragment: str) -> str | None:
         name = target if target.lower().endswith(".md") else f"{target}.md"
-        path, _ = self.texts.resolver.resolve(self.rel, name)
+        path = self.texts.found(self.rel, name)
+        self.names[name] = "" if path is None else \
+            path.relative_to(self.texts.root).as_posix()
         if path is None:
             return None
-        rel = path.relative_to(self.texts.root).as_posix()
+        rel = self.names[name]
         self.read[rel] = file_stat(path)
         return self.texts.shown(path, fragment)
 
