@@ -446,6 +446,43 @@ def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Pro
     assert set(ids.items()) <= set(p.card_ids().items())  # every old card kept its history
 
 
+@pytest.mark.parametrize(("before", "after", "gone", "came"), [
+    ("| Disease | Inheritance |\n| --- | --- |\n| Huntington disease | ==Autosomal dominant== "
+     "|\n| Cystic fibrosis | ==Autosomal recessive== |\n",
+     "| Disease | Inheritance |\n| --- | --- |\n| Cystic fibrosis | ==Autosomal recessive== "
+     "|\n| Achondroplasia | ==Autosomal dominant== |\n", "Huntington", "Achondroplasia"),
+    ("- Huntington disease is inherited as ==autosomal dominant==.\n- Cystic fibrosis is "
+     "==autosomal recessive==.\n",
+     "- Cystic fibrosis is ==autosomal recessive==.\n- Marfan syndrome, a fibrillin-1 "
+     "disorder of connective tissue, is ==autosomal dominant==.\n", "Huntington", "Marfan"),
+    ("| Disease | Repeat | Inheritance | Anticipation | Neurologic features |\n| --- | --- | "
+     "--- | --- | --- |\n| ==Huntington disease== | CAG | Autosomal dominant | yes, paternal "
+     "| chorea and dementia |\n| ==Friedreich ataxia== | GAA | Autosomal recessive | no | "
+     "ataxia |\n",
+     "| Disease | Repeat | Inheritance | Anticipation | Neurologic features |\n| --- | --- | "
+     "--- | --- | --- |\n| ==Friedreich ataxia== | GAA | Autosomal recessive | no | ataxia "
+     "|\n| ==Spinocerebellar ataxia 1== | CAG | Autosomal dominant | yes, paternal | ataxia "
+     "and dysarthria |\n", "Huntington", "Spinocerebellar"),
+])
+def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
+        project: Callable[..., Project], before: str, after: str, gone: str,
+        came: str) -> None:
+    """Within one note, a fact replaced by another with the same answer (a table row, a
+    list item), or a row whose answer and its own cells changed while the column names
+    stayed: the new fact is a new card, the old one retired with its history (sixth fault
+    probe: the new fact took the old one's history)."""
+    p = project({"Inheritance.md": "# Inheritance\n" + before})
+    _, v1 = p.build_and_import()
+    p.write("Inheritance.md", "# Inheritance\n" + after)
+    built, v2 = p.build_and_import()
+    whats = sorted(c.what for c in built.changes.items)
+    assert whats in (["new", "retired"], ["moved", "new", "retired"]), whats
+    [old] = [c for c in v2.cards if gone in c.answer_text]
+    [new] = [c for c in v2.cards if came in c.answer_text]
+    assert RETIRED_TAG in old.tags and old.guid in {c.guid for c in v1.cards}
+    assert new.guid not in {c.guid for c in v1.cards}
+
+
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
     p = project({"n.md": "- PLS affects ==only UMN==.\n"})
     p.build()

@@ -14,13 +14,13 @@ of a note by their number.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from highyield.identity.clozes import deletions, renumber, renumber_text, shape
 from highyield.identity.ledger import Entry
-from highyield.identity.similar import pair_deletions, similar_pairs
+from highyield.identity.similar import pair_deletions, shown_words, similar_pairs
 from highyield.identity.subject import Subject, anchor_key, digest, subject_of
 from highyield.model import Card, Draft
 
@@ -60,6 +60,10 @@ class _Matcher:
         self.claimed: set[str] = set()
         self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
         self.here = {(e.kind, e.front, e.back, e.path): e for e in ledger.values()}
+        self.by_path: dict[str, list[Subject]] = defaultdict(list)
+        for s in subjects:
+            self.by_path[s.path].append(s)
+        self.shared: dict[str, set[str]] = {}
 
     def run(self) -> Identified:
         order = sorted(range(len(self.subjects)),
@@ -166,12 +170,21 @@ class _Matcher:
                 if e.key not in self.claimed and self.in_scope(e.path)]
         if not left or not free:
             return left
-        pairs = similar_pairs([self.subjects[i] for i in left], free)
+        pairs = similar_pairs([self.subjects[i] for i in left], free, self._shared)
         taken: set[int] = set()
         for index, entry in pairs:
             self._claim(left[index], entry.key)
             taken.add(index)
         return [i for n, i in enumerate(left) if n not in taken]
+
+    def _shared(self, path: str) -> set[str]:
+        """The words that two or more of the note's cards show (worked out once)."""
+        if path not in self.shared:
+            counts: Counter[str] = Counter()
+            for s in self.by_path.get(path, ()):
+                counts.update(shown_words(s.front, s.back))
+            self.shared[path] = {w for w, n in counts.items() if n > 1}
+        return self.shared[path]
 
     def _new(self, left: list[int]) -> None:
         """Fresh keys from the content; the context joins in when the same content is in

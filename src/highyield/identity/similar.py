@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 SIMILAR = 0.6  # share of words in common, in order (difflib's ratio), to be the same card
 SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
-SAME_QUESTION = 0.85  # how alike what a card shows must be when its answer changed wholly
 _FILLER = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with",
                      "by", "is", "are", "at", "as"})
 RARE = 200  # candidates come through words that at most this many cards use,
@@ -70,10 +69,12 @@ def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
     return mapping
 
 
-def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
+def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
+                  shared: Callable[[str], set[str]] = lambda path: set()
                   ) -> list[tuple[int, Entry]]:
     """One-to-one pairs (subject index, entry) of the same kind whose words are at least
-    ``SIMILAR`` alike, the most alike first."""
+    ``SIMILAR`` alike, the most alike first, and that are not another fact (``shared``:
+    the words that two or more cards of a note show, as a table's column names)."""
     tokens = [words(e.front + " " + e.back) for e in entries]
     postings: dict[str, list[int]] = defaultdict(list)
     for j, ws in enumerate(tokens):
@@ -87,9 +88,9 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
             if e.kind != s.kind:
                 continue
             score = ratio(mine, tokens[j])
-            if (score >= SIMILAR and not _other_fact(s, e)) or (
-                    score >= SAME_ANSWERS and e.path == s.path and
-                    _answers(e.front) == _answers(s.front) != []):
+            if (score >= SIMILAR or (score >= SAME_ANSWERS and e.path == s.path and
+                                     _answers(e.front) == _answers(s.front) != [])) \
+                    and not _other_fact(s, e, shared):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
     scored.sort(reverse=True)
     pairs: list[tuple[int, Entry]] = []
@@ -103,16 +104,19 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry]
     return pairs
 
 
-def _other_fact(s: Subject, e: Entry) -> bool:
-    """Alike in words, yet another fact: the answers share no word, and the question
-    changed too ("The drug of choice for absence seizures is ==ethosuximide==" and "… for
-    trigeminal neuralgia is ==carbamazepine=="). A reworded card keeps its answer, or its
-    question with the answer put another way."""
+def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool:
+    """Alike in words, yet another fact. A reworded card keeps its answer and something
+    of its own question, or keeps its question whole and puts the answer another way.
+    Another fact in the same mould changes the question: "The drug of choice for absence
+    seizures is ==ethosuximide==" and "… for trigeminal neuralgia is ==carbamazepine==";
+    "| Huntington disease | ==Autosomal dominant== |" and "| Achondroplasia | ==Autosomal
+    dominant== |" (the column names, shown by every row, say nothing of which fact)."""
     hidden, shown = _sides(s.front, s.back)
     old_hidden, old_shown = _sides(e.front, e.back)
-    if _telling(hidden) & _telling(old_hidden):
-        return False
-    return ratio(shown, old_shown) < SAME_QUESTION
+    if not _telling(hidden) & _telling(old_hidden):
+        return _telling(shown) != _telling(old_shown)
+    mine, theirs = _telling(shown) - shared(s.path), _telling(old_shown) - shared(e.path)
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _sides(front: str, back: str) -> tuple[list[str], list[str]]:
@@ -129,6 +133,11 @@ def _sides(front: str, back: str) -> tuple[list[str], list[str]]:
         else:
             shown.append(w)
     return [w for a in answers for w in words(a)], shown + words(back)
+
+
+def shown_words(front: str, back: str) -> set[str]:
+    """The telling words a card shows (not its answers, not filler), lower-cased."""
+    return _telling(_sides(front, back)[1])
 
 
 def _telling(ws: list[str]) -> set[str]:
