@@ -483,6 +483,30 @@ def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
     assert new.guid not in {c.guid for c in v1.cards}
 
 
+def test_a_highlight_removed_and_put_back_gets_its_card_back(
+        project: Callable[..., Project]) -> None:
+    """Its deletion number, and with it its Anki card and history, come back with it
+    (sixth fault probe: it became a new c3, its history left on an empty card); a
+    different highlight added meanwhile does not take that number."""
+    p = project({"Renal.md": "- Thiazides cause ==hypercalcemia== and ==hyperglycemia==.\n"})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    p.write("Renal.md", "- Thiazides cause hypercalcemia and ==hyperglycemia==.\n")
+    p.build_and_import()
+    p.write("Renal.md", "- Thiazides cause hypercalcemia, ==hyperuricemia== and "
+                        "==hyperglycemia==.\n")
+    _, v3 = p.build_and_import()
+    assert p.card(v3, "hyperuricemia").ord == 2  # c3: not the lost c1
+    p.write("Renal.md", "- Thiazides cause ==hypercalcemia==, ==hyperuricemia== and "
+                        "==hyperglycemia==.\n")
+    built, v4 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    back = p.card(v4, "hypercalcemia")
+    assert back.ord == 0 and back.guid == p.card(v1, "hypercalcemia").guid
+    assert set(ids.items()) <= set(p.card_ids().items())  # the same Anki cards
+    assert len(v4.cards) == 3 and (v4.new, v4.updated) == (0, 1)
+
+
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
     p = project({"n.md": "- PLS affects ==only UMN==.\n"})
     p.build()

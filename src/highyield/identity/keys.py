@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from highyield.identity.clozes import deletions, renumber, renumber_text, shape
-from highyield.identity.ledger import Entry
+from highyield.identity.ledger import GONE, Entry, gone_key
 from highyield.identity.similar import pair_deletions, shown_words, similar_pairs
 from highyield.identity.subject import Subject, anchor_key, digest, subject_of
 from highyield.model import Card, Draft
@@ -99,8 +99,8 @@ class _Matcher:
     def _claim(self, i: int, key: str) -> None:
         entry = self.ledger.get(key)
         same = entry is not None and entry.front == self.subjects[i].front
-        numbers = _renumber(self.subjects[i], entry) if entry is not None and not same \
-            else NO_NUMBERS
+        numbers = _renumber(self.subjects[i], entry, self._gone(key)) \
+            if entry is not None and not same else NO_NUMBERS
         if entry is not None:
             self.matched[i] = entry
         self.claimed.add(key)
@@ -167,7 +167,7 @@ class _Matcher:
 
     def _close(self, left: list[int]) -> list[int]:
         free = [e for e in self.ledger.values()
-                if e.key not in self.claimed and self.in_scope(e.path)]
+                if e.key not in self.claimed and e.kind != GONE and self.in_scope(e.path)]
         if not left or not free:
             return left
         pairs = similar_pairs([self.subjects[i] for i in left], free, self._shared)
@@ -176,6 +176,12 @@ class _Matcher:
             self._claim(left[index], entry.key)
             taken.add(index)
         return [i for n, i in enumerate(left) if n not in taken]
+
+    def _gone(self, key: str) -> list[tuple[int, str]]:
+        """The card's deletions that left it, by number: one that comes back takes its
+        number (and its history) again."""
+        return [(e.top, e.front) for n in range(1, (self.ledger[key].top if key in
+                self.ledger else 0) + 1) if (e := self.ledger.get(gone_key(key, n)))]
 
     def _shared(self, path: str) -> set[str]:
         """The words that two or more of the note's cards show (worked out once)."""
@@ -213,23 +219,53 @@ class _Matcher:
             front = renumber_text(s.front, identity.numbers)
             top = max([old.top if old else 0, *(n for n, _ in deletions(front))])
             entries[identity.key] = Entry(identity.key, s.kind, top, s.path, front, s.back)
+            _keep_gone(entries, identity.key, old, front)
         return entries
 
 
-def _renumber(s: Subject, entry: Entry) -> dict[int, int]:
+def _keep_gone(entries: dict[str, Entry], key: str, old: Entry | None, front: str) -> None:
+    """Remember the deletions the card lost (a ``gone`` ledger line each), and forget
+    those it has again."""
+    now = dict(deletions(front))
+    for n in now:
+        entries.pop(gone_key(key, n), None)
+    if old is None:
+        return
+    for n, text in deletions(old.front):
+        if n not in now:
+            entries[gone_key(key, n)] = Entry(gone_key(key, n), GONE, n, old.path, text, "")
+
+
+def _renumber(s: Subject, entry: Entry, gone: list[tuple[int, str]]) -> dict[int, int]:
     """Keep the numbers the card's deletions had: an added highlight gets a number above
-    any the card had, and a removed one leaves the others where they were. Numbers the
-    author wrote are never changed."""
+    any the card had, a removed one leaves the others where they were, and one that comes
+    back (the same words) gets its number again. Numbers the author wrote are never
+    changed."""
     new = [(n, text) for n, text in deletions(s.front) if n > s.written]
     if not new or entry.kind != s.kind:
         return {}
     fixed = {n for n, _ in deletions(s.front) if n <= s.written}
     old = [(n, text) for n, text in deletions(entry.front) if n not in fixed]
-    mapping = pair_deletions(new, old, above=max([entry.top, s.written, *fixed]))
+    back = _returning(new, old, [(n, t) for n, t in gone if n not in fixed])
+    new = [(n, text) for n, text in new if n not in back]
+    mapping = {**back, **pair_deletions(new, old, above=max([entry.top, s.written, *fixed]))}
     if sorted(mapping.values()) != sorted(set(mapping.values())) or \
             fixed & set(mapping.values()):
         return {}
     return {a: b for a, b in mapping.items() if a != b}
+
+
+def _returning(new: list[tuple[int, str]], old: list[tuple[int, str]],
+               gone: list[tuple[int, str]]) -> dict[int, int]:
+    """The new deletions that are a lost one come back (its very words, and no deletion
+    the card has now): each gets the number it had."""
+    now = {text for _, text in old}
+    by_text = {text: n for n, text in gone}
+    back: dict[int, int] = {}
+    for n, text in new:
+        if text not in now and text in by_text and by_text[text] not in back.values():
+            back[n] = by_text[text]
+    return back
 
 
 # ---------------------------------------------------------------- drafts to cards

@@ -63,6 +63,15 @@ class Entry(NamedTuple):
         return "\t".join((self.key, self.kind, str(self.top), path, self.front, self.back))
 
 
+GONE = "gone"  # a deletion a card lost: its number and words, should it come back
+
+
+def gone_key(key: str, number: int) -> str:
+    """The ledger key of a card's lost deletion (never a card's key: older versions keep
+    the line and match no card to it)."""
+    return f"{key}#{number}"
+
+
 def ledger_path(vault: Path) -> Path:
     return vault / FOLDER / FILE
 
