@@ -245,6 +245,25 @@ def test_notes_without_cards_warn_and_still_build(
     assert import_apkg(tmp_path / "out.apkg", tmp_path / "anki").cards == []
 
 
+def test_highlights_in_a_multiline_question_are_said_to_make_no_cards(
+        runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Highlighted items right above a ``?`` line are the card's question, as the
+    spaced-repetition plugin reads them: their cloze cards are not made, and that is said
+    (sixth fault probe: they vanished without a word)."""
+    make_vault({"n.md": "# Drugs\n- ==Furosemide== acts on the loop.\n- ==Thiazides== act "
+                        "distally.\nWhich diuretic spares potassium?\n?\nSpironolactone\n\n"
+                        "- ==Amiloride== blocks ENaC.\n"})
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out.apkg"])
+    assert (result.exit_code, result.stderr) == (0, (
+        "vault/n.md:2: warning: highlights in the question of a multi-line card (the lines "
+        "above its ?) make no cloze cards\n  hint: leave a blank line between the "
+        "highlighted lines and the question, or take the highlights out of the question\n"))
+    cards = import_apkg(tmp_path / "out.apkg", tmp_path / "anki").cards
+    assert sorted(c.notetype for c in cards) == ["highyield Basic", "highyield Cloze"]
+
+
 def test_folder_builds_leave_out_templates(make_vault: Callable[..., Path],
                                            build_and_import: Callable[..., Imported]) -> None:
     vault = make_vault({

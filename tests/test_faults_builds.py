@@ -888,3 +888,24 @@ def test_a_cache_and_a_ledger_both_unsaved_say_that_identity_may_be_lost(
         "complete, but with neither the vault's ledger nor this computer's copy of it saved, "
         "a reworded card may be taken for a new one\n")
     assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 6
+
+
+def test_a_ledger_on_a_read_only_mount_says_to_mount_it_read_write(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real tmpfs, remounted read-only with the vault on it: the hint is about the mount,
+    not about permissions."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    try:
+        vault = _vault(disk / "vault", 2)
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        monkeypatch.chdir(tmp_path)
+        result = runner.invoke(cli, ["build", str(vault), "-o", "deck.apkg"])
+        assert (result.exit_code, result.stderr) == (0, (
+            "disk/vault/.highyield/ledger.tsv: warning: cannot write the ledger: Read-only "
+            "file system\n  hint: the vault's file system is mounted read-only: mount it "
+            "read-write; until then this computer's copy keeps each card's identity\n"))
+        assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 4
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)

@@ -102,6 +102,7 @@ class _Extractor:
         for index, block in enumerate(self.note.blocks):
             if block.kind is BlockKind.MULTILINE_CARD and (self.explicit or block.o2a):
                 self._basic(basic.multiline(block), index, block.line)
+                self._highlighted_question(block)
         carded = {(s.block, s.position) for s in facts if self._statement(s)}
         self._sibling_cues()
         untestable = unsure = 0
@@ -163,6 +164,16 @@ class _Extractor:
         fields = self.rules.fields
         return fields is not None and pair.kind is CardKind.BASIC and \
             fields.is_field(plain_text(pair.front))
+
+    def _highlighted_question(self, block: Block) -> None:
+        """Highlighted lines right above a ``?`` line are that card's question: said, as
+        their cloze cards are not made."""
+        if clozes.has_highlights(block.inlines):
+            self.diagnostics.append(warning(
+                self.note.display, block.line, "highlights in the question of a multi-line "
+                "card (the lines above its ?) make no cloze cards",
+                "leave a blank line between the highlighted lines and the question, or "
+                "take the highlights out of the question"))
 
     def _basic(self, pair: basic.Pair, index: int, line: int) -> None:
         block = self.note.blocks[index]

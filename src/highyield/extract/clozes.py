@@ -199,6 +199,11 @@ def iter_clozes(nodes: Inlines) -> Iterator[Cloze]:
             yield from iter_clozes(node.children)
 
 
+def has_highlights(nodes: Inlines) -> bool:
+    return any(isinstance(n, Highlight) or (isinstance(n, (Cloze, Styled)) and
+                                            has_highlights(n.children)) for n in nodes)
+
+
 def has_clozes(nodes: Inlines) -> bool:
     return next(iter_clozes(nodes), None) is not None
 

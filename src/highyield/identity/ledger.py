@@ -344,6 +344,8 @@ def _copy(vault: Path, data: bytes, unsaved: list[OSError] | None) -> bool:
 
 def _unwritten(path: Path, exc: OSError, copied: bool) -> Diagnostic:
     free = _FREE.get(exc.errno or 0)
+    if exc.errno == errno.EROFS:
+        free = "the vault's file system is mounted read-only: mount it read-write"
     kept = "this computer's copy keeps each card's identity" if copied else \
         "a reworded card may be taken for a new one (this computer's copy could not be " \
         "saved either)"
