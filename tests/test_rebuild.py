@@ -507,6 +507,26 @@ def test_a_highlight_removed_and_put_back_gets_its_card_back(
     assert len(v4.cards) == 3 and (v4.new, v4.updated) == (0, 1)
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    ("- ==Edaravone== is an antioxidant.\n", "- ==Edaravone== is an antioxidnt.\n"),
+    ("- ==Edaravone== is an antioxidant.\n", "- ==Edaravone== is an anti-oxidant.\n"),
+    ("| Disease | Inheritance |\n| --- | --- |\n| Huntington disease | ==Autosomal dominant== "
+     "|\n| Cystic fibrosis | ==Autosomal recessive== |\n",
+     "| Disease | Inheritance |\n| --- | --- |\n| Huntingtons disease | ==Autosomal "
+     "dominant== |\n| Cystic fibrosis | ==Autosomal recessive== |\n"),
+])
+def test_a_typo_fixed_in_a_short_fact_keeps_its_card(project: Callable[..., Project],
+                                                      before: str, after: str) -> None:
+    """One telling word besides the answer, spelt another way (seventh fault probe: it
+    became a new card, its history left on a retired one)."""
+    p = project({"Drugs.md": "# Drugs\n- ==Riluzole== slows progression.\n" + before})
+    _, v1 = p.build_and_import()
+    p.write("Drugs.md", "# Drugs\n- ==Riluzole== slows progression.\n" + after)
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert {c.guid for c in v2.cards} == {c.guid for c in v1.cards}
+
+
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
     p = project({"n.md": "- PLS affects ==only UMN==.\n"})
     p.build()

@@ -20,6 +20,7 @@ SIMILAR = 0.6  # share of words in common, in order (difflib's ratio), to be the
 MAX_ORDERED = 250_000  # word pairs difflib may compare (two texts of 500 words)
 MAX_PAIRS = 2500  # deletions compared each with each; past it, only those near in order
 PAIR_WINDOW = 20  # (999 reworded highlights took 44 s; each with its 41 neighbours, not)
+ALIKE = 0.8  # two spellings of one word (difflib's ratio of their letters)
 SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
 _FILLER = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with",
                      "by", "is", "are", "at", "as"})
@@ -131,7 +132,18 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
     if not _telling(hidden) & _telling(old_hidden):
         return _telling(shown) != _telling(old_shown)
     mine, theirs = _telling(shown) - shared(s.path), _telling(old_shown) - shared(e.path)
-    return bool(mine and theirs and not mine & theirs)
+    return bool(mine and theirs and not _alike(mine, theirs))
+
+
+def _alike(mine: set[str], theirs: set[str]) -> bool:
+    """Do two sets of words share one, or one put a little differently (a typo fixed:
+    "antioxidnt", "Huntingtons"; a hyphen: "anti-oxidant")?"""
+    if mine & theirs:
+        return True
+    if any(SequenceMatcher(None, a, b).ratio() >= ALIKE for a in mine for b in theirs):
+        return True
+    return SequenceMatcher(None, "".join(sorted(mine)), "".join(sorted(theirs))
+                           ).ratio() >= ALIKE
 
 
 def _sides(front: str, back: str) -> tuple[list[str], list[str]]:
