@@ -280,6 +280,18 @@ def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
     assert b"garbage" not in ledger_path(p.vault).read_bytes()
 
 
+def test_a_ledger_saved_with_a_byte_order_mark_reads_without_a_warning(
+        project: Callable[..., Project]) -> None:
+    p = project({"ALS.md": ALS})
+    p.build()
+    ledger = ledger_path(p.vault)
+    ledger.write_bytes(b"\xef\xbb\xbf" + ledger.read_bytes().replace(b"\n", b"\r\n"))
+    p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+    built = p.build()
+    assert built.tally is not None and built.tally.diagnostics == ()
+    assert [c.what for c in built.changes.items] == ["updated"]
+
+
 def test_write_ids_anchors_cards_and_the_anchor_wins(project: Callable[..., Project],
                                                      runner: CliRunner) -> None:
     p = project({"ALS.md": ALS.replace("\n", "\r\n"),

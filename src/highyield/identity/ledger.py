@@ -114,6 +114,7 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
 
 
 def _parse(data: bytes) -> _Read:
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark (Windows Notepad)
     lines: list[str | bytes]
     try:
         lines = list(data.decode("utf-8").split("\n"))
