@@ -315,6 +315,32 @@ def test_write_ids_anchors_cards_and_the_anchor_wins(project: Callable[..., Proj
     assert p.card(v2, "riluzole").guid == riluzole
 
 
+def test_a_line_copied_with_its_id_and_edited_leaves_the_card_to_the_original(
+        project: Callable[..., Project], runner: CliRunner) -> None:
+    """The copy above the original, then edited into another fact: the unchanged original
+    keeps its card (seventh fault probe: the edited copy took it, being first)."""
+    line = "- ==Ethosuximide== is the drug of choice for absence seizures."
+    p = project({"Epi.md": f"# Epilepsy\n{line}\n- ==Lithium== treats bipolar disorder.\n"})
+    result = runner.invoke(cli, ["build", str(p.vault), "-o", str(p.deck.output),
+                                 "--write-ids"])
+    assert result.exit_code == 0, result.output
+    _, v1 = p.build_and_import()
+    original = p.card(v1, "Ethosuximide").guid
+    text = (p.vault / "Epi.md").read_text()
+    anchored = next(t for t in text.splitlines() if t.startswith(line))
+    copy = anchored.replace("==Ethosuximide== is the drug of choice for absence seizures",
+                            "==Valproate== is the drug of choice for juvenile myoclonic "
+                            "epilepsy")
+    p.write("Epi.md", text.replace(anchored, f"{copy}\n{anchored}"))
+    built, v2 = p.build_and_import()
+    assert p.card(v2, "Ethosuximide").guid == original
+    assert p.card(v2, "Valproate").guid != original
+    assert built.tally is not None
+    assert [d.message for d in built.tally.diagnostics] == [
+        f"block id ^hy-{original} is also on another line (of this note or another); this "
+        "copy is a card of its own"]
+
+
 def test_only_changed_notes_are_read_again(project: Callable[..., Project]) -> None:
     p = project({"ALS.md": ALS, "Polio.md": POLIO, "Other.md": "- ==x== is y.\n"})
     assert p.build().fresh == 3

@@ -202,6 +202,7 @@ def _unused_auto_globs(deck: DeckConfig, paths: list[Path]) -> list[Diagnostic]:
 
 def repeated_ids(deck: DeckConfig, found: list[tuple[str, str, int]]) -> list[Diagnostic]:
     return [warning(display_path(deck.vault / path), line,
-                    f"block id ^hy-{key} is also in another note; this copy is a card of its "
-                    "own", "delete the id here (build --write-ids gives the copy its own)")
+                    f"block id ^hy-{key} is also on another line (of this note or another); "
+                    "this copy is a card of its own", "delete the id here (build --write-ids "
+                    "gives the copy its own)")
             for key, path, line in found]

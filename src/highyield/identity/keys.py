@@ -107,12 +107,16 @@ class _Matcher:
         self.found[i] = Identity(key, numbers)
 
     def _anchored(self, left: list[int]) -> list[int]:
-        """A ``^hy-`` id decides the key. A note copied with its ids has the same id
-        twice: the card where the ledger last saw it keeps the key, the copy matches
-        like any other card (and the duplicate is reported)."""
-        def home_first(i: int) -> bool:
-            entry = self.ledger.get(anchor_key(self.subjects[i].anchor) or "")
-            return entry is None or entry.path != self.subjects[i].path
+        """A ``^hy-`` id decides the key. A note or line copied with its id has the same
+        id twice: the card where the ledger last saw it (and, in one note, the one whose
+        text is as the ledger has it) keeps the key; the copy matches like any other
+        card (and the duplicate is reported)."""
+        def home_first(i: int) -> tuple[bool, bool]:
+            """Where the ledger saw it first, and there the copy with its text."""
+            s = self.subjects[i]
+            entry = self.ledger.get(anchor_key(s.anchor) or "")
+            return (entry is None or entry.path != s.path,
+                    entry is None or (entry.front, entry.back) != (s.front, s.back))
         anchored = [i for i in left if self.subjects[i].anchor]
         if not anchored:
             return left
