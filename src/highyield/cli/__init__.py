@@ -353,6 +353,7 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
     with Store.open(store_path(state)) as store:
         if store.created:
             click.echo(f"New review store: {display_path(store.path)}", err=True)
+        _no_unfinished_sync(store)
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
                 read = sync_deck(store, deck, _now(), progress, _waiting(deck))
@@ -364,6 +365,52 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
         with console() as term:
             summary = Session(store, plan, term, _now, where_in(targets), limit).run()
     click.echo(summary.text(), nl=False)
+
+
+def _no_unfinished_sync(store: Store) -> None:
+    from highyield.review.anki.syncing import unfinished
+
+    problem = unfinished(store)
+    if problem is not None:
+        raise problem
+
+
+@cli.command("sync-anki")
+@click.argument("collection", type=click.Path(path_type=Path), metavar="COLLECTION")
+@_vault_argument
+@_deck_option
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@_state_option
+def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_run: bool,
+              state: str | None) -> None:
+    """Merge your review history with an Anki collection, both ways (Anki closed).
+
+    COLLECTION is the collection.anki2 of your Anki profile (Anki: Tools → Check
+    Database shows its folder). Cards are matched by note and card: the decks you
+    imported from highyield. Every answer from either side ends up on both, once;
+    each card's schedule then follows from the whole history, so the quiz and Anki
+    agree on what is due. A card suspended on either side is suspended on both.
+
+    \b
+    Safe with your only copy: it refuses while Anki has the collection open, backs
+    it up first (into the profile's backups folder, as Anki does), writes it in one
+    transaction, and a second run changes nothing. Needs the anki package:
+    pip install 'highyield[anki]'.
+
+    \b
+    Examples:
+      highyield sync-anki ~/.local/share/Anki2/"User 1"/collection.anki2
+      highyield sync-anki collection.anki2 --deck USMLE --dry-run
+    """
+    from highyield.review.anki.syncing import sync_anki as merge_histories
+
+    targets = _targets(vault, decks)
+    with Store.open(store_path(state)) as store:
+        for deck in targets:
+            with DelayedProgress(f"Reading {deck.name}") as progress:
+                _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
+        tally = merge_histories(store, targets, collection, LOCAL, dry_run)
+    click.echo(report.anki_synced(tally, collection))
 
 
 def _now() -> datetime:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, escaped
 from highyield.model import CONTEXT_SEPARATOR, Card, CardKind, preview_text
+from highyield.review.anki.syncing import Tally as SyncTally
 from highyield.review.optimize import MIN_REVIEWS, Fit, TooFew
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
@@ -97,6 +98,21 @@ def watch_restarted(why: str) -> str:
 def watch_back(folders: tuple[Path, ...]) -> str:
     shown = ", ".join(display_path(f) for f in folders)
     return f"the notes folder {shown} is back: watching it again and building every deck"
+
+
+def anki_synced(t: SyncTally, path: Path) -> str:
+    """What ``sync-anki`` did (or would do)."""
+    lines = ["Finished the sync that was interrupted."] if t.finished else []
+    verb = "Would merge" if t.dry_run else "Merged"
+    lines.append(f"{verb} with {display_path(path)}: {_plural(t.matched, 'card')} on both "
+                 f"sides; {_plural(t.only_here, 'card')} only here, left alone")
+    lines.append(f"  answers: {t.to_anki:,} to Anki, {t.to_store:,} to the review store · "
+                 f"schedules changed: {t.anki_cards:,} in Anki, {t.store_cards:,} here")
+    if t.backup is not None:
+        lines.append(f"  backup of the collection: {display_path(t.backup)}")
+    if t.dry_run:
+        lines.append("  nothing was changed (--dry-run)")
+    return "\n".join(lines)
 
 
 def optimized(deck: str, outcome: Fit | TooFew, dry_run: bool) -> str:

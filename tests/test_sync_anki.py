@@ -1,0 +1,254 @@
+"""``highyield sync-anki``: one review history with a real Anki collection, made by the
+official package: the deck highyield built is imported, cards are answered in Anki (its
+own scheduler) and in the quiz's store, and ``sync-anki`` runs as a real process."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from anki.scheduler.v3 import CardAnswer
+
+from highyield.config import ReviewSettings, folder_deck
+from highyield.review.localzone import LOCAL
+from highyield.review.schedule import Phase, Rating, answer, fuzz_seed
+from highyield.review.store import Store
+from highyield.review.sync import sync_deck
+from tests.anki_client import import_apkg
+
+UTC = timezone.utc
+NOTE = """# Renal
+- Furosemide acts on the ==thick ascending limb==.
+- Thiazides act on the ==distal convoluted tubule==.
+- Spironolactone blocks ==aldosterone== receptors.
+- Acetazolamide inhibits ==carbonic anhydrase==.
+"""
+BUTTONS = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
+
+
+@dataclass
+class Sides:
+    """A vault, its deck imported into an Anki collection, and a review store."""
+
+    root: Path
+    vault: Path
+    collection: Path
+    store: Path
+
+    def sync(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "highyield", "sync-anki", str(self.collection),
+             str(self.vault), "--state", str(self.store), *args], cwd=self.root,
+            capture_output=True, encoding="utf-8", timeout=120,
+            env={**os.environ, "HIGHYIELD_HOME": str(self.root / "home")})
+
+    def key_of(self, answer_text: str) -> tuple[str, int]:
+        with Store.open(self.store) as store:
+            for key, ord_, view in store.db.execute("SELECT key, ord, view FROM cards"):
+                if answer_text in view:
+                    return str(key), int(ord_)
+        raise KeyError(answer_text)
+
+    def quiz(self, answer_text: str, rating: Rating, at: datetime) -> None:
+        """Answer a card as the quiz would, at ``at``."""
+        key, ord_ = self.key_of(answer_text)
+        with Store.open(self.store) as store:
+            state = store.state(key, ord_)
+            outcome = answer(state, rating, at, ReviewSettings(),
+                             fuzz_seed(f"{key}:{ord_}", state.reps), tz=LOCAL)
+            store.answer(key, ord_, outcome, 4000)
+
+    def anki(self, answer_text: str, rating: Rating, at_ms: int) -> int:
+        """Answer a card in Anki, with Anki's scheduler; its card id."""
+        col = Collection(str(self.collection))
+        try:
+            [cid] = [c for c in col.find_cards("") if
+                     answer_text in col.get_card(c).note()["Text"]]
+            states = col._backend.get_scheduling_states(cid)
+            new = (states.again, states.hard, states.good, states.easy)[rating - 1]
+            col.sched.answer_card(CardAnswer(
+                card_id=cid, current_state=states.current, new_state=new,
+                rating=BUTTONS[rating - 1], answered_at_millis=at_ms,
+                milliseconds_taken=3000))
+            return int(cid)
+        finally:
+            col.close()
+
+
+@pytest.fixture
+def sides(tmp_path: Path) -> Iterator[Sides]:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Renal.md").write_text(NOTE)
+    built = subprocess.run([sys.executable, "-m", "highyield", "build", str(vault), "-o",
+                            str(tmp_path / "deck.apkg")], capture_output=True, text=True,
+                           env={**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")})
+    assert built.returncode == 0, built.stderr
+    import_apkg(tmp_path / "deck.apkg", tmp_path / "anki")
+    store = tmp_path / "reviews.sqlite3"
+    with Store.open(store) as opened:
+        sync_deck(opened, folder_deck(vault, None), datetime.now(UTC))
+    yield Sides(tmp_path, vault, tmp_path / "anki" / "collection.anki2", store)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _store_log(sides: Sides) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    found: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    db = sqlite3.connect(sides.store)
+    try:
+        for key, ord_, at, rating in db.execute(
+                "SELECT key, ord, reviewed_at, rating FROM reviews ORDER BY reviewed_at"):
+            found.setdefault((key, ord_), []).append((at, rating))
+    finally:
+        db.close()
+    return found
+
+
+def _anki_log(sides: Sides) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    found: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    col = Collection(str(sides.collection))
+    try:
+        for rid, guid, ord_, ease in col.db.all(
+                "SELECT r.id, n.guid, c.ord, r.ease FROM revlog r JOIN cards c ON c.id = "
+                "r.cid JOIN notes n ON n.id = c.nid ORDER BY r.id"):
+            found.setdefault((guid, ord_ + 1), []).append((rid, ease))
+    finally:
+        col.close()
+    return found
+
+
+def _agree(sides: Sides) -> None:
+    """Both sides hold the same answers, and each card is due on the same day, with the
+    same memory (as Anki rounds it), in the same phase."""
+    assert _store_log(sides) == _anki_log(sides)
+    col = Collection(str(sides.collection))
+    try:
+        today, cutoff = col.sched.today, col.sched.day_cutoff
+        anki = {(n.guid, c.ord + 1): c for c in (col.get_card(cid) for cid in
+                col.find_cards("")) for n in [c.note()]}
+    finally:
+        col.close()
+    with Store.open(sides.store) as store:
+        for (key, ord_), card in anki.items():
+            state = store.state(key, ord_)
+            assert int(card.type) == int(state.phase), (key, ord_)
+            if state.phase is Phase.REVIEW:
+                assert state.due is not None
+                due_day = today + (int(state.due.timestamp()) + 3600 - cutoff) // 86400 + 1
+                assert card.due == due_day and card.ivl == state.interval_days
+            if state.stability is not None:
+                assert card.memory_state is not None
+                assert round(card.memory_state.stability, 2) == round(state.stability, 2)
+                assert round(card.memory_state.difficulty, 2) == round(state.difficulty or 0, 2)
+            assert (card.reps, card.lapses) == (state.reps, state.lapses)
+            assert (int(card.queue) == -1) == state.suspended
+
+
+def _check_database(path: Path) -> None:
+    col = Collection(str(path))
+    try:
+        problems, ok = col.fix_integrity()
+        assert ok and problems in ("", "Database rebuilt and optimized."), problems
+    finally:
+        col.close()
+
+
+def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
+        sides: Sides) -> None:
+    sides.anki("thick ascending limb", Rating.Good, _now_ms())
+    sides.anki("aldosterone", Rating.Easy, _now_ms() + 5000)
+    first = sides.sync()
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("Merged with anki/collection.anki2: 4 cards on both sides; "
+                               "0 cards only here, left alone")
+    assert lines[1] == "  answers: 0 to Anki, 2 to the review store · schedules changed: " \
+                       "0 in Anki, 2 here"
+    assert lines[2].startswith("  backup of the collection: anki/backups/")
+    assert Path(sides.root / lines[2].split(": ", 1)[1]).is_file()
+    _agree(sides)
+    _check_database(sides.collection)
+    before = sides.collection.stat().st_mtime_ns
+    again = sides.sync()
+    assert again.stdout.splitlines()[1] == "  answers: 0 to Anki, 0 to the review store · " \
+                                           "schedules changed: 0 in Anki, 0 here"
+    assert "backup" not in again.stdout
+    assert sides.collection.stat().st_mtime_ns == before  # not even opened for writing
+    _agree(sides)
+
+
+def test_answers_in_the_quiz_reach_anki(sides: Sides) -> None:
+    now = datetime.now(UTC)
+    sides.quiz("distal convoluted tubule", Rating.Good, now)
+    sides.quiz("distal convoluted tubule", Rating.Good, now)  # the 10-minute step, early
+    sides.quiz("carbonic anhydrase", Rating.Again, now)
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "  answers: 3 to Anki, 0 to the review store · " \
+                                            "schedules changed: 2 in Anki, 0 here"
+    _agree(sides)
+    _check_database(sides.collection)
+
+
+def test_answers_on_both_sides_the_same_day_are_all_kept(sides: Sides) -> None:
+    now_ms = _now_ms()
+    sides.quiz("thick ascending limb", Rating.Good, datetime.fromtimestamp(
+        (now_ms - 60_000) / 1000, UTC))
+    sides.anki("thick ascending limb", Rating.Good, now_ms)
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "  answers: 1 to Anki, 1 to the review store · " \
+                                            "schedules changed: 1 in Anki, 1 here"
+    key = sides.key_of("thick ascending limb")
+    assert [r for _, r in _store_log(sides)[key]] == [3, 3]
+    _agree(sides)
+
+
+def test_dry_run_changes_nothing(sides: Sides) -> None:
+    sides.anki("aldosterone", Rating.Good, _now_ms())
+    before = sides.collection.read_bytes(), sides.store.read_bytes()
+    result = sides.sync("--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Would merge with anki/collection.anki2: 4 cards on both sides; 0 cards only here, "
+        "left alone",
+        "  answers: 0 to Anki, 1 to the review store · schedules changed: 0 in Anki, 1 here",
+        "  nothing was changed (--dry-run)"]
+    assert _store_log(sides) == {}
+    assert (sides.collection.read_bytes(), sides.store.read_bytes()) == before
+
+
+def test_refused_while_anki_has_the_collection_open(sides: Sides) -> None:
+    sides.quiz("aldosterone", Rating.Good, datetime.now(UTC))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom anki.collection import Collection\n"
+         f"c = Collection({str(sides.collection)!r})\nprint('open', flush=True)\n"
+         "sys.stdin.readline()\nc.close()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        result = sides.sync()
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == ("error: Anki has anki/collection.anki2 open; it was not changed\n"
+                             "  hint: close Anki (or wait for its media sync to finish), then "
+                             "run sync-anki again\n")
+    assert _anki_log(sides) == {}
+    assert sides.sync().returncode == 0
+    assert len(_anki_log(sides)) == 1
