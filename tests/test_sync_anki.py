@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -191,9 +191,9 @@ def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
 
 def test_answers_in_the_quiz_reach_anki(sides: Sides) -> None:
     now = datetime.now(UTC)
-    sides.quiz("distal convoluted tubule", Rating.Good, now)
-    sides.quiz("distal convoluted tubule", Rating.Good, now)  # the 10-minute step, early
-    sides.quiz("carbonic anhydrase", Rating.Again, now)
+    sides.quiz("distal convoluted tubule", Rating.Good, now - timedelta(seconds=90))
+    sides.quiz("distal convoluted tubule", Rating.Good, now - timedelta(seconds=60))  # early
+    sides.quiz("carbonic anhydrase", Rating.Again, now - timedelta(seconds=30))
     result = sides.sync()
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1] == "  answers: 3 to Anki, 0 to the review store · " \

@@ -55,9 +55,10 @@ def opened(path: Path) -> Iterator[Collection]:
     col = _open(path)
     try:
         yield col
+        check = str(_db(col).scalar("PRAGMA integrity_check"))  # Anki's collations
     finally:
         col.close(downgrade=version == LEGACY_SCHEMA)
-    _check_after(path, version)
+    _check_after(path, version, check)
 
 
 def _open(path: Path) -> Collection:
@@ -71,11 +72,14 @@ def _open(path: Path) -> Collection:
         return Collection(str(path))
     except DBError as exc:
         if "already open" in str(exc):
-            raise HighyieldError(
-                f"Anki has {display_path(path)} open; it was not changed",
-                hint="close Anki (or wait for its media sync to finish), then run "
-                     "sync-anki again") from None
+            raise _in_use(path) from None
         raise _damaged(path, str(exc)) from None
+
+
+def _in_use(path: Path) -> HighyieldError:
+    return HighyieldError(f"Anki has {display_path(path)} open; it was not changed",
+                          hint="close Anki (or wait for its media sync to finish), then "
+                               "run sync-anki again")
 
 
 def schema_version(path: Path) -> int:
@@ -91,16 +95,13 @@ def schema_version(path: Path) -> int:
         finally:
             db.close()
     except (sqlite3.Error, TypeError) as exc:
+        if "locked" in str(exc):  # Anki holds it open, and locked
+            raise _in_use(path) from None
         raise _damaged(path, str(exc)) from None
 
 
-def _check_after(path: Path, version: int) -> None:
+def _check_after(path: Path, version: int, check: str) -> None:
     after = schema_version(path)
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        check = db.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        db.close()
     if after != version or check != "ok":
         raise HighyieldError(
             f"{display_path(path)} is not as Anki left it (schema {version} before, {after} "
