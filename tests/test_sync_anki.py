@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -252,3 +252,158 @@ def test_refused_while_anki_has_the_collection_open(sides: Sides) -> None:
     assert _anki_log(sides) == {}
     assert sides.sync().returncode == 0
     assert len(_anki_log(sides)) == 1
+
+
+def test_a_card_suspended_in_anki_is_suspended_here_and_a_deleted_note_is_left_alone(
+        sides: Sides) -> None:
+    col = Collection(str(sides.collection))
+    try:
+        [suspended] = [c for c in col.find_cards("") if
+                       "aldosterone" in col.get_card(c).note()["Text"]]
+        col.sched.suspend_cards([suspended])
+        [gone] = [col.get_card(c).nid for c in col.find_cards("") if
+                  "carbonic anhydrase" in col.get_card(c).note()["Text"]]
+        col.remove_notes([gone])
+    finally:
+        col.close()
+    sides.quiz("carbonic anhydrase", Rating.Good, datetime.now(UTC))  # only here now
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "Merged with anki/collection.anki2: 3 cards on both sides; 1 card only here, left "
+        "alone",
+        "  answers: 0 to Anki, 0 to the review store · schedules changed: 0 in Anki, 1 here"]
+    with Store.open(sides.store) as store:
+        assert store.state(*sides.key_of("aldosterone")).suspended
+        assert store.state(*sides.key_of("carbonic anhydrase")).reps == 1  # left alone
+    _check_database(sides.collection)
+
+
+def test_a_card_retired_in_the_notes_still_shares_its_history(sides: Sides) -> None:
+    sides.quiz("thick ascending limb", Rating.Good, datetime.now(UTC))
+    (sides.vault / "Renal.md").write_text(NOTE.replace(
+        "- Furosemide acts on the ==thick ascending limb==.\n", ""))
+    result = sides.sync()  # reads the notes first: the card is retired here
+    assert result.returncode == 0, result.stderr
+    assert "Read vault: 3 cards (0 added, 1 retired (gone from the notes; history kept))" \
+        in result.stderr
+    assert result.stdout.splitlines()[1].startswith("  answers: 1 to Anki, 0 to the review ")
+    _agree(sides)
+
+
+def _both_sides_busy(sides: Sides) -> None:
+    """Answers only Anki has, only the store has, and on one card both."""
+    now_ms = _now_ms()
+    sides.anki("thick ascending limb", Rating.Good, now_ms - 50_000)
+    sides.anki("aldosterone", Rating.Easy, now_ms - 40_000)
+    sides.quiz("distal convoluted tubule", Rating.Again, datetime.fromtimestamp(
+        (now_ms - 30_000) / 1000, UTC))
+    sides.quiz("aldosterone", Rating.Good, datetime.fromtimestamp((now_ms - 20_000) / 1000,
+                                                                  UTC))
+
+
+def _pending(store: Path) -> bool:
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count() FROM pending_sync").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+
+
+def _marked(collection: Path) -> bool:
+    db = sqlite3.connect(f"file:{collection}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count() FROM config WHERE KEY = 'highyieldSync'"
+                          ).fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+
+
+def _wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.002)
+
+
+def _backed_up(sides: Sides) -> bool:
+    folder = sides.collection.parent / "backups"
+    return folder.is_dir() and any(folder.iterdir())
+
+
+@pytest.mark.parametrize("moment", ["backing up", "collection written"])
+def test_a_sync_killed_at_its_worst_moments_leaves_each_side_whole(
+        sides: Sides, tmp_path: Path, moment: str) -> None:
+    """SIGKILL while the collection is being backed up, or once the collection's
+    transaction has committed and the store's has not (the test holds the store's write
+    lock, so the sync waits there): each side is as before or fully synced; the quiz waits
+    for a sync that must be finished; the next sync finishes it, and a third changes
+    nothing."""
+    _both_sides_busy(sides)
+    before = (_store_log(sides), _anki_log(sides))
+    final = _synced_twin(sides, tmp_path / "twin")
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
+         str(sides.vault), "--state", str(sides.store)], cwd=sides.root,
+        env={**os.environ, "HIGHYIELD_HOME": str(sides.root / "home")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock = sqlite3.connect(sides.store, isolation_level=None, timeout=60)
+    try:
+        if moment == "collection written":
+            _wait_for(lambda: _pending(sides.store))
+            lock.execute("BEGIN IMMEDIATE")  # the store's second transaction must wait
+            _wait_for(lambda: _marked(sides.collection))
+        else:
+            _wait_for(lambda: _backed_up(sides))  # the backup is being written
+        sync.kill()
+        sync.wait()
+    finally:
+        lock.close()
+    written = _marked(sides.collection)  # so soon after the backup, seldom
+    assert written or moment != "collection written"
+    assert _anki_log(sides) == (final[1] if written else before[1])
+    assert (_store_log(sides), _pending(sides.store)) == (before[0], written)
+    quiz = subprocess.run([sys.executable, "-m", "highyield", "quiz", str(sides.vault),
+                           "--state", str(sides.store), "--limit", "1"], cwd=sides.root,
+                          capture_output=True, encoding="utf-8", timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert ("the quiz waits for it" in quiz.stderr) == written
+    again = sides.sync()
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Finished the sync that was interrupted.\n") == written
+    assert (_store_log(sides), _anki_log(sides)) == final
+    _agree(sides)
+    third = sides.sync()
+    assert third.stdout.splitlines()[-1] == "  answers: 0 to Anki, 0 to the review store · " \
+                                            "schedules changed: 0 in Anki, 0 here"
+    _check_database(sides.collection)
+
+
+def _synced_twin(sides: Sides, twin: Path) -> tuple[dict[tuple[str, int], list[tuple[int, int]]],
+                                                   dict[tuple[str, int], list[tuple[int, int]]]]:
+    """Both logs after a sync that was not interrupted, of a copy of both sides."""
+    twin.mkdir()
+    (twin / "collection.anki2").write_bytes(sides.collection.read_bytes())
+    (twin / "reviews.sqlite3").write_bytes(sides.store.read_bytes())
+    done = Sides(twin, sides.vault, twin / "collection.anki2", twin / "reviews.sqlite3")
+    assert done.sync().returncode == 0
+    return _store_log(done), _anki_log(done)
+
+
+def test_a_record_whose_collection_never_got_its_side_is_dropped(sides: Sides) -> None:
+    """The state a kill between the store's record and the collection's commit leaves:
+    the next sync drops the record (the collection has no marker) and syncs afresh."""
+    from highyield.review.store.exchange import Pending, hold
+
+    _both_sides_busy(sides)
+    with Store.open(sides.store) as store:
+        hold(store, Pending("never-written", str(sides.collection.resolve()), ()))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert not result.stdout.startswith("Finished")
+    assert not _pending(sides.store)
+    _agree(sides)
