@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import libfaketime  # type: ignore[import-untyped]
 import pytest
 from anki.collection import Collection
-from anki.scheduler.v3 import CardAnswer
 
 from highyield.config import ReviewSettings, folder_deck
 from highyield.review.localzone import LOCAL
@@ -32,7 +32,6 @@ NOTE = """# Renal
 - Spironolactone blocks ==aldosterone== receptors.
 - Acetazolamide inhibits ==carbonic anhydrase==.
 """
-BUTTONS = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
 
 
 @dataclass
@@ -43,13 +42,13 @@ class Sides:
     vault: Path
     collection: Path
     store: Path
+    clock: Path | None = None  # the file libfaketime reads the time from, if faked
 
     def sync(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "highyield", "sync-anki", str(self.collection),
              str(self.vault), "--state", str(self.store), *args], cwd=self.root,
-            capture_output=True, encoding="utf-8", timeout=120,
-            env={**os.environ, "HIGHYIELD_HOME": str(self.root / "home")})
+            capture_output=True, encoding="utf-8", timeout=120, env=self.env())
 
     def key_of(self, answer_text: str) -> tuple[str, int]:
         with Store.open(self.store) as store:
@@ -67,21 +66,43 @@ class Sides:
                              fuzz_seed(f"{key}:{ord_}", state.reps), tz=LOCAL)
             store.answer(key, ord_, outcome, 4000)
 
-    def anki(self, answer_text: str, rating: Rating, at_ms: int) -> int:
-        """Answer a card in Anki, with Anki's scheduler; its card id."""
-        col = Collection(str(self.collection))
-        try:
-            [cid] = [c for c in col.find_cards("") if
-                     answer_text in col.get_card(c).note()["Text"]]
-            states = col._backend.get_scheduling_states(cid)
-            new = (states.again, states.hard, states.good, states.easy)[rating - 1]
-            col.sched.answer_card(CardAnswer(
-                card_id=cid, current_state=states.current, new_state=new,
-                rating=BUTTONS[rating - 1], answered_at_millis=at_ms,
-                milliseconds_taken=3000))
-            return int(cid)
-        finally:
-            col.close()
+    def anki(self, answer_text: str, rating: Rating, at_ms: int) -> None:
+        """Answer a card in Anki, with Anki's scheduler, in a process whose clock says
+        ``at_ms`` when the sides run on a faked clock."""
+        self.at(at_ms)
+        done = subprocess.run([sys.executable, "-c", ANSWER, str(self.collection),
+                               answer_text, str(rating), str(at_ms)], env=self.env(),
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+
+    def at(self, ms: int) -> None:
+        if self.clock is not None:
+            self.clock.write_text(f"{ms / 1000:.3f}\n")
+
+    def env(self) -> dict[str, str]:
+        env = {**os.environ, "HIGHYIELD_HOME": str(self.root / "home")}
+        if self.clock is not None:
+            _, additions = libfaketime.get_reload_information()
+            env.update(additions, TZ="UTC", FAKETIME_FMT="%s",
+                       FAKETIME_TIMESTAMP_FILE=str(self.clock))
+        return env
+
+
+ANSWER = """
+import sys
+from anki.collection import Collection
+from anki.scheduler.v3 import CardAnswer
+path, text, rating, at_ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+col = Collection(path)
+[cid] = [c for c in col.find_cards("") if text in col.get_card(c).note()["Text"]]
+states = col._backend.get_scheduling_states(cid)
+new = (states.again, states.hard, states.good, states.easy)[rating - 1]
+buttons = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
+col.sched.answer_card(CardAnswer(card_id=cid, current_state=states.current, new_state=new,
+                      rating=buttons[rating - 1], answered_at_millis=at_ms,
+                      milliseconds_taken=3000))
+col.close()
+"""
 
 
 @pytest.fixture
@@ -135,7 +156,7 @@ def _agree(sides: Sides) -> None:
     assert _store_log(sides) == _anki_log(sides)
     col = Collection(str(sides.collection))
     try:
-        today, cutoff = col.sched.today, col.sched.day_cutoff
+        created = col.crt  # the start of day 0, so no clock is read
         anki = {(n.guid, c.ord + 1): c for c in (col.get_card(cid) for cid in
                 col.find_cards("")) for n in [c.note()]}
     finally:
@@ -146,7 +167,7 @@ def _agree(sides: Sides) -> None:
             assert int(card.type) == int(state.phase), (key, ord_)
             if state.phase is Phase.REVIEW:
                 assert state.due is not None
-                due_day = today + (int(state.due.timestamp()) + 3600 - cutoff) // 86400 + 1
+                due_day = (int(state.due.timestamp()) + 3600 - created) // 86400
                 assert card.due == due_day and card.ivl == state.interval_days
             if state.stability is not None:
                 assert card.memory_state is not None
@@ -156,13 +177,26 @@ def _agree(sides: Sides) -> None:
             assert (int(card.queue) == -1) == state.suspended
 
 
-def _check_database(path: Path) -> None:
-    col = Collection(str(path))
-    try:
-        problems, ok = col.fix_integrity()
-        assert ok and problems in ("", "Database rebuilt and optimized."), problems
-    finally:
-        col.close()
+def _check_database(path: Path, env: dict[str, str] | None = None) -> None:
+    """Anki's own Check Database finds nothing to fix (run where the clock is the
+    sides' own, so that no answer is in the future)."""
+    done = subprocess.run([sys.executable, "-c", CHECK, str(path)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    ok, problems = done.stdout.split("\n", 1)
+    assert ok == "True" and problems.strip() in ("", "Database rebuilt and optimized."), \
+        problems
+
+
+CHECK = """
+import sys
+from anki.collection import Collection
+col = Collection(sys.argv[1])
+problems, ok = col.fix_integrity()
+col.close()
+print(ok)
+print(problems)
+"""
 
 
 def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
@@ -407,3 +441,45 @@ def test_a_record_whose_collection_never_got_its_side_is_dropped(sides: Sides) -
     assert not result.stdout.startswith("Finished")
     assert not _pending(sides.store)
     _agree(sides)
+
+
+def test_a_students_week_keeps_every_answer_and_one_schedule(sides: Sides,
+                                                             tmp_path: Path) -> None:
+    """Quiz on Monday, Anki on Tuesday, both on Wednesday (one card on both sides the same
+    morning), a sync each evening, every process on a faked clock a week from now: each
+    evening both sides hold every answer given, and agree on each card's day."""
+    clock = tmp_path / "clock"
+    week = Sides(sides.root, sides.vault, sides.collection, sides.store, clock)
+    monday = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + \
+        timedelta(days=7)
+    given = 0
+
+    def evening(day: datetime) -> None:
+        week.at(int((day + timedelta(hours=12)).timestamp() * 1000))
+        result = week.sync()
+        assert result.returncode == 0, result.stderr
+        _agree(week)
+        assert sum(len(v) for v in _store_log(week).values()) == given
+
+    for n, text in enumerate(("thick ascending limb", "distal convoluted tubule",
+                              "aldosterone", "carbonic anhydrase")):
+        for step in (0, 11):  # the 10-minute step, then graduated
+            week.quiz(text, Rating.Good, monday + timedelta(minutes=n + step))
+            given += 1
+    evening(monday)
+    tuesday = monday + timedelta(days=1)
+    for n, (text, rating) in enumerate((("thick ascending limb", Rating.Good),
+                                        ("aldosterone", Rating.Again))):
+        week.anki(text, rating, int((tuesday + timedelta(minutes=n)).timestamp() * 1000))
+        given += 1
+    evening(tuesday)
+    wednesday = tuesday + timedelta(days=1)
+    week.quiz("aldosterone", Rating.Good, wednesday)
+    week.anki("distal convoluted tubule", Rating.Hard,
+              int((wednesday + timedelta(minutes=2)).timestamp() * 1000))
+    week.quiz("carbonic anhydrase", Rating.Easy, wednesday + timedelta(minutes=3))
+    week.anki("carbonic anhydrase", Rating.Good,
+              int((wednesday + timedelta(minutes=4)).timestamp() * 1000))
+    given += 4
+    evening(wednesday)
+    _check_database(sides.collection, week.env())
