@@ -141,6 +141,7 @@ def _anki_log(sides: Sides) -> dict[tuple[str, int], list[tuple[int, int]]]:
     found: dict[tuple[str, int], list[tuple[int, int]]] = {}
     col = Collection(str(sides.collection))
     try:
+        assert col.db is not None
         for rid, guid, ord_, ease in col.db.all(
                 "SELECT r.id, n.guid, c.ord, r.ease FROM revlog r JOIN cards c ON c.id = "
                 "r.cid JOIN notes n ON n.id = c.nid ORDER BY r.id"):
@@ -339,7 +340,7 @@ def _both_sides_busy(sides: Sides) -> None:
 def _pending(store: Path) -> bool:
     db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     try:
-        return db.execute("SELECT count() FROM pending_sync").fetchone()[0] > 0
+        return bool(db.execute("SELECT count() FROM pending_sync").fetchone()[0] > 0)
     except sqlite3.Error:
         return False
     finally:
@@ -349,8 +350,8 @@ def _pending(store: Path) -> bool:
 def _marked(collection: Path) -> bool:
     db = sqlite3.connect(f"file:{collection}?mode=ro", uri=True)
     try:
-        return db.execute("SELECT count() FROM config WHERE KEY = 'highyieldSync'"
-                          ).fetchone()[0] > 0
+        return bool(db.execute("SELECT count() FROM config WHERE KEY = 'highyieldSync'"
+                               ).fetchone()[0] > 0)
     except sqlite3.Error:
         return False
     finally:
