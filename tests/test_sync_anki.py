@@ -484,3 +484,25 @@ def test_a_students_week_keeps_every_answer_and_one_schedule(sides: Sides,
     given += 4
     evening(wednesday)
     _check_database(sides.collection, week.env())
+
+
+def test_parameters_fitted_here_go_to_the_decks_preset_in_anki(sides: Sides) -> None:
+    from highyield.review.fsrs6 import DEFAULT
+    from highyield.review.store import fitted
+
+    weights = tuple(round(w * 1.1, 4) for w in DEFAULT)
+    with Store.open(sides.store) as store:
+        fitted.keep(store, "vault", weights, 500, 0.41, datetime.now(UTC))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert "  FSRS parameters fitted here written to 1 option preset in Anki" in \
+        result.stdout.splitlines()
+    col = Collection(str(sides.collection))
+    try:
+        [did] = {col.get_card(c).did for c in col.find_cards("")}
+        conf = col.decks.config_dict_for_deck_id(did)
+        assert [round(w, 4) for w in conf["fsrsParams6"]] == list(weights)
+    finally:
+        col.close()
+    again = sides.sync()
+    assert "FSRS parameters" not in again.stdout and "backup" not in again.stdout

@@ -33,6 +33,7 @@ class Found:
 
     cid: int
     nid: int
+    did: int  # its Anki deck
     card: AnkiCard
     leech: bool  # its note is tagged leech
 
@@ -125,15 +126,15 @@ def find(col: Collection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int],
     cloze number, or 0 and 1 for the sides of a front/back card)."""
     cloze: dict[int, bool] = {}
     found: dict[tuple[str, int], Found] = {}
-    for guid, cid, nid, ord_, mid, tags in _db(col).all(
-            "SELECT n.guid, c.id, n.id, c.ord, n.mid, n.tags FROM cards c "
+    for guid, cid, nid, did, ord_, mid, tags in _db(col).all(
+            "SELECT n.guid, c.id, n.id, c.did, c.ord, n.mid, n.tags FROM cards c "
             "JOIN notes n ON n.id = c.nid"):
         if mid not in cloze:
             model = col.models.get(mid)
             cloze[mid] = model is not None and model.get("type") == 1
         ref = (guid, ord_ + 1 if cloze[mid] else ord_)
         if ref in wanted:
-            found[ref] = Found(cid, nid, _card(col.get_card(cid)),
+            found[ref] = Found(cid, nid, did, _card(col.get_card(cid)),
                                "leech" in str(tags).lower().split())
     return found
 
@@ -171,8 +172,15 @@ def backup(col: Collection, path: Path) -> Path | None:
     return made[-1] if made else None
 
 
-def write(col: Collection, changes: list[Change], marker: str) -> None:
-    """Every change and the marker, in one transaction of the collection."""
+def presets(col: Collection, decks: set[int]) -> set[int]:
+    """The option presets (deck configs) of these Anki decks."""
+    return {int(col.decks.config_dict_for_deck_id(did)["id"]) for did in decks}  # type: ignore[arg-type]
+
+
+def write(col: Collection, changes: list[Change], marker: str,
+          params: dict[int, list[float]]) -> int:
+    """Every change, the FSRS parameters of each preset in ``params`` and the marker, in
+    one transaction of the collection. Returns how many presets got new parameters."""
     from anki.cards import FSRSMemoryState
 
     usn = col.usn()
@@ -191,9 +199,30 @@ def write(col: Collection, changes: list[Change], marker: str) -> None:
                 if not note.has_tag("leech"):
                     note.add_tag("leech")
                     col.update_note(note, skip_undo_entry=True)
+        written[0] = _set_params(col, params)
         col.set_config(MARKER, marker)
 
+    written = [0]
     _db(col).transact(apply)
+    return written[0]
+
+
+def new_params(col: Collection, params: dict[int, list[float]]) -> bool:
+    """Would ``write`` give any preset other parameters?"""
+    return any((conf := col.decks.get_config(conf_id)) is not None and  # type: ignore[arg-type]
+               list(conf.get("fsrsParams6") or ()) != weights
+               for conf_id, weights in params.items())
+
+
+def _set_params(col: Collection, params: dict[int, list[float]]) -> int:
+    changed = 0
+    for conf_id, weights in params.items():
+        conf = col.decks.get_config(conf_id)  # type: ignore[arg-type]
+        if conf is not None and list(conf.get("fsrsParams6") or ()) != weights:
+            conf["fsrsParams6"] = weights
+            col.decks.update_config(conf)
+            changed += 1
+    return changed
 
 
 def _free_id(col: Collection, wanted: int) -> int:

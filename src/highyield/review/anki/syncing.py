@@ -41,6 +41,7 @@ class Tally:
     to_store: int = 0  # answers written to the store
     anki_cards: int = 0  # cards whose schedule changed in Anki
     store_cards: int = 0  # in the store
+    presets: int = 0  # Anki option presets given the FSRS parameters fitted here
     backup: Path | None = None
     finished: bool = False  # an interrupted sync was finished first
     dry_run: bool = False
@@ -50,6 +51,7 @@ class Tally:
 class _Plan:
     store: list[Written] = field(default_factory=list)
     anki: list[Change] = field(default_factory=list)
+    decks: dict[str, set[int]] = field(default_factory=dict)  # with fitted parameters
 
 
 def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
@@ -64,12 +66,15 @@ def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
         found = collection.find(col, set(here))
         plan = _planned(here, found, collection.revlog(col, {f.cid for f in found.values()}),
                         collection.day_of(col), settings, tz, tally)
-        if dry_run or not (plan.store or plan.anki):
+        params = {conf: list(weights) for name, dids in plan.decks.items()
+                  if (weights := settings[name].weights) is not None
+                  for conf in collection.presets(col, dids)}
+        if dry_run or not (plan.store or plan.anki or collection.new_params(col, params)):
             return tally  # a second sync: nothing to write, no backup either
         tally.backup = collection.backup(col, path)
         record = Pending(uuid.uuid4().hex, str(path), tuple(plan.store))
         hold(store, record)
-        collection.write(col, plan.anki, record.id)
+        tally.presets = collection.write(col, plan.anki, record.id, params)
     finish(store, record)
     return tally
 
@@ -112,6 +117,9 @@ def _planned(here: dict[tuple[str, int], Known], found: dict[tuple[str, int], Fo
              logs: dict[int, list[RevlogRow]], day: AnkiDay,
              settings: dict[str, ReviewSettings], tz: tzinfo, tally: Tally) -> _Plan:
     plan = _Plan()
+    for ref, mine in here.items():
+        if ref in found and settings[mine.deck].weights is not None:
+            plan.decks.setdefault(mine.deck, set()).add(found[ref].did)
     tally.only_here = len(here) - len(found)
     tally.matched = len(found)
     for ref, mine in here.items():
