@@ -506,3 +506,19 @@ def test_parameters_fitted_here_go_to_the_decks_preset_in_anki(sides: Sides) -> 
         col.close()
     again = sides.sync()
     assert "FSRS parameters" not in again.stdout and "backup" not in again.stdout
+
+
+def test_without_the_anki_package_it_says_how_to_install_it(sides: Sides) -> None:
+    """A Python where ``import anki`` fails (sys.modules says so, as for a package that is
+    not installed): the error names the extra to install, and nothing is changed."""
+    before = sides.collection.read_bytes()
+    run = ("import runpy, sys\nsys.modules['anki'] = None\n"
+           f"sys.argv = ['highyield', 'sync-anki', {str(sides.collection)!r}, "
+           f"{str(sides.vault)!r}, '--state', {str(sides.store)!r}]\n"
+           "runpy.run_module('highyield', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", run], cwd=sides.root, env=sides.env(),
+                            capture_output=True, encoding="utf-8", timeout=60)
+    assert (result.returncode, result.stderr.splitlines()[-2:]) == (2, [
+        "error: sync-anki needs the anki package, which is not installed",
+        "  hint: install it: pip install 'highyield[anki]'"])
+    assert sides.collection.read_bytes() == before
