@@ -121,6 +121,14 @@ def sides(tmp_path: Path) -> Iterator[Sides]:
     yield Sides(tmp_path, vault, tmp_path / "anki" / "collection.anki2", store)
 
 
+def _said(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """What sync-anki said of the sync (after what the build of the deck said)."""
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(
+        ("Merged", "Would merge", "Finished")))
+    return lines[start:]
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -206,7 +214,7 @@ def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
     sides.anki("aldosterone", Rating.Easy, _now_ms() + 5000)
     first = sides.sync()
     assert first.returncode == 0, first.stderr
-    lines = first.stdout.splitlines()
+    lines = _said(first)
     assert lines[0].startswith("Merged with anki/collection.anki2: 4 cards on both sides; "
                                "0 cards only here, left alone")
     assert lines[1] == "  answers: 0 to Anki, 2 to the review store · schedules changed: " \
@@ -217,7 +225,7 @@ def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
     _check_database(sides.collection)
     before = sides.collection.stat().st_mtime_ns
     again = sides.sync()
-    assert again.stdout.splitlines()[1] == "  answers: 0 to Anki, 0 to the review store · " \
+    assert _said(again)[1] == "  answers: 0 to Anki, 0 to the review store · " \
                                            "schedules changed: 0 in Anki, 0 here"
     assert "backup" not in again.stdout
     assert sides.collection.stat().st_mtime_ns == before  # not even opened for writing
@@ -231,7 +239,7 @@ def test_answers_in_the_quiz_reach_anki(sides: Sides) -> None:
     sides.quiz("carbonic anhydrase", Rating.Again, now - timedelta(seconds=30))
     result = sides.sync()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "  answers: 3 to Anki, 0 to the review store · " \
+    assert _said(result)[1] == "  answers: 3 to Anki, 0 to the review store · " \
                                             "schedules changed: 2 in Anki, 0 here"
     _agree(sides)
     _check_database(sides.collection)
@@ -244,7 +252,7 @@ def test_answers_on_both_sides_the_same_day_are_all_kept(sides: Sides) -> None:
     sides.anki("thick ascending limb", Rating.Good, now_ms)
     result = sides.sync()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "  answers: 1 to Anki, 1 to the review store · " \
+    assert _said(result)[1] == "  answers: 1 to Anki, 1 to the review store · " \
                                             "schedules changed: 1 in Anki, 1 here"
     key = sides.key_of("thick ascending limb")
     assert [r for _, r in _store_log(sides)[key]] == [3, 3]
@@ -256,7 +264,7 @@ def test_dry_run_changes_nothing(sides: Sides) -> None:
     before = sides.collection.read_bytes(), sides.store.read_bytes()
     result = sides.sync("--dry-run")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
+    assert _said(result) == [
         "Would merge with anki/collection.anki2: 4 cards on both sides; 0 cards only here, "
         "left alone",
         "  answers: 0 to Anki, 1 to the review store · schedules changed: 0 in Anki, 1 here",
@@ -304,7 +312,7 @@ def test_a_card_suspended_in_anki_is_suspended_here_and_a_deleted_note_is_left_a
     sides.quiz("carbonic anhydrase", Rating.Good, datetime.now(UTC))  # only here now
     result = sides.sync()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[:2] == [
+    assert _said(result)[:2] == [
         "Merged with anki/collection.anki2: 3 cards on both sides; 1 card only here, left "
         "alone",
         "  answers: 0 to Anki, 0 to the review store · schedules changed: 0 in Anki, 1 here"]
@@ -322,7 +330,7 @@ def test_a_card_retired_in_the_notes_still_shares_its_history(sides: Sides) -> N
     assert result.returncode == 0, result.stderr
     assert "Read vault: 3 cards (0 added, 1 retired (gone from the notes; history kept))" \
         in result.stderr
-    assert result.stdout.splitlines()[1].startswith("  answers: 1 to Anki, 0 to the review ")
+    assert _said(result)[1].startswith("  answers: 1 to Anki, 0 to the review ")
     _agree(sides)
 
 
@@ -409,11 +417,11 @@ def test_a_sync_killed_at_its_worst_moments_leaves_each_side_whole(
     assert ("the quiz waits for it" in quiz.stderr) == written
     again = sides.sync()
     assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("Finished the sync that was interrupted.\n") == written
+    assert _said(again)[0].startswith("Finished the sync that was interrupted.") == written
     assert (_store_log(sides), _anki_log(sides)) == final
     _agree(sides)
     third = sides.sync()
-    assert third.stdout.splitlines()[-1] == "  answers: 0 to Anki, 0 to the review store · " \
+    assert _said(third)[-1] == "  answers: 0 to Anki, 0 to the review store · " \
                                             "schedules changed: 0 in Anki, 0 here"
     _check_database(sides.collection)
 
@@ -439,7 +447,7 @@ def test_a_record_whose_collection_never_got_its_side_is_dropped(sides: Sides) -
         hold(store, Pending("never-written", str(sides.collection.resolve()), ()))
     result = sides.sync()
     assert result.returncode == 0, result.stderr
-    assert not result.stdout.startswith("Finished")
+    assert not _said(result)[0].startswith("Finished")
     assert not _pending(sides.store)
     _agree(sides)
 
@@ -496,7 +504,7 @@ def test_parameters_fitted_here_go_to_the_decks_preset_in_anki(sides: Sides) -> 
     result = sides.sync()
     assert result.returncode == 0, result.stderr
     assert "  FSRS parameters fitted here written to 1 option preset in Anki" in \
-        result.stdout.splitlines()
+        _said(result)
     col = Collection(str(sides.collection))
     try:
         [did] = {col.get_card(c).did for c in col.find_cards("")}
@@ -522,3 +530,44 @@ def test_without_the_anki_package_it_says_how_to_install_it(sides: Sides) -> Non
         "error: sync-anki needs the anki package, which is not installed",
         "  hint: install it: pip install 'highyield[anki]'"])
     assert sides.collection.read_bytes() == before
+
+
+def test_the_notes_text_comes_up_to_date_and_the_students_tags_and_flags_stay(
+        sides: Sides) -> None:
+    """An .apkg import would replace the note's tags (``marked`` gone); through sync-anki
+    only the fields and highyield's own tags change."""
+    col = Collection(str(sides.collection))
+    try:
+        [cid] = [c for c in col.find_cards("") if
+                 "aldosterone" in col.get_card(c).note()["Text"]]
+        note = col.get_card(cid).note()
+        note.add_tag("marked")
+        col.update_note(note)
+        col.set_user_flag_for_cards(3, [cid])
+    finally:
+        col.close()
+    (sides.vault / "Renal.md").write_text("---\ntags: [pharm]\n---\n" + NOTE.replace(
+        "blocks ==aldosterone== receptors", "blocks the ==aldosterone== receptor"))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert "  notes brought up to date in Anki (text, highyield's tags): 4" in \
+        _said(result)
+    col = Collection(str(sides.collection))
+    try:
+        card = col.get_card(cid)
+        note = card.note()
+        assert note["Text"].startswith("Spironolactone blocks the {{c1::aldosterone}} receptor")
+        assert sorted(note.tags) == ["marked", "pharm"]
+        assert card.user_flag() == 3
+    finally:
+        col.close()
+    again = sides.sync()
+    assert "notes brought up to date" not in again.stdout
+    text = (sides.vault / "Renal.md").read_text()
+    (sides.vault / "Renal.md").write_text(text.replace("[pharm]", "[renal]"))
+    assert sides.sync().returncode == 0
+    col = Collection(str(sides.collection))
+    try:
+        assert sorted(col.get_card(cid).note().tags) == ["marked", "renal"]  # pharm was ours
+    finally:
+        col.close()

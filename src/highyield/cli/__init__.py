@@ -24,6 +24,7 @@ from highyield.config import DeckConfig, ReviewSettings
 from highyield.config.targets import decks_for
 from highyield.errors import Diagnostic, HighyieldError, display_path
 from highyield.paths import store_path
+from highyield.review.anki.collection import NoteText
 from highyield.review.localzone import LOCAL
 from highyield.review.screen import unsuspended
 from highyield.review.session import Session
@@ -405,12 +406,27 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
     from highyield.review.anki.syncing import sync_anki as merge_histories
 
     targets = _targets(vault, decks)
+    texts = {}
+    for deck in targets:
+        texts.update(_built_texts(deck, build=not dry_run))
     with Store.open(store_path(state)) as store:
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
                 _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
-        tally = merge_histories(store, targets, collection, LOCAL, dry_run)
+        tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts)
     click.echo(report.anki_synced(tally, collection))
+
+
+def _built_texts(deck: DeckConfig, build: bool) -> dict[str, NoteText]:
+    """Build the deck (as `build` does), and what its Anki notes now say, with the tags
+    highyield gave them before. Without ``build``: as the last build left them."""
+    from highyield.deck.cache import last_packed
+
+    before = last_packed(deck)
+    if build:
+        _build(deck)
+    return {key: NoteText(p.fields, p.tags, before[key].tags if key in before else p.tags)
+            for key, p in last_packed(deck).items()}
 
 
 def _now() -> datetime:

@@ -108,6 +108,8 @@ def anki_synced(t: SyncTally, path: Path) -> str:
                  f"sides; {_plural(t.only_here, 'card')} only here, left alone")
     lines.append(f"  answers: {t.to_anki:,} to Anki, {t.to_store:,} to the review store · "
                  f"schedules changed: {t.anki_cards:,} in Anki, {t.store_cards:,} here")
+    if t.notes:
+        lines.append(f"  notes brought up to date in Anki (text, highyield's tags): {t.notes:,}")
     if t.presets:
         presets = _plural(t.presets, "option preset")
         lines.append(f"  FSRS parameters fitted here written to {presets} in Anki")

@@ -39,6 +39,16 @@ class Found:
 
 
 @dataclass(frozen=True)
+class NoteText:
+    """What highyield gives an Anki note: its fields and tags now, and the tags highyield
+    gave it before (the student's own tags are the others, and they stay)."""
+
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ours_before: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Change:
     """What the collection gets for one card."""
 
@@ -172,15 +182,34 @@ def backup(col: Collection, path: Path) -> Path | None:
     return made[-1] if made else None
 
 
+def note_updates(col: Collection, texts: dict[int, NoteText]
+                 ) -> dict[int, tuple[list[str], list[str]]]:
+    """The notes whose fields or tags are to change: (fields, tags) for each. The tags
+    are the note's own in Anki (``marked``, ``leech``, any the student added) and
+    highyield's now; highyield's former ones go. Anki's tags ignore case."""
+    updates = {}
+    for nid, text in texts.items():
+        note = cast(Any, col).get_note(nid)
+        fields = list(text.fields) if len(text.fields) == len(note.fields) else note.fields
+        ours = {t.casefold() for t in (*text.ours_before, *text.tags)}
+        kept = [t for t in note.tags if t.casefold() not in ours]
+        tags = sorted({t.casefold(): t for t in (*kept, *text.tags)}.values(), key=str.lower)
+        if fields != note.fields or tags != sorted(note.tags, key=str.lower):
+            updates[nid] = (fields, tags)
+    return updates
+
+
 def presets(col: Collection, decks: set[int]) -> set[int]:
     """The option presets (deck configs) of these Anki decks."""
     return {int(col.decks.config_dict_for_deck_id(did)["id"]) for did in decks}  # type: ignore[arg-type]
 
 
 def write(col: Collection, changes: list[Change], marker: str,
-          params: dict[int, list[float]]) -> int:
-    """Every change, the FSRS parameters of each preset in ``params`` and the marker, in
-    one transaction of the collection. Returns how many presets got new parameters."""
+          params: dict[int, list[float]],
+          notes: dict[int, tuple[list[str], list[str]]]) -> int:
+    """Every change, the FSRS parameters of each preset in ``params``, each note's new
+    fields and tags and the marker, in one transaction of the collection. Returns how
+    many presets got new parameters."""
     from anki.cards import FSRSMemoryState
 
     usn = col.usn()
@@ -200,6 +229,10 @@ def write(col: Collection, changes: list[Change], marker: str,
                     note.add_tag("leech")
                     col.update_note(note, skip_undo_entry=True)
         written[0] = _set_params(col, params)
+        for nid, (fields, tags) in notes.items():
+            note = cast(Any, col).get_note(nid)
+            note.fields, note.tags = fields, tags
+            col.update_note(note, skip_undo_entry=True)
         col.set_config(MARKER, marker)
 
     written = [0]

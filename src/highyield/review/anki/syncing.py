@@ -17,7 +17,7 @@ next sync (which the quiz waits for) finishes the store's from the record.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -26,7 +26,7 @@ from highyield.config import DeckConfig, ReviewSettings
 from highyield.errors import HighyieldError, display_path
 from highyield.review.anki import collection
 from highyield.review.anki.cards import AnkiDay, anki_of, state_of
-from highyield.review.anki.collection import Change, Found
+from highyield.review.anki.collection import Change, Found, NoteText
 from highyield.review.anki.merge import Merged, Side, merge
 from highyield.review.anki.revlog import RevlogRow, answered, row_for
 from highyield.review.store import Store, fitted
@@ -42,6 +42,7 @@ class Tally:
     anki_cards: int = 0  # cards whose schedule changed in Anki
     store_cards: int = 0  # in the store
     presets: int = 0  # Anki option presets given the FSRS parameters fitted here
+    notes: int = 0  # Anki notes whose text or highyield's tags changed
     backup: Path | None = None
     finished: bool = False  # an interrupted sync was finished first
     dry_run: bool = False
@@ -55,8 +56,9 @@ class _Plan:
 
 
 def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
-              dry_run: bool = False) -> Tally:
-    """Merge the decks' review histories with the collection at ``path`` both ways."""
+              dry_run: bool = False, texts: Mapping[str, NoteText] | None = None) -> Tally:
+    """Merge the decks' review histories with the collection at ``path`` both ways, and
+    give its notes the text and tags ``texts`` has for them (by guid)."""
     path = path.resolve()
     tally = Tally(finished=_resume(store, path), dry_run=dry_run)
     settings = {d.name: replace(d.review, weights=fitted.weights(store, d.name))
@@ -69,12 +71,16 @@ def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
         params = {conf: list(weights) for name, dids in plan.decks.items()
                   if (weights := settings[name].weights) is not None
                   for conf in collection.presets(col, dids)}
-        if dry_run or not (plan.store or plan.anki or collection.new_params(col, params)):
+        notes = collection.note_updates(col, {found[ref].nid: texts[ref[0]] for ref in found
+                                              if texts and ref[0] in texts})
+        tally.notes = len(notes)
+        if dry_run or not (plan.store or plan.anki or notes or
+                           collection.new_params(col, params)):
             return tally  # a second sync: nothing to write, no backup either
         tally.backup = collection.backup(col, path)
         record = Pending(uuid.uuid4().hex, str(path), tuple(plan.store))
         hold(store, record)
-        tally.presets = collection.write(col, plan.anki, record.id, params)
+        tally.presets = collection.write(col, plan.anki, record.id, params, notes)
     finish(store, record)
     return tally
 
