@@ -571,3 +571,51 @@ def test_the_notes_text_comes_up_to_date_and_the_students_tags_and_flags_stay(
         assert sorted(col.get_card(cid).note().tags) == ["marked", "renal"]  # pharm was ours
     finally:
         col.close()
+
+
+def test_build_with_progress_gives_new_cards_in_anki_the_quizs_history(
+        sides: Sides, tmp_path: Path) -> None:
+    """Imported with "Import any learning progress" into a collection that lacks the
+    cards, they arrive with the quiz's schedule and review log; a collection that has
+    them keeps its own (Anki's importer changes no card that exists)."""
+    from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    now = datetime.now(UTC)
+    sides.quiz("thick ascending limb", Rating.Good, now - timedelta(minutes=20))
+    sides.quiz("thick ascending limb", Rating.Good, now - timedelta(minutes=5))
+    sides.quiz("aldosterone", Rating.Again, now - timedelta(minutes=3))
+    out = tmp_path / "progress.apkg"
+    built = subprocess.run([sys.executable, "-m", "highyield", "build", str(sides.vault),
+                            "-o", str(out), "--with-progress", "--state", str(sides.store)],
+                           cwd=sides.root, capture_output=True, encoding="utf-8",
+                           env=sides.env(), timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.splitlines()[-1] == (
+        "  the quiz's progress of 2 cards is in progress.apkg: in Anki, import it with "
+        "\"Import any learning progress\" (cards Anki has already keep their own)")
+    (tmp_path / "fresh").mkdir()
+    for folder, fresh in (("fresh", True), ("anki", False)):
+        col = Collection(str(tmp_path / folder / "collection.anki2"))
+        try:
+            col.import_anki_package(ImportAnkiPackageRequest(
+                package_path=str(out), options=ImportAnkiPackageOptions(with_scheduling=True)))
+            cards = {col.get_card(c).note()["Text"].split("{{")[0]: col.get_card(c)
+                     for c in col.find_cards("")}
+            assert col.db is not None
+            log = col.db.scalar("SELECT count() FROM revlog")
+            limb, aldo = cards["Furosemide acts on the "], cards["Spironolactone blocks "]
+            if fresh:
+                assert (int(limb.type), limb.ivl > 0, limb.reps) == (2, True, 2)
+                assert limb.memory_state is not None and aldo.lapses == 0
+                assert int(aldo.type) == 1 and log == 3
+                with Store.open(sides.store) as store:
+                    state = store.state(*sides.key_of("thick ascending limb"))
+                assert state.due is not None
+                from highyield.review.days import study_date
+
+                assert limb.due == col.sched.today + (study_date(state.due, UTC, 4) -
+                                                      study_date(datetime.now(UTC), UTC, 4)).days
+            else:  # imported before, without progress: left as they were
+                assert (int(limb.type), limb.reps, log) == (0, 0, 0)
+        finally:
+            col.close()

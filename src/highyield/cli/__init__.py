@@ -107,6 +107,12 @@ _min_score_option = click.option(
     help="Auto-cloze: make cards only from statements scoring at least this (default: the "
          "deck's auto_cloze.min_score, else 0.6). Higher means fewer, surer cards.")
 
+_state_option = click.option(
+    "--state", type=click.Path(), metavar="PATH",
+    help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
+         "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
+         "folder).")
+
 
 @cli.command()
 @_vault_argument
@@ -125,8 +131,14 @@ _min_score_option = click.option(
                    "paragraph that gives one card (not in clipped articles), so the card "
                    "keeps its key through any rewrite. Changes your notes (read-only ones "
                    "are left alone); off unless asked for.")
+@click.option("--with-progress", is_flag=True,
+              help="Put the quiz's progress (each studied card's schedule and review "
+                   "log) into the .apkg: Anki's import with \"Import any learning "
+                   "progress\" gives it to the cards the collection does not have yet.")
+@_state_option
 def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
-          min_score: float | None, force: bool, verbose: bool, write_ids: bool) -> None:
+          min_score: float | None, force: bool, verbose: bool, write_ids: bool,
+          with_progress: bool, state: str | None) -> None:
     """Build Anki decks (.apkg) from your notes.
 
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
@@ -165,8 +177,19 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
 
             click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
                                                           result.read, deck.syntax)))
+        if with_progress:
+            click.echo(report.progress_written(deck, _with_progress(deck, state)))
     if errors:
         sys.exit(1)
+
+
+def _with_progress(deck: DeckConfig, state: str | None) -> int:
+    from highyield.deck.progress import add_progress
+    from highyield.review.anki.progress import progress_of
+
+    with Store.open(store_path(state), writable=False) as store:
+        found = progress_of(store, deck.name, deck.review, _now(), LOCAL)
+    return add_progress(deck.output, found.created, found.cards)
 
 
 def _waiting(deck: DeckConfig) -> Waiting:
@@ -299,13 +322,6 @@ def check(vault: Path | None, decks: tuple[str, ...]) -> None:
         errors += collected.errors
     if errors:
         sys.exit(1)
-
-
-_state_option = click.option(
-    "--state", type=click.Path(), metavar="PATH",
-    help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
-         "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
-         "folder).")
 
 
 @cli.command()

@@ -120,6 +120,12 @@ def anki_synced(t: SyncTally, path: Path) -> str:
     return "\n".join(lines)
 
 
+def progress_written(deck: DeckConfig, cards: int) -> str:
+    return (f"  the quiz's progress of {_plural(cards, 'card')} is in "
+            f"{display_path(deck.output)}: in Anki, import it with \"Import any learning "
+            "progress\" (cards Anki has already keep their own)")
+
+
 def optimized(deck: str, outcome: Fit | TooFew, dry_run: bool) -> str:
     """What ``optimize`` did for one deck."""
     if isinstance(outcome, TooFew):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from highyield.config import ReviewSettings
+from highyield.model import AnkiCard
 from highyield.review.schedule import CardState, Phase
 
 DAY = 86400
@@ -37,22 +38,6 @@ class AnkiDay:
 
     def start_of(self, day: int) -> datetime:
         return datetime.fromtimestamp(self.next_day_at - (self.today + 1 - day) * DAY, UTC)
-
-
-@dataclass(frozen=True)
-class AnkiCard:
-    """The columns of an Anki card that hold its schedule (and its memory, FSRS's)."""
-
-    type: int
-    queue: int
-    due: int
-    ivl: int
-    left: int
-    reps: int
-    lapses: int
-    stability: float | None
-    difficulty: float | None
-    last_review: int | None  # seconds
 
 
 def state_of(card: AnkiCard, day: AnkiDay, settings: ReviewSettings,

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from highyield.errors import HighyieldError, display_path
-from highyield.review.anki.cards import AnkiCard, AnkiDay
-from highyield.review.anki.revlog import RevlogRow
+from highyield.model import AnkiCard, RevlogRow
+from highyield.review.anki.cards import AnkiDay
 
 if TYPE_CHECKING:
     from anki.collection import Collection

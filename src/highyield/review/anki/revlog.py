@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from highyield.model import RevlogRow
 from highyield.review.schedule import CardState, Phase
 
 MAX_TAKEN_MS = 60_000  # Anki keeps at most a minute an answer
@@ -25,18 +26,6 @@ class Answered:
     at_ms: int
     rating: int  # 1-4
     duration_ms: int
-
-
-@dataclass(frozen=True)
-class RevlogRow:
-    id: int
-    cid: int
-    ease: int
-    ivl: int
-    last_ivl: int
-    factor: int
-    time: int
-    type: int
 
 
 def answered(row: RevlogRow) -> Answered | None:

@@ -24,11 +24,12 @@ from pathlib import Path
 
 from highyield.config import DeckConfig, ReviewSettings
 from highyield.errors import HighyieldError, display_path
+from highyield.model import RevlogRow
 from highyield.review.anki import collection
 from highyield.review.anki.cards import AnkiDay, anki_of, state_of
 from highyield.review.anki.collection import Change, Found, NoteText
 from highyield.review.anki.merge import Merged, Side, merge
-from highyield.review.anki.revlog import RevlogRow, answered, row_for
+from highyield.review.anki.revlog import answered, row_for
 from highyield.review.store import Store, fitted
 from highyield.review.store.exchange import Known, Pending, Written, drop, finish, hold, known
 

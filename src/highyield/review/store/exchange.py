@@ -69,6 +69,19 @@ def known(store: Store, decks: Sequence[str]) -> dict[tuple[str, int], Known]:
                                         f"WHERE deck IN ({marks})", tuple(decks))}
 
 
+def histories(store: Store, deck: str
+              ) -> dict[tuple[str, int], list[tuple[Answered, CardState]]]:
+    """Each studied card's answers, oldest first, each with the card's state before it."""
+    found: dict[tuple[str, int], list[tuple[Answered, CardState]]] = defaultdict(list)
+    for key, ord_, at_ms, rating, duration, before in store.db.execute(
+            "SELECT r.key, r.ord, r.reviewed_at, r.rating, r.duration_ms, r.before FROM "
+            "reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord WHERE c.deck = ? "
+            "ORDER BY r.reviewed_at, r.id", (deck,)):
+        found[key, ord_].append((Answered(at_ms, rating, duration),
+                                 state_from_json(before, card(key, ord_))))
+    return found
+
+
 def pending(store: Store) -> Pending | None:
     row = store.db.execute("SELECT id, collection, changes FROM pending_sync").fetchone()
     return None if row is None else Pending(row[0], row[1], _loaded(row[2]))
