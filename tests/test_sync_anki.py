@@ -215,8 +215,9 @@ def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
     first = sides.sync()
     assert first.returncode == 0, first.stderr
     lines = _said(first)
-    assert lines[0].startswith("Merged with anki/collection.anki2: 4 cards on both sides; "
-                               "0 cards only here, left alone")
+    assert lines[0] == ("Merged with anki/collection.anki2: 4 cards on both sides; 0 only "
+                        "here and 0 only in Anki (another deck's, or notes deleted here), left "
+                        "alone")
     assert lines[1] == "  answers: 0 to Anki, 2 to the review store · schedules changed: " \
                        "0 in Anki, 2 here"
     assert lines[2].startswith("  backup of the collection: anki/backups/")
@@ -260,13 +261,21 @@ def test_answers_on_both_sides_the_same_day_are_all_kept(sides: Sides) -> None:
 
 
 def test_dry_run_changes_nothing(sides: Sides) -> None:
+    """Also counted: the card of another highyield deck, which the store does not have."""
+    other = sides.root / "other"
+    other.mkdir()
+    (other / "Cardio.md").write_text("- ==Digoxin== slows the heart.\n")
+    assert subprocess.run([sys.executable, "-m", "highyield", "build", str(other), "-o",
+                           str(sides.root / "other.apkg")], env=sides.env(),
+                          capture_output=True).returncode == 0
+    import_apkg(sides.root / "other.apkg", sides.root / "anki")
     sides.anki("aldosterone", Rating.Good, _now_ms())
     before = sides.collection.read_bytes(), sides.store.read_bytes()
     result = sides.sync("--dry-run")
     assert result.returncode == 0, result.stderr
     assert _said(result) == [
-        "Would merge with anki/collection.anki2: 4 cards on both sides; 0 cards only here, "
-        "left alone",
+        "Would merge with anki/collection.anki2: 4 cards on both sides; 0 only here and 1 "
+        "only in Anki (another deck's, or notes deleted here), left alone",
         "  answers: 0 to Anki, 1 to the review store · schedules changed: 0 in Anki, 1 here",
         "  nothing was changed (--dry-run)"]
     assert _store_log(sides) == {}
@@ -313,8 +322,8 @@ def test_a_card_suspended_in_anki_is_suspended_here_and_a_deleted_note_is_left_a
     result = sides.sync()
     assert result.returncode == 0, result.stderr
     assert _said(result)[:2] == [
-        "Merged with anki/collection.anki2: 3 cards on both sides; 1 card only here, left "
-        "alone",
+        "Merged with anki/collection.anki2: 3 cards on both sides; 1 only here and 0 only "
+        "in Anki (another deck's, or notes deleted here), left alone",
         "  answers: 0 to Anki, 0 to the review store · schedules changed: 0 in Anki, 1 here"]
     with Store.open(sides.store) as store:
         assert store.state(*sides.key_of("aldosterone")).suspended

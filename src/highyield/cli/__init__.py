@@ -419,6 +419,7 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
       highyield sync-anki ~/.local/share/Anki2/"User 1"/collection.anki2
       highyield sync-anki collection.anki2 --deck USMLE --dry-run
     """
+    from highyield.deck import notetypes
     from highyield.review.anki.syncing import sync_anki as merge_histories
 
     targets = _targets(vault, decks)
@@ -429,7 +430,8 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
                 _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
-        tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts)
+        tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
+                                frozenset(t.model_id for t in notetypes.BY_KIND.values()))
     click.echo(report.anki_synced(tally, collection))
 
 

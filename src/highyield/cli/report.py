@@ -105,7 +105,8 @@ def anki_synced(t: SyncTally, path: Path) -> str:
     lines = ["Finished the sync that was interrupted."] if t.finished else []
     verb = "Would merge" if t.dry_run else "Merged"
     lines.append(f"{verb} with {display_path(path)}: {_plural(t.matched, 'card')} on both "
-                 f"sides; {_plural(t.only_here, 'card')} only here, left alone")
+                 f"sides; {t.only_here:,} only here and {t.only_anki:,} only in Anki (another "
+                 "deck's, or notes deleted here), left alone")
     lines.append(f"  answers: {t.to_anki:,} to Anki, {t.to_store:,} to the review store · "
                  f"schedules changed: {t.anki_cards:,} in Anki, {t.store_cards:,} here")
     if t.notes:

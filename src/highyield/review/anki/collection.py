@@ -131,11 +131,14 @@ def day_of(col: Collection) -> AnkiDay:
     return AnkiDay(int(col.sched.today), int(col.sched.day_cutoff))
 
 
-def find(col: Collection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], Found]:
+def find(col: Collection, wanted: set[tuple[str, int]], ours: frozenset[int] = frozenset()
+         ) -> tuple[dict[tuple[str, int], Found], int]:
     """The collection's cards of highyield's cards, by (guid, highyield's ordinal: the
-    cloze number, or 0 and 1 for the sides of a front/back card)."""
+    cloze number, or 0 and 1 for the sides of a front/back card); and how many cards of
+    highyield's note types (``ours``) are not among them."""
     cloze: dict[int, bool] = {}
     found: dict[tuple[str, int], Found] = {}
+    others = 0
     for guid, cid, nid, did, ord_, mid, tags in _db(col).all(
             "SELECT n.guid, c.id, n.id, c.did, c.ord, n.mid, n.tags FROM cards c "
             "JOIN notes n ON n.id = c.nid"):
@@ -146,7 +149,9 @@ def find(col: Collection, wanted: set[tuple[str, int]]) -> dict[tuple[str, int],
         if ref in wanted:
             found[ref] = Found(cid, nid, did, _card(col.get_card(cid)),
                                "leech" in str(tags).lower().split())
-    return found
+        else:
+            others += mid in ours
+    return found, others
 
 
 def _card(card: Any) -> AnkiCard:

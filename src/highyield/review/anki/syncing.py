@@ -38,6 +38,7 @@ from highyield.review.store.exchange import Known, Pending, Written, drop, finis
 class Tally:
     matched: int = 0  # cards both sides know
     only_here: int = 0  # cards of these decks Anki does not have
+    only_anki: int = 0  # cards of highyield's note types in Anki the store does not have
     to_anki: int = 0  # answers written to the collection
     to_store: int = 0  # answers written to the store
     anki_cards: int = 0  # cards whose schedule changed in Anki
@@ -57,7 +58,8 @@ class _Plan:
 
 
 def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
-              dry_run: bool = False, texts: Mapping[str, NoteText] | None = None) -> Tally:
+              dry_run: bool = False, texts: Mapping[str, NoteText] | None = None,
+              note_types: frozenset[int] = frozenset()) -> Tally:
     """Merge the decks' review histories with the collection at ``path`` both ways, and
     give its notes the text and tags ``texts`` has for them (by guid)."""
     path = path.resolve()
@@ -66,7 +68,7 @@ def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
                 for d in decks}
     here = known(store, list(settings))
     with collection.opened(path) as col:
-        found = collection.find(col, set(here))
+        found, tally.only_anki = collection.find(col, set(here), note_types)
         plan = _planned(here, found, collection.revlog(col, {f.cid for f in found.values()}),
                         collection.day_of(col), settings, tz, tally)
         params = {conf: list(weights) for name, dids in plan.decks.items()
