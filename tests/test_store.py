@@ -47,7 +47,8 @@ def test_a_new_store_is_wal_full_sync_strict(tmp_path: Path) -> None:
         assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         tables = dict(store.db.execute("SELECT name, sql FROM sqlite_master "
                                        "WHERE type = 'table'").fetchall())
-        assert set(tables) == {"meta", "decks", "cards", "reviews", "parameters"}
+        assert set(tables) == {"meta", "decks", "cards", "reviews", "parameters",
+                               "pending_sync"}
         assert all(sql.rstrip().endswith("STRICT") for sql in tables.values())
         assert store.version == SCHEMA_VERSION == len(MIGRATIONS)
 

@@ -286,3 +286,38 @@ class Card:
 
 
 Progress = Callable[[int, int], None]  # told (notes done, notes in all) as work goes on
+
+
+# ---------------------------------------------------------------- a card's schedule in Anki
+
+
+@dataclass(frozen=True)
+class AnkiCard:
+    """The columns of an Anki card that hold its schedule (and its memory, FSRS's):
+    what ``review.anki`` reads and writes in a collection, and ``deck.progress`` in a
+    package."""
+
+    type: int
+    queue: int
+    due: int
+    ivl: int
+    left: int
+    reps: int
+    lapses: int
+    stability: float | None
+    difficulty: float | None
+    last_review: int | None  # seconds
+
+
+@dataclass(frozen=True)
+class RevlogRow:
+    """One row of Anki's review log."""
+
+    id: int
+    cid: int
+    ease: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    time: int
+    type: int

@@ -24,6 +24,7 @@ from highyield.config import DeckConfig, ReviewSettings
 from highyield.config.targets import decks_for
 from highyield.errors import Diagnostic, HighyieldError, display_path
 from highyield.paths import store_path
+from highyield.review.anki.collection import NoteText
 from highyield.review.localzone import LOCAL
 from highyield.review.screen import unsuspended
 from highyield.review.session import Session
@@ -106,6 +107,12 @@ _min_score_option = click.option(
     help="Auto-cloze: make cards only from statements scoring at least this (default: the "
          "deck's auto_cloze.min_score, else 0.6). Higher means fewer, surer cards.")
 
+_state_option = click.option(
+    "--state", type=click.Path(), metavar="PATH",
+    help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
+         "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
+         "folder).")
+
 
 @cli.command()
 @_vault_argument
@@ -124,8 +131,14 @@ _min_score_option = click.option(
                    "paragraph that gives one card (not in clipped articles), so the card "
                    "keeps its key through any rewrite. Changes your notes (read-only ones "
                    "are left alone); off unless asked for.")
+@click.option("--with-progress", is_flag=True,
+              help="Put the quiz's progress (each studied card's schedule and review "
+                   "log) into the .apkg: Anki's import with \"Import any learning "
+                   "progress\" gives it to the cards the collection does not have yet.")
+@_state_option
 def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
-          min_score: float | None, force: bool, verbose: bool, write_ids: bool) -> None:
+          min_score: float | None, force: bool, verbose: bool, write_ids: bool,
+          with_progress: bool, state: str | None) -> None:
     """Build Anki decks (.apkg) from your notes.
 
     VAULT is a folder of notes or a deck file. Without it, every deck defined in
@@ -164,8 +177,19 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
 
             click.echo(report.ids_written(write_block_ids(deck.vault, result.cards,
                                                           result.read, deck.syntax)))
+        if with_progress:
+            click.echo(report.progress_written(deck, _with_progress(deck, state)))
     if errors:
         sys.exit(1)
+
+
+def _with_progress(deck: DeckConfig, state: str | None) -> int:
+    from highyield.deck.progress import add_progress
+    from highyield.review.anki.progress import progress_of
+
+    with Store.open(store_path(state), writable=False) as store:
+        found = progress_of(store, deck.name, deck.review, _now(), LOCAL)
+    return add_progress(deck.output, found.created, found.cards)
 
 
 def _waiting(deck: DeckConfig) -> Waiting:
@@ -300,13 +324,6 @@ def check(vault: Path | None, decks: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-_state_option = click.option(
-    "--state", type=click.Path(), metavar="PATH",
-    help="The review store (a SQLite file, or a folder to keep reviews.sqlite3 in). "
-         "Default: $HIGHYIELD_HOME, else ~/.local/share/highyield (your platform's data "
-         "folder).")
-
-
 @cli.command()
 @_vault_argument
 @_deck_option
@@ -353,6 +370,7 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
     with Store.open(store_path(state)) as store:
         if store.created:
             click.echo(f"New review store: {display_path(store.path)}", err=True)
+        _no_unfinished_sync(store)
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
                 read = sync_deck(store, deck, _now(), progress, _waiting(deck))
@@ -364,6 +382,69 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
         with console() as term:
             summary = Session(store, plan, term, _now, where_in(targets), limit).run()
     click.echo(summary.text(), nl=False)
+
+
+def _no_unfinished_sync(store: Store) -> None:
+    from highyield.review.anki.syncing import unfinished
+
+    problem = unfinished(store)
+    if problem is not None:
+        raise problem
+
+
+@cli.command("sync-anki")
+@click.argument("collection", type=click.Path(path_type=Path), metavar="COLLECTION")
+@_vault_argument
+@_deck_option
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@_state_option
+def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_run: bool,
+              state: str | None) -> None:
+    """Merge your review history with an Anki collection, both ways (Anki closed).
+
+    COLLECTION is the collection.anki2 of your Anki profile (Anki: Tools → Check
+    Database shows its folder). Cards are matched by note and card: the decks you
+    imported from highyield. Every answer from either side ends up on both, once;
+    each card's schedule then follows from the whole history, so the quiz and Anki
+    agree on what is due. A card suspended on either side is suspended on both.
+
+    \b
+    Safe with your only copy: it refuses while Anki has the collection open, backs
+    it up first (into the profile's backups folder, as Anki does), writes it in one
+    transaction, and a second run changes nothing. Needs the anki package:
+    pip install 'highyield[anki]'.
+
+    \b
+    Examples:
+      highyield sync-anki ~/.local/share/Anki2/"User 1"/collection.anki2
+      highyield sync-anki collection.anki2 --deck USMLE --dry-run
+    """
+    from highyield.deck import notetypes
+    from highyield.review.anki.syncing import sync_anki as merge_histories
+
+    targets = _targets(vault, decks)
+    texts = {}
+    for deck in targets:
+        texts.update(_built_texts(deck, build=not dry_run))
+    with Store.open(store_path(state)) as store:
+        for deck in targets:
+            with DelayedProgress(f"Reading {deck.name}") as progress:
+                _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
+        tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
+                                frozenset(t.model_id for t in notetypes.BY_KIND.values()))
+    click.echo(report.anki_synced(tally, collection))
+
+
+def _built_texts(deck: DeckConfig, build: bool) -> dict[str, NoteText]:
+    """Build the deck (as `build` does), and what its Anki notes now say, with the tags
+    highyield gave them before. Without ``build``: as the last build left them."""
+    from highyield.deck.cache import last_packed
+
+    before = last_packed(deck)
+    if build:
+        _build(deck)
+    return {key: NoteText(p.fields, p.tags, before[key].tags if key in before else p.tags)
+            for key, p in last_packed(deck).items()}
 
 
 def _now() -> datetime:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from highyield.errors import Diagnostic, HighyieldError, Severity, display_path, escaped
 from highyield.model import CONTEXT_SEPARATOR, Card, CardKind, preview_text
+from highyield.review.anki.syncing import Tally as SyncTally
 from highyield.review.optimize import MIN_REVIEWS, Fit, TooFew
 
 if TYPE_CHECKING:  # the quiz prints reports without loading the parser
@@ -97,6 +98,33 @@ def watch_restarted(why: str) -> str:
 def watch_back(folders: tuple[Path, ...]) -> str:
     shown = ", ".join(display_path(f) for f in folders)
     return f"the notes folder {shown} is back: watching it again and building every deck"
+
+
+def anki_synced(t: SyncTally, path: Path) -> str:
+    """What ``sync-anki`` did (or would do)."""
+    lines = ["Finished the sync that was interrupted."] if t.finished else []
+    verb = "Would merge" if t.dry_run else "Merged"
+    lines.append(f"{verb} with {display_path(path)}: {_plural(t.matched, 'card')} on both "
+                 f"sides; {t.only_here:,} only here and {t.only_anki:,} only in Anki (another "
+                 "deck's, or notes deleted here), left alone")
+    lines.append(f"  answers: {t.to_anki:,} to Anki, {t.to_store:,} to the review store · "
+                 f"schedules changed: {t.anki_cards:,} in Anki, {t.store_cards:,} here")
+    if t.notes:
+        lines.append(f"  notes brought up to date in Anki (text, highyield's tags): {t.notes:,}")
+    if t.presets:
+        presets = _plural(t.presets, "option preset")
+        lines.append(f"  FSRS parameters fitted here written to {presets} in Anki")
+    if t.backup is not None:
+        lines.append(f"  backup of the collection: {display_path(t.backup)}")
+    if t.dry_run:
+        lines.append("  nothing was changed (--dry-run)")
+    return "\n".join(lines)
+
+
+def progress_written(deck: DeckConfig, cards: int) -> str:
+    return (f"  the quiz's progress of {_plural(cards, 'card')} is in "
+            f"{display_path(deck.output)}: in Anki, import it with \"Import any learning "
+            "progress\" (cards Anki has already keep their own)")
 
 
 def optimized(deck: str, outcome: Fit | TooFew, dry_run: bool) -> str:

@@ -168,6 +168,11 @@ def collector_off() -> Iterator[None]:
             gc.enable()
 
 
+def last_packed(deck: DeckConfig) -> dict[str, Packed]:
+    """The Anki notes the deck's last build on this computer wrote, by key."""
+    return load(cache_file(deck.name, deck.vault), settings_of(deck)).packed
+
+
 def load(path: Path, settings: str) -> BuildCache:
     """The cache, or an empty one when it is missing, unreadable or of another ``FORMAT``.
     Notes made with other settings (another highyield version among them: its rules may

@@ -93,8 +93,20 @@ def m004_fitted_parameters(db: sqlite3.Connection) -> None:
         ) STRICT""")
 
 
+def m005_pending_anki_sync(db: sqlite3.Connection) -> None:
+    """A ``sync-anki`` that has written the Anki collection and not yet the store: what
+    the store is to get. While it is there, the quiz waits for ``sync-anki`` to finish."""
+    db.execute("""
+        CREATE TABLE pending_sync (
+            id TEXT PRIMARY KEY,
+            collection TEXT NOT NULL,          -- the collection's path
+            changes TEXT NOT NULL              -- JSON: the answers and states to write
+        ) STRICT""")
+
+
 MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying,
-                                     m003_review_intervals, m004_fitted_parameters)
+                                     m003_review_intervals, m004_fitted_parameters,
+                                     m005_pending_anki_sync)
 
 
 def upgrade(db: sqlite3.Connection, written_by: str) -> int:

@@ -1,0 +1,291 @@
+"""A student's Anki collection, opened with the official ``anki`` package (the optional
+extra ``highyield[anki]``): the only module that imports it.
+
+It is opened only while Anki is closed (Anki holds it locked while open), read, and
+written in one transaction; its schema version is the same after as before (an older
+collection the package upgrades on opening is put back), and SQLite's own check passes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from highyield.errors import HighyieldError, display_path
+from highyield.model import AnkiCard, RevlogRow
+from highyield.review.anki.cards import AnkiDay
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+MARKER = "highyieldSync"  # the collection's config key: the last sync written into it
+LEGACY_SCHEMA = 11  # what the package puts back when it upgraded an older collection
+INSTALL = "pip install 'highyield[anki]'"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A card of the collection that a highyield card matches."""
+
+    cid: int
+    nid: int
+    did: int  # its Anki deck
+    card: AnkiCard
+    leech: bool  # its note is tagged leech
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """What highyield gives an Anki note: its fields and tags now, and the tags highyield
+    gave it before (the student's own tags are the others, and they stay)."""
+
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ours_before: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the collection gets for one card."""
+
+    cid: int
+    card: AnkiCard | None  # None: its schedule stays
+    rows: tuple[RevlogRow, ...]
+    leech: bool
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Collection]:
+    """The collection, open; refused while Anki has it open. On leaving, it is closed,
+    its schema version checked against the one it had, and SQLite's check run."""
+    version = schema_version(path)
+    col = _open(path)
+    try:
+        yield col
+        check = str(_db(col).scalar("PRAGMA integrity_check"))  # Anki's collations
+    finally:
+        col.close(downgrade=version == LEGACY_SCHEMA)
+    _check_after(path, version, check)
+
+
+def _open(path: Path) -> Collection:
+    try:
+        from anki.collection import Collection
+        from anki.errors import DBError
+    except ImportError:
+        raise HighyieldError("sync-anki needs the anki package, which is not installed",
+                             hint=f"install it: {INSTALL}") from None
+    try:
+        return Collection(str(path))
+    except DBError as exc:
+        if "already open" in str(exc):
+            raise _in_use(path) from None
+        raise _damaged(path, str(exc)) from None
+
+
+def _in_use(path: Path) -> HighyieldError:
+    return HighyieldError(f"Anki has {display_path(path)} open; it was not changed",
+                          hint="close Anki (or wait for its media sync to finish), then "
+                               "run sync-anki again")
+
+
+def schema_version(path: Path) -> int:
+    """The collection's schema version, read without changing anything."""
+    if not path.is_file():
+        raise HighyieldError(f"no Anki collection at {display_path(path)}",
+                             hint="give the collection.anki2 file of your Anki profile, "
+                                  "e.g. ~/.local/share/Anki2/User 1/collection.anki2")
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return int(db.execute("SELECT ver FROM col").fetchone()[0])
+        finally:
+            db.close()
+    except (sqlite3.Error, TypeError) as exc:
+        if "locked" in str(exc):  # Anki holds it open, and locked
+            raise _in_use(path) from None
+        raise _damaged(path, str(exc)) from None
+
+
+def _check_after(path: Path, version: int, check: str) -> None:
+    after = schema_version(path)
+    if after != version or check != "ok":
+        raise HighyieldError(
+            f"{display_path(path)} is not as Anki left it (schema {version} before, {after} "
+            f"after; check: {check})", hint="restore the backup sync-anki made (its path "
+                                           "is printed above) with Anki's File → Import")
+
+
+def _damaged(path: Path, why: str) -> HighyieldError:
+    return HighyieldError(f"{display_path(path)} is not an Anki collection this Anki package "
+                          f"can open ({why}); it was not changed",
+                          hint="give the collection.anki2 of an Anki profile (Anki 2.1.50 "
+                               "or newer), with Anki closed")
+
+
+def day_of(col: Collection) -> AnkiDay:
+    return AnkiDay(int(col.sched.today), int(col.sched.day_cutoff))
+
+
+def find(col: Collection, wanted: set[tuple[str, int]], ours: frozenset[int] = frozenset()
+         ) -> tuple[dict[tuple[str, int], Found], int]:
+    """The collection's cards of highyield's cards, by (guid, highyield's ordinal: the
+    cloze number, or 0 and 1 for the sides of a front/back card); and how many cards of
+    highyield's note types (``ours``) are not among them."""
+    cloze: dict[int, bool] = {}
+    found: dict[tuple[str, int], Found] = {}
+    others = 0
+    for guid, cid, nid, did, ord_, mid, tags in _db(col).all(
+            "SELECT n.guid, c.id, n.id, c.did, c.ord, n.mid, n.tags FROM cards c "
+            "JOIN notes n ON n.id = c.nid"):
+        if mid not in cloze:
+            model = col.models.get(mid)
+            cloze[mid] = model is not None and model.get("type") == 1
+        ref = (guid, ord_ + 1 if cloze[mid] else ord_)
+        if ref in wanted:
+            found[ref] = Found(cid, nid, did, _card(col.get_card(cid)),
+                               "leech" in str(tags).lower().split())
+        else:
+            others += mid in ours
+    return found, others
+
+
+def _card(card: Any) -> AnkiCard:
+    memory = card.memory_state
+    return AnkiCard(int(card.type), int(card.queue), int(card.due), int(card.ivl),
+                    int(card.left), int(card.reps), int(card.lapses),
+                    None if memory is None else float(memory.stability),
+                    None if memory is None else float(memory.difficulty),
+                    card.last_review_time)
+
+
+def revlog(col: Collection, cids: set[int]) -> dict[int, list[RevlogRow]]:
+    """Each card's review log, oldest first."""
+    rows: dict[int, list[RevlogRow]] = {cid: [] for cid in cids}
+    for row in _db(col).all("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog "
+                          "ORDER BY id"):
+        if row[1] in rows:
+            rows[row[1]].append(RevlogRow(*row))
+    return rows
+
+
+def revlog_ids(col: Collection) -> set[int]:
+    return set(_db(col).list("SELECT id FROM revlog"))
+
+
+def backup(col: Collection, path: Path) -> Path | None:
+    """A backup as Anki makes one, in the profile's backups folder; its path."""
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    before = set(folder.iterdir())
+    col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
+    made = sorted(set(folder.iterdir()) - before)
+    return made[-1] if made else None
+
+
+def note_updates(col: Collection, texts: dict[int, NoteText]
+                 ) -> dict[int, tuple[list[str], list[str]]]:
+    """The notes whose fields or tags are to change: (fields, tags) for each. The tags
+    are the note's own in Anki (``marked``, ``leech``, any the student added) and
+    highyield's now; highyield's former ones go. Anki's tags ignore case."""
+    updates = {}
+    for nid, text in texts.items():
+        note = cast(Any, col).get_note(nid)
+        fields = list(text.fields) if len(text.fields) == len(note.fields) else note.fields
+        ours = {t.casefold() for t in (*text.ours_before, *text.tags)}
+        kept = [t for t in note.tags if t.casefold() not in ours]
+        tags = sorted({t.casefold(): t for t in (*kept, *text.tags)}.values(), key=str.lower)
+        if fields != note.fields or tags != sorted(note.tags, key=str.lower):
+            updates[nid] = (fields, tags)
+    return updates
+
+
+def presets(col: Collection, decks: set[int]) -> set[int]:
+    """The option presets (deck configs) of these Anki decks."""
+    return {int(col.decks.config_dict_for_deck_id(did)["id"]) for did in decks}  # type: ignore[arg-type]
+
+
+def write(col: Collection, changes: list[Change], marker: str,
+          params: dict[int, list[float]],
+          notes: dict[int, tuple[list[str], list[str]]]) -> int:
+    """Every change, the FSRS parameters of each preset in ``params``, each note's new
+    fields and tags and the marker, in one transaction of the collection. Returns how
+    many presets got new parameters."""
+    from anki.cards import FSRSMemoryState
+
+    usn = col.usn()
+
+    def apply() -> None:
+        for change in changes:
+            for r in change.rows:
+                _db(col).execute("INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, "
+                                 "time, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 _free_id(col, r.id), r.cid, usn, r.ease, r.ivl, r.last_ivl,
+                                 r.factor, r.time, r.type)
+            if change.card is not None:
+                _update(col, change.cid, change.card, FSRSMemoryState)
+            if change.leech:
+                note = cast(Any, col).get_card(change.cid).note()
+                if not note.has_tag("leech"):
+                    note.add_tag("leech")
+                    col.update_note(note, skip_undo_entry=True)
+        written[0] = _set_params(col, params)
+        for nid, (fields, tags) in notes.items():
+            note = cast(Any, col).get_note(nid)
+            note.fields, note.tags = fields, tags
+            col.update_note(note, skip_undo_entry=True)
+        col.set_config(MARKER, marker)
+
+    written = [0]
+    _db(col).transact(apply)
+    return written[0]
+
+
+def new_params(col: Collection, params: dict[int, list[float]]) -> bool:
+    """Would ``write`` give any preset other parameters?"""
+    return any((conf := col.decks.get_config(conf_id)) is not None and  # type: ignore[arg-type]
+               list(conf.get("fsrsParams6") or ()) != weights
+               for conf_id, weights in params.items())
+
+
+def _set_params(col: Collection, params: dict[int, list[float]]) -> int:
+    changed = 0
+    for conf_id, weights in params.items():
+        conf = col.decks.get_config(conf_id)  # type: ignore[arg-type]
+        if conf is not None and list(conf.get("fsrsParams6") or ()) != weights:
+            conf["fsrsParams6"] = weights
+            col.decks.update_config(conf)
+            changed += 1
+    return changed
+
+
+def _free_id(col: Collection, wanted: int) -> int:
+    """The revlog id for an answer at ``wanted`` ms: a millisecond later when another
+    card's answer has that one (merge takes answers a few ms apart as the same)."""
+    while _db(col).scalar("SELECT 1 FROM revlog WHERE id = ?", wanted):
+        wanted += 1
+    return wanted
+
+
+def _update(col: Any, cid: int, new: AnkiCard, memory_type: Any) -> None:
+    card = col.get_card(cid)
+    card.type, card.queue, card.due, card.ivl = new.type, new.queue, new.due, new.ivl
+    card.left, card.reps, card.lapses = new.left, new.reps, new.lapses
+    if new.stability is not None and new.difficulty is not None:
+        card.memory_state = memory_type(stability=new.stability, difficulty=new.difficulty)
+    card.last_review_time = new.last_review
+    col.update_card(card, skip_undo_entry=True)
+
+
+def _db(col: Collection) -> Any:
+    assert col.db is not None, "the collection is closed"
+    return col.db
+
+
+def marker(col: Collection) -> str | None:
+    value = col.get_config(MARKER, None)
+    return value if isinstance(value, str) else None

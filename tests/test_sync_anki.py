@@ -1,0 +1,630 @@
+"""``highyield sync-anki``: one review history with a real Anki collection, made by the
+official package: the deck highyield built is imported, cards are answered in Anki (its
+own scheduler) and in the quiz's store, and ``sync-anki`` runs as a real process."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import libfaketime  # type: ignore[import-untyped]
+import pytest
+from anki.collection import Collection
+
+from highyield.config import ReviewSettings, folder_deck
+from highyield.review.localzone import LOCAL
+from highyield.review.schedule import Phase, Rating, answer, fuzz_seed
+from highyield.review.store import Store
+from highyield.review.sync import sync_deck
+from tests.anki_client import import_apkg
+
+UTC = timezone.utc
+NOTE = """# Renal
+- Furosemide acts on the ==thick ascending limb==.
+- Thiazides act on the ==distal convoluted tubule==.
+- Spironolactone blocks ==aldosterone== receptors.
+- Acetazolamide inhibits ==carbonic anhydrase==.
+"""
+
+
+@dataclass
+class Sides:
+    """A vault, its deck imported into an Anki collection, and a review store."""
+
+    root: Path
+    vault: Path
+    collection: Path
+    store: Path
+    clock: Path | None = None  # the file libfaketime reads the time from, if faked
+
+    def sync(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "highyield", "sync-anki", str(self.collection),
+             str(self.vault), "--state", str(self.store), *args], cwd=self.root,
+            capture_output=True, encoding="utf-8", timeout=120, env=self.env())
+
+    def key_of(self, answer_text: str) -> tuple[str, int]:
+        with Store.open(self.store) as store:
+            for key, ord_, view in store.db.execute("SELECT key, ord, view FROM cards"):
+                if answer_text in view:
+                    return str(key), int(ord_)
+        raise KeyError(answer_text)
+
+    def quiz(self, answer_text: str, rating: Rating, at: datetime) -> None:
+        """Answer a card as the quiz would, at ``at``."""
+        key, ord_ = self.key_of(answer_text)
+        with Store.open(self.store) as store:
+            state = store.state(key, ord_)
+            outcome = answer(state, rating, at, ReviewSettings(),
+                             fuzz_seed(f"{key}:{ord_}", state.reps), tz=LOCAL)
+            store.answer(key, ord_, outcome, 4000)
+
+    def anki(self, answer_text: str, rating: Rating, at_ms: int) -> None:
+        """Answer a card in Anki, with Anki's scheduler, in a process whose clock says
+        ``at_ms`` when the sides run on a faked clock."""
+        self.at(at_ms)
+        done = subprocess.run([sys.executable, "-c", ANSWER, str(self.collection),
+                               answer_text, str(rating), str(at_ms)], env=self.env(),
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+
+    def at(self, ms: int) -> None:
+        if self.clock is not None:
+            self.clock.write_text(f"{ms / 1000:.3f}\n")
+
+    def env(self) -> dict[str, str]:
+        env = {**os.environ, "HIGHYIELD_HOME": str(self.root / "home")}
+        if self.clock is not None:
+            _, additions = libfaketime.get_reload_information()
+            env.update(additions, TZ="UTC", FAKETIME_FMT="%s",
+                       FAKETIME_TIMESTAMP_FILE=str(self.clock))
+        return env
+
+
+ANSWER = """
+import sys
+from anki.collection import Collection
+from anki.scheduler.v3 import CardAnswer
+path, text, rating, at_ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+col = Collection(path)
+[cid] = [c for c in col.find_cards("") if text in col.get_card(c).note()["Text"]]
+states = col._backend.get_scheduling_states(cid)
+new = (states.again, states.hard, states.good, states.easy)[rating - 1]
+buttons = (CardAnswer.AGAIN, CardAnswer.HARD, CardAnswer.GOOD, CardAnswer.EASY)
+col.sched.answer_card(CardAnswer(card_id=cid, current_state=states.current, new_state=new,
+                      rating=buttons[rating - 1], answered_at_millis=at_ms,
+                      milliseconds_taken=3000))
+col.close()
+"""
+
+
+@pytest.fixture
+def sides(tmp_path: Path) -> Iterator[Sides]:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Renal.md").write_text(NOTE)
+    built = subprocess.run([sys.executable, "-m", "highyield", "build", str(vault), "-o",
+                            str(tmp_path / "deck.apkg")], capture_output=True, text=True,
+                           env={**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")})
+    assert built.returncode == 0, built.stderr
+    import_apkg(tmp_path / "deck.apkg", tmp_path / "anki")
+    store = tmp_path / "reviews.sqlite3"
+    with Store.open(store) as opened:
+        sync_deck(opened, folder_deck(vault, None), datetime.now(UTC))
+    yield Sides(tmp_path, vault, tmp_path / "anki" / "collection.anki2", store)
+
+
+def _said(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """What sync-anki said of the sync (after what the build of the deck said)."""
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(
+        ("Merged", "Would merge", "Finished")))
+    return lines[start:]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _store_log(sides: Sides) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    found: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    db = sqlite3.connect(sides.store)
+    try:
+        for key, ord_, at, rating in db.execute(
+                "SELECT key, ord, reviewed_at, rating FROM reviews ORDER BY reviewed_at"):
+            found.setdefault((key, ord_), []).append((at, rating))
+    finally:
+        db.close()
+    return found
+
+
+def _anki_log(sides: Sides) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    found: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    col = Collection(str(sides.collection))
+    try:
+        assert col.db is not None
+        for rid, guid, ord_, ease in col.db.all(
+                "SELECT r.id, n.guid, c.ord, r.ease FROM revlog r JOIN cards c ON c.id = "
+                "r.cid JOIN notes n ON n.id = c.nid ORDER BY r.id"):
+            found.setdefault((guid, ord_ + 1), []).append((rid, ease))
+    finally:
+        col.close()
+    return found
+
+
+def _agree(sides: Sides) -> None:
+    """Both sides hold the same answers, and each card is due on the same day, with the
+    same memory (as Anki rounds it), in the same phase."""
+    assert _store_log(sides) == _anki_log(sides)
+    col = Collection(str(sides.collection))
+    try:
+        created = col.crt  # the start of day 0, so no clock is read
+        anki = {(n.guid, c.ord + 1): c for c in (col.get_card(cid) for cid in
+                col.find_cards("")) for n in [c.note()]}
+    finally:
+        col.close()
+    with Store.open(sides.store) as store:
+        for (key, ord_), card in anki.items():
+            state = store.state(key, ord_)
+            assert int(card.type) == int(state.phase), (key, ord_)
+            if state.phase is Phase.REVIEW:
+                assert state.due is not None
+                due_day = (int(state.due.timestamp()) + 3600 - created) // 86400
+                assert card.due == due_day and card.ivl == state.interval_days
+            if state.stability is not None:
+                assert card.memory_state is not None
+                assert round(card.memory_state.stability, 2) == round(state.stability, 2)
+                assert round(card.memory_state.difficulty, 2) == round(state.difficulty or 0, 2)
+            assert (card.reps, card.lapses) == (state.reps, state.lapses)
+            assert (int(card.queue) == -1) == state.suspended
+
+
+def _check_database(path: Path, env: dict[str, str] | None = None) -> None:
+    """Anki's own Check Database finds nothing to fix (run where the clock is the
+    sides' own, so that no answer is in the future)."""
+    done = subprocess.run([sys.executable, "-c", CHECK, str(path)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    ok, problems = done.stdout.split("\n", 1)
+    assert ok == "True" and problems.strip() in ("", "Database rebuilt and optimized."), \
+        problems
+
+
+CHECK = """
+import sys
+from anki.collection import Collection
+col = Collection(sys.argv[1])
+problems, ok = col.fix_integrity()
+col.close()
+print(ok)
+print(problems)
+"""
+
+
+def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
+        sides: Sides) -> None:
+    sides.anki("thick ascending limb", Rating.Good, _now_ms())
+    sides.anki("aldosterone", Rating.Easy, _now_ms() + 5000)
+    first = sides.sync()
+    assert first.returncode == 0, first.stderr
+    lines = _said(first)
+    assert lines[0] == ("Merged with anki/collection.anki2: 4 cards on both sides; 0 only "
+                        "here and 0 only in Anki (another deck's, or notes deleted here), left "
+                        "alone")
+    assert lines[1] == "  answers: 0 to Anki, 2 to the review store · schedules changed: " \
+                       "0 in Anki, 2 here"
+    assert lines[2].startswith("  backup of the collection: anki/backups/")
+    assert Path(sides.root / lines[2].split(": ", 1)[1]).is_file()
+    _agree(sides)
+    _check_database(sides.collection)
+    before = sides.collection.stat().st_mtime_ns
+    again = sides.sync()
+    assert _said(again)[1] == "  answers: 0 to Anki, 0 to the review store · " \
+                                           "schedules changed: 0 in Anki, 0 here"
+    assert "backup" not in again.stdout
+    assert sides.collection.stat().st_mtime_ns == before  # not even opened for writing
+    _agree(sides)
+
+
+def test_answers_in_the_quiz_reach_anki(sides: Sides) -> None:
+    now = datetime.now(UTC)
+    sides.quiz("distal convoluted tubule", Rating.Good, now - timedelta(seconds=90))
+    sides.quiz("distal convoluted tubule", Rating.Good, now - timedelta(seconds=60))  # early
+    sides.quiz("carbonic anhydrase", Rating.Again, now - timedelta(seconds=30))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert _said(result)[1] == "  answers: 3 to Anki, 0 to the review store · " \
+                                            "schedules changed: 2 in Anki, 0 here"
+    _agree(sides)
+    _check_database(sides.collection)
+
+
+def test_answers_on_both_sides_the_same_day_are_all_kept(sides: Sides) -> None:
+    now_ms = _now_ms()
+    sides.quiz("thick ascending limb", Rating.Good, datetime.fromtimestamp(
+        (now_ms - 60_000) / 1000, UTC))
+    sides.anki("thick ascending limb", Rating.Good, now_ms)
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert _said(result)[1] == "  answers: 1 to Anki, 1 to the review store · " \
+                                            "schedules changed: 1 in Anki, 1 here"
+    key = sides.key_of("thick ascending limb")
+    assert [r for _, r in _store_log(sides)[key]] == [3, 3]
+    _agree(sides)
+
+
+def test_dry_run_changes_nothing(sides: Sides) -> None:
+    """Also counted: the card of another highyield deck, which the store does not have."""
+    other = sides.root / "other"
+    other.mkdir()
+    (other / "Cardio.md").write_text("- ==Digoxin== slows the heart.\n")
+    assert subprocess.run([sys.executable, "-m", "highyield", "build", str(other), "-o",
+                           str(sides.root / "other.apkg")], env=sides.env(),
+                          capture_output=True).returncode == 0
+    import_apkg(sides.root / "other.apkg", sides.root / "anki")
+    sides.anki("aldosterone", Rating.Good, _now_ms())
+    before = sides.collection.read_bytes(), sides.store.read_bytes()
+    result = sides.sync("--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert _said(result) == [
+        "Would merge with anki/collection.anki2: 4 cards on both sides; 0 only here and 1 "
+        "only in Anki (another deck's, or notes deleted here), left alone",
+        "  answers: 0 to Anki, 1 to the review store · schedules changed: 0 in Anki, 1 here",
+        "  nothing was changed (--dry-run)"]
+    assert _store_log(sides) == {}
+    assert (sides.collection.read_bytes(), sides.store.read_bytes()) == before
+
+
+def test_refused_while_anki_has_the_collection_open(sides: Sides) -> None:
+    sides.quiz("aldosterone", Rating.Good, datetime.now(UTC))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom anki.collection import Collection\n"
+         f"c = Collection({str(sides.collection)!r})\nprint('open', flush=True)\n"
+         "sys.stdin.readline()\nc.close()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        result = sides.sync()
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == ("error: Anki has anki/collection.anki2 open; it was not changed\n"
+                             "  hint: close Anki (or wait for its media sync to finish), then "
+                             "run sync-anki again\n")
+    assert _anki_log(sides) == {}
+    assert sides.sync().returncode == 0
+    assert len(_anki_log(sides)) == 1
+
+
+def test_a_card_suspended_in_anki_is_suspended_here_and_a_deleted_note_is_left_alone(
+        sides: Sides) -> None:
+    col = Collection(str(sides.collection))
+    try:
+        [suspended] = [c for c in col.find_cards("") if
+                       "aldosterone" in col.get_card(c).note()["Text"]]
+        col.sched.suspend_cards([suspended])
+        [gone] = [col.get_card(c).nid for c in col.find_cards("") if
+                  "carbonic anhydrase" in col.get_card(c).note()["Text"]]
+        col.remove_notes([gone])
+    finally:
+        col.close()
+    sides.quiz("carbonic anhydrase", Rating.Good, datetime.now(UTC))  # only here now
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert _said(result)[:2] == [
+        "Merged with anki/collection.anki2: 3 cards on both sides; 1 only here and 0 only "
+        "in Anki (another deck's, or notes deleted here), left alone",
+        "  answers: 0 to Anki, 0 to the review store · schedules changed: 0 in Anki, 1 here"]
+    with Store.open(sides.store) as store:
+        assert store.state(*sides.key_of("aldosterone")).suspended
+        assert store.state(*sides.key_of("carbonic anhydrase")).reps == 1  # left alone
+    _check_database(sides.collection)
+
+
+def test_a_card_retired_in_the_notes_still_shares_its_history(sides: Sides) -> None:
+    sides.quiz("thick ascending limb", Rating.Good, datetime.now(UTC))
+    (sides.vault / "Renal.md").write_text(NOTE.replace(
+        "- Furosemide acts on the ==thick ascending limb==.\n", ""))
+    result = sides.sync()  # reads the notes first: the card is retired here
+    assert result.returncode == 0, result.stderr
+    assert "Read vault: 3 cards (0 added, 1 retired (gone from the notes; history kept))" \
+        in result.stderr
+    assert _said(result)[1].startswith("  answers: 1 to Anki, 0 to the review ")
+    _agree(sides)
+
+
+def _both_sides_busy(sides: Sides) -> None:
+    """Answers only Anki has, only the store has, and on one card both."""
+    now_ms = _now_ms()
+    sides.anki("thick ascending limb", Rating.Good, now_ms - 50_000)
+    sides.anki("aldosterone", Rating.Easy, now_ms - 40_000)
+    sides.quiz("distal convoluted tubule", Rating.Again, datetime.fromtimestamp(
+        (now_ms - 30_000) / 1000, UTC))
+    sides.quiz("aldosterone", Rating.Good, datetime.fromtimestamp((now_ms - 20_000) / 1000,
+                                                                  UTC))
+
+
+def _pending(store: Path) -> bool:
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        return bool(db.execute("SELECT count() FROM pending_sync").fetchone()[0] > 0)
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+
+
+def _marked(collection: Path) -> bool:
+    db = sqlite3.connect(f"file:{collection}?mode=ro", uri=True)
+    try:
+        return bool(db.execute("SELECT count() FROM config WHERE KEY = 'highyieldSync'"
+                               ).fetchone()[0] > 0)
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+
+
+def _wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.002)
+
+
+def _backed_up(sides: Sides) -> bool:
+    folder = sides.collection.parent / "backups"
+    return folder.is_dir() and any(folder.iterdir())
+
+
+@pytest.mark.parametrize("moment", ["backing up", "collection written"])
+def test_a_sync_killed_at_its_worst_moments_leaves_each_side_whole(
+        sides: Sides, tmp_path: Path, moment: str) -> None:
+    """SIGKILL while the collection is being backed up, or once the collection's
+    transaction has committed and the store's has not (the test holds the store's write
+    lock, so the sync waits there): each side is as before or fully synced; the quiz waits
+    for a sync that must be finished; the next sync finishes it, and a third changes
+    nothing."""
+    _both_sides_busy(sides)
+    before = (_store_log(sides), _anki_log(sides))
+    final = _synced_twin(sides, tmp_path / "twin")
+    sync = subprocess.Popen(
+        [sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
+         str(sides.vault), "--state", str(sides.store)], cwd=sides.root,
+        env={**os.environ, "HIGHYIELD_HOME": str(sides.root / "home")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock = sqlite3.connect(sides.store, isolation_level=None, timeout=60)
+    try:
+        if moment == "collection written":
+            _wait_for(lambda: _pending(sides.store))
+            lock.execute("BEGIN IMMEDIATE")  # the store's second transaction must wait
+            _wait_for(lambda: _marked(sides.collection))
+        else:
+            _wait_for(lambda: _backed_up(sides))  # the backup is being written
+        sync.kill()
+        sync.wait()
+    finally:
+        lock.close()
+    written = _marked(sides.collection)  # so soon after the backup, seldom
+    assert written or moment != "collection written"
+    assert _anki_log(sides) == (final[1] if written else before[1])
+    assert (_store_log(sides), _pending(sides.store)) == (before[0], written)
+    quiz = subprocess.run([sys.executable, "-m", "highyield", "quiz", str(sides.vault),
+                           "--state", str(sides.store), "--limit", "1"], cwd=sides.root,
+                          capture_output=True, encoding="utf-8", timeout=60,
+                          stdin=subprocess.DEVNULL)
+    assert ("the quiz waits for it" in quiz.stderr) == written
+    again = sides.sync()
+    assert again.returncode == 0, again.stderr
+    assert _said(again)[0].startswith("Finished the sync that was interrupted.") == written
+    assert (_store_log(sides), _anki_log(sides)) == final
+    _agree(sides)
+    third = sides.sync()
+    assert _said(third)[-1] == "  answers: 0 to Anki, 0 to the review store · " \
+                                            "schedules changed: 0 in Anki, 0 here"
+    _check_database(sides.collection)
+
+
+def _synced_twin(sides: Sides, twin: Path) -> tuple[dict[tuple[str, int], list[tuple[int, int]]],
+                                                   dict[tuple[str, int], list[tuple[int, int]]]]:
+    """Both logs after a sync that was not interrupted, of a copy of both sides."""
+    twin.mkdir()
+    (twin / "collection.anki2").write_bytes(sides.collection.read_bytes())
+    (twin / "reviews.sqlite3").write_bytes(sides.store.read_bytes())
+    done = Sides(twin, sides.vault, twin / "collection.anki2", twin / "reviews.sqlite3")
+    assert done.sync().returncode == 0
+    return _store_log(done), _anki_log(done)
+
+
+def test_a_record_whose_collection_never_got_its_side_is_dropped(sides: Sides) -> None:
+    """The state a kill between the store's record and the collection's commit leaves:
+    the next sync drops the record (the collection has no marker) and syncs afresh."""
+    from highyield.review.store.exchange import Pending, hold
+
+    _both_sides_busy(sides)
+    with Store.open(sides.store) as store:
+        hold(store, Pending("never-written", str(sides.collection.resolve()), ()))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert not _said(result)[0].startswith("Finished")
+    assert not _pending(sides.store)
+    _agree(sides)
+
+
+def test_a_students_week_keeps_every_answer_and_one_schedule(sides: Sides,
+                                                             tmp_path: Path) -> None:
+    """Quiz on Monday, Anki on Tuesday, both on Wednesday (one card on both sides the same
+    morning), a sync each evening, every process on a faked clock a week from now: each
+    evening both sides hold every answer given, and agree on each card's day."""
+    clock = tmp_path / "clock"
+    week = Sides(sides.root, sides.vault, sides.collection, sides.store, clock)
+    monday = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + \
+        timedelta(days=7)
+    given = 0
+
+    def evening(day: datetime) -> None:
+        week.at(int((day + timedelta(hours=12)).timestamp() * 1000))
+        result = week.sync()
+        assert result.returncode == 0, result.stderr
+        _agree(week)
+        assert sum(len(v) for v in _store_log(week).values()) == given
+
+    for n, text in enumerate(("thick ascending limb", "distal convoluted tubule",
+                              "aldosterone", "carbonic anhydrase")):
+        for step in (0, 11):  # the 10-minute step, then graduated
+            week.quiz(text, Rating.Good, monday + timedelta(minutes=n + step))
+            given += 1
+    evening(monday)
+    tuesday = monday + timedelta(days=1)
+    for n, (text, rating) in enumerate((("thick ascending limb", Rating.Good),
+                                        ("aldosterone", Rating.Again))):
+        week.anki(text, rating, int((tuesday + timedelta(minutes=n)).timestamp() * 1000))
+        given += 1
+    evening(tuesday)
+    wednesday = tuesday + timedelta(days=1)
+    week.quiz("aldosterone", Rating.Good, wednesday)
+    week.anki("distal convoluted tubule", Rating.Hard,
+              int((wednesday + timedelta(minutes=2)).timestamp() * 1000))
+    week.quiz("carbonic anhydrase", Rating.Easy, wednesday + timedelta(minutes=3))
+    week.anki("carbonic anhydrase", Rating.Good,
+              int((wednesday + timedelta(minutes=4)).timestamp() * 1000))
+    given += 4
+    evening(wednesday)
+    _check_database(sides.collection, week.env())
+
+
+def test_parameters_fitted_here_go_to_the_decks_preset_in_anki(sides: Sides) -> None:
+    from highyield.review.fsrs6 import DEFAULT
+    from highyield.review.store import fitted
+
+    weights = tuple(round(w * 1.1, 4) for w in DEFAULT)
+    with Store.open(sides.store) as store:
+        fitted.keep(store, "vault", weights, 500, 0.41, datetime.now(UTC))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert "  FSRS parameters fitted here written to 1 option preset in Anki" in \
+        _said(result)
+    col = Collection(str(sides.collection))
+    try:
+        [did] = {col.get_card(c).did for c in col.find_cards("")}
+        conf = col.decks.config_dict_for_deck_id(did)
+        assert [round(w, 4) for w in conf["fsrsParams6"]] == list(weights)
+    finally:
+        col.close()
+    again = sides.sync()
+    assert "FSRS parameters" not in again.stdout and "backup" not in again.stdout
+
+
+def test_without_the_anki_package_it_says_how_to_install_it(sides: Sides) -> None:
+    """A Python where ``import anki`` fails (sys.modules says so, as for a package that is
+    not installed): the error names the extra to install, and nothing is changed."""
+    before = sides.collection.read_bytes()
+    run = ("import runpy, sys\nsys.modules['anki'] = None\n"
+           f"sys.argv = ['highyield', 'sync-anki', {str(sides.collection)!r}, "
+           f"{str(sides.vault)!r}, '--state', {str(sides.store)!r}]\n"
+           "runpy.run_module('highyield', run_name='__main__')")
+    result = subprocess.run([sys.executable, "-c", run], cwd=sides.root, env=sides.env(),
+                            capture_output=True, encoding="utf-8", timeout=60)
+    assert (result.returncode, result.stderr.splitlines()[-2:]) == (2, [
+        "error: sync-anki needs the anki package, which is not installed",
+        "  hint: install it: pip install 'highyield[anki]'"])
+    assert sides.collection.read_bytes() == before
+
+
+def test_the_notes_text_comes_up_to_date_and_the_students_tags_and_flags_stay(
+        sides: Sides) -> None:
+    """An .apkg import would replace the note's tags (``marked`` gone); through sync-anki
+    only the fields and highyield's own tags change."""
+    col = Collection(str(sides.collection))
+    try:
+        [cid] = [c for c in col.find_cards("") if
+                 "aldosterone" in col.get_card(c).note()["Text"]]
+        note = col.get_card(cid).note()
+        note.add_tag("marked")
+        col.update_note(note)
+        col.set_user_flag_for_cards(3, [cid])
+    finally:
+        col.close()
+    (sides.vault / "Renal.md").write_text("---\ntags: [pharm]\n---\n" + NOTE.replace(
+        "blocks ==aldosterone== receptors", "blocks the ==aldosterone== receptor"))
+    result = sides.sync()
+    assert result.returncode == 0, result.stderr
+    assert "  notes brought up to date in Anki (text, highyield's tags): 4" in \
+        _said(result)
+    col = Collection(str(sides.collection))
+    try:
+        card = col.get_card(cid)
+        note = card.note()
+        assert note["Text"].startswith("Spironolactone blocks the {{c1::aldosterone}} receptor")
+        assert sorted(note.tags) == ["marked", "pharm"]
+        assert card.user_flag() == 3
+    finally:
+        col.close()
+    again = sides.sync()
+    assert "notes brought up to date" not in again.stdout
+    text = (sides.vault / "Renal.md").read_text()
+    (sides.vault / "Renal.md").write_text(text.replace("[pharm]", "[renal]"))
+    assert sides.sync().returncode == 0
+    col = Collection(str(sides.collection))
+    try:
+        assert sorted(col.get_card(cid).note().tags) == ["marked", "renal"]  # pharm was ours
+    finally:
+        col.close()
+
+
+def test_build_with_progress_gives_new_cards_in_anki_the_quizs_history(
+        sides: Sides, tmp_path: Path) -> None:
+    """Imported with "Import any learning progress" into a collection that lacks the
+    cards, they arrive with the quiz's schedule and review log; a collection that has
+    them keeps its own (Anki's importer changes no card that exists)."""
+    from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    now = datetime.now(UTC)
+    sides.quiz("thick ascending limb", Rating.Good, now - timedelta(minutes=20))
+    sides.quiz("thick ascending limb", Rating.Good, now - timedelta(minutes=5))
+    sides.quiz("aldosterone", Rating.Again, now - timedelta(minutes=3))
+    out = tmp_path / "progress.apkg"
+    built = subprocess.run([sys.executable, "-m", "highyield", "build", str(sides.vault),
+                            "-o", str(out), "--with-progress", "--state", str(sides.store)],
+                           cwd=sides.root, capture_output=True, encoding="utf-8",
+                           env=sides.env(), timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.splitlines()[-1] == (
+        "  the quiz's progress of 2 cards is in progress.apkg: in Anki, import it with "
+        "\"Import any learning progress\" (cards Anki has already keep their own)")
+    (tmp_path / "fresh").mkdir()
+    for folder, fresh in (("fresh", True), ("anki", False)):
+        col = Collection(str(tmp_path / folder / "collection.anki2"))
+        try:
+            col.import_anki_package(ImportAnkiPackageRequest(
+                package_path=str(out), options=ImportAnkiPackageOptions(with_scheduling=True)))
+            cards = {col.get_card(c).note()["Text"].split("{{")[0]: col.get_card(c)
+                     for c in col.find_cards("")}
+            assert col.db is not None
+            log = col.db.scalar("SELECT count() FROM revlog")
+            limb, aldo = cards["Furosemide acts on the "], cards["Spironolactone blocks "]
+            if fresh:
+                assert (int(limb.type), limb.ivl > 0, limb.reps) == (2, True, 2)
+                assert limb.memory_state is not None and aldo.lapses == 0
+                assert int(aldo.type) == 1 and log == 3
+                with Store.open(sides.store) as store:
+                    state = store.state(*sides.key_of("thick ascending limb"))
+                assert state.due is not None
+                from highyield.review.days import study_date
+
+                assert limb.due == col.sched.today + (study_date(state.due, UTC, 4) -
+                                                      study_date(datetime.now(UTC), UTC, 4)).days
+            else:  # imported before, without progress: left as they were
+                assert (int(limb.type), limb.reps, log) == (0, 0, 0)
+        finally:
+            col.close()
