@@ -307,6 +307,16 @@ def test_a_broken_deck_file_does_not_block_another_deck(tmp_path: Path) -> None:
         decks_for(None, ("other",), None, tmp_path)
 
 
+def test_the_quiz_on_a_decks_notes_folder_studies_that_deck(tmp_path: Path) -> None:
+    """``quiz notes`` (and ``sync-anki COLLECTION notes``) in the project folder: the deck
+    decks/*.yaml defines on that folder, not a deck named after the folder, which took
+    over the deck's cards in the review store (new-user trial)."""
+    _deck_file(tmp_path, "deck: Step1\nnotes: ../notes\n")
+    for command, name in (("quiz", "Step1"), ("sync-anki", "Step1"), ("build", "notes")):
+        [deck] = decks_for(tmp_path / "notes", (), None, tmp_path, command).decks
+        assert deck.name == name, command
+
+
 def test_two_deck_files_cannot_name_one_deck(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """They would be one deck in Anki, sharing one build cache that each build took from

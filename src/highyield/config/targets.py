@@ -28,6 +28,9 @@ def find_deck_files(folder: Path) -> list[Path]:
                   if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
 
 
+STUDIERS = ("quiz", "sync-anki")  # commands that keep cards in the review store, by deck
+
+
 def decks_for(vault: Path | None, names: tuple[str, ...], output: str | None,
               cwd: Path, command: str = "build") -> Targets:
     """``output`` is the -o text as typed: a trailing slash means a folder. ``command``
@@ -45,13 +48,16 @@ def _chosen(vault: Path | None, names: tuple[str, ...], output: str | None,
         if names:
             raise HighyieldError("--deck picks from decks/*.yaml; it cannot go with a folder",
                                  hint="pass either a folder of notes or --deck NAME")
-        return Targets([_with_output(_deck_from_argument(vault), output)], [])
+        deck = _defined_for(vault, cwd) if command in STUDIERS else None
+        return Targets([_with_output(deck or _deck_from_argument(vault), output)], [])
     files = find_deck_files(cwd / "decks")
     if not files:
+        example = "sync-anki COLLECTION NOTES" if command == "sync-anki" else \
+            f"{command} NOTES"
         raise HighyieldError(
             f"no deck definitions in {display_path(cwd / 'decks')}/",
             hint="run this in your project folder (the one with decks/), or pass a folder "
-                 f"of notes, e.g. `highyield {command} NOTES`")
+                 f"of notes, e.g. `highyield {example}`")
     targets = _pick(files, names)
     if output is not None:
         if len(targets.decks) > 1:
@@ -59,6 +65,23 @@ def _chosen(vault: Path | None, names: tuple[str, ...], output: str | None,
                                  hint="choose one with --deck NAME")
         targets = Targets([_with_output(targets.decks[0], output)], targets.skipped)
     return targets
+
+
+def _defined_for(vault: Path, cwd: Path) -> DeckConfig | None:
+    """The deck that decks/*.yaml here defines on this very folder, if one does: the quiz
+    and sync-anki keep a deck's cards under its name (a folder's own deck, named after
+    the folder, would take them over in the review store)."""
+    if not vault.is_dir():
+        return None
+    found = []
+    for path in find_deck_files(cwd / "decks"):
+        try:
+            deck = load_deck_file(path)
+        except HighyieldError:
+            continue
+        if deck.vault == vault.resolve():
+            found.append(deck)
+    return found[0] if len(found) == 1 else None
 
 
 def _deck_from_argument(vault: Path) -> DeckConfig:
