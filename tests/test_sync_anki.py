@@ -555,6 +555,16 @@ def test_the_notes_text_comes_up_to_date_and_the_students_tags_and_flags_stay(
         col.set_user_flag_for_cards(3, [cid])
     finally:
         col.close()
+    col = Collection(str(sides.collection))
+    try:
+        [edited] = [col.get_card(c).note() for c in col.find_cards("") if
+                    "carbonic anhydrase" in col.get_card(c).note()["Text"]]
+        edited["Extra"] = "My own mnemonic"
+        col.update_note(edited)
+    finally:
+        col.close()
+    kept = sides.sync()  # the notes unchanged: the edit made in Anki stays
+    assert kept.returncode == 0 and "notes brought up to date" not in kept.stdout
     (sides.vault / "Renal.md").write_text("---\ntags: [pharm]\n---\n" + NOTE.replace(
         "blocks ==aldosterone== receptors", "blocks the ==aldosterone== receptor"))
     result = sides.sync()
@@ -568,6 +578,7 @@ def test_the_notes_text_comes_up_to_date_and_the_students_tags_and_flags_stay(
         assert note["Text"].startswith("Spironolactone blocks the {{c1::aldosterone}} receptor")
         assert sorted(note.tags) == ["marked", "pharm"]
         assert card.user_flag() == 3
+        assert col.get_note(edited.id)["Extra"] == "My own mnemonic"  # its fields unchanged
     finally:
         col.close()
     again = sides.sync()

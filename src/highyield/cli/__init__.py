@@ -443,7 +443,8 @@ def _built_texts(deck: DeckConfig, build: bool) -> dict[str, NoteText]:
     before = last_packed(deck)
     if build:
         _build(deck)
-    return {key: NoteText(p.fields, p.tags, before[key].tags if key in before else p.tags)
+    return {key: NoteText(p.fields, p.tags, *((before[key].tags, before[key].fields)
+                                             if key in before else (p.tags, ())))
             for key, p in last_packed(deck).items()}
 
 

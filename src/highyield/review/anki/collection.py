@@ -40,12 +40,15 @@ class Found:
 
 @dataclass(frozen=True)
 class NoteText:
-    """What highyield gives an Anki note: its fields and tags now, and the tags highyield
-    gave it before (the student's own tags are the others, and they stay)."""
+    """What highyield gives an Anki note: its fields and tags now, and the fields and tags
+    highyield gave it before (the student's own tags are the others, and they stay; the
+    fields change only when highyield's changed, so an edit made in Anki stays until the
+    note changes in the notes)."""
 
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     ours_before: tuple[str, ...]
+    fields_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,8 @@ def note_updates(col: Collection, texts: dict[int, NoteText]
     updates = {}
     for nid, text in texts.items():
         note = cast(Any, col).get_note(nid)
-        fields = list(text.fields) if len(text.fields) == len(note.fields) else note.fields
+        changed = text.fields != text.fields_before and len(text.fields) == len(note.fields)
+        fields = list(text.fields) if changed else note.fields
         ours = {t.casefold() for t in (*text.ours_before, *text.tags)}
         kept = [t for t in note.tags if t.casefold() not in ours]
         tags = sorted({t.casefold(): t for t in (*kept, *text.tags)}.values(), key=str.lower)
