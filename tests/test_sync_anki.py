@@ -115,6 +115,9 @@ def sides(tmp_path: Path) -> Iterator[Sides]:
                            env={**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")})
     assert built.returncode == 0, built.stderr
     import_apkg(tmp_path / "deck.apkg", tmp_path / "anki")
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    col.set_config("fsrs", True)  # as docs/anki-sync.md asks: one scheduler on both sides
+    col.close()
     store = tmp_path / "reviews.sqlite3"
     with Store.open(store) as opened:
         sync_deck(opened, folder_deck(vault, None), datetime.now(UTC))
@@ -277,9 +280,44 @@ def test_dry_run_changes_nothing(sides: Sides) -> None:
         "Would merge with anki/collection.anki2: 4 cards on both sides; 0 only here and 1 "
         "only in Anki (another deck's, or notes deleted here), left alone",
         "  answers: 0 to Anki, 1 to the review store · schedules changed: 0 in Anki, 1 here",
-        "  nothing was changed (--dry-run)"]
+        "  nothing was changed (--dry-run); notes' text and tags as the last build left them"]
     assert _store_log(sides) == {}
     assert (sides.collection.read_bytes(), sides.store.read_bytes()) == before
+
+
+def test_a_collection_with_fsrs_off_is_said_so(sides: Sides) -> None:
+    col = Collection(str(sides.collection))
+    col.set_config("fsrs", False)
+    col.close()
+    result = sides.sync()
+    assert "  note: FSRS is off in this collection, so Anki schedules the answers given " \
+        "there with its older SM-2; turn FSRS on in Anki (Deck Options → FSRS) for one " \
+        "schedule on both sides" in _said(result)
+
+
+@pytest.mark.parametrize(("given", "said", "hint"), [
+    ("anki", "anki is a folder, not an Anki collection",
+     "give the collection in it: anki/collection.anki2"),
+    ("deck.apkg", "deck.apkg is a package to import into Anki, not a collection",
+     "give the collection.anki2 of the Anki profile you imported it into, e.g. "
+     "~/.local/share/Anki2/User 1/collection.anki2"),
+    ("anki/colection.anki2", "no Anki collection at anki/colection.anki2",
+     "give the collection.anki2 file of your Anki profile, e.g. ~/.local/share/Anki2/User "
+     "1/collection.anki2"),
+])
+def test_a_wrong_collection_path_is_said_before_anything_is_built(
+        sides: Sides, given: str, said: str, hint: str) -> None:
+    """A folder, a package or a typo: said at once, and the deck is not built first (a
+    build would have written the .apkg again, losing a --with-progress one)."""
+    apkg = sides.root / "deck.apkg"
+    before = apkg.stat().st_mtime_ns
+    result = subprocess.run(
+        [sys.executable, "-m", "highyield", "sync-anki", given, str(sides.vault), "--state",
+         str(sides.store)], cwd=sides.root, capture_output=True, encoding="utf-8",
+        env=sides.env(), timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"error: {said}\n  hint: {hint}\n")
+    assert apkg.stat().st_mtime_ns == before
 
 
 def test_refused_while_anki_has_the_collection_open(sides: Sides) -> None:

@@ -420,9 +420,11 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
       highyield sync-anki collection.anki2 --deck USMLE --dry-run
     """
     from highyield.deck import notetypes
+    from highyield.review.anki.collection import schema_version
     from highyield.review.anki.syncing import sync_anki as merge_histories
 
     targets = _targets(vault, decks)
+    schema_version(collection)  # a wrong path, or Anki holding it: said before any build
     texts = {}
     for deck in targets:
         texts.update(_built_texts(deck, build=not dry_run))

@@ -116,8 +116,13 @@ def anki_synced(t: SyncTally, path: Path) -> str:
         lines.append(f"  FSRS parameters fitted here written to {presets} in Anki")
     if t.backup is not None:
         lines.append(f"  backup of the collection: {display_path(t.backup)}")
+    if t.fsrs_off:
+        lines.append("  note: FSRS is off in this collection, so Anki schedules the answers "
+                     "given there with its older SM-2; turn FSRS on in Anki (Deck Options → "
+                     "FSRS) for one schedule on both sides")
     if t.dry_run:
-        lines.append("  nothing was changed (--dry-run)")
+        lines.append("  nothing was changed (--dry-run); notes' text and tags as the last "
+                     "build left them")
     return "\n".join(lines)
 
 

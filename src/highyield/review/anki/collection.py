@@ -98,10 +98,7 @@ def _in_use(path: Path) -> HighyieldError:
 
 def schema_version(path: Path) -> int:
     """The collection's schema version, read without changing anything."""
-    if not path.is_file():
-        raise HighyieldError(f"no Anki collection at {display_path(path)}",
-                             hint="give the collection.anki2 file of your Anki profile, "
-                                  "e.g. ~/.local/share/Anki2/User 1/collection.anki2")
+    _looks_right(path)
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -112,6 +109,25 @@ def schema_version(path: Path) -> int:
         if "locked" in str(exc):  # Anki holds it open, and locked
             raise _in_use(path) from None
         raise _damaged(path, str(exc)) from None
+
+
+def _looks_right(path: Path) -> None:
+    """A collection file: not a profile folder, not a package, not a mistyped name."""
+    profile = "e.g. ~/.local/share/Anki2/User 1/collection.anki2"
+    if path.is_dir():
+        inside = path / "collection.anki2"
+        raise HighyieldError(f"{display_path(path)} is a folder, not an Anki collection",
+                             hint=f"give the collection in it: {display_path(inside)}"
+                             if inside.is_file() else f"give the collection.anki2 of your "
+                             f"Anki profile, {profile}")
+    if path.suffix.lower() in (".apkg", ".colpkg"):
+        raise HighyieldError(f"{display_path(path)} is a package to import into Anki, not "
+                             "a collection", hint="give the collection.anki2 of the Anki "
+                             f"profile you imported it into, {profile}")
+    if not path.is_file():
+        raise HighyieldError(f"no Anki collection at {display_path(path)}",
+                             hint=f"give the collection.anki2 file of your Anki profile, "
+                             f"{profile}")
 
 
 def _check_after(path: Path, version: int, check: str) -> None:

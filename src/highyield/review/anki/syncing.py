@@ -45,6 +45,7 @@ class Tally:
     store_cards: int = 0  # in the store
     presets: int = 0  # Anki option presets given the FSRS parameters fitted here
     notes: int = 0  # Anki notes whose text or highyield's tags changed
+    fsrs_off: bool = False  # Anki schedules its own answers with SM-2, not FSRS
     backup: Path | None = None
     finished: bool = False  # an interrupted sync was finished first
     dry_run: bool = False
@@ -69,6 +70,7 @@ def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
     here = known(store, list(settings))
     with collection.opened(path) as col:
         found, tally.only_anki = collection.find(col, set(here), note_types)
+        tally.fsrs_off = not col.get_config("fsrs", False)
         plan = _planned(here, found, collection.revlog(col, {f.cid for f in found.values()}),
                         collection.day_of(col), settings, tz, tally)
         params = {conf: list(weights) for name, dids in plan.decks.items()
