@@ -402,11 +402,15 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
               state: str | None) -> None:
     """Merge your review history with an Anki collection, both ways (Anki closed).
 
-    COLLECTION is the collection.anki2 of your Anki profile (Anki: Tools → Check
-    Database shows its folder). Cards are matched by note and card: the decks you
-    imported from highyield. Every answer from either side ends up on both, once;
-    each card's schedule then follows from the whole history, so the quiz and Anki
-    agree on what is due. A card suspended on either side is suspended on both.
+    COLLECTION is the collection.anki2 of your Anki profile. VAULT, as for `quiz`:
+    a folder of notes or a deck file; without it, the decks in decks/*.yaml. The
+    decks are built first (as `build` does), then cards are matched by note and
+    card: the decks you imported from highyield. Every answer from either side ends
+    up on both, once; each card's schedule then follows from the whole history, so
+    the quiz and Anki agree on what is due. A card suspended on either side is
+    suspended on both (unsuspend it on both). The notes' text and highyield's tags
+    come up to date in Anki (your own tags, flags and edits stay), and FSRS
+    parameters fitted by `optimize` go to the deck's option preset.
 
     \b
     Safe with your only copy: it refuses while Anki has the collection open, backs
