@@ -565,6 +565,21 @@ def test_a_typo_fixed_in_a_short_fact_keeps_its_card(project: Callable[..., Proj
     assert {c.guid for c in v2.cards} == {c.guid for c in v1.cards}
 
 
+def test_a_reworded_fact_keeps_its_card_when_a_similar_one_is_added_beside_it(
+        project: Callable[..., Project]) -> None:
+    """The words the new fact shares with it do not count against the reworded one
+    (seventh fault probe: it became a new card)."""
+    p = project({"Epi.md": "# Epi\n- ==Ethosuximide== is the drug of choice for absence "
+                           "seizures.\n"})
+    _, v1 = p.build_and_import()
+    p.write("Epi.md", "# Epi\n- ==Ethosuximide== is the first-line drug for absence "
+                      "seizures.\n- ==Valproate== is the drug of choice for absence seizures "
+                      "with tonic-clonic seizures.\n")
+    built, v2 = p.build_and_import()
+    assert sorted(c.what for c in built.changes.items) == ["new", "updated"]
+    assert p.card(v2, "Ethosuximide").guid == p.card(v1, "Ethosuximide").guid
+
+
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
     p = project({"n.md": "- PLS affects ==only UMN==.\n"})
     p.build()

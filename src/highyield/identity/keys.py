@@ -188,12 +188,17 @@ class _Matcher:
                 self.ledger else 0) + 1) if (e := self.ledger.get(gone_key(key, n)))]
 
     def _shared(self, path: str) -> set[str]:
-        """The words that two or more of the note's cards show (worked out once)."""
+        """The words that two or more of the note's cards show, now and as the ledger had
+        them (a table's column names), worked out once. Words two cards show only now (a
+        similar fact just added beside a reworded one) still tell which fact it is."""
         if path not in self.shared:
-            counts: Counter[str] = Counter()
+            now, before = Counter[str](), Counter[str]()
             for s in self.by_path.get(path, ()):
-                counts.update(shown_words(s.front, s.back))
-            self.shared[path] = {w for w, n in counts.items() if n > 1}
+                now.update(shown_words(s.front, s.back))
+            for e in self.ledger.values():
+                if e.path == path and e.kind != GONE:
+                    before.update(shown_words(e.front, e.back))
+            self.shared[path] = {w for w, n in now.items() if n > 1 and before[w] > 1}
         return self.shared[path]
 
     def _new(self, left: list[int]) -> None:
