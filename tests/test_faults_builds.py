@@ -839,14 +839,20 @@ def test_a_home_nobody_may_write_is_said_once_and_cards_are_not_called_new(
         col.close()
 
 
+def _full_vault(disk: Path) -> Path:
+    """A vault of three notes on the disk, which is then filled to its last byte."""
+    vault = _vault(disk / "vault", 3)
+    (disk / "filler").unlink()
+    (disk / "filler").write_bytes(b"\0" * shutil.disk_usage(disk).free)
+    return vault
+
+
 def test_a_ledger_on_a_full_disk_says_to_free_space(tmp_path: Path, full_disk: Path,
                                                     runner: CliRunner,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The vault on a full disk: the ledger cannot be written, and the hint says what to do
     about a full disk (not about permissions); the deck is built, keys kept here."""
-    vault = _vault(full_disk / "vault", 3)
-    (full_disk / "filler").unlink()
-    (full_disk / "filler").write_bytes(b"\0" * shutil.disk_usage(full_disk).free)
+    vault = _full_vault(full_disk)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["build", str(vault), "-o", "deck.apkg"])
     assert result.exit_code == 0, result.output
@@ -870,9 +876,7 @@ def test_a_cache_and_a_ledger_both_unsaved_say_that_identity_may_be_lost(
     """The vault on a full disk, and HIGHYIELD_HOME a file: neither the vault's ledger nor
     this computer's copy is written, so neither hint says that a card keeps its identity
     (the cache's said the vault's ledger would keep it)."""
-    vault = _vault(full_disk / "vault", 3)
-    (full_disk / "filler").unlink()
-    (full_disk / "filler").write_bytes(b"\0" * shutil.disk_usage(full_disk).free)
+    vault = _full_vault(full_disk)
     (tmp_path / "home.txt").write_text("not a folder\n")
     monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "home.txt"))
     monkeypatch.chdir(tmp_path)
