@@ -580,6 +580,26 @@ def test_a_reworded_fact_keeps_its_card_when_a_similar_one_is_added_beside_it(
     assert p.card(v2, "Ethosuximide").guid == p.card(v1, "Ethosuximide").guid
 
 
+def test_reordered_items_with_the_same_text_keep_their_own_cards(
+        project: Callable[..., Project]) -> None:
+    """"Adverse effect: ==GI upset==" under two drugs: when the drugs are reordered, each
+    keeps its card and history (seventh fault probe: they swapped, both "updated")."""
+    from highyield.identity.collect import collect
+
+    ethosuximide = "- Ethosuximide\n  - Adverse effect: ==GI upset==\n"
+    metformin = "- Metformin\n  - Adverse effect: ==GI upset==\n"
+    p = project({"Pharm.md": "# Pharm\n\n" + ethosuximide + metformin})
+    p.build_and_import()
+
+    def keys() -> dict[str, str]:
+        return {c.draft.context[-1]: c.key for c in collect(p.deck).cards}
+    before = keys()
+    p.write("Pharm.md", "# Pharm\n\n" + metformin + ethosuximide)
+    built, _ = p.build_and_import()
+    assert keys() == before and len(set(before.values())) == 2
+    assert not [c for c in built.changes.items if c.what != "moved"]
+
+
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:
     p = project({"n.md": "- PLS affects ==only UMN==.\n"})
     p.build()

@@ -59,7 +59,9 @@ class _Matcher:
         self.matched: dict[int, Entry] = {}
         self.claimed: set[str] = set()
         self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
-        self.here = {(e.kind, e.front, e.back, e.path): e for e in ledger.values()}
+        self.here: dict[tuple[str, str, str, str], list[Entry]] = defaultdict(list)
+        for e in ledger.values():
+            self.here[e.kind, e.front, e.back, e.path].append(e)
         self.by_path: dict[str, list[Subject]] = defaultdict(list)
         for s in subjects:
             self.by_path[s.path].append(s)
@@ -137,11 +139,13 @@ class _Matcher:
         rest = []
         for i in left:
             s = self.subjects[i]
-            entry = self.here.get((s.kind, s.front, s.back, s.path))
-            if entry is None or entry.key in self.claimed:
+            free = [e for e in self.here.get((s.kind, s.front, s.back, s.path), ())
+                    if e.key not in self.claimed]
+            if not free:
                 rest.append(i)
-            else:
-                self._claim(i, entry.key)
+            else:  # the same text twice in a note: the card made in this context first
+                self._claim(i, min(free, key=lambda e: (
+                    e.key != digest(s.content, s.where), e.key)).key)
         left = self._same_by(rest, lambda e: e.content, lambda s: s.content)
         return self._same_by(left, lambda e: shape(e.content),
                              lambda s: s.shape)
