@@ -109,6 +109,10 @@ def anki_synced(t: SyncTally, path: Path) -> str:
                  "deck's, or notes deleted here), left alone")
     lines.append(f"  answers: {t.to_anki:,} to Anki, {t.to_store:,} to the review store · "
                  f"schedules changed: {t.anki_cards:,} in Anki, {t.store_cards:,} here")
+    if t.set_aside:
+        lines.append(f"  {_plural(t.set_aside, 'card')} set aside: in a filtered deck in Anki, "
+                     "or with a schedule highyield cannot read (empty the filtered deck in "
+                     "Anki, then sync again)")
     if t.notes:
         lines.append(f"  notes brought up to date in Anki (text, highyield's tags): {t.notes:,}")
     if t.presets:

@@ -62,9 +62,13 @@ def state_of(card: AnkiCard, day: AnkiDay, settings: ReviewSettings,
 
 
 def _due(card: AnkiCard, day: AnkiDay) -> datetime:
-    if card.type in (LEARNING, RELEARNING) and card.queue in (IN_DAY, SUSPENDED) and \
-            card.due > 10**8:  # seconds: a step within the day
+    """A learning step within the day is due in seconds (whatever its queue: learning,
+    suspended or buried); the rest on a day number. A value no card has (a filtered
+    deck's position) raises ``ValueError``."""
+    if card.type in (LEARNING, RELEARNING) and card.due > 10**8:
         return datetime.fromtimestamp(card.due, UTC)
+    if not 0 <= card.due < 10**6:
+        raise ValueError(f"due {card.due} is no day")
     return day.start_of(card.due)
 
 

@@ -8,6 +8,7 @@ collection the package upgrades on opening is put back), and SQLite's own check 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 MARKER = "highyieldSync"  # the collection's config key: the last sync written into it
 LEGACY_SCHEMA = 11  # what the package puts back when it upgraded an older collection
+NEWEST_SCHEMA = 18  # the newest the anki package reads (Anki 2.1.50 to 26)
 INSTALL = "pip install 'highyield[anki]'"
 
 
@@ -36,6 +38,7 @@ class Found:
     did: int  # its Anki deck
     card: AnkiCard
     leech: bool  # its note is tagged leech
+    filtered: bool = False  # in a filtered deck: its schedule there is not its own
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,13 @@ def opened(path: Path) -> Iterator[Collection]:
     try:
         yield col
         check = str(_db(col).scalar("PRAGMA integrity_check"))  # Anki's collations
+    except Exception as exc:
+        if type(exc).__name__ in ("BackendIOError", "DBError", "SyncError"):
+            raise HighyieldError(
+                f"Anki could not write {display_path(path)} ({exc}); it is as it was",
+                hint="a full disk, or a file or folder you may not write: free some space "
+                     "or let highyield write there, then sync again") from None
+        raise
     finally:
         col.close(downgrade=version == LEGACY_SCHEMA)
     _check_after(path, version, check)
@@ -91,9 +101,9 @@ def _open(path: Path) -> Collection:
 
 
 def _in_use(path: Path) -> HighyieldError:
-    return HighyieldError(f"Anki has {display_path(path)} open; it was not changed",
-                          hint="close Anki (or wait for its media sync to finish), then "
-                               "run sync-anki again")
+    return HighyieldError(f"Anki has {display_path(path)} open (or another sync-anki does); "
+                          "it was not changed", hint="close Anki (or wait for its media "
+                          "sync, or the other sync, to finish), then run sync-anki again")
 
 
 def schema_version(path: Path) -> int:
@@ -102,13 +112,22 @@ def schema_version(path: Path) -> int:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            return int(db.execute("SELECT ver FROM col").fetchone()[0])
+            version = int(db.execute("SELECT ver FROM col").fetchone()[0])
         finally:
             db.close()
     except (sqlite3.Error, TypeError) as exc:
         if "locked" in str(exc):  # Anki holds it open, and locked
             raise _in_use(path) from None
         raise _damaged(path, str(exc)) from None
+    if version > NEWEST_SCHEMA:
+        raise HighyieldError(f"{display_path(path)} was made by a newer Anki (schema "
+                             f"{version}) than the anki package here reads; it was not "
+                             "changed", hint="update it: pip install -U 'highyield[anki]'")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise HighyieldError(f"{display_path(path)} is read-only (or its folder is); it was "
+                             "not changed", hint="let highyield write the collection and its "
+                             "folder (Anki writes a journal beside it), then sync again")
+    return version
 
 
 def _looks_right(path: Path) -> None:
@@ -166,8 +185,9 @@ def find(col: Collection, wanted: set[tuple[str, int]], ours: frozenset[int] = f
             cloze[mid] = model is not None and model.get("type") == 1
         ref = (guid, ord_ + 1 if cloze[mid] else ord_)
         if ref in wanted:
-            found[ref] = Found(cid, nid, did, _card(col.get_card(cid)),
-                               "leech" in str(tags).lower().split())
+            card = col.get_card(cid)
+            found[ref] = Found(cid, nid, did, _card(card), "leech" in str(tags).lower().split(),
+                               bool(card.odid))
         else:
             others += mid in ours
     return found, others

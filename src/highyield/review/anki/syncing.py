@@ -39,6 +39,7 @@ class Tally:
     matched: int = 0  # cards both sides know
     only_here: int = 0  # cards of these decks Anki does not have
     only_anki: int = 0  # cards of highyield's note types in Anki the store does not have
+    set_aside: int = 0  # cards in a filtered deck in Anki, or with a schedule no card has
     to_anki: int = 0  # answers written to the collection
     to_store: int = 0  # answers written to the store
     anki_cards: int = 0  # cards whose schedule changed in Anki
@@ -132,16 +133,22 @@ def _planned(here: dict[tuple[str, int], Known], found: dict[tuple[str, int], Fo
         if ref in found and settings[mine.deck].weights is not None:
             plan.decks.setdefault(mine.deck, set()).add(found[ref].did)
     tally.only_here = len(here) - len(found)
-    tally.matched = len(found)
+    tally.matched = len(found)  # less those set aside, below
     for ref, mine in here.items():
         theirs = found.get(ref)
         if theirs is None:
             continue
         deck = settings[mine.deck]
+        try:
+            if theirs.filtered:
+                raise ValueError("in a filtered deck")
+            state = state_of(theirs.card, day, deck, theirs.leech)
+        except (ValueError, OverflowError):  # left alone, said; the next sync tries again
+            tally.set_aside += 1
+            continue
         answers = tuple(a for a in map(answered, logs[theirs.cid]) if a is not None)
         merged = merge(f"{ref[0]}:{ref[1]}", Side(mine.answers, mine.state),
-                       Side(answers, state_of(theirs.card, day, deck, theirs.leech)),
-                       deck, tz)
+                       Side(answers, state), deck, tz)
         _add(plan, ref, theirs, merged, day, deck, tally)
     return plan
 
