@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from highyield.review.days import study_date
 from highyield.review.fsrs6 import DEFAULT
-from highyield.review.store import Store, fitted
+from highyield.review.store import Store, fitted, from_ms
 
 if TYPE_CHECKING:
     import fsrs_rs_python
@@ -107,7 +107,7 @@ def histories(answers: Iterable[Answer], tz: tzinfo,
         reviews = []
         last = None
         for answer in sorted(by_card[card], key=lambda a: a.at_ms):
-            day = study_date(_utc(answer.at_ms), tz, day_starts_at)
+            day = study_date(from_ms(answer.at_ms), tz, day_starts_at)
             elapsed = 0 if last is None else (day - last).days
             reviews.append(rs.FSRSReview(answer.rating, elapsed))
             last = day
@@ -115,6 +115,3 @@ def histories(answers: Iterable[Answer], tz: tzinfo,
                 items.append(rs.FSRSItem(list(reviews)))
     return items
 
-
-def _utc(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, timezone.utc)

@@ -287,20 +287,26 @@ def write(col: Collection, changes: list[Change], marker: str,
 
 def new_params(col: Collection, params: dict[int, list[float]]) -> bool:
     """Would ``write`` give any preset other parameters?"""
-    return any((conf := col.decks.get_config(conf_id)) is not None and  # type: ignore[arg-type]
-               list(conf.get("fsrsParams6") or ()) != weights
-               for conf_id, weights in params.items())
+    return bool(_stale(col, params))
 
 
-def _set_params(col: Collection, params: dict[int, list[float]]) -> int:
-    changed = 0
+def _stale(col: Collection, params: dict[int, list[float]]) -> list[dict[str, Any]]:
+    """The presets whose parameters differ from ``params``, with the new ones set (in the
+    dict only: ``_set_params`` writes them)."""
+    stale = []
     for conf_id, weights in params.items():
         conf = col.decks.get_config(conf_id)  # type: ignore[arg-type]
         if conf is not None and list(conf.get("fsrsParams6") or ()) != weights:
             conf["fsrsParams6"] = weights
-            col.decks.update_config(conf)
-            changed += 1
-    return changed
+            stale.append(conf)
+    return stale
+
+
+def _set_params(col: Collection, params: dict[int, list[float]]) -> int:
+    stale = _stale(col, params)
+    for conf in stale:
+        col.decks.update_config(conf)
+    return len(stale)
 
 
 def _free_id(col: Collection, wanted: int) -> int:

@@ -9,10 +9,11 @@ answers and stay in Anki only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from highyield.model import RevlogRow
 from highyield.review.schedule import CardState, Phase
+from highyield.review.store import from_ms
 
 MAX_TAKEN_MS = 60_000  # Anki keeps at most a minute an answer
 FILTERED, MANUAL, RESCHEDULED = 3, 4, 5
@@ -60,4 +61,4 @@ def _factor(state: CardState) -> int:
 
 
 def at(answer: Answered) -> datetime:
-    return datetime.fromtimestamp(answer.at_ms / 1000, timezone.utc)
+    return from_ms(answer.at_ms)

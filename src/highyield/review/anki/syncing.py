@@ -31,7 +31,16 @@ from highyield.review.anki.collection import Change, Found, NoteText
 from highyield.review.anki.merge import Merged, Side, merge
 from highyield.review.anki.revlog import answered, row_for
 from highyield.review.store import Store, fitted
-from highyield.review.store.exchange import Known, Pending, Written, drop, finish, hold, known
+from highyield.review.store.exchange import (
+    Known,
+    Pending,
+    Written,
+    drop,
+    finish,
+    hold,
+    known,
+    pending,
+)
 
 
 @dataclass
@@ -93,8 +102,6 @@ def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
 
 def unfinished(store: Store) -> HighyieldError | None:
     """Why the quiz must wait: a sync killed after the collection got its side."""
-    from highyield.review.store.exchange import pending
-
     record = pending(store)
     if record is None:
         return None
@@ -107,8 +114,6 @@ def unfinished(store: Store) -> HighyieldError | None:
 def _resume(store: Store, path: Path) -> bool:
     """Finish a sync that was killed after the collection got its side; drop one killed
     before. True when one was finished."""
-    from highyield.review.store.exchange import pending
-
     record = pending(store)
     if record is None:
         return False
