@@ -330,7 +330,7 @@ def test_an_empty_ledger_without_a_copy_says_so(vault: Vault) -> None:
         "cards are matched by their exact text this time (one reworded since the last build "
         "is taken for a new card); the ledger is written again")]
     assert built.changes.items == []
-    assert len(ledger_path(vault.vault).read_text().splitlines()) == 3 + 2
+    assert len(ledger_path(vault.vault).read_text().splitlines()) == 3 + 2 * 2  # + contexts
 
 
 NAMES = ("Tab\tin name.md", "Line\nbreak.md", "Back\\slash\\t.md")
@@ -342,7 +342,7 @@ def test_note_names_with_tabs_and_line_breaks_keep_their_ledger_lines(tmp_path: 
         _, v1 = v.build()
         lines = [line for line in ledger_path(v.vault).read_text().split("\n")
                  if line and not line.startswith("#")]
-        assert len(lines) == 6 and all(len(line.split("\t")) == 6 for line in lines)
+        assert len(lines) == 6 * 2 and all(len(line.split("\t")) == 6 for line in lines)
         problems: list[Diagnostic] = []
         assert sorted({e.path for e in read_ledger(v.vault, problems).values()}) == \
             sorted(NAMES)

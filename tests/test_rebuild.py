@@ -215,8 +215,11 @@ def test_the_ledger_is_text_sorted_and_deterministic(project: Callable[..., Proj
     p.build()
     text = ledger_path(p.vault).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
-    assert len(lines) == 5 and lines == sorted(lines)
+    assert len(lines) == 5 * 2 and lines == sorted(lines)  # each card, and its context
     assert all(len(line.split("\t")) == 6 for line in lines)
+    assert [line.split("\t")[1] for line in lines] == ["cloze", "context"] * 5
+    assert sorted(line.split("\t")[4] for line in lines if "\tcontext\t" in line) == [
+        "als › drugs", "als › drugs", "als › signs", "als › signs", "polio"]
     copy = tmp_path / "copy"
     shutil.copytree(p.vault, copy, ignore=shutil.ignore_patterns(".highyield"))
     build(folder_deck(copy, tmp_path / "copy.apkg"), now=FIXED_NOW + 999)
@@ -272,10 +275,10 @@ def test_a_damaged_ledger_line_is_skipped_and_the_rest_kept(
     assert [(d.line, d.message) for d in built.tally.diagnostics] == [
         (None, "the ledger is damaged; this computer's copy from the last build fills in any "
                f"card it lost ({copy})"),
-        (8, "unreadable ledger line (a merge conflict?), skipped"),
-        (9, "unreadable ledger line (not UTF-8), skipped"),
-        (10, "unreadable ledger line (the third column is not a line number (x)), skipped"),
-        (11, "unreadable ledger line (no key in the first column), skipped")]
+        (12, "unreadable ledger line (a merge conflict?), skipped"),  # 3 + 4 cards × 2
+        (13, "unreadable ledger line (not UTF-8), skipped"),
+        (14, "unreadable ledger line (the third column is not a line number (x)), skipped"),
+        (15, "unreadable ledger line (no key in the first column), skipped")]
     assert [c.what for c in built.changes.items] == ["updated"]
     assert b"garbage" not in ledger_path(p.vault).read_bytes()
 
@@ -501,14 +504,21 @@ def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Pro
      "--- | --- | --- |\n| ==Friedreich ataxia== | GAA | Autosomal recessive | no | ataxia "
      "|\n| ==Spinocerebellar ataxia 1== | CAG | Autosomal dominant | yes, paternal | ataxia "
      "and dysarthria |\n", "Huntington", "Spinocerebellar"),
+    ("- Huntington disease is inherited in an ==autosomal dominant== pattern.\n- Lithium "
+     "treats ==bipolar disorder==.\n",
+     "- Achondroplasia is inherited in an ==autosomal dominant== pattern.\n- Lithium "
+     "treats ==bipolar disorder==.\n", "Huntington", "Achondroplasia"),
+    ("- ==Carbamazepine== is the drug of choice for trigeminal neuralgia.\n",
+     "- ==Carbamazepine== is the drug of choice for focal seizures.\n", "trigeminal", "focal"),
 ])
 def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
         project: Callable[..., Project], before: str, after: str, gone: str,
         came: str) -> None:
     """Within one note, a fact replaced by another with the same answer (a table row, a
     list item), or a row whose answer and its own cells changed while the column names
-    stayed: the new fact is a new card, the old one retired with its history (sixth fault
-    probe: the new fact took the old one's history)."""
+    stayed, or a sentence whose subject changed: the new fact is a new card, the old one
+    retired with its history (sixth and seventh fault probes: the new fact took the old
+    one's history)."""
     p = project({"Inheritance.md": "# Inheritance\n" + before})
     _, v1 = p.build_and_import()
     p.write("Inheritance.md", "# Inheritance\n" + after)
@@ -598,6 +608,74 @@ def test_reordered_items_with_the_same_text_keep_their_own_cards(
     built, _ = p.build_and_import()
     assert keys() == before and len(set(before.values())) == 2
     assert not [c for c in built.changes.items if c.what != "moved"]
+
+
+DRUG = "  - Class: ==succinimide==\n  - Adverse effect: ==GI upset==\n"
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ({"Pharm.md": "# Pharm\n- Ethosuximide\n" + DRUG},
+     {"Pharm.md": "# Pharm\n- Metformin\n" + DRUG}),
+    ({"Pharm.md": "# Pharm\n## Ethosuximide\n" + DRUG.replace("  - ", "- ")},
+     {"Pharm.md": "# Pharm\n## Metformin\n" + DRUG.replace("  - ", "- ")}),
+    ({"Ethosuximide.md": DRUG.replace("  - ", "- ")},
+     {"Metformin.md": DRUG.replace("  - ", "- ")}),
+])
+def test_an_item_under_another_drug_is_another_fact(
+        project: Callable[..., Project], before: dict[str, str],
+        after: dict[str, str]) -> None:
+    """"Adverse effect: ==GI upset==" says nothing of its drug: the parent item, heading
+    or note above it does. When that names another drug now, the items are new cards, and
+    the old drug's keep their history, retired (seventh fault probe: Metformin's card took
+    Ethosuximide's history). The ledger keeps each card's context for this."""
+    p = project(before)
+    _, v1 = p.build_and_import()
+    for rel in before:
+        (p.vault / rel).unlink()
+    for rel, text in after.items():
+        p.write(rel, text)
+    built, v2 = p.build_and_import()
+    assert sorted(c.what for c in built.changes.items) == ["new"] * 2 + ["retired"] * 2
+    assert {c.guid for c in v1.cards} == {c.guid for c in v2.cards
+                                          if RETIRED_TAG in c.tags}
+    assert all("Metformin" in c.fields["Context"] for c in v2.cards
+               if RETIRED_TAG not in c.tags)
+    assert "context" in ledger_path(p.vault).read_text()
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ({"Pharm.md": "# Pharm\n- Ethosuximide\n" + DRUG},
+     {"Pharm.md": "# Pharm\n- Ethosuximide (Zarontin)\n" + DRUG}),
+    ({"Pharm.md": "# Pharm\n## Epilepsy\n- Ethosuximide\n" + DRUG},
+     {"Pharm.md": "# Pharm\n## Antiepileptics\n- Ethosuximide\n" + DRUG}),
+    ({"ALS.md": "- Tx: ==riluzole==\n- Cause of death: ==respiratory failure==\n"},
+     {"ALS.md": "- Treatment: ==riluzole==\n- Cause of death: ==respiratory failure==\n"}),
+    ({"ALS.md": "- Tx: ==riluzole==\n- Cause of death: ==respiratory failure==\n"},
+     {"Amyotrophic lateral sclerosis.md": "- Tx: ==riluzole==\n"
+                                          "- Cause of death: ==respiratory failure==\n"}),
+    ({"Pharm.md": "# Pharm\n## Epilepsy\n- ==Ethosuximide== treats absence seizures.\n"},
+     {"Pharm.md": "# Pharm\n## Antiepileptics\n- ==Ethosuximide== treats absence "
+                  "seizures.\n"}),
+    ({"Neuro.md": "# Neuro\n- ==Riluzole== slows ALS progression.\n"},
+     {"Motor neuron disease.md": "# MND\n- ==Riluzole== slows amyotrophic lateral "
+                                 "sclerosis progression.\n"}),
+])
+def test_a_context_renamed_or_a_short_form_written_out_keeps_each_card(
+        project: Callable[..., Project], before: dict[str, str],
+        after: dict[str, str]) -> None:
+    """Words added to the parent, a heading above it renamed, a note renamed from its
+    abbreviation, "Tx" written out, a card that names its own subject moved under another
+    heading: the same facts, the same cards."""
+    p = project(before)
+    _, v1 = p.build_and_import()
+    for rel in before:
+        (p.vault / rel).unlink()
+    for rel, text in after.items():
+        p.write(rel, text)
+    built, v2 = p.build_and_import()
+    assert {c.what for c in built.changes.items} <= {"updated", "moved"}
+    assert {c.guid for c in v2.cards} == {c.guid for c in v1.cards}
+    assert not [c for c in v2.cards if RETIRED_TAG in c.tags]
 
 
 def test_the_listing_shows_the_numbers_the_deck_has(project: Callable[..., Project]) -> None:

@@ -19,9 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from highyield.identity.clozes import deletions, renumber, renumber_text, shape
-from highyield.identity.ledger import GONE, Entry, gone_key
-from highyield.identity.similar import pair_deletions, shown_words, similar_pairs
+from highyield.identity.ledger import CONTEXT, GONE, Entry, context_key, gone_key, is_card
+from highyield.identity.similar import pair_deletions, shown_words, similar_pairs, words
 from highyield.identity.subject import Subject, anchor_key, digest, subject_of
+from highyield.identity.swapped import moved_under_another
 from highyield.model import Card, Draft
 
 NO_NUMBERS: dict[int, int] = {}  # shared, never changed
@@ -60,8 +61,12 @@ class _Matcher:
         self.claimed: set[str] = set()
         self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
         self.here: dict[tuple[str, str, str, str], list[Entry]] = defaultdict(list)
+        self.contexts: dict[str, str] = {}  # card key → its context when last read
         for e in ledger.values():
-            self.here[e.kind, e.front, e.back, e.path].append(e)
+            if e.kind == CONTEXT:
+                self.contexts[e.key[:-1]] = e.front
+            else:
+                self.here[e.kind, e.front, e.back, e.path].append(e)
         self.by_path: dict[str, list[Subject]] = defaultdict(list)
         for s in subjects:
             self.by_path[s.path].append(s)
@@ -140,9 +145,11 @@ class _Matcher:
         for i in left:
             s = self.subjects[i]
             free = [e for e in self.here.get((s.kind, s.front, s.back, s.path), ())
-                    if e.key not in self.claimed]
+                    if e.key not in self.claimed and self._fits(s, e)]
             if not free:
                 rest.append(i)
+            elif len(free) == 1:
+                self._claim(i, free[0].key)
             else:  # the same text twice in a note: the card made in this context first
                 self._claim(i, min(free, key=lambda e: (
                     e.key != digest(s.content, s.where), e.key)).key)
@@ -155,15 +162,17 @@ class _Matcher:
         if not left:
             return left
         by_text: dict[str, list[Entry]] = defaultdict(list)
+        kinds = {self.subjects[i].kind for i in left}  # never a gone or context line
         for entry in self.ledger.values():
-            if entry.key not in self.claimed:
+            if entry.kind in kinds and entry.key not in self.claimed:
                 by_text[of_entry(entry)].append(entry)
         for same_note in (True, False):  # a card still in its note before any copy of it
             rest = []
             for i in left:
                 s = self.subjects[i]
                 free = [e for e in by_text.get(of_subject(s), ()) if e.key not in
-                        self.claimed and (e.path == s.path or not same_note)]
+                        self.claimed and (e.path == s.path or not same_note) and
+                        self._fits(s, e)]
                 if not free:
                     rest.append(i)
                     continue
@@ -175,15 +184,27 @@ class _Matcher:
 
     def _close(self, left: list[int]) -> list[int]:
         free = [e for e in self.ledger.values()
-                if e.key not in self.claimed and e.kind != GONE and self.in_scope(e.path)]
+                if e.key not in self.claimed and is_card(e) and self.in_scope(e.path)]
         if not left or not free:
             return left
-        pairs = similar_pairs([self.subjects[i] for i in left], free, self._shared)
+        pairs = similar_pairs([self.subjects[i] for i in left], free, self._shared,
+                              lambda s, e: not self._fits(s, e))
         taken: set[int] = set()
         for index, entry in pairs:
             self._claim(left[index], entry.key)
             taken.add(index)
         return [i for n, i in enumerate(left) if n not in taken]
+
+    def _fits(self, s: Subject, e: Entry) -> bool:
+        """Was the card last read in a context that fits this one? Not when its nearest
+        heading or parent item now names something else ("Adverse effect: ==GI upset=="
+        under "Ethosuximide", now under "Metformin"): that is another fact. A ledger
+        written before contexts were kept says nothing, and any context fits."""
+        before = self.contexts.get(e.key)
+        if before is None or before == s.where:
+            return True
+        return not moved_under_another(before, s.where, set(words(s.front + " " + s.back)),
+                                       shown_words(s.front, s.back))
 
     def _gone(self, key: str) -> list[tuple[int, str]]:
         """The card's deletions that left it, by number: one that comes back takes its
@@ -200,7 +221,7 @@ class _Matcher:
             for s in self.by_path.get(path, ()):
                 now.update(shown_words(s.front, s.back))
             for e in self.ledger.values():
-                if e.path == path and e.kind != GONE:
+                if e.path == path and is_card(e):
                     before.update(shown_words(e.front, e.back))
             self.shared[path] = {w for w, n in now.items() if n > 1 and before[w] > 1}
         return self.shared[path]
@@ -215,7 +236,7 @@ class _Matcher:
             s = self.subjects[i]
             key = digest(s.content) if count[s.content] == 1 else digest(s.content, s.where)
             n = 0
-            while key in self.claimed:
+            while key in self.claimed or key in self.ledger:  # a card of another context
                 n += 1
                 key = digest(s.content, s.where, str(n))
             self._claim(i, key)
@@ -226,6 +247,9 @@ class _Matcher:
             if identity.key is None:
                 continue
             s, old = self.subjects[i], self.matched.get(i)
+            if s.where and self.contexts.get(identity.key) != s.where:
+                where = context_key(identity.key)
+                entries[where] = Entry(where, CONTEXT, 0, s.path, s.where, "")
             if old is not None and old.front == s.front and old.back == s.back and \
                     old.path == s.path and old.kind == s.kind:
                 continue  # unchanged: the common case, kept as it is

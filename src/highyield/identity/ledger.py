@@ -1,7 +1,9 @@
 """The identity ledger: which key each card had, and what it said when last read.
 
 It lives in the vault, at ``.highyield/ledger.tsv``, so it travels with the notes through
-sync and git. One line a card, sorted by key, in plain text: two machines that each add
+sync and git. One line a card and one for its context (the title, headings and parent
+items it was read under: "Adverse effect: ==GI upset==" under another drug is another
+fact), sorted by key, in plain text: two machines that each add
 cards merge without a conflict, and a diff shows which card changed. Nothing in it depends
 on the time or the order of files, so the same history of notes gives the same file.
 
@@ -35,8 +37,8 @@ FILE = "ledger.tsv"
 ESCAPED = ("# In note names, \\t, \\n, \\r and \\\\ stand for a tab, a line break, a return "
            "and a backslash.")
 HEADER = ("# highyield identity ledger: one card a line (key, kind, highest cloze number, "
-          "note, front, back).\n# Keep it with your notes; it lets a reworded card keep its "
-          f"key. Deleting it loses nothing else.\n{ESCAPED}\n")
+          "note, front, back), then its context (key@).\n# Keep it with your notes; it lets "
+          f"a reworded card keep its key. Deleting it loses nothing else.\n{ESCAPED}\n")
 COLUMNS = 6
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -70,6 +72,20 @@ def gone_key(key: str, number: int) -> str:
     """The ledger key of a card's lost deletion (never a card's key: older versions keep
     the line and match no card to it)."""
     return f"{key}#{number}"
+
+
+CONTEXT = "context"  # where a card was last read: its title, headings and parent items
+
+
+def context_key(key: str) -> str:
+    """The ledger key of a card's context (a line of its own, which older versions keep
+    and match no card to)."""
+    return f"{key}@"
+
+
+def is_card(entry: Entry) -> bool:
+    """A card's own line, not one of its ``gone`` or ``context`` lines."""
+    return entry.kind != GONE and entry.kind != CONTEXT
 
 
 def ledger_path(vault: Path) -> Path:

@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from highyield.identity.clozes import CLOZE_OPEN, deletions
+from highyield.identity.swapped import ALIKE, another_subject, matched
 
 if TYPE_CHECKING:
     from highyield.identity.ledger import Entry
@@ -20,7 +21,6 @@ SIMILAR = 0.6  # share of words in common, in order (difflib's ratio), to be the
 MAX_ORDERED = 250_000  # word pairs difflib may compare (two texts of 500 words)
 MAX_PAIRS = 2500  # deletions compared each with each; past it, only those near in order
 PAIR_WINDOW = 20  # (999 reworded highlights took 44 s; each with its 41 neighbours, not)
-ALIKE = 0.8  # two spellings of one word (difflib's ratio of their letters)
 SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
 _FILLER = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with",
                      "by", "is", "are", "at", "as"})
@@ -86,11 +86,13 @@ def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
 
 
 def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
-                  shared: Callable[[str], set[str]] = lambda path: set()
+                  shared: Callable[[str], set[str]] = lambda path: set(),
+                  elsewhere: Callable[[Subject, Entry], bool] = lambda s, e: False
                   ) -> list[tuple[int, Entry]]:
     """One-to-one pairs (subject index, entry) of the same kind whose words are at least
     ``SIMILAR`` alike, the most alike first, and that are not another fact (``shared``:
-    the words that two or more cards of a note show, as a table's column names)."""
+    the words that two or more cards of a note show, as a table's column names;
+    ``elsewhere``: the entry was last read under another subject)."""
     tokens = [words(e.front + " " + e.back) for e in entries]
     postings: dict[str, list[int]] = defaultdict(list)
     for j, ws in enumerate(tokens):
@@ -106,7 +108,7 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
             score = ratio(mine, tokens[j])
             if (score >= SIMILAR or (score >= SAME_ANSWERS and e.path == s.path and
                                      _answers(e.front) == _answers(s.front) != [])) \
-                    and not _other_fact(s, e, shared):
+                    and not _other_fact(s, e, shared) and not elsewhere(s, e):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
     scored.sort(reverse=True)
     pairs: list[tuple[int, Entry]] = []
@@ -125,24 +127,30 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
     of its own question, or keeps its question whole and puts the answer another way.
     Another fact in the same mould changes the question: "The drug of choice for absence
     seizures is ==ethosuximide==" and "… for trigeminal neuralgia is ==carbamazepine==";
-    "| Huntington disease | ==Autosomal dominant== |" and "| Achondroplasia | ==Autosomal
-    dominant== |" (the column names, shown by every row, say nothing of which fact)."""
+    "Huntington disease is inherited in an ==autosomal dominant== pattern" and
+    "Achondroplasia is …" (``another_subject``); "| Huntington disease | ==Autosomal
+    dominant== |" and "| Achondroplasia | ==Autosomal dominant== |" (the column names,
+    shown by every row, say nothing of which fact)."""
     hidden, shown = _sides(s.front, s.back)
     old_hidden, old_shown = _sides(e.front, e.back)
     if not _telling(hidden) & _telling(old_hidden):
         return _telling(shown) != _telling(old_shown)
-    mine, theirs = _telling(shown) - shared(s.path), _telling(old_shown) - shared(e.path)
-    return bool(mine and theirs and not _alike(mine, theirs))
+    mine, theirs = _question(shown, shared(s.path)), _question(old_shown, shared(e.path))
+    return bool(mine and theirs) and (not _alike(mine, theirs) or
+                                      another_subject(theirs, mine))
 
 
-def _alike(mine: set[str], theirs: set[str]) -> bool:
-    """Do two sets of words share one, or one put a little differently (a typo fixed:
-    "antioxidnt", "Huntingtons"; a hyphen: "anti-oxidant")?"""
-    if mine & theirs:
+def _question(shown: list[str], shared: set[str]) -> list[str]:
+    """The telling words a card shows, in order, but for those its note's cards share."""
+    return [w for w in (w.casefold() for w in shown) if w not in _FILLER and w not in shared]
+
+
+def _alike(mine: list[str], theirs: list[str]) -> bool:
+    """Do two questions share a word, or one put a little differently (a typo fixed:
+    "antioxidnt", "Huntingtons"; a hyphen: "anti-oxidant"; a short form: "Tx", "ALS")?"""
+    if matched(theirs, mine)[0]:
         return True
-    if any(SequenceMatcher(None, a, b).ratio() >= ALIKE for a in mine for b in theirs):
-        return True
-    return SequenceMatcher(None, "".join(sorted(mine)), "".join(sorted(theirs))
+    return SequenceMatcher(None, "".join(sorted(set(mine))), "".join(sorted(set(theirs)))
                            ).ratio() >= ALIKE
 
 
