@@ -555,6 +555,37 @@ def test_a_highlight_removed_and_put_back_gets_its_card_back(
     assert len(v4.cards) == 3 and (v4.new, v4.updated) == (0, 1)
 
 
+MG = "- MG: antibodies against ==AChR==, treated with ==pyridostigmine==, associated with "
+
+
+@pytest.mark.parametrize(("after", "kept"), [
+    ("- MG: antibodies against ==AChR==, treated with pyridostigmine, associated with "
+     "==thymoma==\n", "AChR"),
+    ("- MG: antibodies against ==AChR==, associated with ==thymoma==\n", "AChR"),
+    ("- MG: antibodies against AChR, treated with ==pyridostigmine==, associated with "
+     "==thymoma==\n", "pyridostigmine"),
+])
+def test_a_highlight_moved_to_other_words_gets_a_new_number(
+        project: Callable[..., Project], after: str, kept: str) -> None:
+    """One highlight taken off (or its phrase deleted) and another word highlighted, in
+    one build: the new one is a new card, c3, not the one taken off (eighth fault probe:
+    thymoma took pyridostigmine's card and history). A highlight reworded in its place
+    keeps its number."""
+    p = project({"MG.md": "# MG\n" + MG + "thymoma\n"})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    p.write("MG.md", "# MG\n" + after)
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert p.card(v2, "thymoma").ord == 2
+    assert p.card(v2, kept).ord == p.card(v1, kept).ord
+    assert set(ids.items()) <= set(p.card_ids().items())  # no card changed its history
+    if kept == "AChR":  # reworded in its place: the same number
+        p.write("MG.md", "# MG\n" + after.replace("==AChR==", "==acetylcholine receptor=="))
+        _, v3 = p.build_and_import()
+        assert p.card(v3, "acetylcholine receptor").ord == 0
+
+
 @pytest.mark.parametrize(("before", "after"), [
     ("- ==Edaravone== is an antioxidant.\n", "- ==Edaravone== is an antioxidnt.\n"),
     ("- ==Edaravone== is an antioxidant.\n", "- ==Edaravone== is an anti-oxidant.\n"),

@@ -285,7 +285,8 @@ def _renumber(s: Subject, entry: Entry, gone: list[tuple[int, str]]) -> dict[int
     old = [(n, text) for n, text in deletions(entry.front) if n not in fixed]
     back = _returning(new, old, [(n, t) for n, t in gone if n not in fixed])
     new = [(n, text) for n, text in new if n not in back]
-    mapping = {**back, **pair_deletions(new, old, above=max([entry.top, s.written, *fixed]))}
+    mapping = {**back, **pair_deletions(new, old, max([entry.top, s.written, *fixed]),
+                                        s.front, entry.front)}
     if sorted(mapping.values()) != sorted(set(mapping.values())) or \
             fixed & set(mapping.values()):
         return {}

@@ -22,6 +22,10 @@ MAX_ORDERED = 250_000  # word pairs difflib may compare (two texts of 500 words)
 MAX_PAIRS = 2500  # deletions compared each with each; past it, only those near in order
 PAIR_WINDOW = 20  # (999 reworded highlights took 44 s; each with its 41 neighbours, not)
 SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
+SAME_DELETION = 0.5  # share of words in common for a deletion reworded in place
+SHORT_ANSWER = 30  # characters; a typo in an answer this short ("AChR", "AchR")
+AROUND = 3  # words each side that place a deletion in its statement
+SAME_PLACE = 0.75  # share of those, in order, that show one deletion reworded in place
 _FILLER = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with",
                      "by", "is", "are", "at", "as"})
 RARE = 200  # candidates come through words that at most this many cards use,
@@ -48,9 +52,11 @@ def ratio(a: Sequence[str], b: Sequence[str]) -> float:
 
 
 def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
-                   above: int) -> dict[int, int]:
+                   above: int, front: str = "", old_front: str = "") -> dict[int, int]:
     """Which old number each new deletion keeps: the same answer first, then the most
-    alike of those left; a deletion with no old one left gets a number above ``above``."""
+    alike of those left that is the same deletion put another way (``reworded``: its
+    words alike, or the words around it in the statement, ``front``, as they were around
+    the old one); a deletion with no old one left gets a number above ``above``."""
     mapping: dict[int, int] = {}
     by_text: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for o in old:
@@ -64,7 +70,8 @@ def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
             taken.add(number)
         else:
             left_new.append((n, text))
-    left_old = [o for o in old if o[0] not in taken]
+    plain = _outside(front)  # a highlight taken off leaves its words in the statement
+    left_old = [o for o in old if o[0] not in taken and not _left_plain(o[1], plain)]
     window = len(left_old) if len(left_new) * len(left_old) <= MAX_PAIRS else PAIR_WINDOW
     scored = sorted(((ratio(words(a), words(b)), -abs(i - j), i, j)
                      for i, (_, a) in enumerate(left_new)
@@ -73,8 +80,9 @@ def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
                     reverse=True)
     used_new: set[int] = set()
     used_old: set[int] = set()
-    for _, _, i, j in scored:
-        if i not in used_new and j not in used_old:
+    for score, _, i, j in scored:
+        if i not in used_new and j not in used_old and reworded(
+                score, left_new[i], left_old[j], front, old_front):
             mapping[left_new[i][0]] = left_old[j][0]
             used_new.add(i)
             used_old.add(j)
@@ -83,6 +91,45 @@ def pair_deletions(new: list[tuple[int, str]], old: list[tuple[int, str]],
             above += 1
             mapping[n] = above
     return mapping
+
+
+def reworded(score: float, new: tuple[int, str], old: tuple[int, str], front: str,
+             old_front: str) -> bool:
+    """Is a new deletion an old one put another way: its words alike ("3-5 years", "3 to
+    5 years"), or in the old one's place ("antibodies against ==AChR==" and "antibodies
+    against ==acetylcholine receptor=="), not another highlight elsewhere in the
+    statement ("treated with ==pyridostigmine==" gone, "associated with ==thymoma=="
+    come: a new card, not the old one's history)? Without the statements (a long run of
+    deletions), the most alike are paired as before."""
+    if not front or score >= SAME_DELETION:
+        return True
+    if len(new[1]) <= SHORT_ANSWER and len(old[1]) <= SHORT_ANSWER and \
+            SequenceMatcher(None, new[1], old[1]).ratio() >= ALIKE:
+        return True
+    return ratio(_around(front, new[0]), _around(old_front, old[0])) >= SAME_PLACE
+
+
+def _around(front: str, number: int) -> list[str]:
+    """The words on each side of a deletion (``AROUND`` each way): where it sits."""
+    opener = f"{{{{c{number}::"
+    start = front.find(opener)
+    if start < 0:
+        return []
+    answer = dict(deletions(front)).get(number, "")
+    end = start + len(opener) + len(answer) + 2
+    return [*words(front[:start])[-AROUND:], *words(front[end:])[:AROUND]]
+
+
+def _outside(front: str) -> Counter[str]:
+    """The words a statement shows outside its deletions."""
+    hidden = Counter(w for _, text in deletions(front) for w in words(text))
+    return Counter(words(front)) - hidden
+
+
+def _left_plain(answer: str, plain: Counter[str]) -> bool:
+    """Are a lost deletion's words still in the statement, no longer highlighted?"""
+    mine = Counter(words(answer))
+    return bool(mine) and not mine - plain
 
 
 def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
