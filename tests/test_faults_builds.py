@@ -870,6 +870,43 @@ def test_a_ledger_on_a_full_disk_says_to_free_space(tmp_path: Path, full_disk: P
     assert read_ledger(vault, []) and "up to date" not in freed.stdout
 
 
+def test_a_card_added_while_the_ledger_could_not_be_written_keeps_its_identity(
+        tmp_path: Path, full_disk: Path, runner: CliRunner,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vault's ledger is written, then a card is added while the disk is full (the
+    ledger stays as it was), then space is freed and the card reworded: it keeps its card,
+    as the hint said, because this computer's copy fills in what the vault's ledger missed
+    (eighth fault probe: it became a new card, the old one retired)."""
+    vault = _vault(full_disk / "vault", 1)
+    monkeypatch.chdir(tmp_path)
+    args = ["build", str(vault), "-o", "deck.apkg"]
+    assert runner.invoke(cli, args).exit_code == 0
+    (vault / "New.md").write_text("- Edaravone is a ==free radical scavenger==\n")
+    (full_disk / "filler").unlink()
+    (full_disk / "filler").write_bytes(b"\0" * shutil.disk_usage(full_disk).free)
+    full = runner.invoke(cli, args)
+    assert "cannot write the ledger: No space left on device" in full.stderr
+    assert "until then this computer's copy keeps each card's identity" in full.stderr
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        before = import_apkg(tmp_path / "deck.apkg", tmp_path / "anki", col)
+        (full_disk / "filler").unlink()
+        (vault / "New.md").write_text("- Edaravone is a ==free radical scavenger== drug\n")
+        freed = runner.invoke(cli, [*args, "-v"])
+        after = import_apkg(tmp_path / "deck.apkg", tmp_path / "anki", col)
+    finally:
+        col.close()
+    assert freed.stderr == (
+        "disk/vault/.highyield/ledger.tsv: warning: the last build could not write the "
+        "ledger here; this computer's copy, written then, fills in what it missed\n"
+        "  hint: nothing to do: the ledger is written again now\n")
+    assert freed.stdout.startswith("Built vault → deck.apkg: ~1 updated\n")
+    assert (after.new, after.updated) == (0, 1) and _guids(after) == _guids(before)
+    again = runner.invoke(cli, [*args, "--force"])
+    assert again.stderr == ""  # the vault's ledger is whole again
+
+
 def test_a_cache_and_a_ledger_both_unsaved_say_that_identity_may_be_lost(
         tmp_path: Path, full_disk: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
         ) -> None:

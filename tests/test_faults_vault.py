@@ -283,8 +283,8 @@ SETTINGS_PIPES = (
     "vault/.highyield/ledger.tsv: warning: cannot read the ledger: not a regular file\n"
     "  hint: cards are matched by their exact text this time\n"
     "vault/.highyield/ledger.tsv: warning: cannot write the ledger: not a regular file\n"
-    "  hint: let highyield write to the vault's .highyield/ folder, or a reworded card will "
-    "be taken for a new one\n"
+    "  hint: let highyield write to the vault's .highyield/ folder; until then this "
+    "computer's copy keeps each card's identity\n"
     "vault/.obsidian/plugins/obsidian-spaced-repetition/data.json: warning: "
     "obsidian-spaced-repetition settings: cannot read it (not a regular file)\n")
 

@@ -19,10 +19,12 @@ header, written before them, is read as it was.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -125,8 +127,39 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
         return _unreadable(vault, exc, problems)
     read = _parse(data)
     if read.entries and not read.bad:  # the common case
-        return read.entries
+        return _caught_up(vault, read.entries, data, problems)
     return _mended(vault, read, not data.strip(), problems)
+
+
+def _unwritten_mark(vault: Path) -> Path:
+    """Beside this computer's copy: the last build could not write the vault's ledger;
+    it holds a hash of the ledger the vault had then."""
+    return local_copy(vault).with_suffix(".unwritten")
+
+
+def _caught_up(vault: Path, entries: dict[str, Entry], data: bytes,
+               problems: list[Diagnostic]) -> dict[str, Entry]:
+    """The vault's ledger, with what the last build could not write into it (a full
+    disk, a read-only folder) taken from this computer's copy: the copy wins where the
+    vault's ledger is as it was then, the vault's where another computer changed it."""
+    try:
+        mark = read_bytes(_unwritten_mark(vault)).decode("ascii", "replace")
+    except OSError:
+        return entries  # the common case: no mark
+    copy = _copy_read(vault)
+    if copy is None or not copy.entries:
+        return entries
+    problems.append(warning(
+        display_path(ledger_path(vault)), None, "the last build could not write the "
+        "ledger here; this computer's copy, written then, fills in what it missed",
+        "nothing to do: the ledger is written again now"))
+    if mark == _hash(data):
+        return {**entries, **copy.entries}
+    return {**copy.entries, **entries}
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _parse(data: bytes) -> _Read:
@@ -313,8 +346,7 @@ def ledger_text(entries: Iterable[Entry]) -> str:
 
 
 
-_WRITE_HINT = ("let highyield write to the vault's .highyield/ folder, or a reworded card "
-               "will be taken for a new one")
+_WRITE_HINT = "let highyield write to the vault's .highyield/ folder"
 _FREE = {errno.ENOSPC: "free some space on the vault's disk",
          errno.EDQUOT: "free some space (you are over your disk quota)"}
 
@@ -342,7 +374,25 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
         problem = _outside(vault) or _a_link(vault)
     except OSError as exc:
         problem = _unwritten(path, exc, copied)
+        _mark_unwritten(vault, copied)
+    else:
+        if problem is None:
+            with suppress(OSError):
+                _unwritten_mark(vault).unlink(missing_ok=True)
     return Written(problem, problem is None or copied)
+
+
+def _mark_unwritten(vault: Path, copied: bool) -> None:
+    """Say, beside this computer's copy, that the vault's ledger lacks this build's
+    changes (and what it held then), so that the next build reads them from the copy."""
+    if not copied:
+        return
+    try:
+        held = read_bytes(ledger_path(vault))
+    except OSError:
+        held = b""
+    with suppress(OSError):
+        write_atomically(_unwritten_mark(vault), _hash(held).encode(), ordinary_mode())
 
 
 def _copy(vault: Path, data: bytes, unsaved: list[OSError] | None) -> bool:
@@ -367,4 +417,4 @@ def _unwritten(path: Path, exc: OSError, copied: bool) -> Diagnostic:
         "a reworded card may be taken for a new one (this computer's copy could not be " \
         "saved either)"
     return warning(display_path(path), None, f"cannot write the ledger: {exc.strerror}",
-                   f"{free}; until then {kept}" if free else _WRITE_HINT)
+                   f"{free or _WRITE_HINT}; until then {kept}")
