@@ -558,6 +558,24 @@ def test_a_highlight_removed_and_put_back_gets_its_card_back(
 MG = "- MG: antibodies against ==AChR==, treated with ==pyridostigmine==, associated with "
 
 
+@pytest.mark.parametrize("target", ["Pharm.md", "Riluzole.md"])
+def test_a_fact_moved_to_another_note_and_reworded_keeps_its_card(
+        project: Callable[..., Project], target: str) -> None:
+    """Moved and reworded in one build (eighth fault probe: a new card, the old one
+    retired, though each change alone kept it)."""
+    als = "# ALS\n- ALS has ==UMN and LMN== signs\n"
+    pharm = "# Pharm\n- Edaravone is a ==free radical scavenger==\n"
+    p = project({"ALS.md": als + "- ==Riluzole== slows ALS progression\n", "Pharm.md": pharm})
+    _, v1 = p.build_and_import()
+    p.write("ALS.md", als)
+    moved = "- ==Riluzole== modestly slows the progression of ALS\n"
+    p.write(target, pharm + moved if target == "Pharm.md" else moved)
+    built, v2 = p.build_and_import()
+    assert sorted(c.what for c in built.changes.items) == ["updated"]
+    assert p.card(v2, "Riluzole").guid == p.card(v1, "Riluzole").guid
+    assert (v2.new, v2.updated) == (0, 1)
+
+
 @pytest.mark.parametrize(("after", "kept"), [
     ("- MG: antibodies against ==AChR==, treated with pyridostigmine, associated with "
      "==thymoma==\n", "AChR"),

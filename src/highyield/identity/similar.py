@@ -22,6 +22,8 @@ MAX_ORDERED = 250_000  # word pairs difflib may compare (two texts of 500 words)
 MAX_PAIRS = 2500  # deletions compared each with each; past it, only those near in order
 PAIR_WINDOW = 20  # (999 reworded highlights took 44 s; each with its 41 neighbours, not)
 SAME_ANSWERS = 0.2  # enough when the card stays in its note and hides the same answers
+MOVED_ANSWERS = 0.45  # and when it moved to another note ("==Riluzole== slows ALS
+# progression" there, "==Riluzole== modestly slows the progression of ALS" here)
 SAME_DELETION = 0.5  # share of words in common for a deletion reworded in place
 SHORT_ANSWER = 30  # characters; a typo in an answer this short ("AChR", "AchR")
 AROUND = 3  # words each side that place a deletion in its statement
@@ -153,7 +155,8 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
             if e.kind != s.kind:
                 continue
             score = ratio(mine, tokens[j])
-            if (score >= SIMILAR or (score >= SAME_ANSWERS and e.path == s.path and
+            least = SAME_ANSWERS if e.path == s.path else MOVED_ANSWERS
+            if (score >= SIMILAR or (score >= least and
                                      _answers(e.front) == _answers(s.front) != [])) \
                     and not _other_fact(s, e, shared) and not elsewhere(s, e):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
