@@ -416,6 +416,45 @@ def test_highlights_past_the_999th_deletion_stay_text_and_anki_takes_the_deck(
     assert _texts(built.deck)[0] == ("good.md", "The {{c1::good note}} still builds.")
 
 
+def test_a_highlight_of_html_only_is_said_and_leaves_no_empty_item_on_other_cards(
+        make_vault: Callable[..., Path]) -> None:
+    """``==<svg onload=…>==`` keeps nothing of its HTML: it hides nothing, which is said at
+    its line, and its item is no blank bullet in its neighbours' lists (eighth fault probe:
+    it vanished without a word, leaving an empty item on each neighbour's card)."""
+    note = ("Causes of microcytic anemia:\n- ==<svg onload=alert(1)>==\n"
+            "- ==Iron deficiency==\n- ==Lead poisoning==\n")
+    vault = make_vault({"anemia.md": note, "good.md": GOOD})
+    built = _build(vault)
+    assert (built.code, built.stderr) == (0, (
+        "vault/anemia.md:2: warning: a highlight has nothing to hide (HTML other than "
+        "formatting is left out, and an image cannot be hidden): no deletion made\n"
+        "  hint: write the fact as text between == and ==\n"))
+    assert built.deck is not None
+    cards = built.deck.by_source("anemia.md")
+    assert len(cards) == 2
+    for card in cards:
+        assert "<li></li>" not in card.fields["Text"] and "svg" not in card.fields["Text"]
+        assert card.fields["Text"].count("<li>") == 2  # its own blank and the other item
+
+
+def test_one_mistake_repeated_two_thousand_times_is_shown_five_times_and_counted_whole(
+        make_vault: Callable[..., Path]) -> None:
+    """The line that stands for the rest follows its examples and says from where, and
+    the summaries count every one (eighth fault probe: it came first, with no line, and
+    the summary said 7 warnings)."""
+    vault = make_vault({"hl.md": "- " + "==a " * 2000 + "\n", "good.md": GOOD})
+    unclosed = ("vault/hl.md:1: warning: unclosed highlight ==\n  hint: add the closing == "
+                "(write \\== for literal equals signs); the text is kept without a highlight\n")
+    checked, _ = _run(vault.parent, "check", vault.name)
+    assert checked.stdout.startswith(unclosed * 5 + unclosed.replace(
+        "unclosed", "and 1,995 more like this from here on: unclosed", 1))
+    assert "· 0 errors · 2000 warnings" in checked.stdout
+    built = _build(vault)
+    assert "· 0 errors · 2000 warnings" in built.stdout
+    assert built.stderr.index("1,995 more like this") > built.stderr.rindex(
+        "warning: unclosed highlight ==")
+
+
 def test_a_statement_of_1500_highlights_reworded_rebuilds_in_seconds(
         make_vault: Callable[..., Path]) -> None:
     """Every one of its highlights reworded: the card is matched to its old self (one

@@ -54,6 +54,11 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str = ""
+    more: int = 0  # how many more of the same this one stands for (``LimitedDiagnostics``)
+
+    @property
+    def count(self) -> int:
+        return 1 + self.more
 
     @property
     def location(self) -> str:
@@ -92,7 +97,7 @@ class LimitedDiagnostics(list[Diagnostic]):
         if self.counts[diagnostic.message] <= self.limit:
             super().append(diagnostic)
         else:
-            self.dropped[diagnostic.message] = diagnostic
+            self.dropped.setdefault(diagnostic.message, diagnostic)
 
     def only_counts(self, message: str) -> bool:
         """True (and counted) when a diagnostic with this message would be dropped anyway,
@@ -107,9 +112,12 @@ class LimitedDiagnostics(list[Diagnostic]):
             self.append(diagnostic)
 
     def summarized(self) -> list[Diagnostic]:
-        more = [Diagnostic(d.path, None, d.severity,
-                           f"{self.counts[message] - self.limit} more like this: {message}",
-                           d.hint) for message, d in self.dropped.items()]
+        """The examples kept, then for each message one diagnostic that stands for the
+        rest, at the line of the first of them (so that it follows its examples)."""
+        more = [Diagnostic(d.path, d.line, d.severity, f"and {n:,} more like this from "
+                           f"here on: {message}", d.hint, more=n - 1)
+                for message, d in self.dropped.items()
+                for n in [self.counts[message] - self.limit]]
         return [*self, *more]
 
 

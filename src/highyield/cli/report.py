@@ -59,7 +59,8 @@ def summary_diagnostics(items: Sequence[Diagnostic], limit: int = MAX_SHOWN,
                      for i, d in enumerate(group[:per_kind]))
         if len(group) > per_kind:
             lines.append(f"  … and {len(group) - per_kind:,} more like this")
-    lines.append(f"{len(items):,} problems in all; `highyield check` lists each one")
+    lines.append(f"{sum(d.count for d in items):,} problems in all; `highyield check` lists "
+                 "each one")
     return "\n".join(lines)
 
 

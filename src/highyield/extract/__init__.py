@@ -123,9 +123,11 @@ class _Extractor:
         s = self._plugin_marks(s)
         over = clozes.over_limit(self.note.display, s.line, s.inlines)
         self.diagnostics.extend([over] if over else [])
-        front, left_out = clozes.make_clozes(s.inlines, self.rules.highlights)
+        front, left_out, empty = clozes.make_clozes(s.inlines, self.rules.highlights)
         if left_out:
             self.diagnostics.append(clozes.too_many(self.note.display, s.line, left_out))
+        if empty:
+            self.diagnostics.append(clozes.nothing_hidden(self.note.display, s.line, empty))
         if clozes.has_clozes(front):
             self._cloze(s, front)
             return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from highyield.config import HighlightRules
 from highyield.errors import Diagnostic, escaped, warning
@@ -58,6 +59,14 @@ def _over(nodes: Inlines) -> Iterator[str]:
             yield from _over(node.children)
 
 
+def nothing_hidden(display: str, line: int, empty: int) -> Diagnostic:
+    """The warning for highlights with no text in them: they hide nothing."""
+    what = "a highlight has" if empty == 1 else f"{empty:,} highlights have"
+    return warning(display, line, f"{what} nothing to hide (HTML other than formatting is "
+                   "left out, and an image cannot be hidden): no deletion made",
+                   "write the fact as text between == and ==")
+
+
 def too_many(display: str, line: int, left_out: int) -> Diagnostic:
     """The warning for highlights that would be numbered past c999: they stay text."""
     return warning(display, line, f"{left_out:,} highlights past the {MAX_NUMBER}th "
@@ -100,6 +109,7 @@ class _Numbers:
 
     next: int
     left_out: int = 0
+    empty: int = 0  # highlights with no text in them (HTML only, an image only)
 
     def take(self) -> int | None:
         if self.next > MAX_NUMBER:
@@ -109,11 +119,16 @@ class _Numbers:
         return self.next - 1
 
 
-def make_clozes(inlines: Inlines, rules: HighlightRules) -> tuple[Inlines, int]:
-    """Turn counted highlights into ``Cloze`` nodes numbered after any explicit ones.
-    Also returns how many highlights stayed text because they would pass c999."""
+class Made(NamedTuple):
+    front: Inlines
+    left_out: int  # highlights that stayed text because they would pass c999
+    empty: int  # highlights with nothing to hide
+
+
+def make_clozes(inlines: Inlines, rules: HighlightRules) -> Made:
+    """Turn counted highlights into ``Cloze`` nodes numbered after any explicit ones."""
     numbers = _Numbers(max((c.number for c in iter_clozes(inlines)), default=0) + 1)
-    return _convert(inlines, rules, numbers), numbers.left_out
+    return Made(_convert(inlines, rules, numbers), numbers.left_out, numbers.empty)
 
 
 def _convert(nodes: Inlines, rules: HighlightRules, numbers: _Numbers) -> Inlines:
@@ -134,8 +149,9 @@ def _convert(nodes: Inlines, rules: HighlightRules, numbers: _Numbers) -> Inline
 
 def _highlight(node: Highlight, rules: HighlightRules, numbers: _Numbers) -> Inlines:
     children = unwrap(node.children)
-    if not (rules.counts(node.syntax, node.color) and plain_text(children)) or \
-            has_clozes(node.children):
+    counted = rules.counts(node.syntax, node.color)
+    if not (counted and plain_text(children)) or has_clozes(node.children):
+        numbers.empty += counted and not plain_text(children)
         return _convert(node.children, rules, numbers)
     number = numbers.take()
     return children if number is None else _spaces_outside(Cloze(number, children))

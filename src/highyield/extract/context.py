@@ -7,7 +7,7 @@ from collections import defaultdict
 from highyield.extract.clozes import plain_unwrap
 from highyield.extract.lists import Lists
 from highyield.extract.statements import Statement, trim
-from highyield.model import Block, BlockKind, Embed, Inlines, Note, Text, plain_text
+from highyield.model import Block, BlockKind, Embed, Inlines, Note, Text, plain_text, preview_text
 
 _CONTEXT_KINDS = (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
 MAX_SIBLINGS = 9  # items of a list shown on the card of one of them
@@ -111,8 +111,9 @@ class Outline:
         if len(members) < 2:
             return ()
         start = max(0, min(at - MAX_SIBLINGS // 2, len(members) - MAX_SIBLINGS))
-        return tuple(BLANK if i == index else self._plain(i)
-                     for i in members[start:start + MAX_SIBLINGS])
+        shown = (BLANK if i == index else self._plain(i)
+                 for i in members[start:start + MAX_SIBLINGS])
+        return tuple(item for item in shown if preview_text(item).strip())  # not "<svg>"
 
     def _plain(self, index: int) -> Inlines:
         return trim(plain_unwrap(self.note.blocks[index].inlines))

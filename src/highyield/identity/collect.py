@@ -52,11 +52,11 @@ class Tally:
 
     @property
     def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+        return sum(d.count for d in self.diagnostics if d.severity is Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+        return sum(d.count for d in self.diagnostics if d.severity is Severity.WARNING)
 
 
 @dataclass(frozen=True)
