@@ -295,7 +295,7 @@ def test_a_damaged_ledger_is_made_whole_from_this_computers_copy(vault: Vault) -
         (shown, None, "the ledger is damaged; this computer's copy from the last build fills "
          f"in any card it lost ({display_path(local_copy(vault.vault))})",
          "nothing to do: the ledger in the vault is written again from both"),
-        (shown, 1, "unreadable ledger line (1 columns, not 6), skipped",
+        (shown, 1, "unreadable ledger line (1 column, not 6), skipped",
          "nothing to do: the ledger is written again without it")]
     assert [c.what for c in built.changes.items] == ["updated"]
     assert (imported.new, imported.updated) == (0, 1)
@@ -311,7 +311,7 @@ def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
          "could be read are used", "a card whose line was lost is matched by its text (one "
          "reworded since the last build is taken for a new card); the ledger is written "
          "again"),
-        (shown, 1, "unreadable ledger line (1 columns, not 6), skipped",
+        (shown, 1, "unreadable ledger line (1 column, not 6), skipped",
          "nothing to do: the ledger is written again without it, and that card is matched "
          "by its text")]
     assert [c.what for c in built.changes.items] == ["new", "retired"]

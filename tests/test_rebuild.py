@@ -382,6 +382,20 @@ def test_a_deleted_apkg_or_a_damaged_cache_means_a_full_build(
     assert damaged.fresh == 1 and damaged.changes.first  # no build recorded: read afresh,
     assert [c.what for c in damaged.changes.items] == ["known"] * 4  # but the ledger knows
     assert damaged.tally is not None and damaged.tally.anki_notes == 4
+    where = display_path(cache_file(p.deck.name, p.deck.vault))
+    assert [(d.path, d.message) for d in damaged.tally.diagnostics] == [(
+        where, "the build cache could not be read (its contents are damaged): every note "
+               "was read again")]  # (eighth fault probe: it said only "no build recorded")
+    cache = cache_file(p.deck.name, p.deck.vault)
+    shard = next(cache.parent.glob(f"{cache.stem}.0.*.pickle"))
+    shard.unlink()
+    p.edit("ALS.md", "inhibits glutamate release", "inhibits glutamate relase")
+    lost = p.build()
+    assert lost.tally is not None and [d.message for d in lost.tally.diagnostics] == [
+        f"the build cache could not be read ({shard.name} is missing): every note was "
+        "read again"]
+    whole = p.build(force=True).tally
+    assert whole is not None and whole.diagnostics == ()
 
 
 def test_a_note_saved_during_a_build_is_read_by_the_next(

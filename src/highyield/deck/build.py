@@ -144,7 +144,8 @@ def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
-    diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics)]
+    diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics),
+                   *_damaged(run)]
     keyed = _keyed(run, notes, diagnostics)
     current = _packed(keyed.made, keyed.identified.identities)
     packed, changes = settle(run.cache.packed, current, run.now,
@@ -165,6 +166,15 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),
                  {rel: n.sha for rel, n in notes.items()}, written=written)
+
+
+def _damaged(run: _Run) -> list[Diagnostic]:
+    """The last build's cache was there, and could not be read."""
+    if not run.cache.damaged:
+        return []
+    return [warning(display_path(run.where), None, "the build cache could not be read "
+                    f"({run.cache.damaged}): every note was read again", "nothing to do: it "
+                    "is written again now; if this happens again, check the disk")]
 
 
 def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]) -> _Keyed:

@@ -80,6 +80,7 @@ class BuildCache:
     media: tuple[tuple[str, str, int, int], ...] = ()  # the images packed, as media_stamp
     base: tuple[int, int] = (-1, -1)  # the kept copy of the collection written, its stat
     shards: list[Shard] = field(default_factory=list)  # as loaded, to save only changes
+    damaged: str = ""  # why a cache that was there could not be read, if so
 
 
 @dataclass(frozen=True)
@@ -185,14 +186,25 @@ def load(path: Path, settings: str) -> BuildCache:
                     or not isinstance(index, Index):
                 return BuildCache(settings)
             shards = [Shard(name, *_pickles(path.parent / name, 2)) for name in index.shards]
-    except Exception:  # any damage means starting afresh
+    except (NotADirectoryError, PermissionError):  # said when it cannot be saved
         return BuildCache(settings)
+    except FileNotFoundError as exc:  # none yet, or a part of it deleted
+        return BuildCache(settings, damaged="" if exc.filename == str(path) else
+                          f"{Path(exc.filename or '').name} is missing")
+    except Exception as exc:  # any damage means starting afresh
+        return BuildCache(settings, damaged=_why(exc))
     notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
     packed = {key: p for shard in shards for key, p in shard.packed.items()}
     if index.settings != settings:
         return BuildCache(settings, packed=packed)
     return BuildCache(settings, notes, header.fingerprint, header.output, packed,
                       index.media, index.base, shards)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return "its contents are damaged"
 
 
 def _pickles(path: Path, count: int) -> list[Any]:

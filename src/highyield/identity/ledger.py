@@ -201,7 +201,7 @@ def _entry(raw: str | bytes) -> Entry | str:
     if line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
         return "a merge conflict?"
     if len(parts) != COLUMNS:
-        return f"{len(parts)} columns, not {COLUMNS}"
+        return f"{len(parts)} {'column' if len(parts) == 1 else 'columns'}, not {COLUMNS}"
     if not parts[0]:
         return "no key in the first column"
     if not parts[2].isdigit():
