@@ -35,8 +35,9 @@ SHORTHAND: dict[str, tuple[str, ...]] = {
 
 
 def alike(a: str, b: str) -> bool:
-    """One word put two ways: the same, a typo ("antioxidnt"), a hyphen, a short form."""
-    if a == b or SequenceMatcher(None, a, b).ratio() >= ALIKE:
+    """One word put two ways: the same, a typo ("antioxidnt"), a hyphen, a short form. A
+    typo keeps the first letter: "carbamazepine" and "oxcarbazepine" are two drugs."""
+    if a == b or (a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= ALIKE):
         return True
     return _short_for(a, b) or _short_for(b, a)
 
@@ -90,7 +91,8 @@ def swapped(before: Sequence[str], after: Sequence[str]) -> bool:
 def joined_alike(a: Sequence[str], b: Sequence[str]) -> bool:
     """Are two runs of words one text written with other breaks ("antioxidant", "anti
     oxidant")?"""
-    return SequenceMatcher(None, "".join(a), "".join(b)).ratio() >= ALIKE
+    one, other = "".join(a), "".join(b)
+    return one[:1] == other[:1] and SequenceMatcher(None, one, other).ratio() >= ALIKE
 
 
 def another_subject(before: Sequence[str], after: Sequence[str]) -> bool:
