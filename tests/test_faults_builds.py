@@ -309,8 +309,8 @@ def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
         (shown, None, "the ledger is damaged, and this computer's copy of it is damaged too "
          f"({display_path(local_copy(vault.vault))}, 1 line unreadable): the lines that "
          "could be read are used", "a card whose line was lost is matched by its text (one "
-         "reworded since the last build is taken for a new card); the ledger is written "
-         "again"),
+         "reworded since it was first built is taken for a new card); the ledger is "
+         "written again"),
         (shown, 1, "unreadable ledger line (1 column, not 6), skipped",
          "nothing to do: the ledger is written again without it, and that card is matched "
          "by its text")]
@@ -327,8 +327,8 @@ def test_an_empty_ledger_without_a_copy_says_so(vault: Vault) -> None:
     assert vault.messages(built) == [(
         display_path(ledger_path(vault.vault)), None,
         "the ledger is empty, and this computer has no copy of it",
-        "cards are matched by their exact text this time (one reworded since the last build "
-        "is taken for a new card); the ledger is written again")]
+        "cards are matched by their exact text this time (one reworded since it was first "
+        "built is taken for a new card); the ledger is written again")]
     assert built.changes.items == []
     assert len(ledger_path(vault.vault).read_text().splitlines()) == 3 + 2 * 2  # + contexts
 

@@ -524,6 +524,12 @@ def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Pro
      "treats ==bipolar disorder==.\n", "Huntington", "Achondroplasia"),
     ("- ==Carbamazepine== is the drug of choice for trigeminal neuralgia.\n",
      "- ==Carbamazepine== is the drug of choice for focal seizures.\n", "trigeminal", "focal"),
+    ("- Myotonic dystrophy is caused by ==CTG== trinucleotide repeats.\n",  # (ninth probe)
+     "- Spinocerebellar ataxia is caused by ==CTG== trinucleotide repeats.\n", "Myotonic",
+     "Spinocerebellar"),
+    ("| Drug | Adverse effect |\n| --- | --- |\n| Amiodarone | ==pulmonary fibrosis== |\n",
+     "| Drug | Adverse effect |\n| --- | --- |\n| Bleomycin | ==pulmonary fibrosis== |\n",
+     "Amiodarone", "Bleomycin"),
 ])
 def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
         project: Callable[..., Project], before: str, after: str, gone: str,
@@ -570,6 +576,36 @@ def test_a_highlight_removed_and_put_back_gets_its_card_back(
 
 
 MG = "- MG: antibodies against ==AChR==, treated with ==pyridostigmine==, associated with "
+
+
+@pytest.mark.parametrize(("before", "after", "answer"), [
+    ("- Digoxin toxicity causes ==hyperkalemia==\n",
+     "- Digoxin toxicity leads to ==hyperkalaemia==\n", "hyperkalaemia"),
+    ("- Lithium toxcity causes ==nephrogenic diabetes insipidus==.\n",
+     "- Lithium toxicity causes ==nephrogenic DI==.\n", "nephrogenic DI"),
+    ("- Kartagener syndrome: defect in ==dynein arms== causes ==situs inversus== and "
+     "==infertility==.\n", "- Kartagener syndrome: ==situs inversus== and ==infertility== "
+     "result from defective ==dynein arm==.\n", "dynein arm"),
+    ("- Vitamin B12 deficiency causes ==megaloblastic anemia== and ==subacute combined "
+     "degeneration==.\n", "- ==Vitamin B12== deficiency causes megaloblastic anemia and "
+     "==subacute combined degeneration==.\n", "subacute combined degeneration"),
+])
+def test_an_answer_spelt_otherwise_or_a_highlight_moved_keeps_the_card(
+        project: Callable[..., Project], before: str, after: str, answer: str) -> None:
+    """A spelling of the answer with the question reworded, a short form of it, deletions
+    reordered, another word highlighted beside one that stays (ninth fault probe: each
+    made a new card, the history of the unchanged deletions lost)."""
+    p = project({"Note.md": "# Note\n" + before})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    p.write("Note.md", "# Note\n" + after)
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert {c.guid for c in v2.cards} == {c.guid for c in v1.cards}
+    assert not [c for c in v2.cards if RETIRED_TAG in c.tags]
+    kept = {k: v for k, v in p.card_ids().items() if k in ids}
+    assert kept and set(kept.items()) <= set(ids.items())
+    assert p.card(v2, answer).guid == v1.cards[0].guid
 
 
 @pytest.mark.parametrize("target", ["Pharm.md", "Riluzole.md"])
@@ -674,6 +710,7 @@ def test_reordered_items_with_the_same_text_keep_their_own_cards(
 
 
 DRUG = "  - Class: ==succinimide==\n  - Adverse effect: ==GI upset==\n"
+SPECIFIC = "- Teratogen causing ==neural tube defects==\n- Induces ==cytochrome P450==\n"
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -685,6 +722,10 @@ DRUG = "  - Class: ==succinimide==\n  - Adverse effect: ==GI upset==\n"
      {"Metformin.md": DRUG.replace("  - ", "- ")}),
     ({"Pharm.md": "# Pharm\n- Carbamazepine\n" + DRUG},  # (eighth fault probe)
      {"Pharm.md": "# Pharm\n- Oxcarbazepine\n" + DRUG}),
+    ({"Pharm.md": "# Pharm\n## Valproate\n" + SPECIFIC},  # items whose question has a
+     {"Pharm.md": "# Pharm\n## Carbamazepine\n" + SPECIFIC}),  # specific word (ninth
+    ({"Pharm.md": "# Pharm\n- Phenytoin\n" + SPECIFIC.replace("- ", "  - ")},  # probe)
+     {"Pharm.md": "# Pharm\n- Cyclosporine\n" + SPECIFIC.replace("- ", "  - ")}),
 ])
 def test_an_item_under_another_drug_is_another_fact(
         project: Callable[..., Project], before: dict[str, str],
@@ -703,7 +744,8 @@ def test_an_item_under_another_drug_is_another_fact(
     assert sorted(c.what for c in built.changes.items) == ["new"] * 2 + ["retired"] * 2
     assert {c.guid for c in v1.cards} == {c.guid for c in v2.cards
                                           if RETIRED_TAG in c.tags}
-    drug = "Oxcarbazepine" if "Oxcarbazepine" in str(after) else "Metformin"
+    drug = next(d for d in ("Oxcarbazepine", "Carbamazepine", "Cyclosporine", "Metformin")
+                if d in str(after))
     assert all(drug in c.fields["Context"] for c in v2.cards if RETIRED_TAG not in c.tags)
     assert "context" in ledger_path(p.vault).read_text()
 
@@ -718,19 +760,23 @@ def test_an_item_under_another_drug_is_another_fact(
     ({"ALS.md": "- Tx: ==riluzole==\n- Cause of death: ==respiratory failure==\n"},
      {"Amyotrophic lateral sclerosis.md": "- Tx: ==riluzole==\n"
                                           "- Cause of death: ==respiratory failure==\n"}),
-    ({"Pharm.md": "# Pharm\n## Epilepsy\n- ==Ethosuximide== treats absence seizures.\n"},
-     {"Pharm.md": "# Pharm\n## Antiepileptics\n- ==Ethosuximide== treats absence "
-                  "seizures.\n"}),
-    ({"Neuro.md": "# Neuro\n- ==Riluzole== slows ALS progression.\n"},
-     {"Motor neuron disease.md": "# MND\n- ==Riluzole== slows amyotrophic lateral "
-                                 "sclerosis progression.\n"}),
+    ({"Pharm.md": "# Pharm\n## Epilepsy\n- ==Ethosuximide== treats absence seizures.\n"
+                  "- ==Valproate== treats myoclonic seizures.\n## Pediatrics\n"},
+     {"Pharm.md": "# Pharm\n## Epilepsy\n- ==Valproate== treats myoclonic seizures.\n"
+                  "## Pediatrics\n- ==Ethosuximide== treats absence seizures.\n"}),
+    ({"Neuro.md": "# Neuro\n- ==Riluzole== slows ALS progression.\n- ==Edaravone== is an "
+                  "antioxidant.\n", "MND.md": "# MND\n- ==Fasciculations== are LMN signs.\n"},
+     {"Neuro.md": "# Neuro\n- ==Edaravone== is an antioxidant.\n",
+      "MND.md": "# MND\n- ==Fasciculations== are LMN signs.\n- ==Riluzole== slows "
+                "amyotrophic lateral sclerosis progression.\n"}),
 ])
 def test_a_context_renamed_or_a_short_form_written_out_keeps_each_card(
         project: Callable[..., Project], before: dict[str, str],
         after: dict[str, str]) -> None:
     """Words added to the parent, a heading above it renamed, a note renamed from its
-    abbreviation, "Tx" written out, a card that names its own subject moved under another
-    heading: the same facts, the same cards."""
+    abbreviation, "Tx" written out, a card that names something specific moved under
+    another heading or note that was there: the same facts, the same cards. (A nearest
+    heading renamed to another specific term is taken for another subject: a new card.)"""
     p = project(before)
     _, v1 = p.build_and_import()
     for rel in before:

@@ -22,7 +22,7 @@ from highyield.identity.clozes import deletions, renumber, renumber_text, shape
 from highyield.identity.ledger import CONTEXT, GONE, Entry, context_key, gone_key, is_card
 from highyield.identity.similar import pair_deletions, shown_words, similar_pairs, words
 from highyield.identity.subject import Subject, anchor_key, digest, subject_of
-from highyield.identity.swapped import moved_under_another
+from highyield.identity.swapped import SEPARATOR, moved_under_another
 from highyield.model import Card, Draft
 
 NO_NUMBERS: dict[int, int] = {}  # shared, never changed
@@ -71,6 +71,7 @@ class _Matcher:
         for s in subjects:
             self.by_path[s.path].append(s)
         self.shared: dict[str, set[str]] = {}
+        self.parts: set[str] | None = None  # every context's parts, when first asked
 
     def run(self) -> Identified:
         order = sorted(range(len(self.subjects)),
@@ -204,7 +205,13 @@ class _Matcher:
         if before is None or before == s.where:
             return True
         return not moved_under_another(before, s.where, set(words(s.front + " " + s.back)),
-                                       shown_words(s.front, s.back))
+                                       shown_words(s.front, s.back), self._still)
+
+    def _still(self, part: str) -> bool:
+        """Is this a title, heading or parent item some card of the deck is under now?"""
+        if self.parts is None:
+            self.parts = {p for s in self.subjects for p in s.where.split(SEPARATOR)}
+        return part in self.parts
 
     def _gone(self, key: str) -> list[tuple[int, str]]:
         """The card's deletions that left it, by number: one that comes back takes its

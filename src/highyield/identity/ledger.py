@@ -268,8 +268,8 @@ def _mended(vault: Path, read: _Read, blank: bool, problems: list[Diagnostic]
     elif blank:
         problems.append(warning(shown, None, "the ledger is empty, and this computer has no "
                                 "copy of it", "cards are matched by their exact text this "
-                                "time (one reworded since the last build is taken for a new "
-                                "card); the ledger is written again"))
+                                "time (one reworded since it was first built is taken for a "
+                                "new card); the ledger is written again"))
     return {**copy.entries, **read.entries} if copy is not None else read.entries
 
 
@@ -279,7 +279,7 @@ def _told(vault: Path, state: str, copy: _Read) -> Diagnostic:
                    f"{state}, and this computer's copy of it is damaged too "
                    f"({display_path(local_copy(vault))}, {_lines(len(copy.bad))} unreadable):"
                    " the lines that could be read are used", "a card whose line was lost is "
-                   "matched by its text (one reworded since the last build is taken for a "
+                   "matched by its text (one reworded since it was first built is taken for a "
                    "new card); the ledger is written again")
 
 

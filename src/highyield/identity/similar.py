@@ -156,8 +156,7 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
                 continue
             score = ratio(mine, tokens[j])
             least = SAME_ANSWERS if e.path == s.path else MOVED_ANSWERS
-            if (score >= SIMILAR or (score >= least and
-                                     _answers(e.front) == _answers(s.front) != [])) \
+            if (score >= SIMILAR or (score >= least and _kept_answers(s.front, e.front))) \
                     and not _other_fact(s, e, shared) and not elsewhere(s, e):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
     scored.sort(reverse=True)
@@ -183,11 +182,13 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
     shown by every row, say nothing of which fact)."""
     hidden, shown = _sides(s.front, s.back)
     old_hidden, old_shown = _sides(e.front, e.back)
-    if not _telling(hidden) & _telling(old_hidden):
+    now, then = _telling(hidden), _telling(old_hidden)
+    if not matched(sorted(then), sorted(now))[0]:  # no answer kept, nor spelt otherwise
         return _telling(shown) != _telling(old_shown)
     mine, theirs = _question(shown, shared(s.path)), _question(old_shown, shared(e.path))
-    return bool(mine and theirs) and (not _alike(mine, theirs) or
-                                      another_subject(theirs, mine))
+    # a word highlighted now, or no longer, is no word of another subject
+    return bool(mine and theirs) and (not _alike(mine, theirs) or another_subject(
+        [w for w in theirs if w not in now], [w for w in mine if w not in then]))
 
 
 def _question(shown: list[str], shared: set[str]) -> list[str]:
@@ -231,6 +232,24 @@ def _telling(ws: list[str]) -> set[str]:
 
 def _answers(front: str) -> list[str]:
     return sorted(text for _, text in deletions(front))
+
+
+def _kept_answers(front: str, old_front: str) -> bool:
+    """Does a card hide the answers it hid, or nearly ("dynein arms" now "dynein arm")?"""
+    now, then = _answers(front), _answers(old_front)
+    if not now or len(now) != len(then):
+        return False
+    return now == then or all(_same_answer(a, b) for a, b in zip(now, then, strict=True))
+
+
+def _same_answer(a: str, b: str) -> bool:
+    """One answer put another way: most words kept, a spelling ("hyperkalaemia"), or one
+    side's every word in the other, a short form counted ("nephrogenic DI")."""
+    mine, theirs = words(a), words(b)
+    if ratio(mine, theirs) >= SAME_DELETION or SequenceMatcher(None, a, b).ratio() >= ALIKE:
+        return True
+    kept_mine, kept_theirs = matched(theirs, mine)[::-1]
+    return kept_mine >= set(mine) or kept_theirs >= set(theirs)
 
 
 def _candidates(mine: list[str], postings: dict[str, list[int]], total: int) -> list[int]:

@@ -13,13 +13,13 @@ put another way is no swap: a typo fixed ("Huntingtons"), a short form written o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 
 from highyield.extract.auto.specific import SPECIFIC, rarity
 
 ALIKE = 0.8  # two spellings of one word (difflib's ratio of their letters)
-MOSTLY = 0.75  # a question that keeps this share of its words asks the same
+MOSTLY = 0.75  # a question that keeps more than this share of its words asks the same
 SEPARATOR = " › "  # between the parts of a card's context (identity.subject)
 _WORD = re.compile(r"\w+")
 # Short forms students write, and the starts of the words they stand for.
@@ -96,27 +96,28 @@ def joined_alike(a: Sequence[str], b: Sequence[str]) -> bool:
 
 
 def another_subject(before: Sequence[str], after: Sequence[str]) -> bool:
-    """A question asked of something else: a specific word swapped for another, with no
-    specific word and less than ``MOSTLY`` of the words kept ("… slows ALS" and "…
-    prolongs survival in amyotrophic lateral sclerosis" keep ALS, and ask the same; a
-    long question with one term changed is that question corrected)."""
+    """A question asked of something else: a specific word swapped for another, with at
+    most ``MOSTLY`` of the words kept (a long question with one term changed is that
+    question corrected)."""
     kept_old, _ = matched(before, after)
-    return len(kept_old) < MOSTLY * len(set(before)) and swapped(before, after) and \
-        not _any_specific(kept_old)
+    return len(kept_old) <= MOSTLY * len(set(before)) and swapped(before, after)
 
 
-def moved_under_another(before: str, after: str, own: set[str], shown: set[str]) -> bool:
-    """Is a card that says nothing of its subject itself now about something else: its
-    nearest heading or parent item swapped for another ("Adverse effect: ==GI upset=="
-    under "Ethosuximide", now under "Metformin")? A card whose question names a specific
-    thing (``shown``: "==Riluzole== slows ALS progression") is that fact wherever it is;
-    a heading above the nearest renamed, or words added to it, change no card's subject.
+def moved_under_another(before: str, after: str, own: set[str], shown: set[str],
+                        still: Callable[[str], bool]) -> bool:
+    """Is a card now about something else: its nearest heading, parent item or note
+    swapped for another ("Adverse effect: ==GI upset==" under "Ethosuximide", now under
+    "Metformin")? When the old one is gone (``still`` says whether the vault has it yet),
+    it was replaced, and every card under it is about the new one. When it is still there,
+    the card was moved, and stays the fact it was if its question names something
+    specific itself (``shown``: "==Riluzole== slows ALS progression" moved to another
+    note). A heading above the nearest renamed, or words added to it, change nothing.
     ``own``: all the card's words, which its context may repeat."""
     old, new = before.rsplit(SEPARATOR, 1)[-1], after.rsplit(SEPARATOR, 1)[-1]
     if old == new or not swapped([w for w in _WORD.findall(old) if w not in own],
                                  [w for w in _WORD.findall(new) if w not in own]):
         return False
-    return not _any_specific(shown)
+    return not still(old) or not _any_specific(shown)
 
 
 def _any_specific(ws: set[str]) -> bool:
