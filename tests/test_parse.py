@@ -215,3 +215,32 @@ def test_an_html_heading_alone_on_its_line_is_a_heading() -> None:
     assert [(b.kind, b.level) for b in note.blocks] == [
         (BlockKind.HEADING, 2), (BlockKind.LIST_ITEM, 0), (BlockKind.PARAGRAPH, 0)]
     assert note.blocks[1].section == ("Valvular disease",)
+
+
+def test_reading_notes_leaves_no_cycles_for_the_collector() -> None:
+    """Builds run with the cyclic collector off (it walked every card again and again): the
+    notes read must leave no garbage that only it could free (each inline parser kept its
+    own bound methods, a cycle, and the garbage grew with every block)."""
+    import gc
+    from pathlib import Path
+
+    from highyield.config import folder_deck
+    from highyield.deck.reader import CachedReader
+    from highyield.vault.media import MediaResolver, MediaSet
+
+    vault = Path(__file__).parent.parent / "notes"
+    deck = folder_deck(vault, None)
+    reader = CachedReader(deck, MediaSet(MediaResolver(vault)), {}, True)
+    paths = sorted(vault.rglob("*.md"))
+    assert len(paths) >= 5
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path in paths:
+            reader.read(path, path.relative_to(vault).as_posix())
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert reader.fresh == len(paths) and left == []

@@ -121,15 +121,14 @@ class _Parser:
         self.quiet_highlights = False  # only count further unclosed == warnings
         self.lazy: _Frame | None = None  # an == reopened without touching the output yet
         self.too_deep: set[str] = set()  # warned of: "markup" or "clozes" nested too deep
-        self.handlers = {name: getattr(self, "_on_" + name) for name in _HANDLED}
 
     # ------------------------------------------------------------ driver
 
     def run(self) -> InlineResult:
-        text, handlers = self.text, self.handlers
+        text, handlers = self.text, _HANDLERS
         while (m := _TOKEN.search(text, self.pos)) is not None:
             self.pos, self.token = m.end(), m.start()
-            handlers[str(m.lastgroup)](m)
+            handlers[str(m.lastgroup)](self, m)
             if self.used:
                 self.pending, self.used = self.pos, False
         self.token = len(text)
@@ -622,6 +621,12 @@ def _node(kind: str, children: Inlines) -> Inline:
     if kind == "==":
         return Highlight(children, "equals")
     return Styled("b" if len(kind) == 2 else "i", children)
+
+
+# Each token's handler, by its group's name: the class's own functions (a parser's bound
+# methods, kept on it, would make each parser a cycle for the collector to find).
+_HANDLERS: dict[str, Callable[[_Parser, re.Match[str]], None]] = {
+    name: getattr(_Parser, "_on_" + name) for name in _HANDLED}
 
 
 def parse_inline(text: str, lines: LineMap, path: str, diagnostics: list[Diagnostic],
