@@ -29,6 +29,7 @@ from highyield.deck.cache import (
 )
 from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
+from highyield.deck.parallel import read_many
 from highyield.deck.reader import CachedReader
 from highyield.deck.unsaved import unsaved
 from highyield.errors import Diagnostic, display_path, warning
@@ -126,20 +127,27 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
 
 
 def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
-    """Each note's cards, by vault-relative path."""
+    """Each note's cards, by vault-relative path: from the cache when the note is as
+    before, else read afresh (on every core when there are many)."""
     reader = CachedReader(run.deck, run.media, run.cache.notes, run.deck.auto.enabled)
-    notes = {}
-    collected_at = 0
-    for done, path in enumerate(run.paths, 1):
+    notes: dict[str, NoteCards | None] = {}
+    todo = []
+    for path in run.paths:
         rel = path.relative_to(run.deck.vault).as_posix()
-        notes[rel] = reader.read(path, rel)
+        notes[rel] = reader.unchanged(path, rel)
+        if notes[rel] is None:
+            todo.append((path, rel))
+    done, collected_at = len(run.paths) - len(todo), 0
+    for rel, cards in read_many(reader, todo):
+        notes[rel] = cards
+        done += 1
         if reader.fresh - collected_at >= YOUNG_GC_EVERY:
             gc.collect(1)
             collected_at = reader.fresh
         if progress is not None:
             progress(done, len(run.paths))
     run.fresh = reader.fresh
-    return notes
+    return {rel: cards for rel, cards in notes.items() if cards is not None}
 
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:

@@ -36,16 +36,23 @@ class CachedReader:
         self.texts = note_texts(self.deck.vault, self.media, self.rules)
 
     def read(self, path: Path, rel: str) -> NoteCards:
-        try:
-            stat = path.stat()
-        except OSError:
-            stat = None
+        return self.unchanged(path, rel) or self.afresh(path, rel)
+
+    def unchanged(self, path: Path, rel: str) -> NoteCards | None:
+        """The note's cards from the cache, when its size and time are as before."""
+        stat = _stat(path)
         old = self.old.get(rel)
         if stat is not None and old is not None and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
                 self._same_media(rel, old) and self._same_depends(rel, old) and \
                 os.access(path, os.R_OK):  # a note made unreadable is said so again
             return _shown_from_here(old, path)
+        return None
+
+    def afresh(self, path: Path, rel: str) -> NoteCards:
+        """The note read (from the cache still, when its text is as before)."""
+        stat = _stat(path)
+        old = self.old.get(rel)
         problems: list[Diagnostic] = []
         source = read_note(self.deck.vault, path, problems)
         if source is None:
@@ -81,6 +88,13 @@ class CachedReader:
         images of a note taken from the cache are packed too."""
         now = [self.media.outcome(rel, embed) == was for embed, was in cards.embeds]
         return all(now)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _shown_from_here(cards: NoteCards, path: Path) -> NoteCards:

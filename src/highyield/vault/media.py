@@ -138,6 +138,7 @@ class MediaSet:
         # (note, target) -> name in the package (or None), why it is not packed, and hint
         self._resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}
         self._warned: set[tuple[str, str, int]] = set()
+        self.named: list[tuple[Path, str]] = []  # each image named, in order (``take_named``)
 
     def outcome(self, note_rel: str, embed: Embed) -> Outcome:
         """What became of an embed of a note (resolved once per note and target): its
@@ -177,9 +178,23 @@ class MediaSet:
         changed since): raises ``Refused`` or ``OSError`` when it can no longer be."""
         return open_in_vault(self.resolver.root, self.files[name])
 
+    def take_named(self) -> list[tuple[Path, str]]:
+        """The images named since the last call, with their names, in the order asked
+        for: another process's media set names them again in this order (``name_again``)
+        and so gives each the name it has here, if the two sets saw the same images."""
+        named, self.named = self.named, []
+        return named
+
+    def name_again(self, path: Path) -> str:
+        """Name an image another process's media set named (see ``take_named``)."""
+        return self._name_for(path)
+
     def _name_for(self, path: Path) -> str:
-        if path in self._names:
-            return self._names[path]
+        name = self._names.get(path) or self._new_name(path)
+        self.named.append((path, name))
+        return name
+
+    def _new_name(self, path: Path) -> str:
         name = safe_name(path.name)
         if self._folded.get(_folded(name), path) != path:
             # another image of this name, or of a name that differs only in case (one

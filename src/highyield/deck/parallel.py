@@ -1,0 +1,75 @@
+"""Many notes read afresh on every core: a first build, a build after the cache was lost,
+``--force``. Worker processes parse notes and make their cards in chunks, in order, and
+the build takes their cards as if it had read the notes itself: each image a worker
+named is named again here in the same order, so every name (and every field) is the one
+a single process gives; a note whose names would differ is read again here."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from highyield.config import DeckConfig
+from highyield.deck.cache import NoteCards
+from highyield.deck.reader import CachedReader
+from highyield.vault.media import MediaResolver, MediaSet
+
+MIN_NOTES = 200  # fewer notes to read afresh: one process (starting workers costs more)
+CHUNK = 20  # notes a worker reads at a time
+MAX_WORKERS = 8
+
+_Chunk = list[tuple[Path, str, NoteCards | None]]  # each note, and its cached cards
+_Read = tuple[str, NoteCards, list[tuple[Path, str]], int]  # rel, cards, images, fresh
+_reader: CachedReader | None = None  # a worker's own reader
+
+
+def workers() -> int:
+    """How many processes may read notes at once (Linux only: elsewhere a worker would
+    be a new interpreter, which is not worth its start for most vaults)."""
+    if sys.platform != "linux":
+        return 1
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+def read_many(reader: CachedReader, todo: list[tuple[Path, str]]
+              ) -> Iterator[tuple[str, NoteCards]]:
+    """Each note's cards, in the order given, read in worker processes when there are
+    many; ``reader`` counts them and holds their images as if it had read them."""
+    count = workers()
+    if len(todo) < MIN_NOTES or count < 2:
+        for path, rel in todo:
+            yield rel, reader.afresh(path, rel)
+        return
+    chunks = [[(path, rel, reader.old.get(rel)) for path, rel in todo[i:i + CHUNK]]
+              for i in range(0, len(todo), CHUNK)]
+    paths = dict((rel, path) for path, rel in todo)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(count, _start, (reader.deck, reader.with_seen)) as pool:
+        for results in pool.imap(_read_chunk, chunks):
+            for rel, cards, named, fresh in results:
+                if all(reader.media.name_again(path) == name for path, name in named):
+                    reader.fresh += fresh
+                    yield rel, cards
+                else:  # another image took a name first here: read it here
+                    yield rel, reader.afresh(paths[rel], rel)
+
+
+def _start(deck: DeckConfig, with_seen: bool) -> None:
+    global _reader
+    _reader = CachedReader(deck, MediaSet(MediaResolver(deck.vault)), {}, with_seen)
+
+
+def _read_chunk(chunk: _Chunk) -> list[_Read]:
+    reader = _reader
+    assert reader is not None
+    reader.old = {rel: old for _, rel, old in chunk if old is not None}
+    results = []
+    for path, rel, _ in chunk:
+        before = reader.fresh
+        reader.media.take_named()
+        cards = reader.afresh(path, rel)
+        results.append((rel, cards, reader.media.take_named(), reader.fresh - before))
+    return results
