@@ -121,3 +121,25 @@ def test_own_cards_always_stay_and_the_better_auto_card_wins() -> None:
              Ranked(True, 0.95, "Clippings/c.md", 1, _seen("hit igg antibody pf4", "igg"))]
     assert left_out(cards) == {0, 2}
     assert left_out([cards[0], cards[2]]) == {1}  # the higher score, not the earlier note
+
+
+def test_a_clipping_added_later_is_compared_with_every_cached_highlight(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """A deck with no note that auto-cloze reads makes no repeat data (two fifths of the
+    time a note takes); the cards cached so lack it, and once a clipped article comes they
+    are read again: its card for a highlighted fact is left out, as in a first build."""
+    from highyield.deck.build import build
+    from tests.anki_client import import_apkg
+
+    vault = make_vault({"Neurology/ALS.md": "- Mean survival of ALS is ==3-5 years== from "
+                                            "symptom onset\n"})
+    deck = folder_deck(vault, tmp_path / "out.apkg")
+    first = build(deck)
+    assert first.tally is not None and first.tally.repeats == 0
+    (vault / "Clippings").mkdir()
+    (vault / "Clippings" / "MS vs ALS.md").write_text(f"MS vs ALS\n\n{SURVIVAL_AGAIN}\n")
+    again = build(deck)
+    assert again.tally is not None and again.tally.repeats == 1
+    assert again.fresh == 2  # the cached note too
+    cards = import_apkg(deck.output, tmp_path / "anki").cards
+    assert len(cards) == 1 and "Mean survival of ALS is 3-5 years" in cards[0].answer_text

@@ -129,11 +129,14 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
 def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
     """Each note's cards, by vault-relative path: from the cache when the note is as
     before, else read afresh (on every core when there are many)."""
-    reader = CachedReader(run.deck, run.media, run.cache.notes, run.deck.auto.enabled)
+    rels = [path.relative_to(run.deck.vault).as_posix() for path in run.paths]
+    # What tells repeated auto cards apart is made only when the deck has notes that
+    # auto-cloze reads (it took two fifths of the time a note takes to read)
+    auto = any(map(run.deck.auto.applies, rels))
+    reader = CachedReader(run.deck, run.media, run.cache.notes, auto)
     notes: dict[str, NoteCards | None] = {}
     todo = []
-    for path in run.paths:
-        rel = path.relative_to(run.deck.vault).as_posix()
+    for path, rel in zip(run.paths, rels, strict=True):
         notes[rel] = reader.unchanged(path, rel)
         if notes[rel] is None:
             todo.append((path, rel))

@@ -42,7 +42,7 @@ class CachedReader:
         """The note's cards from the cache, when its size and time are as before."""
         stat = _stat(path)
         old = self.old.get(rel)
-        if stat is not None and old is not None and \
+        if stat is not None and old is not None and self._usable(old) and \
                 (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns) and \
                 self._same_media(rel, old) and self._same_depends(rel, old) and \
                 os.access(path, os.R_OK):  # a note made unreadable is said so again
@@ -59,8 +59,8 @@ class CachedReader:
             return NoteCards(0, 0, "", (), tuple(problems), ())
         sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
-        if old is not None and old.sha == sha and self._same_media(rel, old) and \
-                self._same_depends(rel, old):
+        if old is not None and old.sha == sha and self._usable(old) and \
+                self._same_media(rel, old) and self._same_depends(rel, old):
             return _shown_from_here(replace(old, size=size, mtime_ns=mtime), path)
         self.fresh += 1
         embedder = self.texts.for_note(rel)
@@ -74,6 +74,11 @@ class CachedReader:
                      for d in drafts)
         return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs,
                          embedder.depends, untestable, unsure, embedder.resolves)
+
+    def _usable(self, cards: NoteCards) -> bool:
+        """Cached cards without what tells repeats apart are read again once the deck has
+        notes that auto-cloze reads (a clipped article added)."""
+        return not self.with_seen or not cards.made or cards.made[0].seen is not None
 
     def _same_depends(self, rel: str, cards: NoteCards) -> bool:
         """The notes whose text it embeds are as they were when it was read, and each
