@@ -3,9 +3,12 @@
     python bench/build.py                          # a fresh 50k-card vault in a temporary folder
     python bench/build.py --vault VAULT            # generate it in VAULT once, then reuse it
     python bench/build.py --runs 5 --cold-runs 2
+    python bench/build.py --style word             # 700 notes pasted from Word
 
 A vault of 2,000 notes × 25 highlighted facts (50,000 cloze cards, bench/vaultgen.py) is
-built with HIGHYIELD_HOME in a temporary folder. Every measurement runs in its own Python
+built with HIGHYIELD_HOME in a temporary folder; with ``--style word``, 700 notes as Word
+exports them (a large HTML table each, highlights as <mark> and yellow spans: 33 MB,
+about 43,000 cards). Every measurement runs in its own Python
 process (sys.executable), timed inside it around the work only, with genanki and highyield
 already imported; the process's wall time (interpreter start included) and its peak RSS
 (VmHWM) are reported too. Measured:
@@ -14,15 +17,19 @@ already imported; the process's wall time (interpreter start included) and its p
   (its own note types, fields, tags and guids, read back from the .apkg into a pickle before
   the process starts): models, deck, notes, `Package.write_to_file`. The process loads the
   pickle untimed, so its peak RSS includes those fields, which a build holds too;
-- baseline (minimal): genanki writing as many cloze notes with one short field, for context;
+- baseline (minimal): genanki writing as many cloze notes with one short field;
 - full build, cold: no cache, no ledger (VAULT/.highyield), no .apkg, before every run;
 - no-op build: nothing changed (it should say up to date and not write the .apkg);
 - one note edited: a new highlighted fact appended to one note and one word changed in an
   existing fact (each run edits another note; all are restored afterwards);
 - forced rebuild, warm cache (`force=True`), for information.
 
-Targets (from the issue), as ratios to baseline (same fields): full build ≤ 2×, no-op
-≤ 0.15×, one edit ≤ 1.3×; peak memory ≤ 2× the baseline's. Figures are printed, not asserted.
+Targets (from the issue), as ratios to baseline (minimal), measured in the same run: full
+build ≤ 2×, no-op ≤ 0.05×, one edit ≤ 1.1×; peak memory ≤ 2× that baseline's. The ratio
+to baseline (same fields) is printed too. Figures are printed, not asserted. A cold build
+uses worker processes: its RSS is the main process's, and the largest worker's peak is
+printed beside it (``worker_rss_mb``; pages a worker shares with the main process count in
+both).
 """
 
 from __future__ import annotations
@@ -49,14 +56,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 try:
     from shown import shown
-    from vaultgen import make_vault
+    from vaultgen import make_vault, make_word_vault
 
     import highyield  # noqa: F401
 except ImportError as exc:
     sys.exit(f"bench/build.py: {exc}; run it with a virtual environment active in which "
              "highyield is installed (pip install -e '.[dev]' in the repository)")
 
-TARGETS = {"full build, cold": 2.0, "no-op build": 0.15, "one note edited": 1.3}
+TARGETS = {"full build, cold": 2.0, "no-op build": 0.05, "one note edited": 1.1}
 RSS_TARGET = 2.0
 SAME, MINIMAL = "baseline (same fields)", "baseline (minimal)"
 NEW_FACT = "- New fact: the heart is ==edited==.\n"
@@ -133,7 +140,9 @@ def child(argv: list[str]) -> None:
         result = genanki_minimal(int(rest[0]), Path(rest[1]))
     else:
         result = highyield_build(Path(rest[0]), Path(rest[1]), force=what == "force")
-    print(json.dumps({**result, "rss_mb": peak_rss_mb()}))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest
+    print(json.dumps({**result, "rss_mb": peak_rss_mb(),
+                      **({"worker_rss_mb": round(workers)} if workers else {})}))
 
 
 # ---------------------------------------------------------------- in the parent
@@ -196,19 +205,21 @@ def edit(note: Path) -> str:
 
 
 def row(label: str, runs: list[Run], same: list[Run] | None, minimal: list[Run] | None) -> str:
+    """A figure, and its ratios: to genanki writing the same fields, and to genanki writing
+    one short field per note (``minimal``: the issue's targets are ratios to this one)."""
     secs = statistics.median(r.seconds for r in runs)
     wall = statistics.median(r.wall for r in runs)
     rss = max(r.rss_mb for r in runs)
     line = f"{label:24} {secs:8.3f} {len(runs):3} {wall:8.2f} {rss:7.0f}"
     if same is None or minimal is None:
         return line
-    base = statistics.median(r.seconds for r in same)
-    ratio, mem = secs / base, rss / max(r.rss_mb for r in same)
-    target = TARGETS.get(label)
-    verdict = "" if target is None else f"≤{target:g}× {'met' if ratio <= target else 'MISSED'}"
-    memv = f"≤{RSS_TARGET:g}× {'met' if mem <= RSS_TARGET else 'MISSED'}"
+    ratio = secs / statistics.median(r.seconds for r in same)
     minr = secs / statistics.median(r.seconds for r in minimal)
-    return (f"{line} {ratio:7.2f}× {verdict:13} {minr:6.2f}× {mem:6.2f}× {memv}")
+    mem = rss / max(r.rss_mb for r in minimal)
+    target = TARGETS.get(label)
+    verdict = "" if target is None else f"≤{target:g}× {'met' if minr <= target else 'MISSED'}"
+    memv = f"≤{RSS_TARGET:g}× {'met' if mem <= RSS_TARGET else 'MISSED'}"
+    return f"{line} {ratio:7.2f}× {minr:7.2f}× {verdict:13} {mem:6.2f}× {memv}"
 
 
 def main() -> None:
@@ -219,6 +230,9 @@ def main() -> None:
                         help="runs of the baselines, no-op, edit and forced builds (default 3)")
     parser.add_argument("--cold-runs", type=int, default=1,
                         help="cold full builds, each from an empty cache (default 1)")
+    parser.add_argument("--style", choices=("lists", "word"), default="lists",
+                        help="the generated vault: 2,000 notes of nested lists (default), or "
+                             "700 notes pasted from Word (large HTML tables with highlights)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hy-bench-build-") as tmp_name:
         tmp = Path(tmp_name)
@@ -226,7 +240,7 @@ def main() -> None:
         if not any(vault.rglob("*.md")):
             where = shown(vault, "the --vault folder" if args.vault else "a temporary folder")
             print(f"writing the vault into {where} …", file=sys.stderr, flush=True)
-            make_vault(vault)
+            (make_word_vault if args.style == "word" else make_vault)(vault)
         try:
             table, notes = measure(vault, tmp, args.runs, args.cold_runs)
         finally:
@@ -234,7 +248,7 @@ def main() -> None:
     print(f"vault: {len(notes):,} notes; HIGHYIELD_HOME in a temporary folder; "
           f"{platform.python_implementation()} {platform.python_version()}")
     header = (f"{'':24} {'seconds':>8} {'n':>3} {'process':>8} {'RSS MB':>7} "
-              f"{'× same':>8} {'target':13} {'× min':>7} {'RSS ×':>7} mem target")
+              f"{'× same':>8} {'× min':>8} {'target':13} {'RSS×min':>7} mem target")
     print(header)
     for line in table:
         print(line)

@@ -4,8 +4,11 @@ the same warnings, and the same summary."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from highyield.deck import parallel
 from highyield.deck.build import Built, build
 from highyield.deck.cache import NoteCards
 from highyield.deck.reader import CachedReader
+from highyield.vault.media import MediaResolver, MediaSet
 from tests.anki_client import import_apkg
 from tests.conftest import FIXED_NOW
 
@@ -82,9 +86,10 @@ def test_many_notes_read_in_workers_make_the_deck_one_process_makes(
         return afresh(reader, path, rel)
     monkeypatch.setattr(CachedReader, "afresh", spied)
     shared = _build(vault, tmp_path / "shared.apkg")
-    # Only notes whose image a worker named otherwise (another scan.png came first here)
-    assert 0 < len(here) <= 3 and all(rel.endswith(("49.md", "99.md", "149.md", "199.md"))
-                                      for rel in here), here
+    # The workers read the notes; here, at most those whose image a worker named otherwise
+    # (another scan.png came first here), as the worker had not seen that one
+    assert len(here) <= 3 and all(rel.endswith(("99.md", "149.md", "199.md"))
+                                  for rel in here), here
     assert _notes(tmp_path / "alone.apkg", tmp_path / "a") == \
         _notes(tmp_path / "shared.apkg", tmp_path / "s")
     assert alone.tally is not None and shared.tally is not None
@@ -95,3 +100,64 @@ def test_many_notes_read_in_workers_make_the_deck_one_process_makes(
     images = sorted(m for m in deck.media if m.startswith("scan"))
     assert len(images) == 4 and "scan.png" in images
     assert any("five" in c.answer_text and "Fact 5" in c.answer_text for c in deck.cards)
+
+
+def test_a_note_whose_image_a_worker_named_otherwise_is_read_again_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that had not seen the first scan.png named the second one scan.png; here
+    that name is taken: the note is read here, and its card shows the image by the name
+    packed."""
+    vault = _vault(tmp_path)
+    reader = CachedReader(folder_deck(vault, None), MediaSet(MediaResolver(vault)), {}, False)
+    first, second = vault / "System 0" / "scan.png", vault / "System 1" / "scan.png"
+    assert reader.media.name_again(first) == "scan.png"
+    note = vault / "System 1" / "Topic 99.md"
+    worker = CachedReader(reader.deck, MediaSet(MediaResolver(vault)), {}, False)
+    cards = worker.afresh(note, "System 1/Topic 99.md")
+    named = worker.media.take_named()
+    assert (second, "scan.png") in named
+    taken = parallel._taken(reader, note, "System 1/Topic 99.md", cards, named, 1)
+    assert taken is not cards and taken.made[0].fields != cards.made[0].fields
+    [name] = {name for _, (name, _) in taken.embeds}
+    assert name is not None and name.startswith("scan-") and \
+        f'src="{name}"' in "".join(taken.made[0].fields)
+    same = parallel._taken(reader, note, "System 1/Topic 99.md", taken,
+                           [(second, name)], 1)
+    assert same is taken  # names that agree: the worker's cards are taken as they are
+
+
+def _dying_chunk(chunk: list[tuple[Path, str, NoteCards | None]]) -> object:
+    """A worker killed (out of memory, say) when it takes the fourth chunk."""
+    if any(rel.endswith("Topic 63.md") for _, rel, _ in chunk):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _real_chunk(chunk)
+
+
+_real_chunk = parallel._read_chunk
+
+
+def test_a_worker_killed_leaves_the_rest_of_the_notes_to_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hang (a pool whose worker died can wait forever): the notes not yet taken are
+    read here, and the deck is the one a single process writes."""
+    vault = _vault(tmp_path)
+    monkeypatch.setattr(parallel, "MIN_NOTES", 10**9)
+    _build(vault, tmp_path / "alone.apkg")
+    for made in (vault / ".highyield", tmp_path / "_home"):
+        shutil.rmtree(made, ignore_errors=True)
+    monkeypatch.setattr(parallel, "MIN_NOTES", 50)
+    monkeypatch.setattr(parallel, "_read_chunk", _dying_chunk)
+    here: list[str] = []
+    afresh = CachedReader.afresh
+
+    def spied(reader: CachedReader, path: Path, rel: str) -> NoteCards:
+        here.append(rel)
+        return afresh(reader, path, rel)
+    monkeypatch.setattr(CachedReader, "afresh", spied)
+    started = time.monotonic()
+    shared = _build(vault, tmp_path / "shared.apkg")
+    assert time.monotonic() - started < 60
+    assert shared.fresh == NOTES + 2 and len(here) > parallel.CHUNK
+    assert _notes(tmp_path / "alone.apkg", tmp_path / "a") == \
+        _notes(tmp_path / "shared.apkg", tmp_path / "s")
+    assert len(import_apkg(tmp_path / "shared.apkg", tmp_path / "anki").cards) > 2 * NOTES

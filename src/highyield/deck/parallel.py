@@ -10,6 +10,8 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from highyield.config import DeckConfig
@@ -37,24 +39,42 @@ def workers() -> int:
 def read_many(reader: CachedReader, todo: list[tuple[Path, str]]
               ) -> Iterator[tuple[str, NoteCards]]:
     """Each note's cards, in the order given, read in worker processes when there are
-    many; ``reader`` counts them and holds their images as if it had read them."""
+    many; ``reader`` counts them and holds their images as if it had read them. A worker
+    that dies (killed, out of memory) leaves the rest of the notes to be read here."""
     count = workers()
     if len(todo) < MIN_NOTES or count < 2:
-        for path, rel in todo:
-            yield rel, reader.afresh(path, rel)
+        yield from _here(reader, todo)
         return
     chunks = [[(path, rel, reader.old.get(rel)) for path, rel in todo[i:i + CHUNK]]
               for i in range(0, len(todo), CHUNK)]
-    paths = dict((rel, path) for path, rel in todo)
-    context = multiprocessing.get_context("fork")
-    with context.Pool(count, _start, (reader.deck, reader.with_seen)) as pool:
-        for results in pool.imap(_read_chunk, chunks):
+    done = 0
+    pool = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), _start,
+                               (reader.deck, reader.with_seen))
+    try:
+        for results in pool.map(_read_chunk, chunks):
             for rel, cards, named, fresh in results:
-                if all(reader.media.name_again(path) == name for path, name in named):
-                    reader.fresh += fresh
-                    yield rel, cards
-                else:  # another image took a name first here: read it here
-                    yield rel, reader.afresh(paths[rel], rel)
+                done += 1
+                yield rel, _taken(reader, todo[done - 1][0], rel, cards, named, fresh)
+    except BrokenProcessPool:
+        yield from _here(reader, todo[done:])
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _here(reader: CachedReader, todo: list[tuple[Path, str]]
+          ) -> Iterator[tuple[str, NoteCards]]:
+    for path, rel in todo:
+        yield rel, reader.afresh(path, rel)
+
+
+def _taken(reader: CachedReader, path: Path, rel: str, cards: NoteCards,
+           named: list[tuple[Path, str]], fresh: int) -> NoteCards:
+    """A worker's cards for a note, when each image it named has that name here too;
+    else the note read here (another image took a name first here)."""
+    if all(reader.media.name_again(image) == name for image, name in named):
+        reader.fresh += fresh
+        return cards
+    return reader.afresh(path, rel)
 
 
 def _start(deck: DeckConfig, with_seen: bool) -> None:
