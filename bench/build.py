@@ -67,6 +67,7 @@ TARGETS = {"full build, cold": 2.0, "no-op build": 0.05, "one note edited": 1.1}
 RSS_TARGET = 2.0
 SAME, MINIMAL = "baseline (same fields)", "baseline (minimal)"
 NEW_FACT = "- New fact: the heart is ==edited==.\n"
+NEW_WORD_FACT = "<p class=MsoNormal>New fact: the heart is <mark>edited</mark>.</p>\n"
 
 
 # ---------------------------------------------------------------- in the child process
@@ -195,12 +196,17 @@ def dump_fields(apkg: Path, dump: Path, work: Path) -> int:
 
 
 def edit(note: Path) -> str:
-    """Append a highlighted fact and change one word of the first fact; the old text."""
+    """Append a highlighted fact and change one word of the first fact; the old text. (In
+    a note pasted from Word: a paragraph with a <mark>, and a word in the first row.)"""
     text = note.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    first = next(i for i, line in enumerate(lines) if line.startswith("- Fact "))
-    lines[first] = lines[first].replace(": the ", ": this ", 1)
-    note.write_text("".join(lines).rstrip("\n") + "\n" + NEW_FACT, encoding="utf-8")
+    if "<table" in text:
+        edited = text.replace(" daily", " once daily", 1) + NEW_WORD_FACT
+    else:
+        lines = text.splitlines(keepends=True)
+        first = next(i for i, line in enumerate(lines) if line.startswith("- Fact "))
+        lines[first] = lines[first].replace(": the ", ": this ", 1)
+        edited = "".join(lines).rstrip("\n") + "\n" + NEW_FACT
+    note.write_text(edited, encoding="utf-8")
     return text
 
 
