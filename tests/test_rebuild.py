@@ -75,6 +75,13 @@ class Project:
         assert len(found) == 1, [c.fields.get("Text") for c in imported.cards]
         return found[0]
 
+    def rewrite(self, before: dict[str, str], after: dict[str, str]) -> None:
+        """The notes ``before`` deleted, the notes ``after`` written."""
+        for rel in before:
+            (self.vault / rel).unlink()
+        for rel, text in after.items():
+            self.write(rel, text)
+
     def card_ids(self) -> dict[tuple[str, int], int]:
         return {(self.col.get_note(self.col.get_card(cid).nid).guid,
                  self.col.get_card(cid).ord): cid for cid in self.col.find_cards("")}
@@ -736,10 +743,7 @@ def test_an_item_under_another_drug_is_another_fact(
     Ethosuximide's history). The ledger keeps each card's context for this."""
     p = project(before)
     _, v1 = p.build_and_import()
-    for rel in before:
-        (p.vault / rel).unlink()
-    for rel, text in after.items():
-        p.write(rel, text)
+    p.rewrite(before, after)
     built, v2 = p.build_and_import()
     assert sorted(c.what for c in built.changes.items) == ["new"] * 2 + ["retired"] * 2
     assert {c.guid for c in v1.cards} == {c.guid for c in v2.cards
@@ -779,10 +783,7 @@ def test_a_context_renamed_or_a_short_form_written_out_keeps_each_card(
     heading renamed to another specific term is taken for another subject: a new card.)"""
     p = project(before)
     _, v1 = p.build_and_import()
-    for rel in before:
-        (p.vault / rel).unlink()
-    for rel, text in after.items():
-        p.write(rel, text)
+    p.rewrite(before, after)
     built, v2 = p.build_and_import()
     assert {c.what for c in built.changes.items} <= {"updated", "moved"}
     assert {c.guid for c in v2.cards} == {c.guid for c in v1.cards}
