@@ -26,7 +26,7 @@ import stat
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from highyield.errors import Diagnostic, display_path, error, escaped, warning
 from highyield.paths import cache_folder, vault_name
@@ -63,7 +63,9 @@ class Entry(NamedTuple):
         return "\x1f".join((self.kind, self.front, self.back))
 
     def line(self) -> str:
-        path = _SPECIAL.sub(lambda m: _ESCAPE[m[0]], self.path)
+        path = self.path
+        if "\\" in path or not path.isprintable():  # rare: a tab, line break or backslash
+            path = _SPECIAL.sub(lambda m: _ESCAPE[m[0]], path)
         return "\t".join((self.key, self.kind, str(self.top), path, self.front, self.back))
 
 
@@ -172,11 +174,13 @@ def _parse(data: bytes) -> _Read:
     escaped = any(line in (ESCAPED, ESCAPED.encode()) for line in lines[:5])
     entries: dict[str, Entry] = {}
     bad = []
+    make = Entry._make
     for number, raw in enumerate(lines, 1):
-        parts: list[str] = raw.split("\t") if isinstance(raw, str) else []
+        parts: list[Any] = raw.split("\t") if isinstance(raw, str) else []
         if len(parts) == COLUMNS and parts[2].isdigit() and parts[0] and \
                 not parts[5].endswith("\r"):  # the common case, quickly
-            entry = Entry(parts[0], parts[1], int(parts[2]), *parts[3:])
+            parts[2] = int(parts[2])
+            entry = make(parts)
         else:
             found = _entry(raw)
             if not isinstance(found, Entry):
