@@ -8,6 +8,8 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -161,3 +163,63 @@ def test_a_worker_killed_leaves_the_rest_of_the_notes_to_the_build(
     assert _notes(tmp_path / "alone.apkg", tmp_path / "a") == \
         _notes(tmp_path / "shared.apkg", tmp_path / "s")
     assert len(import_apkg(tmp_path / "shared.apkg", tmp_path / "anki").cards) > 2 * NOTES
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Is the process there, and not a zombie waiting to be reaped?"""
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_build_killed_while_its_workers_read_leaves_no_worker_and_no_lock(
+        tmp_path: Path) -> None:
+    """SIGKILL of `highyield build` while its workers read notes: the workers die with it
+    and never held the vault's lock, so the next build starts at once (ninth fault probe:
+    orphaned workers kept the lock, and every later build and quiz waited forever)."""
+    vault = tmp_path / "vault"
+    for n in range(1200):
+        (vault / f"S{n % 9}").mkdir(parents=True, exist_ok=True)
+        (vault / f"S{n % 9}" / f"T{n}.md").write_text(
+            "# T\n" + "".join(f"- Fact {n}.{i}: the ==answer {n}-{i}== is here.\n"
+                              for i in range(20)))
+    env = {**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")}
+    args = [sys.executable, "-m", "highyield", "build", str(vault), "-o",
+            str(tmp_path / "out.apkg")]
+    build = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (workers := _children(build.pid)) and build.poll() is None:
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.01)
+    assert workers, "the build ended before its workers were seen"
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 10
+    try:
+        while any(map(_alive, workers)):
+            assert time.monotonic() < deadline, "a worker outlived its build"
+            time.sleep(0.05)
+    finally:  # none left behind, whatever the test found
+        for worker in filter(_alive, workers):
+            os.kill(worker, signal.SIGKILL)
+    again = subprocess.run([*args], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "waiting for another build" not in again.stderr
+    assert again.stdout.startswith("Built vault → ")
+    assert len(import_apkg(tmp_path / "out.apkg", tmp_path / "anki").cards) == 1200 * 20

@@ -6,22 +6,27 @@ a single process gives; a note whose names would differ is read again here."""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
 
 from highyield.config import DeckConfig
 from highyield.deck.cache import NoteCards
 from highyield.deck.reader import CachedReader
+from highyield.vault.lock import forget_locks
 from highyield.vault.media import MediaResolver, MediaSet
 
 MIN_NOTES = 200  # fewer notes to read afresh: one process (starting workers costs more)
 CHUNK = 20  # notes a worker reads at a time
 MAX_WORKERS = 8
+PR_SET_PDEATHSIG = 1  # prctl's option: the signal a process gets when its parent dies
 
 _Chunk = list[tuple[Path, str, NoteCards | None]]  # each note, and its cached cards
 _Read = tuple[str, NoteCards, list[tuple[Path, str]], int]  # rel, cards, images, fresh
@@ -49,7 +54,7 @@ def read_many(reader: CachedReader, todo: list[tuple[Path, str]]
               for i in range(0, len(todo), CHUNK)]
     done = 0
     pool = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), _start,
-                               (reader.deck, reader.with_seen))
+                               (reader.deck, reader.with_seen, os.getpid()))
     try:
         for results in pool.map(_read_chunk, chunks):
             for rel, cards, named, fresh in results:
@@ -77,9 +82,22 @@ def _taken(reader: CachedReader, path: Path, rel: str, cards: NoteCards,
     return reader.afresh(path, rel)
 
 
-def _start(deck: DeckConfig, with_seen: bool) -> None:
+def _start(deck: DeckConfig, with_seen: bool, build: int) -> None:
+    """A worker: it dies with the build (a build killed leaves no worker behind) and holds
+    none of its locks; then it makes its own reader."""
     global _reader
+    _die_with(build)
+    forget_locks()
     _reader = CachedReader(deck, MediaSet(MediaResolver(deck.vault)), {}, with_seen)
+
+
+def _die_with(parent: int) -> None:
+    """Linux kills this process when its parent dies (PR_SET_PDEATHSIG); if the parent
+    died before that was asked, it stops now."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _read_chunk(chunk: _Chunk) -> list[_Read]:

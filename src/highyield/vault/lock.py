@@ -46,6 +46,7 @@ def vault_lock(vault: Path, waiting: Waiting | None = None) -> Iterator[bool]:
     except OSError:
         yield False
         return
+    _OPEN.add(fd)
     try:
         held = _lock(fd, waiting)
         if held:  # for a build that waits to say whom it waits for
@@ -53,7 +54,21 @@ def vault_lock(vault: Path, waiting: Waiting | None = None) -> Iterator[bool]:
                 os.pwrite(fd, f"{os.getpid():>{PID_WIDTH}}\n".encode(), 0)
         yield held
     finally:
+        _OPEN.discard(fd)
         os.close(fd)  # which unlocks it
+
+
+_OPEN: set[int] = set()  # the lock files this process has open
+
+
+def forget_locks() -> None:
+    """In a process forked from one that holds a vault's lock (a build's worker): close
+    the lock files it inherited, so that it never holds the lock itself, not even when
+    the build is killed before it. The build's own hold is untouched."""
+    for fd in list(_OPEN):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _OPEN.clear()
 
 
 def _lock(fd: int, waiting: Waiting | None) -> bool:
