@@ -537,6 +537,13 @@ def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Pro
     ("| Drug | Adverse effect |\n| --- | --- |\n| Amiodarone | ==pulmonary fibrosis== |\n",
      "| Drug | Adverse effect |\n| --- | --- |\n| Bleomycin | ==pulmonary fibrosis== |\n",
      "Amiodarone", "Bleomycin"),
+    ("- Wilson disease is inherited in an ==autosomal recessive== pattern.\n",  # (tenth
+     "- Cystic fibrosis is inherited in an ==autosomal recessive== pattern.\n",  # probe)
+     "Wilson", "Cystic"),
+    ("- Metformin is contraindicated in patients with severe renal impairment because it "
+     "can cause ==lactic acidosis==.\n", "- Phenformin is contraindicated in patients with "
+     "severe renal impairment because it can cause ==lactic acidosis==.\n", "Metformin",
+     "Phenformin"),
 ])
 def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
         project: Callable[..., Project], before: str, after: str, gone: str,
@@ -718,6 +725,7 @@ def test_reordered_items_with_the_same_text_keep_their_own_cards(
 
 DRUG = "  - Class: ==succinimide==\n  - Adverse effect: ==GI upset==\n"
 SPECIFIC = "- Teratogen causing ==neural tube defects==\n- Induces ==cytochrome P450==\n"
+GENERIC = "- Inheritance: ==autosomal dominant==\n- Contraindicated in ==renal failure==\n"
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -733,6 +741,14 @@ SPECIFIC = "- Teratogen causing ==neural tube defects==\n- Induces ==cytochrome 
      {"Pharm.md": "# Pharm\n## Carbamazepine\n" + SPECIFIC}),  # specific word (ninth
     ({"Pharm.md": "# Pharm\n- Phenytoin\n" + SPECIFIC.replace("- ", "  - ")},  # probe)
      {"Pharm.md": "# Pharm\n- Cyclosporine\n" + SPECIFIC.replace("- ", "  - ")}),
+    ({"ID.md": "# ID\n## Hepatitis B\n" + GENERIC},  # names of everyday words, a letter
+     {"ID.md": "# ID\n## Hepatitis C\n" + GENERIC}),  # (tenth fault probe)
+    ({"G.md": "# G\n## Huntington disease\n" + GENERIC},
+     {"G.md": "# G\n## Wilson disease\n" + GENERIC}),
+    ({"P.md": "# P\n## Ethosuximide\n### Adverse effects\n" + GENERIC},  # past a generic
+     {"P.md": "# P\n## Valproate\n### Adverse effects\n" + GENERIC}),  # sub-heading
+    ({"Ethosuximide.md": "## Adverse effects\n" + GENERIC},
+     {"Valproate.md": "## Adverse effects\n" + GENERIC}),
 ])
 def test_an_item_under_another_drug_is_another_fact(
         project: Callable[..., Project], before: dict[str, str],
@@ -748,10 +764,29 @@ def test_an_item_under_another_drug_is_another_fact(
     assert sorted(c.what for c in built.changes.items) == ["new"] * 2 + ["retired"] * 2
     assert {c.guid for c in v1.cards} == {c.guid for c in v2.cards
                                           if RETIRED_TAG in c.tags}
-    drug = next(d for d in ("Oxcarbazepine", "Carbamazepine", "Cyclosporine", "Metformin")
-                if d in str(after))
+    drug = next(d for d in ("Oxcarbazepine", "Carbamazepine", "Cyclosporine", "Metformin",
+                            "Hepatitis C", "Wilson", "Valproate") if d in str(after))
     assert all(drug in c.fields["Context"] for c in v2.cards if RETIRED_TAG not in c.tags)
     assert "context" in ledger_path(p.vault).read_text()
+
+
+def test_an_item_moved_to_another_drugs_note_under_the_same_heading_is_another_fact(
+        project: Callable[..., Project]) -> None:
+    """"GI upset" moved from Ethosuximide's "Adverse effects" to Metformin's: the same
+    nearest heading, another drug above it (tenth fault probe: it kept Ethosuximide's
+    card)."""
+    p = project({"Ethosuximide.md": "## Adverse effects\n- ==GI upset==\n- ==Rash==\n",
+                 "Metformin.md": "## Adverse effects\n- ==Lactic acidosis==\n"})
+    _, v1 = p.build_and_import()
+    p.write("Ethosuximide.md", "## Adverse effects\n- ==Rash==\n")
+    p.write("Metformin.md", "## Adverse effects\n- ==Lactic acidosis==\n- ==GI upset==\n")
+    built, v2 = p.build_and_import()  # (the other items' cards: their lists changed)
+    assert sorted(c.what for c in built.changes.items) == [
+        "new", "retired", "updated", "updated"]
+    [gi] = [c for c in v2.cards if "GI upset}}" in c.fields["Text"] and
+            RETIRED_TAG not in c.tags]
+    assert gi.guid not in {c.guid for c in v1.cards} and "Metformin" in gi.fields["Context"]
+    assert p.card(v2, "Rash").guid == p.card(v1, "Rash").guid
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -773,6 +808,15 @@ def test_an_item_under_another_drug_is_another_fact(
      {"Neuro.md": "# Neuro\n- ==Edaravone== is an antioxidant.\n",
       "MND.md": "# MND\n- ==Fasciculations== are LMN signs.\n- ==Riluzole== slows "
                 "amyotrophic lateral sclerosis progression.\n"}),
+    ({"E.md": "# E\n- DKA presents with ==Kussmaul respirations==\n- GERD is treated with "
+              "==PPIs==\n- Estrogen increases ==SHBG==\n"},  # (tenth fault probe)
+     {"E.md": "# E\n- Diabetic ketoacidosis presents with ==Kussmaul respirations==\n- "
+              "Gastroesophageal reflux disease is treated with ==PPIs==\n- Oestrogen "
+              "increases ==SHBG==\n"}),
+    ({"E.md": "# E\n- ==Ethosuximide== treats ==absence seizures==\n"},
+     {"E.md": "# E\n- ==Absence seizures== are treated with ==ethosuximide==\n"}),
+    ({"E.md": "# ALS\n## Treatment\n- ==Riluzole== slows progression\n"},
+     {"E.md": "# ALS\n## Management\n- ==Riluzole== slows progression\n"}),
 ])
 def test_a_context_renamed_or_a_short_form_written_out_keeps_each_card(
         project: Callable[..., Project], before: dict[str, str],

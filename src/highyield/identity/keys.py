@@ -204,8 +204,11 @@ class _Matcher:
         before = self.contexts.get(e.key)
         if before is None or before == s.where:
             return True
+        moved = e.path != s.path and (e.path in self.by_path or not self.in_scope(e.path))
         return not moved_under_another(before, s.where, set(words(s.front + " " + s.back)),
-                                       shown_words(s.front, s.back), self._still)
+                                       shown_words(s.front, s.back),
+                                       _there if moved else self._still,
+                                       renamed=e.path != s.path)
 
     def _still(self, part: str) -> bool:
         """Is this a title, heading or parent item some card of the deck is under now?"""
@@ -265,6 +268,11 @@ class _Matcher:
             entries[identity.key] = Entry(identity.key, s.kind, top, s.path, front, s.back)
             _keep_gone(entries, identity.key, old, front)
         return entries
+
+
+def _there(part: str) -> bool:
+    """A card moved out of a note that is still there: what it was under is there too."""
+    return True
 
 
 def _keep_gone(entries: dict[str, Entry], key: str, old: Entry | None, front: str) -> None:

@@ -187,8 +187,9 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
         return _telling(shown) != _telling(old_shown)
     mine, theirs = _question(shown, shared(s.path)), _question(old_shown, shared(e.path))
     # a word highlighted now, or no longer, is no word of another subject
+    led = not s.front.startswith("{{c") and not e.front.startswith("{{c")
     return bool(mine and theirs) and (not _alike(mine, theirs) or another_subject(
-        [w for w in theirs if w not in now], [w for w in mine if w not in then]))
+        [w for w in theirs if w not in now], [w for w in mine if w not in then], led))
 
 
 def _question(shown: list[str], shared: set[str]) -> list[str]:
