@@ -4,6 +4,7 @@ the same warnings, and the same summary."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -223,3 +224,33 @@ def test_a_build_killed_while_its_workers_read_leaves_no_worker_and_no_lock(
     assert "waiting for another build" not in again.stderr
     assert again.stdout.startswith("Built vault → ")
     assert len(import_apkg(tmp_path / "out.apkg", tmp_path / "anki").cards) == 1200 * 20
+
+
+def test_ctrl_c_while_the_workers_start_stops_the_build_at_once(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches every process of the build: the workers leave it to the
+    build, which says it was interrupted and leaves nothing running (eleventh fault probe:
+    a worker interrupted in the pool's queue left the build waiting forever)."""
+    vault = tmp_path / "vault"
+    for n in range(600):
+        (vault / f"S{n % 9}").mkdir(parents=True, exist_ok=True)
+        (vault / f"S{n % 9}" / f"T{n}.md").write_text(
+            "".join(f"- Fact {n}.{i}: the ==answer {n}-{i}== is here.\n" for i in range(5)))
+    env = {**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")}
+    for _ in range(3):
+        build = subprocess.Popen(
+            [sys.executable, "-m", "highyield", "build", str(vault), "-o",
+             str(tmp_path / "out.apkg")], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not (workers := _children(build.pid)) and build.poll() is None:
+            assert time.monotonic() < deadline, "no worker started"
+        try:
+            os.killpg(build.pid, signal.SIGINT)  # the whole group, as a terminal does
+            _, err = build.communicate(timeout=30)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+        assert build.returncode in (0, 130), err
+        assert "Traceback" not in err, err
+        assert not any(map(_alive, workers))
+        shutil.rmtree(tmp_path / "home", ignore_errors=True)

@@ -53,10 +53,17 @@ def read_many(reader: CachedReader, todo: list[tuple[Path, str]]
     chunks = [[(path, rel, reader.old.get(rel)) for path, rel in todo[i:i + CHUNK]]
               for i in range(0, len(todo), CHUNK)]
     done = 0
-    pool = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), _start,
-                               (reader.deck, reader.with_seen, os.getpid()))
+    # Ctrl-C held back while the workers are made: each starts with it blocked, and leaves
+    # it to the build (one caught in a worker's start left the pool locked, the build hung)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        for results in pool.map(_read_chunk, chunks):
+        pool = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), _start,
+                                   (reader.deck, reader.with_seen, os.getpid()))
+        read = pool.map(_read_chunk, chunks)  # the workers start here
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    try:
+        for results in read:
             for rel, cards, named, fresh in results:
                 done += 1
                 yield rel, _taken(reader, todo[done - 1][0], rel, cards, named, fresh)
@@ -83,9 +90,11 @@ def _taken(reader: CachedReader, path: Path, rel: str, cards: NoteCards,
 
 
 def _start(deck: DeckConfig, with_seen: bool, build: int) -> None:
-    """A worker: it dies with the build (a build killed leaves no worker behind) and holds
-    none of its locks; then it makes its own reader."""
+    """A worker: it leaves Ctrl-C to the build, dies with the build (a build killed leaves
+    no worker behind) and holds none of its locks; then it makes its own reader."""
     global _reader
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with(build)
     forget_locks()
     _reader = CachedReader(deck, MediaSet(MediaResolver(deck.vault)), {}, with_seen)
