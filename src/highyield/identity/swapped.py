@@ -123,12 +123,20 @@ def matched(before: Sequence[str], after: Sequence[str]) -> tuple[set[str], set[
 
 def swapped(before: Sequence[str], after: Sequence[str]) -> bool:
     """Did a specific word leave, and another specific word come in?"""
+    left, came = _exchanged(before, after)
+    return bool(left and came) and _any_specific(left) and _any_specific(came)
+
+
+def _exchanged(before: Sequence[str], after: Sequence[str]) -> tuple[set[str], set[str]]:
+    """The words that left and those that came in their place, neither put another way
+    (nor the same text with other breaks: "antioxidant", "anti-oxidant"); none when only
+    one side changed."""
     kept_old, kept_new = matched(before, after)
     left, came = set(before) - kept_old, set(after) - kept_new
     if not (left and came) or joined_alike([w for w in before if w in left],
                                            [w for w in after if w in came]):
-        return False  # "antioxidant", "anti-oxidant"
-    return _any_specific(left) and _any_specific(came)
+        return set(), set()
+    return left, came
 
 
 def joined_alike(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -200,12 +208,8 @@ def _replaced(left: list[str], came: list[str]) -> bool:
     """Words taken out and others put in their place, not put another way, and saying
     something ("Huntington", "Wilson"; "B" and "C" of hepatitis), not "treatment" and
     "management"."""
-    kept_old, kept_new = matched(left, came)
-    gone, new = set(left) - kept_old, set(came) - kept_new
-    if not (gone and new) or joined_alike([w for w in left if w in gone],
-                                          [w for w in came if w in new]):
-        return False
-    return _telling_any(gone | new)
+    gone, new = _exchanged(left, came)
+    return bool(gone) and _telling_any(gone | new)
 
 
 def _telling_any(ws: Iterable[str]) -> bool:
