@@ -138,7 +138,8 @@ class MediaSet:
         # (note, target) -> name in the package (or None), why it is not packed, and hint
         self._resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}
         self._warned: set[tuple[str, str, int]] = set()
-        self.named: list[tuple[Path, str]] = []  # each image named, in order (``take_named``)
+        # each image named, in order, once ``take_named`` was called (in a build's worker)
+        self.named: list[tuple[Path, str]] | None = None
 
     def outcome(self, note_rel: str, embed: Embed) -> Outcome:
         """What became of an embed of a note (resolved once per note and target): its
@@ -179,10 +180,11 @@ class MediaSet:
         return open_in_vault(self.resolver.root, self.files[name])
 
     def take_named(self) -> list[tuple[Path, str]]:
-        """The images named since the last call, with their names, in the order asked
-        for: another process's media set names them again in this order (``name_again``)
-        and so gives each the name it has here, if the two sets saw the same images."""
-        named, self.named = self.named, []
+        """The images named since the last call (the first call starts the record: a build's
+        worker makes it before each note), with their names, in the order asked for:
+        another process's media set names them again in this order (``name_again``) and
+        so gives each the name it has here, if the two sets saw the same images."""
+        named, self.named = self.named or [], []
         return named
 
     def name_again(self, path: Path) -> str:
@@ -191,7 +193,8 @@ class MediaSet:
 
     def _name_for(self, path: Path) -> str:
         name = self._names.get(path) or self._new_name(path)
-        self.named.append((path, name))
+        if self.named is not None:
+            self.named.append((path, name))
         return name
 
     def _new_name(self, path: Path) -> str:
