@@ -363,6 +363,32 @@ def test_only_changed_notes_are_read_again(project: Callable[..., Project]) -> N
     assert p.build().up_to_date
 
 
+def test_the_cache_holds_card_text_once_and_reads_a_cache_of_two_parts(
+        project: Callable[..., Project]) -> None:
+    import pickle
+
+    from highyield.config import settings_of
+    from highyield.deck.cache import cache_file, load
+
+    p = project({"ALS.md": ALS, "Polio.md": POLIO})
+    p.build_and_import()
+    where = cache_file(p.deck.name, p.deck.vault)
+    cache = load(where, settings_of(p.deck))
+    made = {id(m.fields) for n in cache.notes.values() for m in n.made}
+    assert len(cache.packed) == 5 and {id(k.fields) for k in cache.packed.values()} <= made
+    for shard in where.parent.glob(f"{where.stem}.*.pickle"):  # as versions before wrote
+        with shard.open("rb") as f:
+            notes, packed = pickle.load(f)
+        with shard.open("wb") as f:
+            pickle.dump(notes, f)
+            pickle.dump(packed, f)
+    p.edit("ALS.md", "inhibits", "blocks")
+    edited, imported = p.build_and_import()
+    assert edited.fresh == 1 and [c.what for c in edited.changes.items] == ["updated"]
+    assert (imported.new, imported.updated) == (0, 1)
+    assert "Riluzole}} blocks glutamate release" in p.card(imported, "Riluzole").fields["Text"]
+
+
 def test_an_image_edited_in_place_rewrites_the_deck(project: Callable[..., Project]) -> None:
     p = project({"n.md": "# N\n- ==Riluzole== inhibits glutamate.\n\n![[x.png]]\n"})
     (p.vault / "x.png").write_bytes(b"\x89PNG one")

@@ -185,7 +185,7 @@ def load(path: Path, settings: str) -> BuildCache:
             if not isinstance(header, Header) or header.version[0] != FORMAT \
                     or not isinstance(index, Index):
                 return BuildCache(settings)
-            shards = [Shard(name, *_pickles(path.parent / name, 2)) for name in index.shards]
+            shards = [Shard(name, *_shard(path.parent / name)) for name in index.shards]
     except (NotADirectoryError, PermissionError):  # said when it cannot be saved
         return BuildCache(settings)
     except FileNotFoundError as exc:  # none yet, or a part of it deleted
@@ -210,6 +210,15 @@ def _why(exc: Exception) -> str:
 def _pickles(path: Path, count: int) -> list[Any]:
     with path.open("rb") as f:
         return [_Unpickler(f).load() for _ in range(count)]
+
+
+def _shard(path: Path) -> tuple[dict[str, NoteCards], dict[str, Packed]]:
+    """A shard's notes and Anki notes: one pickle, so that the text a card's fields and
+    its Anki note share is written and loaded once (a shard written before held two
+    pickles, and still loads)."""
+    with path.open("rb") as f:
+        first = _Unpickler(f).load()
+        return first if isinstance(first, tuple) else (first, _Unpickler(f).load())
 
 
 def shard_of(path: str) -> int:
@@ -253,14 +262,15 @@ def _shard_file(path: Path, number: int, notes: dict[str, NoteCards],
             (path.parent / old.file).exists():
         return old.file
     name = f"{path.stem}.{number}.{secrets.token_hex(4)}.pickle"
-    _write(path.parent / name, notes, packed)
+    _write(path.parent / name, (notes, packed))
     written.append(path.parent / name)
     return name
 
 
 def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """The same entries, the very same objects: nothing to write again."""
-    return old.keys() == new.keys() and all(new[k] is v for k, v in old.items())
+    """The same entries, equal (most are the very same objects): nothing to write
+    again."""
+    return old.keys() == new.keys() and all(new[k] is v or new[k] == v for k, v in old.items())
 
 
 def _write(path: Path, *objects: object) -> None:
