@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from highyield.config import folder_deck
 from highyield.identity.collect import collect
+from highyield.identity.contrary import contrary
 from highyield.identity.ledger import Entry
 from highyield.identity.similar import similar_pairs
 from highyield.identity.subject import Subject, digest
@@ -96,3 +99,22 @@ def test_cards_that_differ_only_in_numbers_keep_their_keys_when_all_are_reworded
     assert len(pairs) == len(old)
     wrong = [(subjects[i].front[:30], e.key) for i, e in pairs if e.key != old[i][2]]
     assert wrong == []
+
+
+@pytest.mark.parametrize(("before", "after", "other"), [
+    ("hyperkalemia causes", "hypokalemia causes", True),
+    ("cn iii palsy: eye looks", "cn iv palsy: eye looks", True),
+    ("type i dm", "type 2 dm", True),
+    ("warfarin crosses the", "warfarin does not cross the", True),
+    ("bilirubin is direct", "bilirubin is indirect", True),
+    ("edaravone is an antioxidant", "edaravone is an anti-oxidant", False),
+    ("type i dm", "type 1 dm", False),
+    ("in 1,000 births", "in 1000 births", False),
+    ("metformin does not cause", "metformin doesn't cause", False),
+    ("metformin causes", "metformin induces", False),
+])
+def test_a_question_turned_by_a_little_word_is_told_apart(before: str, after: str,
+                                                           other: bool) -> None:
+    """A number, a negation or an opposite makes another fact; the same said another
+    way does not."""
+    assert contrary(before, after) is other

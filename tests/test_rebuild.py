@@ -570,6 +570,18 @@ def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Pro
      "can cause ==lactic acidosis==.\n", "- Phenformin is contraindicated in patients with "
      "severe renal impairment because it can cause ==lactic acidosis==.\n", "Metformin",
      "Phenformin"),
+    # a question turned by a little word (twelfth fault probe): its opposite, a number,
+    # a negation
+    ("- Hyperkalemia causes ==peaked T waves==.\n",
+     "- Hypokalemia causes ==peaked T waves==.\n", "Hyper", "Hypo"),
+    ("- Factor VIII deficiency causes a ==prolonged PTT==.\n",
+     "- Factor IX deficiency causes a ==prolonged PTT==.\n", "VIII", "IX"),
+    ("- Type 1 DM: ==DKA== is the classic acute complication.\n",
+     "- Type 2 DM: ==DKA== is the classic acute complication.\n", "1", "2"),
+    ("- HbA1c of 6.5% or more indicates ==diabetes mellitus==.\n",
+     "- HbA1c of 5.7% or more indicates ==diabetes mellitus==.\n", "6.5", "5.7"),
+    ("- Warfarin crosses the ==placenta==.\n",
+     "- Warfarin does not cross the ==placenta==.\n", "crosses", "not"),
 ])
 def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
         project: Callable[..., Project], before: str, after: str, gone: str,
@@ -585,10 +597,34 @@ def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
     built, v2 = p.build_and_import()
     whats = sorted(c.what for c in built.changes.items)
     assert whats in (["new", "retired"], ["moved", "new", "retired"]), whats
-    [old] = [c for c in v2.cards if gone in c.answer_text]
-    [new] = [c for c in v2.cards if came in c.answer_text]
+    [old] = [c for c in v2.cards if gone in c.answer_text or gone in c.question_text]
+    [new] = [c for c in v2.cards if came in c.answer_text or came in c.question_text]
     assert RETIRED_TAG in old.tags and old.guid in {c.guid for c in v1.cards}
     assert new.guid not in {c.guid for c in v1.cards}
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("- {{c1::Imatinib}} inhibits {{c2::BCR-ABL tyrosine kinase}}\n",
+     "- {{c2::Imatinib}} inhibits {{c1::BCR-ABL tyrosine kinase}}\n"),
+    ("- {{c1::Trastuzumab}} targets {{c3::HER2}} and causes {{c4::cardiotoxicity}}\n",
+     "- {{c1::Trastuzumab}} targets {{c2::HER2}} and causes {{c3::cardiotoxicity}}\n"),
+])
+def test_cloze_numbers_the_author_renumbered_keep_each_card(
+        project: Callable[..., Project], before: str, after: str) -> None:
+    """Each deletion the author numbered keeps its Anki card (and history) when the
+    numbers are changed, every group as it was (twelfth fault probe: the c1 card, with
+    Imatinib's history, asked BCR-ABL; HER2's card asked cardiotoxicity, and c4 was left
+    with no deletion)."""
+    p = project({"Onc.md": "# Onc\n" + before})
+    _, v1 = p.build_and_import()
+    ids = p.card_ids()
+    p.write("Onc.md", "# Onc\n" + after)
+    _, v2 = p.build_and_import()
+    assert (v2.new, len(v2.cards)) == (0, len(v1.cards))
+    for answer in ("Imatinib", "BCR-ABL", "HER2", "cardiotoxicity", "Trastuzumab"):
+        if answer in before:
+            assert p.card(v2, answer).ord == p.card(v1, answer).ord
+    assert p.card_ids() == ids
 
 
 def test_a_highlight_removed_and_put_back_gets_its_card_back(
@@ -843,6 +879,27 @@ def test_an_item_moved_to_another_drugs_note_under_the_same_heading_is_another_f
      {"E.md": "# E\n- ==Absence seizures== are treated with ==ethosuximide==\n"}),
     ({"E.md": "# ALS\n## Treatment\n- ==Riluzole== slows progression\n"},
      {"E.md": "# ALS\n## Management\n- ==Riluzole== slows progression\n"}),
+    # (twelfth fault probe) a note renamed whose items start with their drug; a generic
+    # word of the parent changed, its drug kept; a verb put another way; an item moved
+    # to a new heading, its old one left empty
+    ({"Cardio.md": "- Amiodarone causes ==pulmonary fibrosis==\n- Sotalol causes "
+                   "==torsades de pointes==\n"},
+     {"Antiarrhythmics.md": "- Amiodarone causes ==pulmonary fibrosis==\n- Sotalol causes "
+                            "==torsades de pointes==\n"}),
+    ({"Cardio.md": "# Cardio\n- {{c1::Lithium}} causes nephrogenic {{c2::DI}}\n"},
+     {"Cardiology.md": "# Cardiology\n- {{c1::Lithium}} causes nephrogenic {{c2::DI}}\n"}),
+    ({"P.md": "# Psych\n- Side effects of lithium\n  - ==Nephrogenic DI==\n  - "
+              "==Hypothyroidism==\n"},
+     {"P.md": "# Psych\n- Adverse effects of lithium\n  - ==Nephrogenic DI==\n  - "
+              "==Hypothyroidism==\n"}),
+    ({"D.md": "# Diabetes\n- Metformin inhibits hepatic ==gluconeogenesis==\n- "
+              "Sulfonylureas close ==K-ATP channels==\n"},
+     {"D.md": "# Diabetes\n- Metformin suppresses hepatic ==gluconeogenesis==\n- "
+              "Sulfonylureas close ==K-ATP channels==\n"}),
+    ({"A.md": "# Antiepileptics\n## Absence\n- ==Ethosuximide== blocks T-type calcium "
+              "channels\n## Focal\n- ==Carbamazepine== induces CYP3A4\n"},
+     {"A.md": "# Antiepileptics\n## Absence\n## Focal\n- ==Carbamazepine== induces CYP3A4"
+              "\n## Mechanisms\n- ==Ethosuximide== blocks T-type calcium channels\n"}),
 ])
 def test_a_context_renamed_or_a_short_form_written_out_keeps_each_card(
         project: Callable[..., Project], before: dict[str, str],

@@ -215,7 +215,7 @@ class _Matcher:
         if before is None or before == s.where:
             return True
         moved = e.path != s.path and (e.path in self.by_path or not self.in_scope(e.path))
-        return not moved_under_another(before, s.where, set(words(s.front + " " + s.back)),
+        return not moved_under_another(before, s.where, words(s.front + " " + s.back),
                                        shown_words(s.front, s.back),
                                        _there if moved else self._still,
                                        renamed=e.path != s.path)
@@ -301,12 +301,16 @@ def _keep_gone(entries: dict[str, Entry], key: str, old: Entry | None, front: st
 def _renumber(s: Subject, entry: Entry, gone: list[tuple[int, str]]) -> dict[int, int]:
     """Keep the numbers the card's deletions had: an added highlight gets a number above
     any the card had, a removed one leaves the others where they were, and one that comes
-    back (the same words) gets its number again. Numbers the author wrote are never
-    changed."""
-    new = [(n, text) for n, text in deletions(s.front) if n > s.written]
-    if not new or entry.kind != s.kind:
+    back (the same words) gets its number again. Numbers the author wrote change only
+    when they were renumbered, each group of deletions as it was ("{{c1::Imatinib}}
+    inhibits {{c2::BCR-ABL}}", now c2 and c1): each keeps its card."""
+    if entry.kind != s.kind:
         return {}
-    fixed = {n for n, _ in deletions(s.front) if n <= s.written}
+    moved = _written_moved(s, entry)
+    new = [(n, text) for n, text in deletions(s.front) if n > s.written]
+    if not new:
+        return moved
+    fixed = {moved.get(n, n) for n, _ in deletions(s.front) if n <= s.written}
     old = [(n, text) for n, text in deletions(entry.front) if n not in fixed]
     back = _returning(new, old, [(n, t) for n, t in gone if n not in fixed])
     new = [(n, text) for n, text in new if n not in back]
@@ -314,8 +318,29 @@ def _renumber(s: Subject, entry: Entry, gone: list[tuple[int, str]]) -> dict[int
                                         s.front, entry.front)}
     if sorted(mapping.values()) != sorted(set(mapping.values())) or \
             fixed & set(mapping.values()):
+        return moved
+    return {**moved, **{a: b for a, b in mapping.items() if a != b}}
+
+
+def _written_moved(s: Subject, entry: Entry) -> dict[int, int]:
+    """The author's cloze numbers, renumbered: each group of deletions (the answers one
+    number hides) that the card had under another number, back to that number; none
+    unless every group is one the card had, each under its own number."""
+    if not s.written:
         return {}
-    return {a: b for a, b in mapping.items() if a != b}
+    now: dict[int, list[str]] = defaultdict(list)
+    for n, text in deletions(s.front):
+        if n <= s.written:
+            now[n].append(text)
+    then: dict[int, list[str]] = defaultdict(list)
+    for n, text in deletions(entry.front):
+        then[n].append(text)
+    had = {tuple(sorted(texts)): n for n, texts in then.items()}
+    mapping = {n: had.get(tuple(sorted(texts))) for n, texts in now.items()}
+    numbers = list(mapping.values())
+    if None in numbers or len(set(numbers)) != len(numbers):
+        return {}
+    return {a: b for a, b in mapping.items() if b is not None and a != b}
 
 
 def _returning(new: list[tuple[int, str]], old: list[tuple[int, str]],

@@ -10,8 +10,10 @@ from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
+from highyield.identity.alike import ALIKE, matched
 from highyield.identity.clozes import CLOZE_OPEN, deletions
-from highyield.identity.swapped import ALIKE, another_subject, matched
+from highyield.identity.contrary import contrary, question
+from highyield.identity.swapped import another_subject
 
 if TYPE_CHECKING:
     from highyield.identity.ledger import Entry
@@ -177,7 +179,8 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
     Another fact in the same mould changes the question: "The drug of choice for absence
     seizures is ==ethosuximide==" and "… for trigeminal neuralgia is ==carbamazepine==";
     "Huntington disease is inherited in an ==autosomal dominant== pattern" and
-    "Achondroplasia is …" (``another_subject``); "| Huntington disease | ==Autosomal
+    "Achondroplasia is …" (``another_subject``); "Warfarin crosses the ==placenta==" and
+    "… does not cross …" (``contrary``); "| Huntington disease | ==Autosomal
     dominant== |" and "| Achondroplasia | ==Autosomal dominant== |" (the column names,
     shown by every row, say nothing of which fact)."""
     hidden, shown = _sides(s.front, s.back)
@@ -185,6 +188,8 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
     now, then = _telling(hidden), _telling(old_hidden)
     if not matched(sorted(then), sorted(now))[0]:  # no answer kept, nor spelt otherwise
         return _telling(shown) != _telling(old_shown)
+    if contrary(question(e.front, e.back), question(s.front, s.back)):
+        return True  # "Hyperkalemia causes …", now "Hypokalemia causes …"
     mine, theirs = _question(shown, shared(s.path)), _question(old_shown, shared(e.path))
     # a word highlighted now, or no longer, is no word of another subject
     led = not s.front.startswith("{{c") and not e.front.startswith("{{c")

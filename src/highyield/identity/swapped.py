@@ -17,108 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 
 from highyield.extract.auto.specific import SPECIFIC, rarity
+from highyield.identity.alike import ALIKE, LINKS, matched
 
-ALIKE = 0.8  # two spellings of one word (difflib's ratio of their letters)
 NAME_WORDS = 4  # a title of more words names a topic (a clipped article), not a subject
 SOMEWHAT = 0.2  # a word at least this rare says something ("Wilson"; not "treatment")
 MOSTLY = 0.75  # a question that keeps more than this share of its words asks the same
 SEPARATOR = " › "  # between the parts of a card's context (identity.subject)
 _WORD = re.compile(r"\w+")
-# Short forms students write, and the starts of the words they stand for.
-SHORTHAND: dict[str, tuple[str, ...]] = {
-    "tx": ("treat", "therap", "management"), "rx": ("treat", "therap", "prescri"),
-    "dx": ("diagnos",), "ddx": ("differential",), "sx": ("symptom",), "hx": ("histor",),
-    "px": ("prognos", "physical", "prophyla"), "fx": ("fracture", "function"),
-    "bx": ("biops",), "abx": ("antibiotic",), "cx": ("complication", "culture"),
-    "ae": ("adverse",), "ci": ("contraindicat",), "moa": ("mechanism",),
-    "mcc": ("most",), "pt": ("patient",), "pts": ("patient",),
-    "htn": ("hypertens",), "dm": ("diabet",), "mi": ("myocardial", "infarct"),
-}
-
-
-def alike(a: str, b: str) -> bool:
-    """One word put two ways: the same, a typo ("antioxidnt"), a hyphen, a short form, a
-    British spelling ("oestrogen"), another form of it ("treats", "treated"). A typo keeps
-    the first letter: "carbamazepine" and "oxcarbazepine" are two drugs."""
-    if a == b or (a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= ALIKE):
-        return True
-    if _american(a) == _american(b) or _inflected(a, b):
-        return True
-    return _short_for(a, b) or _short_for(b, a)
-
-
-def _inflected(a: str, b: str) -> bool:
-    """One word with other endings: "treats", "treated"; "causes", "caused"."""
-    n = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-             min(len(a), len(b)))
-    return n >= 4 and a[n:] in _ENDINGS and b[n:] in _ENDINGS
-
-
-_ENDINGS = frozenset(("", "s", "es", "ed", "d", "ing", "e"))
-
-
-def _american(word: str) -> str:
-    """"oestrogen", "aetiology", "haemoglobin" as "estrogen", "etiology", "hemoglobin"."""
-    return _DIGRAPH.sub("e", word)
-
-
-_LINKS = frozenset(("of", "the", "and", "to", "in", "with"))
-_DIGRAPH = re.compile(r"(?:^|(?<=[a-z]))(?:oe|ae)(?=[a-z])")
-
-
-def _short_for(short: str, word: str) -> bool:
-    return any(word.startswith(start) for start in SHORTHAND.get(short, ()))
-
-
-def spelled_out(short: str, ordered: Sequence[str]) -> list[str]:
-    """The words a short word stands for: each begins with its next letter, and may give
-    it more of them from within ("als": "amyotrophic lateral sclerosis"; "moa": "mechanism
-    of action"; "dka": "diabetic ketoacidosis"; "gerd": "gastroesophageal reflux
-    disease"), or none."""
-    if not 2 <= len(short) <= 6:
-        return []
-    for i, first in enumerate(ordered):
-        if first[:1] == short[:1] and len(first) > 1:
-            run = _run(short, ordered[i:i + len(short)])
-            if run:
-                return run
-    return []
-
-
-def _run(short: str, words: Sequence[str]) -> list[str]:
-    at = 0
-    for n, word in enumerate(words):
-        if at < len(short) and word[:1] != short[at] and word in _LINKS:
-            continue  # "syndrome of inappropriate ADH": "of" spells nothing
-        if at == len(short) or word[:1] != short[at]:
-            break
-        at += 1
-        for letter in word[1:]:
-            if at < len(short) and letter == short[at] and not (
-                    n + 1 < len(words) and words[n + 1][:1] == short[at]):
-                at += 1
-        if at == len(short):
-            return list(words[:n + 1]) if n or len(short) <= 2 else []
-    return []
-
-
-def matched(before: Sequence[str], after: Sequence[str]) -> tuple[set[str], set[str]]:
-    """The words of each side that the other side has, or has put another way."""
-    old, new = set(before), set(after)
-    kept_old, kept_new = old & new, old & new
-    for w in old - new:
-        for v in new - old:
-            if alike(w, v):
-                kept_old.add(w)
-                kept_new.add(v)
-    for short, ordered, kept, other in ((before, after, kept_old, kept_new),
-                                        (after, before, kept_new, kept_old)):
-        for w in set(short) - kept:
-            run = spelled_out(w, ordered)
-            if run:
-                kept.add(w)
-                other.update(run)
-    return kept_old, kept_new
 
 
 def swapped(before: Sequence[str], after: Sequence[str]) -> bool:
@@ -162,7 +67,7 @@ def another_subject(before: Sequence[str], after: Sequence[str], led: bool = Tru
     return len(kept_old) <= MOSTLY * len(set(before)) and swapped(before, after)
 
 
-def moved_under_another(before: str, after: str, own: set[str], shown: set[str],
+def moved_under_another(before: str, after: str, own: Sequence[str], shown: set[str],
                         still: Callable[[str], bool], renamed: bool = False) -> bool:
     """Is a card now about something else: the heading, parent item or note nearest it
     that names something (past the same "Adverse effects" or "Mechanism" on both sides)
@@ -179,19 +84,34 @@ def moved_under_another(before: str, after: str, own: set[str], shown: set[str],
     old, new = _nearest_apart(before.split(SEPARATOR), after.split(SEPARATOR))
     if old == new:
         return False
-    left = [w for w in _WORD.findall(old) if w not in own and w not in _LINKS]
-    came = [w for w in _WORD.findall(new) if w not in own and w not in _LINKS]
+    mine = set(own)
+    left = [w for w in _WORD.findall(old) if w not in mine and w not in LINKS]
+    came = [w for w in _WORD.findall(new) if w not in mine and w not in LINKS]
     if renamed and len(_WORD.findall(old)) > NAME_WORDS:
         return False  # a note renamed from an article's title: a topic, not a subject
     if not still(old):  # "Contraindicated in …" too
-        return _replaced(left, came) and not (renamed and _self_contained(shown))
+        return _replaced(left, came) and not _self_contained(shown, own)
     return swapped(left, came) and not _any_specific(shown)
 
 
-def _self_contained(shown: set[str]) -> bool:
-    """Does a card's question say what it is about by itself (two specific words or more:
-    "Argatroban is preferred in renal failure", not "Contraindicated in …")?"""
-    return sum(rarity(w) >= SPECIFIC for w in shown) >= 2
+def _self_contained(shown: set[str], own: Sequence[str]) -> bool:
+    """Does a card say what it is about by itself: it starts with its subject and a verb
+    ("Amiodarone causes ==pulmonary fibrosis==", "==Lithium== is …"; not "Contraindicated
+    in …", "Teratogen causing …", "Inheritance: …"), or its question has two specific
+    words or more ("Argatroban is preferred in renal failure")?"""
+    return _states_its_subject(own) or sum(rarity(w) >= SPECIFIC for w in shown) >= 2
+
+
+def _states_its_subject(own: Sequence[str]) -> bool:
+    if len(own) < 2:
+        return False
+    name, verb = own[0], own[1]
+    return rarity(name) >= SPECIFIC and not name.endswith(_NOT_NAMES) and (
+        verb in _VERBS or (verb.endswith("s") and not verb.endswith(("ss", "us", "is"))))
+
+
+_NOT_NAMES = ("ed", "ing", "ic", "al", "ive", "ous", "ary", "ly")  # adjectives, participles
+_VERBS = frozenset("is are was were has have can may does do".split())
 
 
 def _nearest_apart(old: list[str], new: list[str]) -> tuple[str, str]:
@@ -209,7 +129,16 @@ def _replaced(left: list[str], came: list[str]) -> bool:
     something ("Huntington", "Wilson"; "B" and "C" of hepatitis), not "treatment" and
     "management"."""
     gone, new = _exchanged(left, came)
-    return bool(gone) and _telling_any(gone | new)
+    if not gone or not _telling_any(gone | new):
+        return False
+    # the same drug or disease named on both sides, a generic word changed ("Side
+    # effects of lithium", now "Adverse effects of lithium")
+    return not (_any_specific(set(left) - gone) and not _pointed(gone | new))
+
+
+def _pointed(ws: Iterable[str]) -> bool:
+    """A specific word, a letter or a number: what tells one subject from the next."""
+    return any(len(w) == 1 or w.isdigit() or rarity(w) >= SPECIFIC for w in ws)
 
 
 def _telling_any(ws: Iterable[str]) -> bool:
