@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -403,3 +409,36 @@ def test_stats_names_an_unknown_deck(runner: CliRunner, make_vault: Callable[...
     assert result.exit_code == 2
     assert "error: the review store has no deck named 'Step1'" in result.output
     assert "hint: decks studied so far: vault" in result.output
+
+
+@pytest.mark.parametrize("command", [
+    [str(Path(sys.executable).with_name("highyield"))],  # as installed
+    [sys.executable, "-m", "highyield"],
+])
+def test_ctrl_c_as_the_command_starts_says_interrupted(command: list[str],
+                                                       tmp_path: Path) -> None:
+    """Ctrl-C while highyield's modules load (twelfth fault probe: a Python traceback,
+    in 5 of 12 tries in the first fifth of a second)."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "n.md").write_text("- ==Riluzole== slows ALS.\n", encoding="utf-8")
+    env = {**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")}
+    outcomes = []
+    for tenth_ms in range(4, 40, 3):  # 40 ms to 0.4 s after the start
+        child = subprocess.Popen([*command, "build", str(vault), "-o", str(tmp_path / "o.apkg")],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 text=True, start_new_session=True)
+        time.sleep(tenth_ms / 100)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGINT)  # as a terminal sends it
+        _, err = child.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        # stopped by the signal (before Python began, say), as any program is
+        assert child.returncode in (0, 130, -signal.SIGINT), err
+        assert err.strip() in ("", "interrupted"), err
+        assert err.strip() == "interrupted" or child.returncode != 130, err
+        outcomes.append(child.returncode)
+    assert 130 in outcomes  # some were interrupted as the modules loaded
+    if 0 in outcomes:  # and a build that finished wrote its deck whole
+        cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards
+        assert [c.answer_text for c in cards] == ["n Riluzole slows ALS. n.md"]

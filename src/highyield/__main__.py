@@ -1,3 +1,3 @@
-from highyield.cli import main
+from highyield.entry import main
 
 main()
