@@ -295,11 +295,47 @@ def test_a_damaged_ledger_is_made_whole_from_this_computers_copy(vault: Vault) -
         (shown, None, "the ledger is damaged; this computer's copy from the last build fills "
          f"in any card it lost ({display_path(local_copy(vault.vault))})",
          "nothing to do: the ledger in the vault is written again from both"),
-        (shown, 1, "unreadable ledger line (1 column, not 6), skipped",
+        (shown, 1, "unreadable ledger line (zero bytes: written over?), skipped",
          "nothing to do: the ledger is written again without it")]
     assert [c.what for c in built.changes.items] == ["updated"]
     assert (imported.new, imported.updated) == (0, 1)
     assert ledger_path(vault.vault).read_bytes() == local_copy(vault.vault).read_bytes()
+
+
+def test_a_ledger_that_lost_lines_is_filled_in_from_this_computers_copy(vault: Vault) -> None:
+    """Lines cut out at line breaks (a sync stopped half-way, an older ledger put back):
+    every line left reads, yet a card's is gone (twelfth fault probe: 241 cards new, no
+    word said). This computer's copy has it: it fills it in, and the build says so."""
+    vault.build()
+    text = ledger_path(vault.vault).read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines(keepends=True) if "riluzole" not in line]
+    ledger_path(vault.vault).write_text("".join(kept), encoding="utf-8")
+    vault.reword("ALS.md", *REWORDED)
+    built, imported = vault.build()
+    assert vault.messages(built) == [(
+        display_path(ledger_path(vault.vault)), None, "the ledger lacks 1 line for cards "
+        "this computer's copy has (cut short, or an older ledger put back?); the copy "
+        f"({display_path(local_copy(vault.vault))}) fills them in",
+        "nothing to do: the ledger in the vault is written again with them")]
+    assert [c.what for c in built.changes.items] == ["updated"]  # the card kept its key
+    assert (imported.new, imported.updated) == (0, 1)
+    assert ledger_path(vault.vault).read_bytes() == local_copy(vault.vault).read_bytes()
+
+
+def test_zeros_written_over_a_ledger_line_are_damage(vault: Vault) -> None:
+    """A block of zeros over lines, joined with what is left of them, could read as a
+    line of six columns, and the card's line was lost without a word (twelfth fault
+    probe)."""
+    vault.build()
+    data = ledger_path(vault.vault).read_bytes()
+    start = data.index(b"riluzole") - 40
+    zeros = data[:start] + b"\0" * 60 + data[start + 60:]
+    built, imported = _reworded_after(vault, zeros)
+    [(_, _, message, _)] = [m for m in vault.messages(built) if m[1] is not None]
+    assert message == "unreadable ledger line (zero bytes: written over?), skipped"
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert (imported.new, imported.updated) == (0, 1)
+    assert b"\0" not in ledger_path(vault.vault).read_bytes()
 
 
 def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
@@ -311,7 +347,7 @@ def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
          "could be read are used", "a card whose line was lost is matched by its text (one "
          "reworded since it was first built is taken for a new card); the ledger is "
          "written again"),
-        (shown, 1, "unreadable ledger line (1 column, not 6), skipped",
+        (shown, 1, "unreadable ledger line (zero bytes: written over?), skipped",
          "nothing to do: the ledger is written again without it, and that card is matched "
          "by its text")]
     assert [c.what for c in built.changes.items] == ["new", "retired"]
@@ -950,3 +986,36 @@ def test_a_ledger_on_a_read_only_mount_says_to_mount_it_read_write(
         assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 4
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+@pytest.mark.parametrize("what", ["a named pipe", "a folder"])
+def test_a_cache_file_that_is_no_file_is_said_and_the_deck_built(tmp_path: Path,
+                                                                   what: str) -> None:
+    """A pipe in place of the cache's file made the build wait on it forever, holding the
+    vault's lock; a folder in place of a part of it was "internal error", in every build
+    after (twelfth fault probe). Now: a warning, the deck, and the next build as usual."""
+    vault = _vault(tmp_path / "vault", 3)
+    out = tmp_path / "out.apkg"
+    command = [_highyield(), "build", str(vault), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    where = cache_file("vault", vault)
+    spoiled = where if what == "a named pipe" else \
+        next(where.parent.glob(f"{where.stem}.*.pickle"))
+    spoiled.unlink()
+    os.mkfifo(spoiled) if what == "a named pipe" else spoiled.mkdir()
+    with (vault / "Drug 1.md").open("a", encoding="utf-8") as f:
+        f.write("- It is ==new==.\n")
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and "internal error" not in first.stderr, first.stderr
+    assert "the build cache could not be read (not a regular file): every note was read " \
+        "again" in first.stderr
+    assert "+1 new" in first.stdout
+    with (vault / "Drug 2.md").open("a", encoding="utf-8") as f:
+        f.write("- It is ==newer==.\n")
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert (second.returncode, second.stderr) == (0, "")  # the cache was whole again:
+    assert second.stdout.splitlines()[0].endswith("out.apkg: +1 new")  # nothing "known"
+    assert "0 errors · 0 warnings" in second.stdout
+    cards = import_apkg(out, tmp_path / "anki").cards
+    assert len(cards) == 8 and [t for c in cards if "It is new" in (t := c.answer_text)] == [
+        "Drug 1 It is new. Drug 1.md", "Drug 2 It is newer. Drug 2.md"]

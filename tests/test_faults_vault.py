@@ -334,7 +334,7 @@ def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(
 
 
 UNREADABLE_FOLDER = ("vault/Private: warning: cannot read folder: Permission denied; its notes "
-                     "and images are skipped\n"
+                     "and images are skipped, and the cards made of them before are kept\n"
                      "  hint: check the folder's permissions: highyield must be able to list "
                      "and open it\n")
 
@@ -387,24 +387,39 @@ def test_a_note_that_becomes_readable_is_read_by_the_next_build_and_quiz(
 
 
 
-def test_a_note_made_unreadable_is_said_on_every_build_not_kept_from_the_cache(
+def test_a_note_made_unreadable_is_said_on_every_build_and_its_cards_kept(
         shared: Path) -> None:
     """Its cards are in the build cache, and its size and time are unchanged: the build
-    still finds it cannot read the note, says so, and leaves its cards out."""
+    still finds it cannot read the note, and says so. A note that cannot be read is not a
+    note deleted: its cards stay as they were, in the deck and in the quiz (twelfth fault
+    probe: they were retired), and it is read again once it can be."""
     vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG,
                             "Renal.md": "- ==Furosemide== acts on the loop.\n"})
     user = _as_nobody(shared)
     first = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
     assert (first.returncode, first.stderr) == (0, "")
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3", "--new", "0", user=user)
+    assert "Read vault: 3 cards (3 added)\n" in quiz.stderr
     (vault / "Renal.md").chmod(0)
     for _ in range(2):  # and again on the next build
         again = _run(shared, "build", "vault", "-o", "d.apkg", "--force", user=user)
         assert (again.returncode, again.stderr) == (1, (
-            "vault/Renal.md: error: cannot read note: Permission denied\n"
-            "  hint: check the file's permissions\n"))
+            "vault/Renal.md: error: cannot read note: Permission denied; its cards from the "
+            "last build are kept\n  hint: check the file's permissions\n"))
+        assert "retired" not in again.stdout
     imported, _ = _imported(shared / "d.apkg", shared / "anki")
     renal = [c for c in imported.cards if c.answer_text.startswith("Renal Furosemide")]
-    assert [("highyield::retired" in c.tags) for c in renal] == [True]  # as a deleted one
+    assert [("highyield::retired" in c.tags) for c in renal] == [False]
+    quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3", "--new", "0", user=user)
+    assert "retired" not in quiz.stderr, quiz.stderr
+    stats = _run(shared, "stats", "--state", "s.sqlite3", user=user)
+    assert stats.stdout.startswith("Cards: 3 new · 0 learning · 0 review · 0 retired · "), \
+        stats.stdout
+    (vault / "Renal.md").write_text("- ==Furosemide== acts on the thick ascending limb.\n")
+    (vault / "Renal.md").chmod(0o644)
+    back = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
+    assert (back.returncode, back.stderr) == (0, "")
+    assert back.stdout.startswith("Built vault → d.apkg: ~1 updated"), back.stdout
 
 def test_a_build_with_unreadable_notes_is_never_up_to_date_and_blames_no_highlights(
         shared: Path) -> None:
@@ -441,6 +456,11 @@ def test_a_folder_that_becomes_unreadable_is_a_warning_not_an_internal_error(
     (vault / "Private").chmod(0)
     again = _run(shared, "build", "vault", "-o", "d.apkg", user=user)
     assert (again.returncode, again.stderr) == (0, UNREADABLE_FOLDER)
+    assert "retired" not in again.stdout  # (twelfth fault probe: they were)
+    imported, _ = _imported(shared / "d.apkg", shared / "anki")
+    assert [c.answer_text for c in imported.cards if "Furosemide" in c.answer_text] == [
+        "Renal Furosemide acts on the loop. Private/Renal.md"]
+    assert not any("highyield::retired" in c.tags for c in imported.cards)
     checked = _run(shared, "check", "vault", user=user)
     assert (checked.returncode, checked.stdout.split("Checked")[0]) == (0, UNREADABLE_FOLDER)
 

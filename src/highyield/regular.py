@@ -1,6 +1,7 @@
-"""Reading a whole settings file (a deck file, the ledger, an Obsidian plugin's JSON) that
-must be a regular file: a named pipe or a device in its place is refused at once instead
-of being waited on forever. Notes and images are opened by ``vault.opening``."""
+"""Reading a whole settings file (a deck file, the ledger, an Obsidian plugin's JSON), or
+opening one of highyield's own (the build cache), that must be a regular file: a named
+pipe or a device in its place is refused at once instead of being waited on forever.
+Notes and images are opened by ``vault.opening``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_BYTES = 64 * 1024 * 1024  # no settings file is this large; a ledger of 500,000 cards is
 
@@ -26,6 +28,18 @@ def read_bytes(path: Path) -> bytes:
             return f.read(MAX_BYTES + 1)
     finally:
         os.close(fd)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """The file, open for reading. Raises OSError as ``read_bytes`` does, for any size."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_text(path: Path) -> str:

@@ -42,7 +42,7 @@ from highyield.identity.keys import Identified, Identity, identify
 from highyield.identity.ledger import Entry, read_ledger, write_ledger
 from highyield.identity.subject import Subject
 from highyield.model import CardKind, Progress, SourceRef
-from highyield.vault.files import unread, vault_files
+from highyield.vault.files import is_read, out_of_sight, unread, vault_files
 from highyield.vault.fingerprint import FileStamp, file_stat
 from highyield.vault.lock import Waiting, vault_lock
 from highyield.vault.media import MediaResolver, MediaSet
@@ -150,7 +150,20 @@ def _read(run: _Run, progress: Progress | None) -> dict[str, NoteCards]:
         if progress is not None:
             progress(done, len(run.paths))
     run.fresh = reader.fresh
-    return {rel: cards for rel, cards in notes.items() if cards is not None}
+    found = {rel: cards for rel, cards in notes.items() if cards is not None}
+    return {**found, **_out_of_sight(run, reader, found)}
+
+
+def _out_of_sight(run: _Run, reader: CachedReader, found: dict[str, NoteCards]
+                  ) -> dict[str, NoteCards]:
+    """The notes of the last build in a folder that cannot be read now: their cards are
+    kept, not retired (twelfth fault probe)."""
+    if not any(unread(d) for d in run.unlisted):
+        return {}
+    deck = run.deck
+    return {rel: reader.kept(rel, old) for rel, old in run.cache.notes.items()
+            if rel not in found and old.sha and deck.selection.matches(rel) and
+            is_read(Path(rel)) and out_of_sight(deck.vault / rel)}
 
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
@@ -294,7 +307,7 @@ def _tally(run: _Run, keyed: _Keyed, current: list[Packed], notes: dict[str, Not
     kinds = {k: sum(1 for p in current if p.kind == k.value) for k in CardKind}
     auto = sum(1 for p in current if AUTO_TAG in p.tags)
     images = len(run.media.files) - len(run.left_out)
-    return Tally(sum(1 for n in notes.values() if n.sha), kinds, auto, cards, images,
+    return Tally(sum(1 for n in notes.values() if n.sha and not n.kept), kinds, auto, cards, images,
                  keyed.identified.merged, keyed.repeats, tuple(diagnostics),
                  sum(n.untestable for n in notes.values()),
                  sum(n.unsure for n in notes.values()))

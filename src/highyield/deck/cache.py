@@ -28,6 +28,7 @@ from highyield.errors import Diagnostic
 from highyield.identity.ledger import ledger_path
 from highyield.model import Embed, SourceRef
 from highyield.paths import cache_folder
+from highyield.regular import open_regular
 from highyield.vault.atomic import write_atomically
 from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import FileStamp, file_stat, fingerprint
@@ -68,6 +69,9 @@ class NoteCards:
     # each note name it embeds and the note that name led to ("" for none): a note added,
     # renamed or moved that the name now leads to is seen
     resolves: tuple[tuple[str, str], ...] = ()
+    # the last build's cards, kept while the note cannot be read (not a note deleted):
+    # read afresh once it can be
+    kept: bool = False
 
 
 @dataclass
@@ -148,7 +152,7 @@ class Header:
 
 def up_to_date(path: Path, fingerprint: str, output: tuple[int, int]) -> bool:
     try:
-        with path.open("rb") as f:
+        with open_regular(path) as f:
             header = _Unpickler(f).load()
     except Exception:  # any damage means building afresh
         return False
@@ -208,7 +212,7 @@ def _why(exc: Exception) -> str:
 
 
 def _pickles(path: Path, count: int) -> list[Any]:
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         return [_Unpickler(f).load() for _ in range(count)]
 
 
@@ -216,7 +220,7 @@ def _shard(path: Path) -> tuple[dict[str, NoteCards], dict[str, Packed]]:
     """A shard's notes and Anki notes: one pickle, so that the text a card's fields and
     its Anki note share is written and loaded once (a shard written before held two
     pickles, and still loads)."""
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         first = _Unpickler(f).load()
         return first if isinstance(first, tuple) else (first, _Unpickler(f).load())
 
@@ -252,7 +256,8 @@ def save(path: Path, cache: BuildCache) -> OSError | None:
         return exc
     for stale in path.parent.glob(f"{path.stem}.*.pickle"):
         if stale.name not in names:
-            stale.unlink(missing_ok=True)
+            with suppress(OSError):  # a folder in its place, say: left, never read
+                stale.unlink(missing_ok=True)
     return None
 
 

@@ -15,6 +15,7 @@ from highyield.deck.fields import made_of
 from highyield.errors import Diagnostic, display_path
 from highyield.extract.reading import embeds, note_drafts, note_texts, rules_for
 from highyield.extract.sides import with_sides
+from highyield.vault.files import unread
 from highyield.vault.fingerprint import file_stat
 from highyield.vault.media import MediaSet
 from highyield.vault.notes import read_note
@@ -56,10 +57,12 @@ class CachedReader:
         problems: list[Diagnostic] = []
         source = read_note(self.deck.vault, path, problems)
         if source is None:
+            if old is not None and old.sha and any(map(unread, problems)):
+                return self.kept(rel, old, problems)
             return NoteCards(0, 0, "", (), tuple(problems), ())
         sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
-        if old is not None and old.sha == sha and self._usable(old) and \
+        if old is not None and old.sha == sha and not old.kept and self._usable(old) and \
                 self._same_media(rel, old) and self._same_depends(rel, old):
             return _shown_from_here(replace(old, size=size, mtime_ns=mtime), path)
         self.fresh += 1
@@ -74,6 +77,16 @@ class CachedReader:
                      for d in drafts)
         return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs,
                          embedder.depends, untestable, unsure, embedder.resolves)
+
+    def kept(self, rel: str, old: NoteCards, problems: list[Diagnostic] | None = None
+             ) -> NoteCards:
+        """The last build's cards of a note that cannot be read now, and why (a note in a
+        folder that cannot be read: that folder's warning says it), with their images:
+        kept, never retired; the note is read afresh once it can be."""
+        self._same_media(rel, old)  # its images packed, as they were
+        said = tuple(replace(d, message=f"{d.message}; its cards from the last build are "
+                             "kept") if unread(d) else d for d in problems or ())
+        return replace(old, size=-1, mtime_ns=-1, diagnostics=said, kept=True)
 
     def _usable(self, cards: NoteCards) -> bool:
         """Cached cards without what tells repeats apart are read again once the deck has

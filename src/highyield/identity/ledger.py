@@ -147,7 +147,7 @@ def _caught_up(vault: Path, entries: dict[str, Entry], data: bytes,
     try:
         mark = read_bytes(_unwritten_mark(vault)).decode("ascii", "replace")
     except OSError:
-        return entries  # the common case: no mark
+        return _filled(vault, entries, data, problems)  # the common case: no mark
     copy = _copy_read(vault)
     if copy is None or not copy.entries:
         return entries
@@ -158,6 +158,28 @@ def _caught_up(vault: Path, entries: dict[str, Entry], data: bytes,
     if mark == _hash(data):
         return {**entries, **copy.entries}
     return {**copy.entries, **entries}
+
+
+def _filled(vault: Path, entries: dict[str, Entry], data: bytes,
+            problems: list[Diagnostic]) -> dict[str, Entry]:
+    """The vault's ledger, with the cards it lacks and this computer's copy has put back.
+    A ledger never loses a card's line, so those were lost: cut short (a sync stopped
+    half-way), overwritten, or an older ledger put back. The vault's lines win where both
+    have a card: another computer may have changed them."""
+    copied = _copy_bytes(vault)
+    if copied is None or copied == data:  # the common case: the copy is this very ledger
+        return entries
+    copy = _parse(copied).entries
+    lost = [key for key, e in copy.items() if key not in entries and e.kind != GONE]
+    cards = sum(1 for key in lost if is_card(copy[key]))
+    if not cards:
+        return entries
+    problems.append(warning(
+        display_path(ledger_path(vault)), None, f"the ledger lacks {_lines(cards)} for cards "
+        f"this computer's copy has (cut short, or an older ledger put back?); the copy "
+        f"({display_path(local_copy(vault))}) fills them in", "nothing to do: the ledger in "
+        "the vault is written again with them"))
+    return {**entries, **{key: copy[key] for key in lost}}
 
 
 def _hash(data: bytes) -> str:
@@ -172,13 +194,14 @@ def _parse(data: bytes) -> _Read:
     except UnicodeDecodeError:
         lines = list(data.split(b"\n"))  # find the bad lines one by one
     escaped = any(line in (ESCAPED, ESCAPED.encode()) for line in lines[:5])
+    nul = b"\x00" in data  # a block of zeros written over lines: each such line is damaged
     entries: dict[str, Entry] = {}
     bad = []
     make = Entry._make
     for number, raw in enumerate(lines, 1):
         parts: list[Any] = raw.split("\t") if isinstance(raw, str) else []
         if len(parts) == COLUMNS and parts[2].isdigit() and parts[0] and \
-                not parts[5].endswith("\r"):  # the common case, quickly
+                not parts[5].endswith("\r") and not (nul and "\x00" in raw):  # most, quickly
             parts[2] = int(parts[2])
             entry = make(parts)
         else:
@@ -201,6 +224,8 @@ def _entry(raw: str | bytes) -> Entry | str:
         return "not UTF-8"
     if not line or line.startswith("#"):
         return ""
+    if "\x00" in line:
+        return "zero bytes: written over?"
     parts = line.split("\t")
     if line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
         return "a merge conflict?"

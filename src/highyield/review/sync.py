@@ -9,16 +9,16 @@ unchanged the notes are not parsed again, and the first card shows at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from highyield.config import DeckConfig, card_settings
-from highyield.model import Card
+from highyield.model import Card, SourceRef
 from highyield.review.store import CardRow, Store, Synced
 from highyield.review.views import quiz_views
-from highyield.vault.files import find_notes, unread
+from highyield.vault.files import find_notes, out_of_sight, unread
 from highyield.vault.fingerprint import FileStamp, stamp
 from highyield.vault.fingerprint import fingerprint as vault_fingerprint
 from highyield.vault.lock import Waiting, vault_lock
@@ -73,6 +73,11 @@ def _position(card: Card, index: int) -> int:
     return index * POSITION_STRIDE + (AUTO_LATER if card.draft.auto else 0)
 
 
+def _unseen(deck: DeckConfig) -> Callable[[str], bool]:
+    """Whether a card's note cannot be read now (its cards are kept, not retired)."""
+    return lambda source: out_of_sight(deck.vault / SourceRef.parse(source).path)
+
+
 def sync_deck(store: Store, deck: DeckConfig, now: datetime,
               progress: Progress | None = None, waiting: Waiting | None = None) -> DeckSync:
     """Read the deck's notes into the store, unless they are unchanged since last time.
@@ -92,5 +97,6 @@ def sync_deck(store: Store, deck: DeckConfig, now: datetime,
     if any(unread(d) for d in collected.diagnostics):
         print_ = ""  # read them again next time, or say again that they cannot be
     synced = store.sync(deck.name, card_rows(collected.cards, collected.media), print_,
-                        deck.review.day_starts_at, now)
+                        deck.review.day_starts_at, now, _unseen(deck) if print_ == "" else
+                        lambda source: False)
     return DeckSync(deck, synced, collected)

@@ -66,6 +66,19 @@ def missing(path: Path) -> bool:
         return False
 
 
+def out_of_sight(path: Path) -> bool:
+    """Is a note there that cannot be read now: in a folder that cannot be entered, or
+    itself unreadable? Its cards are kept as they were, never retired: a note that cannot
+    be read is not a note deleted."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return stat.S_ISREG(info.st_mode) and not os.access(path, os.R_OK)
+
+
 def shown(path: Path) -> str:
     """A path as a user is shown it, with bytes that are not UTF-8 escaped (``\\xff``)."""
     return os.fsencode(display_path(path)).decode("utf-8", "backslashreplace")
@@ -99,8 +112,9 @@ def _unlisted(exc: OSError) -> Diagnostic:
     path = Path(exc.filename) if exc.filename else Path(".")
     return warning(shown(path), None,
                    f"{UNREAD_FOLDER}: {exc.strerror or exc}; its notes and images are "
-                   "skipped", "check the folder's permissions: highyield must be able to "
-                   "list and open it")
+                   "skipped, and the cards made of them before are kept",
+                   "check the folder's permissions: highyield must be able to list and open "
+                   "it")
 
 
 def vault_files(root: Path) -> list[FileStamp]:

@@ -306,9 +306,10 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT name FROM decks ORDER BY name")]
 
     def sync(self, deck: str, rows: Sequence[CardRow], fingerprint: str, day_starts_at: int,
-             now: datetime) -> Synced:
+             now: datetime, unseen: Callable[[str], bool] = lambda source: False) -> Synced:
         """Make the deck's cards those of ``rows``: new ones added, changed ones updated,
-        missing ones retired (never deleted), returning ones revived. One transaction."""
+        missing ones retired (never deleted) unless ``unseen`` says their note cannot be
+        read now, returning ones revived. One transaction."""
         ms = to_ms(now)
         known = self._cards_of(deck)
         added = revived = 0
@@ -322,7 +323,8 @@ class Store:
                     db.execute("UPDATE cards SET source = ?, position = ?, tags = ?, view = ?, "
                                "retired_at = NULL WHERE key = ? AND ord = ?",
                                (row.source, row.position, row.tags, row.view, row.key, row.ord))
-            gone = [(ms, k, o) for (k, o), old in known.items() if old["retired_at"] is None]
+            gone = [(ms, k, o) for (k, o), old in known.items()
+                    if old["retired_at"] is None and not unseen(old["source"])]
             db.executemany("UPDATE cards SET retired_at = ? WHERE key = ? AND ord = ?", gone)
             db.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                        (deck, fingerprint, day_starts_at, ms))
