@@ -447,6 +447,42 @@ def test_a_highyield_folder_linking_out_of_the_vault_is_refused(
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_a_ledger_file_linking_out_of_the_vault_is_refused_with_its_own_hint(
+        vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    """(Twelfth fault probe: the hint said to make .highyield a folder, which it was.)"""
+    vault.build()
+    outside = tmp_path / "outside.tsv"
+    outside.write_bytes(b"")
+    ledger_path(vault.vault).unlink()
+    ledger_path(vault.vault).symlink_to(outside)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "vault", "-o", "out/deck.apkg"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"vault/.highyield/ledger.tsv: error: ledger.tsv is a link out of the vault, to "
+        f"{outside}: highyield reads and writes no ledger there\n"
+        "  hint: delete the link (the ledger is a file in .highyield; the next build writes "
+        "the ledger there); until then this computer's copy of the ledger keeps the cards' "
+        "keys\n")
+    assert outside.read_bytes() == b""
+    assert len(import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "fresh").cards) == 2
+
+
+def test_a_pipe_in_place_of_this_computers_ledger_copy_is_replaced(vault: Vault) -> None:
+    """It is highyield's own file: replaced, never waited on nor reported as the build
+    cache (twelfth fault probe)."""
+    vault.build()
+    copy = local_copy(vault.vault)
+    copy.unlink()
+    os.mkfifo(copy)
+    vault.reword("ALS.md", *REWORDED)
+    built, imported = vault.build()
+    assert vault.messages(built) == []
+    assert copy.read_bytes() == ledger_path(vault.vault).read_bytes()
+    assert (imported.new, imported.updated) == (0, 1)
+
+
 def test_a_highyield_folder_swapped_for_a_link_after_the_check_is_not_written_through(
         vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
         ) -> None:

@@ -348,10 +348,12 @@ def _outside(vault: Path) -> Diagnostic | None:
         return None
     link = path.parent if path.parent.is_symlink() else path
     where = target.parent if link == path.parent else target
+    fix = "make .highyield a folder inside the vault (delete the link" if link != path \
+        else f"delete the link (the ledger is a file in {FOLDER}"
     return error(display_path(link), None, f"{link.name} is a link out of the vault, to "
-                 f"{where}: highyield reads and writes no ledger there", "make .highyield a "
-                 "folder inside the vault (delete the link; the next build writes the ledger "
-                 "there); until then this computer's copy of the ledger keeps the cards' keys")
+                 f"{where}: highyield reads and writes no ledger there", f"{fix}; the next "
+                 "build writes the ledger there); until then this computer's copy of the "
+                 "ledger keeps the cards' keys")
 
 def _a_link(vault: Path) -> Diagnostic:
     folder = vault / FOLDER
@@ -429,13 +431,22 @@ def _copy(vault: Path, data: bytes, unsaved: list[OSError] | None) -> bool:
     could not be kept."""
     try:
         copy = local_copy(vault)
-        if not copy.exists() or read_bytes(copy) != data:
+        if _differs(copy, data):
             write_atomically(copy, data, ordinary_mode())
     except OSError as exc:
         if unsaved is not None:
             unsaved.append(exc)
         return False
     return True
+
+
+def _differs(copy: Path, data: bytes) -> bool:
+    """Is this computer's copy missing, or not ``data``? A pipe or a device in its place
+    (it is highyield's own file) is replaced, never waited on."""
+    try:
+        return read_bytes(copy) != data
+    except OSError:
+        return True
 
 
 def _unwritten(path: Path, exc: OSError, copied: bool) -> Diagnostic:
