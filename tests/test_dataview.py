@@ -139,3 +139,31 @@ def test_with_the_plugin_check_names_it(runner: CliRunner, make_vault: Callable[
     assert result.stdout.splitlines()[2] == (
         "vault/n.md:1: warning: 1 line looks like Dataview fields, e.g. `Riluzole::` in 1 note "
         "(the vault uses the Dataview plugin); they are not cards")
+
+
+def test_a_rebuild_scans_only_the_changed_notes_for_dataview_keys(
+        make_vault: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keys of unchanged notes come from the build cache (issue 17: every build read
+    every note's text for them); a key that drops below three notes is a card again."""
+    from highyield.extract import dataview
+
+    vault = make_vault({f"N{n}.md": f"# N{n}\n- ==Fact {n}== here\nMechanism:: way {n}\n"
+                        for n in range(3)})
+    deck = folder_deck(vault, tmp_path / "d.apkg")
+    build(deck, now=FIXED_NOW)
+    assert _fronts(import_apkg(deck.output, tmp_path / "a1")) == [
+        f"{{{{c1::Fact {n}}}}} here" for n in range(3)]
+    scanned: list[Path] = []
+    text = dataview._text
+    monkeypatch.setattr(dataview, "_text", lambda v, p: scanned.append(p) or text(v, p))
+    (vault / "N2.md").write_text("# N2\n- ==Fact 2== here\nMechanism::way 2\n")
+    build(deck, now=FIXED_NOW + 60)
+    assert scanned == [vault / "N2.md"]
+    assert _fronts(import_apkg(deck.output, tmp_path / "a2")) == [
+        f"{{{{c1::Fact {n}}}}} here" for n in range(3)]
+    (vault / "N1.md").write_text("# N1\n- ==Fact 1== here\n")
+    build(deck, now=FIXED_NOW + 120)
+    assert scanned == [vault / "N2.md", vault / "N1.md"]
+    assert _fronts(import_apkg(deck.output, tmp_path / "a3")) == [  # 2 notes: cards again
+        "Mechanism", "Mechanism", *(f"{{{{c1::Fact {n}}}}} here" for n in range(3))]

@@ -367,13 +367,12 @@ def test_the_cache_holds_card_text_once_and_reads_a_cache_of_two_parts(
         project: Callable[..., Project]) -> None:
     import pickle
 
-    from highyield.config import settings_of
     from highyield.deck.cache import cache_file, load
 
     p = project({"ALS.md": ALS, "Polio.md": POLIO})
     p.build_and_import()
     where = cache_file(p.deck.name, p.deck.vault)
-    cache = load(where, settings_of(p.deck))
+    cache = load(where)
     made = {id(m.fields) for n in cache.notes.values() for m in n.made}
     assert len(cache.packed) == 5 and {id(k.fields) for k in cache.packed.values()} <= made
     for shard in where.parent.glob(f"{where.stem}.*.pickle"):  # as versions before wrote

@@ -30,12 +30,12 @@ from highyield.deck.cache import (
 from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.parallel import read_many
-from highyield.deck.reader import CachedReader
+from highyield.deck.reader import CachedReader, scan_keys
 from highyield.deck.unsaved import unsaved
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import left_out
-from highyield.extract.dataview import FieldScan, scan_fields
+from highyield.extract.dataview import FieldScan
 from highyield.identity.clozes import renumber_text
 from highyield.identity.collect import Tally, deck_notes, deck_problems, repeated_ids, scope
 from highyield.identity.keys import Identified, Identity, identify
@@ -120,9 +120,10 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
         return Built(deck, deck.output, None)
     unlisted: list[Diagnostic] = []
     paths = deck_notes(deck, unlisted)
-    fields = scan_fields(deck, paths)  # the deck as its notes are read, fields known
-    run = _Run(fields.deck, now, force, where, files, load(where, settings_of(fields.deck)),
-               MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted)
+    cache = load(where)
+    fields = scan_keys(deck, paths, files, cache)  # the deck as its notes are read
+    run = _Run(fields.deck, now, force, where, files, cache.for_settings(settings_of(
+        fields.deck)), MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted)
     return _finish(run, _read(run, progress))
 
 

@@ -25,6 +25,7 @@ from highyield.config import DeckConfig, settings_of
 from highyield.deck.anki_notes import Packed
 from highyield.deck.fields import Made
 from highyield.errors import Diagnostic
+from highyield.extract.dataview import NoteKeys
 from highyield.identity.ledger import ledger_path
 from highyield.model import Embed, SourceRef
 from highyield.paths import cache_folder
@@ -85,6 +86,18 @@ class BuildCache:
     base: tuple[int, int] = (-1, -1)  # the kept copy of the collection written, its stat
     shards: list[Shard] = field(default_factory=list)  # as loaded, to save only changes
     damaged: str = ""  # why a cache that was there could not be read, if so
+    # each note's Dataview keys (``extract.dataview``), by its path, with its file stamp
+    scanned: dict[str, tuple[FileStamp, NoteKeys]] = field(default_factory=dict)
+
+    def for_settings(self, settings: str) -> BuildCache:
+        """The cache for cards made with ``settings``: its notes are dropped, to be read
+        again, when they were made with others (another highyield version among them:
+        its rules may make other cards); the last build's Anki notes are kept, so a card
+        that comes out the same keeps its time, and Anki leaves it alone."""
+        if settings == self.settings:
+            return self
+        return BuildCache(settings, packed=self.packed, damaged=self.damaged,
+                          scanned=self.scanned)
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,7 @@ class Index:
     media: tuple[tuple[str, str, int, int], ...]
     base: tuple[int, int]
     shards: tuple[str, ...]  # file names, one per shard number
+    scanned: dict[str, tuple[FileStamp, NoteKeys]] = field(default_factory=dict)
 
 
 def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]:
@@ -175,14 +189,13 @@ def collector_off() -> Iterator[None]:
 
 def last_packed(deck: DeckConfig) -> dict[str, Packed]:
     """The Anki notes the deck's last build on this computer wrote, by key."""
-    return load(cache_file(deck.name, deck.vault), settings_of(deck)).packed
+    return load(cache_file(deck.name, deck.vault)).packed
 
 
-def load(path: Path, settings: str) -> BuildCache:
-    """The cache, or an empty one when it is missing, unreadable or of another ``FORMAT``.
-    Notes made with other settings (another highyield version among them: its rules may
-    make other cards) are dropped, to be read again; the last build's Anki notes are kept,
-    so a card that comes out the same keeps its time, and Anki leaves it alone."""
+def load(path: Path) -> BuildCache:
+    """The cache, or an empty one when it is missing, unreadable or of another ``FORMAT``
+    (``BuildCache.for_settings`` then says which of its notes can be used)."""
+    settings = ""
     try:
         with collector_off():
             header, index = _pickles(path, 2)
@@ -199,10 +212,8 @@ def load(path: Path, settings: str) -> BuildCache:
         return BuildCache(settings, damaged=_why(exc))
     notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
     packed = {key: p for shard in shards for key, p in shard.packed.items()}
-    if index.settings != settings:
-        return BuildCache(settings, packed=packed)
-    return BuildCache(settings, notes, header.fingerprint, header.output, packed,
-                      index.media, index.base, shards)
+    return BuildCache(index.settings, notes, header.fingerprint, header.output, packed,
+                      index.media, index.base, shards, scanned=index.scanned)
 
 
 def _why(exc: Exception) -> str:
@@ -248,7 +259,8 @@ def save(path: Path, cache: BuildCache) -> OSError | None:
             names = tuple(_shard_file(path, n, notes[n], packed[n], old[n], written)
                           for n in range(SHARDS))
             header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
-            _write(path, header, Index(cache.settings, cache.media, cache.base, names))
+            _write(path, header, Index(cache.settings, cache.media, cache.base, names,
+                                       cache.scanned))
     except OSError as exc:
         for new in written:
             with suppress(OSError):

@@ -1,6 +1,6 @@
 """Each note's cards for a build: from the build cache when the note is as before (by
 size and time, or failing those by its text), else read afresh (``extract.reading``) and
-made into fields (``deck.fields``)."""
+made into fields (``deck.fields``). And each note's Dataview keys, the same way."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from highyield.config import DeckConfig
-from highyield.deck.cache import NoteCards
+from highyield.deck.cache import BuildCache, NoteCards
 from highyield.deck.fields import made_of
 from highyield.errors import Diagnostic, display_path
+from highyield.extract.dataview import FieldScan, NoteKeys, scan_fields
 from highyield.extract.reading import embeds, note_drafts, note_texts, rules_for
 from highyield.extract.sides import with_sides
 from highyield.vault.files import unread
-from highyield.vault.fingerprint import file_stat
+from highyield.vault.fingerprint import FileStamp, file_stat
 from highyield.vault.media import MediaSet
 from highyield.vault.notes import read_note
 
@@ -124,3 +125,23 @@ def _shown_from_here(cards: NoteCards, path: Path) -> NoteCards:
     if all(d.path == shown for d in cards.diagnostics):
         return cards
     return replace(cards, diagnostics=tuple(replace(d, path=shown) for d in cards.diagnostics))
+
+
+def scan_keys(deck: DeckConfig, paths: list[Path], files: list[FileStamp], cache: BuildCache
+          ) -> FieldScan:
+    """The Dataview fields of the deck's notes: each note's keys from the cache when its
+    file is as the last build saw it, else from its text (and kept for the next)."""
+    stamps = {stamp[0]: stamp for stamp in files}
+    before = cache.scanned
+
+    def known(path: Path) -> NoteKeys | None:
+        rel = path.relative_to(deck.vault).as_posix()
+        kept = before.get(rel)
+        return kept[1] if kept is not None and kept[0] == stamps.get(rel) else None
+
+    found: dict[Path, NoteKeys] = {}
+    fields = scan_fields(deck, paths, known, found)
+    rels = {path: path.relative_to(deck.vault).as_posix() for path in found}
+    cache.scanned = {rel: (stamps[rel], found[path]) for path, rel in rels.items()
+                     if rel in stamps}
+    return fields

@@ -9,8 +9,10 @@ code block counts too, though it is never a card either way."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from highyield.config import DeckConfig
 from highyield.config.inline import Dataview, InlineCards, field_key
@@ -59,15 +61,30 @@ class FieldScan:
                        f"({why}); they are not cards", hint)
 
 
-def scan_fields(deck: DeckConfig, paths: list[Path]) -> FieldScan:
-    """The deck with the keys of its Dataview fields, found in one pass over its notes."""
+# Each key a note's ``Key:: value`` lines write: (key, as first written, its first line,
+# how many lines), as the build cache keeps them by the note's file stamp
+NoteKeys = tuple[tuple[str, str, int, int], ...]
+
+
+def scan_fields(deck: DeckConfig, paths: list[Path],
+                known: Callable[[Path], NoteKeys | None] = lambda path: None,
+                found: dict[Path, NoteKeys] | None = None) -> FieldScan:
+    """The deck with the keys of its Dataview fields, found in one pass over its notes.
+    ``known`` gives a note's keys as found before (the note unchanged since), and
+    ``found`` gets each note's keys."""
     if deck.inline_cards is not InlineCards.AUTO:
         return FieldScan(deck)
     keys: dict[str, _Key] = {}
     for index, path in enumerate(paths):
-        text = _text(deck.vault, path)
-        if "::" in text:
-            _scan(text, index, keys)
+        mine = known(path)
+        if mine is None:
+            mine = note_keys(_text(deck.vault, path))
+        if found is not None:
+            found[path] = mine
+        for key, shown, line, lines in mine:
+            entry = keys.setdefault(key, _Key(shown, (index, line)))
+            entry.lines += lines
+            entry.notes += 1
     frequent = {k for k, v in keys.items() if v.notes >= MIN_NOTES}
     resolved = replace(deck, dataview=Dataview(deck.dataview.plugin, frozenset(frequent)))
     fields = keys if deck.dataview.plugin else {k: keys[k] for k in frequent}
@@ -86,10 +103,10 @@ def _text(vault: Path, path: Path) -> str:
     return "" if data is None else text_of(data)
 
 
-def _scan(text: str, note: int, keys: dict[str, _Key]) -> None:
-    """Count the keys of the note's ``Key:: value`` lines: only lines holding ``::`` are
-    looked at, each once."""
-    counted: set[str] = set()
+def note_keys(text: str) -> NoteKeys:
+    """The keys of the note's ``Key:: value`` lines: only lines holding ``::`` are looked
+    at, each once."""
+    keys: dict[str, list[Any]] = {}
     line, at = 1, 0
     found = text.find("::")
     while found != -1:
@@ -100,12 +117,9 @@ def _scan(text: str, note: int, keys: dict[str, _Key]) -> None:
         at = start
         raw = _key(text[start:end])
         if raw is not None:
-            key = field_key(raw)
-            entry = keys.setdefault(key, _Key(raw, (note, line)))
-            entry.lines += 1
-            entry.notes += key not in counted
-            counted.add(key)
+            keys.setdefault(field_key(raw), [raw, line, 0])[2] += 1
         found = text.find("::", end)
+    return tuple((key, shown, first, lines) for key, (shown, first, lines) in keys.items())
 
 
 def _key(line: str) -> str | None:
