@@ -156,7 +156,11 @@ def test_a_rebuild_scans_only_the_changed_notes_for_dataview_keys(
         f"{{{{c1::Fact {n}}}}} here" for n in range(3)]
     scanned: list[Path] = []
     text = dataview._text
-    monkeypatch.setattr(dataview, "_text", lambda v, p: scanned.append(p) or text(v, p))
+
+    def counting(root: Path, path: Path) -> str:
+        scanned.append(path)
+        return text(root, path)
+    monkeypatch.setattr(dataview, "_text", counting)
     (vault / "N2.md").write_text("# N2\n- ==Fact 2== here\nMechanism::way 2\n")
     build(deck, now=FIXED_NOW + 60)
     assert scanned == [vault / "N2.md"]

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from anki.collection import Collection
@@ -18,6 +19,7 @@ from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
 from highyield.deck.anki_notes import RETIRED_TAG
 from highyield.deck.build import Built, build
+from highyield.deck.settled import settled as settled_keys
 from highyield.errors import display_path
 from highyield.identity.ledger import ledger_path
 from tests.anki_client import Imported, RenderedCard, import_apkg
@@ -978,6 +980,55 @@ def test_a_week_of_edits_leaves_no_duplicate_and_every_card_its_history(
         history = now
     assert len(history) == len(first.cards) + 1  # the one added highlight
     assert not p.col.find_notes(f"tag:{RETIRED_TAG}")  # the deleted fact came back
+
+
+def test_a_build_keys_cards_as_one_without_a_cache_would(
+        project: Callable[..., Project], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards of notes the last build read as they are keep their keys without matching
+    (issue 17); every key is the one matching all cards again gives (a build on a fresh
+    cache, the same ledger), through edits that renumber, copy, move and rename."""
+    p = project({"Neuro/ALS.md": ALS, "Neuro/Polio.md": POLIO, "Renal.md": "- Thiazides "
+                 "cause ==hypercalcemia== and ==hyperglycemia==.\n"})
+    edits: list[Callable[[], object]] = [
+        lambda: p.edit("Renal.md", "==hypercalcemia== and ", ""),  # renumbered after
+        lambda: p.edit("Neuro/ALS.md", "glutamate release", "glutamate relase"),
+        lambda: shutil.copytree(p.vault / "Neuro", p.vault / "Copy"),  # the same cards
+        lambda: p.edit("Copy/ALS.md", "Riluzole", "Riluzol"),
+        lambda: (p.vault / "Neuro/Polio.md").rename(p.vault / "Neuro/Poliomyelitis.md"),
+        lambda: p.edit("Renal.md", "cause ", "cause ==hypercalcemia== and "),  # put back
+        lambda: p.edit("Neuro/ALS.md", "- Edaravone is a ==free radical scavenger==.\n", ""),
+    ]
+    from highyield.deck import build as building
+
+    counted: list[int] = []
+
+    def counting(*args: Any) -> dict[int, str]:
+        found = settled_keys(*args)
+        counted.append(len(found))
+        return found
+    monkeypatch.setattr(building, "settled", counting)
+    p.build()
+    for n, edit in enumerate(edits):
+        edit()
+        p.build()  # the cache says which notes are as they were
+        settled = _live(import_apkg(p.deck.output, tmp_path / f"settled {n}"))
+        monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / f"fresh {n}"))
+        shutil.copy2(ledger_path(p.vault), tmp_path / "ledger.tsv")  # its time too
+        p.build(force=True)  # no cache: every card matched
+        monkeypatch.setenv("HIGHYIELD_HOME", str(tmp_path / "_home" / "highyield"))
+        shutil.copy2(tmp_path / "ledger.tsv", ledger_path(p.vault))
+        assert settled == _live(import_apkg(p.deck.output, tmp_path / f"fresh {n}")), n
+    assert min(counted[1::2]) >= 1  # each build on the cache took some keys as they were
+    # ALS and its copy: one card each for the three they share (same title, same
+    # headings), a Riluzole each; Polio and its copy; Renal's two clozes
+    assert len(settled) == 3 + 2 + 2 + 2
+
+
+def _live(imported: Imported) -> list[tuple[str, int, str]]:
+    """Each card of the deck but the retired: its Anki note, its number and its text."""
+    return sorted((c.guid, c.ord, c.fields.get("Text", "")) for c in imported.cards
+                  if RETIRED_TAG not in c.tags)
 
 
 def test_a_same_name_copy_in_another_folder_leaves_the_original_alone(

@@ -73,8 +73,9 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
         if what:
             was = before.source if before is not None and what == "moved" else ""
             items.append(Change(what, note.source, note.label, was))
-        if before is not None and not what:  # this build's text (the cache's holds it
-            out.append(note._replace(mod=before.mod))  # once) with its time
+        if before is not None and not what:
+            same_place = before.source == note.source and before.label == note.label
+            out.append(before if same_place else note._replace(mod=before.mod))
         else:
             out.append(note._replace(mod=_later(before, stamp)))
     present = {n.key for n in current}

@@ -31,6 +31,7 @@ from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.parallel import read_many
 from highyield.deck.reader import CachedReader, scan_keys
+from highyield.deck.settled import settled, with_keys
 from highyield.deck.unsaved import unsaved
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.auto import AUTO_TAG
@@ -38,8 +39,8 @@ from highyield.extract.auto.repeats import left_out
 from highyield.extract.dataview import FieldScan
 from highyield.identity.clozes import renumber_text
 from highyield.identity.collect import Tally, deck_notes, deck_problems, repeated_ids, scope
-from highyield.identity.keys import Identified, Identity, identify
-from highyield.identity.ledger import Entry, read_ledger, write_ledger
+from highyield.identity.keys import Identified, identify
+from highyield.identity.ledger import Entry, ledger_path, read_ledger, write_ledger
 from highyield.identity.subject import Subject
 from highyield.model import CardKind, Progress, SourceRef
 from highyield.vault.files import is_read, out_of_sight, unread, vault_files
@@ -172,7 +173,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics),
                    *_damaged(run)]
     keyed = _keyed(run, notes, diagnostics)
-    current = _packed(keyed.made, keyed.identified.identities)
+    current = _packed(keyed.made, keyed.identified, run.cache.packed)
     packed, changes = settle(run.cache.packed, current, run.now,
                              _elsewhere(deck, notes.keys(), keyed.identified.ledger),
                              keyed.known)
@@ -182,6 +183,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
         stamp = tuple(s for s in stamp if s[0] not in run.left_out)
         diagnostics.extend(_left_out(deck, notes, run.left_out))
     problem, kept = write_ledger(deck.vault, keyed.identified.ledger, run.unsaved)
+    run.cache.ledger = file_stat(ledger_path(deck.vault)) if problem is None else (-1, -1)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
     _save(run, notes, packed, stamp, problem is not None or any(unread(d) for d in diagnostics))
@@ -203,12 +205,20 @@ def _damaged(run: _Run) -> list[Diagnostic]:
 
 
 def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]) -> _Keyed:
-    """Repeated auto cards left out, then every card keyed against the ledger."""
+    """Repeated auto cards left out, then every card keyed against the ledger (those of
+    notes as the last build left them, with the ledger too, keep their keys at once)."""
     made = [m for n in notes.values() for m in n.made]
     out = left_out([m.ranked() for m in made]) if any(m.auto for m in made) else set()
-    made = [m for i, m in enumerate(made) if i not in out]
+    kept, at = [], 0
+    for n in notes.values():
+        kept.append([m for i, m in enumerate(n.made, at) if i not in out])
+        at += len(n.made)
+    made = [m for mine in kept for m in mine]
     ledger = read_ledger(run.deck.vault, diagnostics)
-    identified = identify([m.subject for m in made], ledger, scope(run.deck, notes.keys()))
+    known = settled(notes, kept, run.cache, file_stat(ledger_path(run.deck.vault)))
+    identified = identify([m.subject for m in made], ledger, scope(run.deck, notes.keys()),
+                          known)
+    notes.update(with_keys(notes, kept, identified.identities))
     diagnostics.extend(repeated_ids(run.deck, identified.repeated_ids))
     return _Keyed(made, identified, len(out), frozenset(ledger))
 
@@ -289,10 +299,19 @@ def _reuse(cache: BuildCache, packed: list[Packed], keep: Path,
     return Reuse(keep, dirty)
 
 
-def _packed(made: list[Made], identities: list[Identity]) -> list[Packed]:
+def _packed(made: list[Made], identified: Identified, before: dict[str, Packed]
+            ) -> list[Packed]:
+    """Each card's Anki note (as the last build wrote it, for a settled card whose
+    fields are the very ones it wrote)."""
     current = []
-    for m, identity in zip(made, identities, strict=True):
+    settled = identified.settled
+    for n, (m, identity) in enumerate(zip(made, identified.identities, strict=True)):
         if identity.key is None:
+            continue
+        if n in settled and (old := before.get(identity.key)) is not None and \
+                old.fields is m.fields and old.tags == m.tags and old.label is m.label \
+                and not old.retired:
+            current.append(old)
             continue
         s = m.subject
         label = renumber_text(m.label, identity.numbers) if identity.numbers else m.label

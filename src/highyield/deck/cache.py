@@ -70,6 +70,10 @@ class NoteCards:
     # each note name it embeds and the note that name led to ("" for none): a note added,
     # renamed or moved that the name now leads to is seen
     resolves: tuple[tuple[str, str], ...] = ()
+    # the key each card of ``made`` got in the last build ("" for one merged into an
+    # identical card), so that a note as it was, with the ledger as the build left it,
+    # needs no matching (``deck.settled``)
+    keys: tuple[str, ...] = ()
     # the last build's cards, kept while the note cannot be read (not a note deleted):
     # read afresh once it can be
     kept: bool = False
@@ -88,6 +92,7 @@ class BuildCache:
     damaged: str = ""  # why a cache that was there could not be read, if so
     # each note's Dataview keys (``extract.dataview``), by its path, with its file stamp
     scanned: dict[str, tuple[FileStamp, NoteKeys]] = field(default_factory=dict)
+    ledger: tuple[int, int] = (-1, -1)  # the vault's ledger as this build left it, its stat
 
     def for_settings(self, settings: str) -> BuildCache:
         """The cache for cards made with ``settings``: its notes are dropped, to be read
@@ -117,6 +122,7 @@ class Index:
     base: tuple[int, int]
     shards: tuple[str, ...]  # file names, one per shard number
     scanned: dict[str, tuple[FileStamp, NoteKeys]] = field(default_factory=dict)
+    ledger: tuple[int, int] = (-1, -1)
 
 
 def media_stamp(files: dict[str, Path]) -> tuple[tuple[str, str, int, int], ...]:
@@ -213,7 +219,8 @@ def load(path: Path) -> BuildCache:
     notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
     packed = {key: p for shard in shards for key, p in shard.packed.items()}
     return BuildCache(index.settings, notes, header.fingerprint, header.output, packed,
-                      index.media, index.base, shards, scanned=index.scanned)
+                      index.media, index.base, shards, scanned=index.scanned,
+                      ledger=index.ledger)
 
 
 def _why(exc: Exception) -> str:
@@ -260,7 +267,7 @@ def save(path: Path, cache: BuildCache) -> OSError | None:
                           for n in range(SHARDS))
             header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
             _write(path, header, Index(cache.settings, cache.media, cache.base, names,
-                                       cache.scanned))
+                                       cache.scanned, cache.ledger))
     except OSError as exc:
         for new in written:
             with suppress(OSError):

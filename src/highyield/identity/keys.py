@@ -15,7 +15,7 @@ of a note by their number.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -43,48 +43,71 @@ class Identified:
     ledger: dict[str, Entry]  # the ledger to write back
     merged: int
     repeated_ids: list[tuple[str, str, int]] = field(default_factory=list)  # key, note, line
+    settled: Collection[int] = ()  # the subjects that kept the key they were given
 
 
 def identify(subjects: Sequence[Subject], ledger: Mapping[str, Entry],
-             in_scope: Callable[[str], bool] = lambda path: True) -> Identified:
+             in_scope: Callable[[str], bool] = lambda path: True,
+             settled: Mapping[int, str] | None = None) -> Identified:
     """Give every subject its key. ``in_scope`` says whether a ledger entry's note belongs
     to this deck (or is gone), so that a deck never takes over another deck's card by
-    close text."""
-    return _Matcher(subjects, ledger, in_scope).run()
+    close text. ``settled``: the key a subject (by index) had when the ledger was
+    written, its note unchanged since (``deck.settled``): taken when the ledger still has
+    the card so, and no other card is the same."""
+    return _Matcher(subjects, ledger, in_scope, settled or {}).run()
 
 
 class _Matcher:
     def __init__(self, subjects: Sequence[Subject], ledger: Mapping[str, Entry],
-                 in_scope: Callable[[str], bool]) -> None:
+                 in_scope: Callable[[str], bool], settled: Mapping[int, str]) -> None:
         self.subjects = subjects
         self.ledger = ledger
         self.in_scope = in_scope
+        self.settled = settled
         self.found: dict[int, Identity] = {}
         self.matched: dict[int, Entry] = {}
         self.claimed: set[str] = set()
         self.repeated_ids: list[tuple[str, str, int]] = []  # a ^hy- id seen again: where
         self.here: dict[tuple[str, str, str, str], list[Entry]] = defaultdict(list)
-        self.contexts: dict[str, str] = {}  # card key → its context when last read
-        for e in ledger.values():
-            if e.kind == CONTEXT:
-                self.contexts[e.key[:-1]] = e.front
-            else:
-                self.here[e.kind, e.front, e.back, e.path].append(e)
         self.by_path: dict[str, list[Subject]] = defaultdict(list)
         for s in subjects:
             self.by_path[s.path].append(s)
         self.shared: dict[str, set[str]] = {}
         self.parts: set[str] | None = None  # every context's parts, when first asked
+        self.done: Collection[int] = ()  # the settled subjects
 
     def run(self) -> Identified:
-        order = sorted(range(len(self.subjects)),
-                       key=lambda i: (self.subjects[i].path, self.subjects[i].line))
+        order = self._settle()
+        paths = {self.subjects[i].path for i in order}
+        for e in self.ledger.values():  # what the rest may match in its own note
+            if e.path in paths and e.kind != CONTEXT:
+                self.here[e.kind, e.front, e.back, e.path].append(e)
         left, merged = self._merge(order)
         for step in (self._anchored, self._same, self._close):
             left = step(left)
         self._new(left)
         return Identified([self.found[i] for i in range(len(self.subjects))],
-                          self._ledger(), merged, self.repeated_ids)
+                          self._ledger(), merged, self.repeated_ids, self.done)
+
+    def _settle(self) -> list[int]:
+        """Claim each settled subject's key: the ledger is as the build that gave it left
+        it, so it has the card as it is now (its text, note and context). Not when a
+        subject left to match is the same card (that one might be the one to keep): then
+        nothing is settled. The subjects left, by note and line."""
+        subjects, settled = self.subjects, self.settled
+        rest = [i for i in range(len(subjects)) if i not in settled]
+        same = {(s.kind, s.front, s.back, s.where) for s in map(subjects.__getitem__, rest)}
+        wheres = {where for *_, where in same}
+        if len(set(settled.values())) < len(settled) or any(
+                (s.kind, s.front, s.back, s.where) in same for i in settled
+                if (s := subjects[i]).where in wheres):
+            rest = list(range(len(subjects)))  # a key twice, or a card the same as one left
+        else:
+            for i, key in settled.items():
+                self.claimed.add(key)
+                self.found[i] = Identity(key)
+            self.done = settled.keys()
+        return sorted(rest, key=lambda i: (subjects[i].path, subjects[i].line))
 
     def _merge(self, order: list[int]) -> tuple[list[int], int]:
         """Identical cards in the same context are one card: the one in the note the
@@ -146,12 +169,12 @@ class _Matcher:
         """The same text in the same note (nearly every card, and cheap to find), then
         the same text elsewhere, then the same words with other cloze numbers."""
         rest = []
-        here, claimed, contexts = self.here, self.claimed, self.contexts
+        here, claimed, context = self.here, self.claimed, self._context
         for i in left:
             s = self.subjects[i]
             known = here.get((s.kind, s.front, s.back, s.path), ())
             if len(known) == 1 and (e := known[0]).key not in claimed and \
-                    contexts.get(e.key, s.where) == s.where:  # nearly every card
+                    context(e.key) in (None, s.where):  # nearly every card
                 self.matched[i] = e
                 claimed.add(e.key)
                 self.found[i] = Identity(e.key)  # its text as the ledger has it
@@ -211,7 +234,7 @@ class _Matcher:
         heading or parent item now names something else ("Adverse effect: ==GI upset=="
         under "Ethosuximide", now under "Metformin"): that is another fact. A ledger
         written before contexts were kept says nothing, and any context fits."""
-        before = self.contexts.get(e.key)
+        before = self._context(e.key)
         if before is None or before == s.where:
             return True
         moved = e.path != s.path and (e.path in self.by_path or not self.in_scope(e.path))
@@ -219,6 +242,12 @@ class _Matcher:
                                        shown_words(s.front, s.back),
                                        _there if moved else self._still,
                                        renamed=e.path != s.path)
+
+    def _context(self, key: str) -> str | None:
+        """A card's context when the ledger was written: its title, headings and parent
+        items (None from a ledger written before contexts were kept)."""
+        entry = self.ledger.get(context_key(key))
+        return None if entry is None else entry.front
 
     def _still(self, part: str) -> bool:
         """Is this a title, heading or parent item some card of the deck is under now?"""
@@ -264,10 +293,10 @@ class _Matcher:
     def _ledger(self) -> dict[str, Entry]:
         entries = dict(self.ledger)
         for i, identity in self.found.items():
-            if identity.key is None:
-                continue
+            if identity.key is None or i in self.done:
+                continue  # merged; or settled, its lines as they are
             s, old = self.subjects[i], self.matched.get(i)
-            if s.where and self.contexts.get(identity.key) != s.where:
+            if s.where and self._context(identity.key) != s.where:
                 where = context_key(identity.key)
                 entries[where] = Entry(where, CONTEXT, 0, s.path, s.where, "")
             if old is not None and old.front == s.front and old.back == s.back and \
