@@ -767,3 +767,37 @@ def test_a_collection_from_a_newer_anki_is_refused_before_anything_is_built(
         "error: anki/collection.anki2 was made by a newer Anki (schema 99) than the anki "
         "package here reads; it was not changed\n  hint: update it: pip install -U "
         "'highyield[anki]'\n"))
+
+
+def test_a_backups_folder_that_cannot_be_made_or_written_is_said_and_nothing_changes(
+        sides: Sides) -> None:
+    """A file named ``backups`` in the profile was an internal error; a backups folder
+    that may not be written was called the collection's fault (thirteenth fault probe).
+    Nothing is written without a backup."""
+    sides.quiz("distal convoluted tubule", Rating.Good, datetime.now(UTC))
+    before = sides.collection.read_bytes()
+    backups = sides.collection.parent / "backups"
+    backups.write_text("not a folder")
+    result = sides.sync()
+    assert (result.returncode, result.stderr) == (2, (
+        "error: cannot make a backup of the collection in anki/backups (not a folder); "
+        "nothing was changed\n  hint: the profile's backups folder must be a folder "
+        "highyield may write (move aside a file of that name, free some space, check the "
+        "folder's permissions), then sync again\n")), result.stderr
+    assert sides.collection.read_bytes() == before
+    backups.unlink()
+    backups.mkdir()
+    backups.chmod(0o555)
+    command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--",
+               sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
+               str(sides.vault), "--state", str(sides.store)]
+    refused = subprocess.run(command, cwd=sides.root, capture_output=True, text=True,
+                             env=sides.env(), timeout=120)
+    assert "cannot make a backup of the collection in anki/backups (Permission denied)" \
+        in refused.stderr, refused.stderr
+    assert refused.returncode == 2 and sides.collection.read_bytes() == before
+    backups.chmod(0o755)
+    synced = sides.sync()
+    assert synced.returncode == 0, synced.stderr
+    assert _said(synced)[1].startswith("  answers: 1 to Anki")
+    _agree(sides)

@@ -8,7 +8,9 @@ collection the package upgrades on opening is put back), and SQLite's own check 
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -217,13 +219,31 @@ def revlog_ids(col: Collection) -> set[int]:
 
 
 def backup(col: Collection, path: Path) -> Path | None:
-    """A backup as Anki makes one, in the profile's backups folder; its path."""
+    """A backup as Anki makes one, in the profile's backups folder; its path. Nothing is
+    written to the collection without one."""
     folder = path.parent / "backups"
-    folder.mkdir(exist_ok=True)
-    before = set(folder.iterdir())
-    col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
-    made = sorted(set(folder.iterdir()) - before)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+        folder.mkdir(exist_ok=True)
+        before = set(folder.iterdir())
+        col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
+        made = sorted(set(folder.iterdir()) - before)
+    except Exception as exc:
+        if isinstance(exc, OSError) or type(exc).__name__ in ("BackendIOError", "DBError"):
+            raise _no_backup(folder, exc) from None
+        raise
     return made[-1] if made else None
+
+
+def _no_backup(folder: Path, exc: Exception) -> HighyieldError:
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else \
+        re.sub(r" \(os error \d+\)", "", str(exc))  # as Anki's backend words it
+    return HighyieldError(
+        f"cannot make a backup of the collection in {display_path(folder)} ({why}); "
+        "nothing was changed", hint="the profile's backups folder must be a folder "
+        "highyield may write (move aside a file of that name, free some space, check the "
+        "folder's permissions), then sync again")
 
 
 def note_updates(col: Collection, texts: dict[int, NoteText]
