@@ -445,3 +445,27 @@ def test_ctrl_c_as_the_command_starts_says_interrupted(command: list[str],
     if 0 in outcomes:  # and a build that finished wrote its deck whole
         cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards
         assert [c.answer_text for c in cards] == ["n Riluzole slows ALS. n.md"]
+
+
+def test_output_that_cannot_be_utf8_shows_a_question_mark_for_what_it_lacks(
+        tmp_path: Path) -> None:
+    """A Latin-1 or ASCII terminal with Python's UTF-8 mode off: "→" and "—" stopped
+    every command with an internal error (thirteenth fault probe)."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "n.md").write_text("- ==Riluzole== slows ALS — modestly.\n", encoding="utf-8")
+    env = {**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home"), "PYTHONUTF8": "0",
+           "PYTHONIOENCODING": "latin-1", "LC_ALL": "C"}
+    for args in (["build", str(vault), "-o", str(tmp_path / "o.apkg"), "-v"],
+                 ["check", str(vault)], ["cards", str(vault)]):
+        done = subprocess.run([sys.executable, "-m", "highyield", *args], env=env,
+                              capture_output=True, timeout=120)
+        out = done.stdout.decode("latin-1") + done.stderr.decode("latin-1")
+        assert done.returncode == 0 and "internal error" not in out, out
+        assert "slows ALS ? modestly" in out or args[0] == "check", out
+    forced = subprocess.run([sys.executable, "-m", "highyield", "build", str(vault), "-o",
+                             str(tmp_path / "o.apkg"), "--force"], env=env,
+                            capture_output=True, timeout=120).stdout.decode("latin-1")
+    assert forced.startswith("Built vault ? ") and "· 0 errors · 0 warnings" in forced
+    cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards
+    assert [c.answer_text for c in cards] == ["n Riluzole slows ALS — modestly. n.md"]

@@ -3,6 +3,7 @@ and prints the result. A HighyieldError becomes a clean message and an exit code
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -515,6 +516,7 @@ def stats(decks: tuple[str, ...], as_json: bool, state: str | None) -> None:
 
 
 def main() -> None:
+    _plain_output()
     try:
         cli(prog_name="highyield")
     except Exception as exc:  # a bug: say so plainly, without a traceback
@@ -524,3 +526,13 @@ def main() -> None:
         click.echo("  hint: this is a bug in highyield; run again with HIGHYIELD_DEBUG=1 "
                    "for the details and report them", err=True)
         sys.exit(70)
+
+
+def _plain_output() -> None:
+    """Output that cannot be UTF-8 (Python's UTF-8 mode off, an ASCII or Latin-1 locale)
+    shows "?" for a character it lacks ("→", "·"), where writing it stopped the command
+    (thirteenth fault probe)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
