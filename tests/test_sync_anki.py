@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import libfaketime  # type: ignore[import-untyped]
+import pexpect
 import pytest
 from anki.collection import Collection
 from anki.decks import DeckId
@@ -801,3 +802,42 @@ def test_a_backups_folder_that_cannot_be_made_or_written_is_said_and_nothing_cha
     assert synced.returncode == 0, synced.stderr
     assert _said(synced)[1].startswith("  answers: 1 to Anki")
     _agree(sides)
+
+
+def test_a_quiz_and_a_sync_never_write_the_store_at_once(sides: Sides) -> None:
+    """A sync reads every card's state and writes the states it worked out at its end:
+    an answer a quiz saved meanwhile was in both histories and in neither schedule
+    (thirteenth fault probe). A sync is refused while a quiz is open, and a quiz while a
+    sync runs; each says what to do."""
+    from highyield.review.store.using import using
+    from tests.test_quiz_terminal import FRONT_KEYS
+    from tests.test_terminal import _highyield
+
+    quiz = pexpect.spawn(_highyield(), ["quiz", str(sides.vault), "--state", str(sides.store)],
+                         env={**sides.env(), "COLUMNS": "100", "TERM": "xterm",
+                              "NO_COLOR": "1"}, encoding="utf-8", timeout=60)
+    quiz.expect_exact(FRONT_KEYS)
+    quiz.send(" ")
+    quiz.send("3")  # an answer saved, the session open
+    quiz.expect_exact(FRONT_KEYS)
+    before = sides.collection.read_bytes()
+    refused = sides.sync()
+    assert (refused.returncode, refused.stderr.splitlines()[-2:]) == (2, [
+        "error: a quiz, or another sync-anki, is using the review store reviews.sqlite3; "
+        "nothing was synced",
+        "  hint: end the quiz (q) or let the other sync finish, then sync again"])
+    assert sides.collection.read_bytes() == before
+    quiz.send("q")
+    quiz.expect(pexpect.EOF)
+    quiz.close()
+    synced = sides.sync()
+    assert synced.returncode == 0, synced.stderr
+    assert _said(synced)[1].startswith("  answers: 1 to Anki")
+    _agree(sides)
+    with using(sides.store, alone=True):  # a sync running, as far as the quiz can tell
+        waited = subprocess.run([_highyield(), "quiz", str(sides.vault), "--state",
+                                 str(sides.store)], env=sides.env(), capture_output=True,
+                                text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert (waited.returncode, waited.stderr) == (2, (
+        f"error: sync-anki is writing the review store {sides.store}; the quiz waits for "
+        "it\n  hint: it takes a few seconds: run the quiz again then\n"))

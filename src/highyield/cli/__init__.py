@@ -32,6 +32,7 @@ from highyield.review.session import Session
 from highyield.review.stats import compute
 from highyield.review.stats import text as stats_text
 from highyield.review.store import Store
+from highyield.review.store.using import using
 from highyield.review.sync import DeckSync, sync_deck
 
 if TYPE_CHECKING:
@@ -368,7 +369,7 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
       highyield quiz --unsuspend
     """
     targets = _targets(vault, decks)
-    with Store.open(store_path(state)) as store:
+    with Store.open(store_path(state)) as store, using(store.path, alone=False):
         if store.created:
             click.echo(f"New review store: {display_path(store.path)}", err=True)
         _no_unfinished_sync(store)
@@ -433,7 +434,7 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
     texts = {}
     for deck in targets:
         texts.update(_built_texts(deck, build=not dry_run))
-    with Store.open(store_path(state)) as store:
+    with Store.open(store_path(state)) as store, using(store.path, alone=True):
         for deck in targets:
             with DelayedProgress(f"Reading {deck.name}") as progress:
                 _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
