@@ -4,6 +4,7 @@ own scheduler) and in the quiz's store, and ``sync-anki`` runs as a real process
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -537,6 +538,24 @@ def test_a_record_whose_collection_never_got_its_side_is_dropped(sides: Sides) -
     _agree(sides)
 
 
+def test_a_record_an_earlier_version_wrote_is_read(sides: Sides) -> None:
+    """Its changes are the list of cards alone (the moved answers came later)."""
+    from highyield.review.schedule import CardState
+    from highyield.review.store import state_json
+    from highyield.review.store.exchange import pending
+
+    old = json.dumps([{"key": "k", "ord": 1, "answers": [], "state": state_json(CardState())}])
+    with Store.open(sides.store) as store, store.transaction() as db:
+        db.execute("INSERT INTO pending_sync VALUES (?, ?, ?)",
+                   ("old", str(sides.collection.resolve()), old))
+    with Store.open(sides.store) as store:
+        record = pending(store)
+    assert record is not None and [c.key for c in record.cards] == ["k"]
+    assert record.moved == ()
+    result = sides.sync()  # the collection has no marker: the record is dropped
+    assert result.returncode == 0 and not _pending(sides.store), result.stderr
+
+
 def test_a_students_week_keeps_every_answer_and_one_schedule(sides: Sides,
                                                              tmp_path: Path) -> None:
     """Quiz on Monday, Anki on Tuesday, both on Wednesday (one card on both sides the same
@@ -841,3 +860,30 @@ def test_a_quiz_and_a_sync_never_write_the_store_at_once(sides: Sides) -> None:
     assert (waited.returncode, waited.stderr) == (2, (
         f"error: sync-anki is writing the review store {sides.store}; the quiz waits for "
         "it\n  hint: it takes a few seconds: run the quiz again then\n"))
+
+
+def test_an_answer_anki_moves_to_a_free_millisecond_is_one_answer_on_both_sides(
+        sides: Sides) -> None:
+    """Anki keeps one answer a millisecond over all cards, and Set Due Date writes a row
+    a millisecond for each card it changes: a quiz answer at one of those times went to
+    Anki 18 ms later, and each sync after took the two for two answers, one more on each
+    side every time (thirteenth fault probe). The store's answer moves with Anki's."""
+    at_ms = _now_ms() - 60_000
+    sides.quiz("distal convoluted tubule", Rating.Good, datetime.fromtimestamp(at_ms / 1000,
+                                                                              UTC))
+    [stored] = [t for t, _ in _store_log(sides)[sides.key_of("distal convoluted tubule")]]
+    col = Collection(str(sides.collection))
+    [other] = [c for c in col.find_cards("") if "aldosterone" in col.get_card(c).note()["Text"]]
+    assert col.db is not None
+    for rid in range(stored - 2, stored + 18):  # as Set Due Date on 20 cards writes them
+        col.db.execute("INSERT INTO revlog VALUES (?, ?, -1, 0, 3, 0, 0, 0, 4)", rid, other)
+    col.close()
+    for _ in range(3):
+        synced = sides.sync()
+        assert synced.returncode == 0, synced.stderr
+    ref = sides.key_of("distal convoluted tubule")
+    here, there = _store_log(sides)[ref], _anki_log(sides)[ref]
+    assert here == there and len(here) == 1 and here[0][0] == stored + 18
+    with Store.open(sides.store) as store:
+        assert store.state(*ref).reps == 1
+    _check_database(sides.collection)

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -284,7 +284,7 @@ def write(col: Collection, changes: list[Change], marker: str,
             for r in change.rows:
                 _db(col).execute("INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, "
                                  "time, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 _free_id(col, r.id), r.cid, usn, r.ease, r.ivl, r.last_ivl,
+                                 r.id, r.cid, usn, r.ease, r.ivl, r.last_ivl,
                                  r.factor, r.time, r.type)
             if change.card is not None:
                 _update(col, change.cid, change.card, FSRSMemoryState)
@@ -329,12 +329,29 @@ def _set_params(col: Collection, params: dict[int, list[float]]) -> int:
     return len(stale)
 
 
-def _free_id(col: Collection, wanted: int) -> int:
-    """The revlog id for an answer at ``wanted`` ms: a millisecond later when another
-    card's answer has that one (merge takes answers a few ms apart as the same)."""
-    while _db(col).scalar("SELECT 1 FROM revlog WHERE id = ?", wanted):
-        wanted += 1
-    return wanted
+def placed(col: Collection, changes: list[Change]
+           ) -> tuple[list[Change], list[tuple[int, int, int]]]:
+    """The changes with each answer's revlog id free in the collection, and each answer
+    that had to move: (card id, its time, its id). Anki keeps one answer a millisecond,
+    over all cards; a time taken (Anki's Set Due Date writes a row a millisecond for
+    each card) moves the answer on to the next free one, and the store's answer must
+    move with it, or the next sync takes the two for two answers (thirteenth fault
+    probe: one more on each side at every sync)."""
+    taken: set[int] = set()
+    out, moved = [], []
+    for change in changes:
+        rows = []
+        for r in change.rows:
+            free = r.id
+            while free in taken or _db(col).scalar("SELECT 1 FROM revlog WHERE id = ?", free):
+                free += 1
+            taken.add(free)
+            if free != r.id:
+                moved.append((change.cid, r.id, free))
+                r = replace(r, id=free)
+            rows.append(r)
+        out.append(replace(change, rows=tuple(rows)))
+    return out, moved
 
 
 def _update(col: Any, cid: int, new: AnkiCard, memory_type: Any) -> None:

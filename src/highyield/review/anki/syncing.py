@@ -92,8 +92,11 @@ def sync_anki(store: Store, decks: Sequence[DeckConfig], path: Path, tz: tzinfo,
         if dry_run or not (plan.store or plan.anki or notes or
                            collection.new_params(col, params)):
             return tally  # a second sync: nothing to write, no backup either
+        plan.anki, moved = collection.placed(col, plan.anki)
+        refs = {f.cid: ref for ref, f in found.items()}
         tally.backup = collection.backup(col, path)
-        record = Pending(uuid.uuid4().hex, str(path), tuple(plan.store))
+        record = Pending(uuid.uuid4().hex, str(path), tuple(plan.store),
+                         tuple((*refs[cid], at, to) for cid, at, to in moved))
         hold(store, record)
         tally.presets = collection.write(col, plan.anki, record.id, params, notes)
     finish(store, record)

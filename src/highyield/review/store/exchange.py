@@ -52,6 +52,9 @@ class Pending:
     id: str
     collection: str
     cards: tuple[Written, ...]
+    # answers of the store that Anki got a few ms later (that time was taken there):
+    # key, ord, time here, time there; the store's moves to match
+    moved: tuple[tuple[str, int, int, int], ...] = ()
 
 
 def known(store: Store, decks: Sequence[str]) -> dict[tuple[str, int], Known]:
@@ -84,7 +87,7 @@ def histories(store: Store, deck: str
 
 def pending(store: Store) -> Pending | None:
     row = store.db.execute("SELECT id, collection, changes FROM pending_sync").fetchone()
-    return None if row is None else Pending(row[0], row[1], _loaded(row[2]))
+    return None if row is None else Pending(row[0], row[1], *_loaded(row[2]))
 
 
 def hold(store: Store, record: Pending) -> None:
@@ -92,7 +95,7 @@ def hold(store: Store, record: Pending) -> None:
     with store.transaction() as db:
         db.execute("DELETE FROM pending_sync")
         db.execute("INSERT INTO pending_sync VALUES (?, ?, ?)",
-                   (record.id, record.collection, _dumped(record.cards)))
+                   (record.id, record.collection, _dumped(record)))
 
 
 def drop(store: Store) -> None:
@@ -120,17 +123,27 @@ def finish(store: Store, record: Pending) -> None:
             db.execute(f"UPDATE cards SET {', '.join(f'{n} = ?' for n in names)} WHERE "
                        "key = ? AND ord = ?",
                        (*state_values(written.state), written.key, written.ord))
+        for key, ord_, at, to in record.moved:
+            db.execute("UPDATE reviews SET reviewed_at = ? WHERE key = ? AND ord = ? AND "
+                       "reviewed_at = ?", (to, key, ord_, at))
+            db.execute("UPDATE cards SET last_review = ? WHERE key = ? AND ord = ? AND "
+                       "last_review = ?", (to, key, ord_, at))
         db.execute("DELETE FROM pending_sync WHERE id = ?", (record.id,))
 
 
-def _dumped(cards: Sequence[Written]) -> str:
-    return json.dumps([{"key": w.key, "ord": w.ord, "state": state_json(w.state),
-                        "answers": [[a.at_ms, a.rating, a.duration_ms, state_json(b),
-                                     state_json(c)] for a, b, c in w.answers]}
-                       for w in cards])
+def _dumped(record: Pending) -> str:
+    cards = [{"key": w.key, "ord": w.ord, "state": state_json(w.state),
+              "answers": [[a.at_ms, a.rating, a.duration_ms, state_json(b), state_json(c)]
+                          for a, b, c in w.answers]} for w in record.cards]
+    return json.dumps({"cards": cards, "moved": [list(m) for m in record.moved]})
 
 
-def _loaded(text: str) -> tuple[Written, ...]:
+def _loaded(text: str) -> tuple[tuple[Written, ...], tuple[tuple[str, int, int, int], ...]]:
+    """A record's cards and moved answers (a record an earlier version wrote is the list
+    of cards alone)."""
+    data = json.loads(text)
+    cards, moved = (data, []) if isinstance(data, list) else (data["cards"], data["moved"])
     return tuple(Written(c["key"], c["ord"], tuple(
         (Answered(a[0], a[1], a[2]), state_from_json(a[3]), state_from_json(a[4]))
-        for a in c["answers"]), state_from_json(c["state"])) for c in json.loads(text))
+        for a in c["answers"]), state_from_json(c["state"])) for c in cards), \
+        tuple((m[0], m[1], m[2], m[3]) for m in moved)
