@@ -122,6 +122,27 @@ def test_unreadable_note_is_an_error_and_others_still_build(
     assert len(build_and_import(vault).cards) == 1
 
 
+def test_a_note_deleted_while_the_vault_is_read_is_a_warning_not_a_permission_error(
+        make_vault: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        build_and_import: Callable[..., Imported]) -> None:
+    """Under `watch`, a thousand notes deleted at once were a thousand errors that said to
+    check the files' permissions (thirteenth fault probe)."""
+    vault = make_vault({"gone.md": "- ==x==\n", "good.md": GOOD})
+    from highyield.vault.opening import open_in_vault as real
+
+    def open_in_vault(root: Path, path: Path) -> BinaryIO:
+        if path.name == "gone.md":  # listed, then deleted before it was opened
+            path.unlink()
+        return real(root, path)
+
+    monkeypatch.setattr("highyield.vault.notes.open_in_vault", open_in_vault)
+    collected = collect(folder_deck(vault, None))
+    assert [(d.severity, d.message, d.hint) for d in collected.diagnostics] == [
+        (Severity.WARNING, "note deleted or moved while the vault was read; skipped",
+         "nothing to do: the next build reads the vault again")]
+    assert len(build_and_import(vault).cards) == 1
+
+
 HOSTILE = ["==a ", "{{c1::x ", "<mark>", "[[", "$", "`", "**", "<span style='background:red'>",
            "%%", "<!--", "![[", "<b>", "{{c1::{{c2::", "> ", "- [[", "\t- ==x\n",
            "<script>",  # an element skipped to its close tag, which never comes

@@ -25,10 +25,12 @@ from click.testing import CliRunner
 from highyield import __version__
 from highyield.cli import cli
 from highyield.config import ReviewSettings
+from highyield.errors import HighyieldError
 from highyield.review.schedule import CardState, Rating, fuzz_seed, outcomes
 from highyield.review.store import (
     SCHEMA_VERSION,
     STATE_COLUMNS,
+    Store,
     from_ms,
     state_from_json,
     state_values,
@@ -856,3 +858,23 @@ def test_another_programs_database_is_not_taken_for_a_store(
     assert _sha(other) == before
     assert sorted(p.name for p in tmp_path.iterdir() if "sqlite3" in p.name) == \
         ["other.sqlite3"]
+
+
+@pytest.mark.parametrize("writable", [True, False])
+def test_a_store_deleted_as_it_is_opened_is_said_and_no_empty_file_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writable: bool) -> None:
+    """Deleted between its checks and SQLite's open, SQLite made an empty file in its
+    place, which the next command called an empty store (thirteenth fault probe)."""
+    path = tmp_path / "s.sqlite3"
+    with Store.open(path):
+        pass
+    checked = Store._refuse
+
+    def refuse_then_delete(where: Path, writing: bool) -> None:
+        checked(where, writing)
+        where.unlink()
+    monkeypatch.setattr(Store, "_refuse", staticmethod(refuse_then_delete))
+    with pytest.raises(HighyieldError, match="cannot open"), \
+            Store.open(path, writable=writable):
+        pass
+    assert not path.exists()

@@ -59,6 +59,10 @@ def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> by
     except Refused as exc:
         out.append(warning(shown, None, f"note {exc.why}; skipped", _HINTS.get(type(exc), "")))
         return None
+    except (FileNotFoundError, NotADirectoryError):  # deleted or moved since listed
+        out.append(warning(shown, None, "note deleted or moved while the vault was read; "
+                           "skipped", "nothing to do: the next build reads the vault again"))
+        return None
     except OSError as exc:
         out.append(error(shown, None, f"{UNREAD_NOTE}: {exc.strerror or exc}",
                          "check the file's permissions"))

@@ -10,8 +10,10 @@ from highyield.review.store import failures
 
 
 def writer(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return sqlite3.connect(path, isolation_level=None, timeout=10)
+    """A connection to the store, which is there (``create`` made it): never a new empty
+    file where it was deleted a moment before (which the next command would call empty)."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
+                           isolation_level=None, timeout=10)
 
 
 def _size(path: Path) -> int:
@@ -40,7 +42,7 @@ def reader(path: Path) -> sqlite3.Connection:
     writers (-shm): when no answer waits in the journal (-wal), nobody is writing, and the
     file is read as the unchanging file it is."""
     if failures.writable(path):  # read as a writer would, so its journal is tidied away
-        db = sqlite3.connect(path, isolation_level=None, timeout=10)
+        db = writer(path)
         db.execute("PRAGMA query_only = ON")
         return db
     uri = path.absolute().as_uri()
