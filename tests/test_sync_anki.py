@@ -887,3 +887,22 @@ def test_an_answer_anki_moves_to_a_free_millisecond_is_one_answer_on_both_sides(
     with Store.open(sides.store) as store:
         assert store.state(*ref).reps == 1
     _check_database(sides.collection)
+
+
+def test_a_damaged_collection_is_called_damaged_not_a_full_disk(sides: Sides) -> None:
+    """(Thirteenth fault probe: a missing table was "a full disk, or a file or folder you
+    may not write".)"""
+    sides.quiz("distal convoluted tubule", Rating.Good, datetime.now(UTC))
+    db = sqlite3.connect(sides.collection)
+    db.execute("DROP TABLE revlog")
+    db.commit()
+    db.close()
+    before = sides.collection.read_bytes()
+    result = sides.sync()
+    assert result.returncode == 2, result.stderr
+    [message, hint] = result.stderr.splitlines()[-2:]
+    assert message.startswith("error: anki/collection.anki2 is damaged (") and \
+        message.endswith("); it is as it was"), message
+    assert hint == ("  hint: open it in Anki and run Tools › Check Database (or restore a "
+                    "backup: File › Switch Profile › Open Backup), then sync again")
+    assert sides.collection.read_bytes() == before

@@ -426,7 +426,7 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
       highyield sync-anki collection.anki2 --deck USMLE --dry-run
     """
     from highyield.deck import notetypes
-    from highyield.review.anki.collection import schema_version
+    from highyield.review.anki.failures import schema_version
     from highyield.review.anki.syncing import sync_anki as merge_histories
 
     targets = _targets(vault, decks)

@@ -9,25 +9,30 @@ collection the package upgrades on opening is put back), and SQLite's own check 
 from __future__ import annotations
 
 import errno
-import os
-import re
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from highyield.errors import HighyieldError, display_path
+from highyield.errors import HighyieldError
 from highyield.model import AnkiCard, RevlogRow
 from highyield.review.anki.cards import AnkiDay
+from highyield.review.anki.failures import (
+    check_after,
+    damaged,
+    in_use,
+    no_backup,
+    read_only,
+    schema_version,
+    unwritten,
+)
 
 if TYPE_CHECKING:
     from anki.collection import Collection
 
 MARKER = "highyieldSync"  # the collection's config key: the last sync written into it
 LEGACY_SCHEMA = 11  # what the package puts back when it upgraded an older collection
-NEWEST_SCHEMA = 18  # the newest the anki package reads (Anki 2.1.50 to 26)
 INSTALL = "pip install 'highyield[anki]'"
 
 
@@ -77,14 +82,11 @@ def opened(path: Path) -> Iterator[Collection]:
         check = str(_db(col).scalar("PRAGMA integrity_check"))  # Anki's collations
     except Exception as exc:
         if type(exc).__name__ in ("BackendIOError", "DBError", "SyncError"):
-            raise HighyieldError(
-                f"Anki could not write {display_path(path)} ({exc}); it is as it was",
-                hint="a full disk, or a file or folder you may not write: free some space "
-                     "or let highyield write there, then sync again") from None
+            raise unwritten(path, str(exc)) from None
         raise
     finally:
         col.close(downgrade=version == LEGACY_SCHEMA)
-    _check_after(path, version, check)
+    check_after(path, version, check)
 
 
 def _open(path: Path) -> Collection:
@@ -98,73 +100,10 @@ def _open(path: Path) -> Collection:
         return Collection(str(path))
     except DBError as exc:
         if "already open" in str(exc):
-            raise _in_use(path) from None
-        raise _damaged(path, str(exc)) from None
-
-
-def _in_use(path: Path) -> HighyieldError:
-    return HighyieldError(f"Anki has {display_path(path)} open (or another sync-anki does); "
-                          "it was not changed", hint="close Anki (or wait for its media "
-                          "sync, or the other sync, to finish), then run sync-anki again")
-
-
-def schema_version(path: Path) -> int:
-    """The collection's schema version, read without changing anything."""
-    _looks_right(path)
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            version = int(db.execute("SELECT ver FROM col").fetchone()[0])
-        finally:
-            db.close()
-    except (sqlite3.Error, TypeError) as exc:
-        if "locked" in str(exc):  # Anki holds it open, and locked
-            raise _in_use(path) from None
-        raise _damaged(path, str(exc)) from None
-    if version > NEWEST_SCHEMA:
-        raise HighyieldError(f"{display_path(path)} was made by a newer Anki (schema "
-                             f"{version}) than the anki package here reads; it was not "
-                             "changed", hint="update it: pip install -U 'highyield[anki]'")
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise HighyieldError(f"{display_path(path)} is read-only (or its folder is); it was "
-                             "not changed", hint="let highyield write the collection and its "
-                             "folder (Anki writes a journal beside it), then sync again")
-    return version
-
-
-def _looks_right(path: Path) -> None:
-    """A collection file: not a profile folder, not a package, not a mistyped name."""
-    profile = "e.g. ~/.local/share/Anki2/User 1/collection.anki2"
-    if path.is_dir():
-        inside = path / "collection.anki2"
-        raise HighyieldError(f"{display_path(path)} is a folder, not an Anki collection",
-                             hint=f"give the collection in it: {display_path(inside)}"
-                             if inside.is_file() else f"give the collection.anki2 of your "
-                             f"Anki profile, {profile}")
-    if path.suffix.lower() in (".apkg", ".colpkg"):
-        raise HighyieldError(f"{display_path(path)} is a package to import into Anki, not "
-                             "a collection", hint="give the collection.anki2 of the Anki "
-                             f"profile you imported it into, {profile}")
-    if not path.is_file():
-        raise HighyieldError(f"no Anki collection at {display_path(path)}",
-                             hint=f"give the collection.anki2 file of your Anki profile, "
-                             f"{profile}")
-
-
-def _check_after(path: Path, version: int, check: str) -> None:
-    after = schema_version(path)
-    if after != version or check != "ok":
-        raise HighyieldError(
-            f"{display_path(path)} is not as Anki left it (schema {version} before, {after} "
-            f"after; check: {check})", hint="restore the backup sync-anki made (its path "
-                                           "is printed above) with Anki's File → Import")
-
-
-def _damaged(path: Path, why: str) -> HighyieldError:
-    return HighyieldError(f"{display_path(path)} is not an Anki collection this Anki package "
-                          f"can open ({why}); it was not changed",
-                          hint="give the collection.anki2 of an Anki profile (Anki 2.1.50 "
-                               "or newer), with Anki closed")
+            raise in_use(path) from None
+        if "readonly" in str(exc):
+            raise read_only(path) from None
+        raise damaged(path, str(exc)) from None
 
 
 def day_of(col: Collection) -> AnkiDay:
@@ -231,19 +170,9 @@ def backup(col: Collection, path: Path) -> Path | None:
         made = sorted(set(folder.iterdir()) - before)
     except Exception as exc:
         if isinstance(exc, OSError) or type(exc).__name__ in ("BackendIOError", "DBError"):
-            raise _no_backup(folder, exc) from None
+            raise no_backup(folder, exc) from None
         raise
     return made[-1] if made else None
-
-
-def _no_backup(folder: Path, exc: Exception) -> HighyieldError:
-    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else \
-        re.sub(r" \(os error \d+\)", "", str(exc))  # as Anki's backend words it
-    return HighyieldError(
-        f"cannot make a backup of the collection in {display_path(folder)} ({why}); "
-        "nothing was changed", hint="the profile's backups folder must be a folder "
-        "highyield may write (move aside a file of that name, free some space, check the "
-        "folder's permissions), then sync again")
 
 
 def note_updates(col: Collection, texts: dict[int, NoteText]
