@@ -583,6 +583,17 @@ def test_another_fact_in_the_same_words_is_a_new_card(project: Callable[..., Pro
      "- HbA1c of 5.7% or more indicates ==diabetes mellitus==.\n", "6.5", "5.7"),
     ("- Warfarin crosses the ==placenta==.\n",
      "- Warfarin does not cross the ==placenta==.\n", "crosses", "not"),
+    # (thirteenth fault probe) a letter, arrows, opposites that trade places, a short
+    # subject
+    ("- Hemophilia A: deficiency of ==factor VIII==\n",
+     "- Hemophilia B: deficiency of ==factor VIII==\n", "Hemophilia A", "Hemophilia B"),
+    ("- Serum calcium ↑, phosphate ↓, PTH ==↑==\n",
+     "- Serum calcium ↓, phosphate ↑, PTH ==↑==\n", "calcium ↑", "calcium ↓"),
+    ("- High ferritin, low TIBC: ==anemia of chronic disease==\n",
+     "- Low ferritin, high TIBC: ==anemia of chronic disease==\n", "High ferritin",
+     "Low ferritin"),
+    ("- MCD shows ==effaced podocyte foot processes== on EM\n",
+     "- MN shows ==effaced podocyte foot processes== on EM\n", "MCD", "MN"),
 ])
 def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
         project: Callable[..., Project], before: str, after: str, gone: str,
@@ -812,6 +823,14 @@ GENERIC = "- Inheritance: ==autosomal dominant==\n- Contraindicated in ==renal f
      {"P.md": "# P\n## Valproate\n### Adverse effects\n" + GENERIC}),  # sub-heading
     ({"Ethosuximide.md": "## Adverse effects\n" + GENERIC},
      {"Valproate.md": "## Adverse effects\n" + GENERIC}),
+    # the heading, parent, note or callout named by its opposite (thirteenth fault probe)
+    ({"R.md": "# R\n## Acute kidney injury\n" + GENERIC},
+     {"R.md": "# R\n## Chronic kidney disease\n" + GENERIC}),
+    ({"K.md": "# K\n- Hyperkalemia\n" + GENERIC.replace("- ", "  - ")},
+     {"K.md": "# K\n- Hypokalemia\n" + GENERIC.replace("- ", "  - ")}),
+    ({"Left heart failure.md": GENERIC}, {"Right heart failure.md": GENERIC}),
+    ({"C.md": "# C\n> [!note] Hypercalcemia\n" + GENERIC.replace("- ", "> - ")},
+     {"C.md": "# C\n> [!note] Hypocalcemia\n" + GENERIC.replace("- ", "> - ")}),
 ])
 def test_an_item_under_another_drug_is_another_fact(
         project: Callable[..., Project], before: dict[str, str],
@@ -828,7 +847,8 @@ def test_an_item_under_another_drug_is_another_fact(
     assert {c.guid for c in v1.cards} == {c.guid for c in v2.cards
                                           if RETIRED_TAG in c.tags}
     drug = next(d for d in ("Oxcarbazepine", "Carbamazepine", "Cyclosporine", "Metformin",
-                            "Hepatitis C", "Wilson", "Valproate") if d in str(after))
+                            "Hepatitis C", "Wilson", "Valproate", "Chronic", "Hypokalemia",
+                            "Right", "Hypocalcemia") if d in str(after))
     assert all(drug in c.fields["Context"] for c in v2.cards if RETIRED_TAG not in c.tags)
     assert "context" in ledger_path(p.vault).read_text()
 
@@ -897,6 +917,16 @@ def test_an_item_moved_to_another_drugs_note_under_the_same_heading_is_another_f
               "Sulfonylureas close ==K-ATP channels==\n"},
      {"D.md": "# Diabetes\n- Metformin suppresses hepatic ==gluconeogenesis==\n- "
               "Sulfonylureas close ==K-ATP channels==\n"}),
+    ({"E.md": "# ENT\n- Ménière triad\n  - ==Tinnitus==\n  - ==Peripheral vertigo==\n"},
+     {"E.md": "# ENT\n- Meniere triad\n  - ==Tinnitus==\n  - ==Peripheral vertigo==\n"}),
+    ({"M.md": "# Micro\n- Staphylococcus aureus food poisoning: ==preformed toxin==\n- "
+              "Escherichia coli O157:H7 causes ==HUS==\n"},  # (thirteenth fault probe)
+     {"M.md": "# Micro\n- S. aureus food poisoning: ==preformed toxin==\n- E. coli "
+              "O157:H7 causes ==HUS==\n"}),
+    ({"P.md": "# Pharm\n## Class II (beta blockers)\n- Decrease ==SA and AV nodal== "
+              "activity\n"},
+     {"P.md": "# Pharm\n## Class II (β-blockers)\n- Decrease ==SA and AV nodal== "
+              "activity\n"}),
     ({"A.md": "# Antiepileptics\n## Absence\n- ==Ethosuximide== blocks T-type calcium "
               "channels\n## Focal\n- ==Carbamazepine== induces CYP3A4\n"},
      {"A.md": "# Antiepileptics\n## Absence\n## Focal\n- ==Carbamazepine== induces CYP3A4"

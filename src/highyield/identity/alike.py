@@ -1,12 +1,14 @@
 """One word put two ways: a typo ("antioxidnt"), a British spelling ("oestrogen"),
 another form ("treats", "treated"), a short form ("Tx", "treatment"; "ALS",
-"amyotrophic lateral sclerosis"), a word cut short ("cardio"), a verb notes use for the
-same thing ("inhibits", "suppresses"). Never a word and its opposite ("hyperkalemia",
+"amyotrophic lateral sclerosis"; "S. aureus", "Staphylococcus aureus"), a word cut short
+("cardio"), a verb notes use for the same thing ("inhibits", "suppresses"), accents and
+Greek letters ("Ménière", "β-blockers"). Never a word and its opposite ("hyperkalemia",
 "hypokalemia"), however alike."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
@@ -31,7 +33,7 @@ def alike(a: str, b: str) -> bool:
     British spelling ("oestrogen"), another form of it ("treats", "treated"). A typo keeps
     the first letter: "carbamazepine" and "oxcarbazepine" are two drugs; and a word and
     its opposite are two words, however alike ("hyperkalemia", "hypokalemia")."""
-    if a == b:
+    if a == b or _plain(a) == _plain(b):  # "ménière", "meniere"; "β", "beta"
         return True
     if opposite(a, b):  # "hyperkalemia", "hypokalemia"
         return False
@@ -40,6 +42,18 @@ def alike(a: str, b: str) -> bool:
     if _american(a) == _american(b) or _inflected(a, b) or _cut_short(a, b):
         return True
     return _short_for(a, b) or _short_for(b, a) or _synonyms(a, b)
+
+
+def _plain(word: str) -> str:
+    """A word without accents, with a Greek letter spelled out."""
+    if word.isascii():
+        return word
+    spelled = "".join(GREEK.get(c, c) for c in unicodedata.normalize("NFKD", word))
+    return "".join(c for c in spelled if not unicodedata.combining(c))
+
+
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
+         "κ": "kappa", "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "ω": "omega"}
 
 
 def _cut_short(a: str, b: str) -> bool:
@@ -125,8 +139,18 @@ def matched(before: Sequence[str], after: Sequence[str]) -> tuple[set[str], set[
     for short, ordered, kept, other in ((before, after, kept_old, kept_new),
                                         (after, before, kept_new, kept_old)):
         for w in set(short) - kept:
-            run = spelled_out(w, ordered)
+            run = spelled_out(w, ordered) or _initial_of(w, short, ordered)
             if run:
                 kept.add(w)
                 other.update(run)
     return kept_old, kept_new
+
+
+def _initial_of(letter: str, mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
+    """The genus a letter stands for, before the same species: "s aureus" and
+    "staphylococcus aureus", "e coli" and "escherichia coli"."""
+    if len(letter) != 1 or not letter.isalpha():
+        return []
+    after = {mine[i + 1] for i, w in enumerate(mine[:-1]) if w == letter}
+    return [w for i, w in enumerate(theirs[:-1]) if len(w) > 1 and w[0] == letter and
+            theirs[i + 1] in after][:1]

@@ -28,6 +28,7 @@ NEGATIONS = frozenset(("not", "no", "never", "cannot", "nor", "neither", "none",
                        "without", "non", "lack", "lacks", "lacking"))
 _NOT = re.compile(r"n[’']t\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ARROW = re.compile(r"[↑↓⇑⇓⬆⬇]")
 _WORD = re.compile(r"\w+")
 _HYPHEN = re.compile(r"(?<=[^\W\d])-(?=[^\W\d])")
 ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
@@ -55,8 +56,49 @@ def contrary(before: str, after: str) -> bool:
         return True
     if _negations(before) % 2 != _negations(after) % 2:
         return True
-    old, new = set(_WORD.findall(before)), set(_WORD.findall(after))
-    return any(opposite(w, v) for w in old - new for v in new - old)
+    arrows = _ARROW.findall(before), _ARROW.findall(after)  # "calcium ↑, phosphate ↓"
+    if all(arrows) and arrows[0] != arrows[1]:
+        return True
+    words = _WORD.findall(before), _WORD.findall(after)
+    old, new = set(words[0]), set(words[1])
+    if any(opposite(w, v) for w in old - new for v in new - old):
+        return True
+    letters = ({w for w in old - new if len(w) == 1 and w.isalpha()},
+               {w for w in new - old if len(w) == 1 and w.isalpha()})
+    return all(letters) or _poles_traded(words[0], words[1])  # "Hemophilia A", "… B"
+
+
+def _poles_traded(before: list[str], after: list[str]) -> bool:
+    """Opposites that traded places: "high ferritin, low TIBC", now "low ferritin, high
+    TIBC" (the same words, in whatever order, say the same): each before the same words
+    as before, on the other side of the pair."""
+    old, new = _poles(before), _poles(after)
+    for pair in {n for n, _, _ in old} & {n for n, _, _ in new}:
+        mine = Counter({k: v for k, v in old.items() if k[0] == pair})
+        theirs = Counter({k: v for k, v in new.items() if k[0] == pair})
+        if mine != theirs and _after(mine) == _after(theirs):
+            return True
+    return False
+
+
+def _after(poles: Counter[tuple[int, int, str]]) -> Counter[str]:
+    """The words the pair's words stand before, whichever side."""
+    found: Counter[str] = Counter()
+    for (_, _, word), count in poles.items():
+        found[word] += count
+    return found
+
+
+def _poles(words: list[str]) -> Counter[tuple[int, int, str]]:
+    """Each word that has an opposite, as (its pair, its side, the word after it)."""
+    found: Counter[tuple[int, int, str]] = Counter()
+    for i, word in enumerate(words):
+        for n, pair in enumerate(OPPOSITE_STARTS):
+            side = next((k for k, start in enumerate(pair) if word.startswith(start) and
+                         not word.startswith(pair[1 - k])), None)
+            if side is not None:
+                found[n, side, words[i + 1] if i + 1 < len(words) else ""] += 1
+    return found
 
 
 def question(front: str, back: str) -> str:

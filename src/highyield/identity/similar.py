@@ -183,13 +183,13 @@ def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool
     "… does not cross …" (``contrary``); "| Huntington disease | ==Autosomal
     dominant== |" and "| Achondroplasia | ==Autosomal dominant== |" (the column names,
     shown by every row, say nothing of which fact)."""
+    if contrary(question(e.front, e.back), question(s.front, s.back)):
+        return True  # "Hyperkalemia causes …", now "Hypokalemia causes …"
     hidden, shown = _sides(s.front, s.back)
     old_hidden, old_shown = _sides(e.front, e.back)
     now, then = _telling(hidden), _telling(old_hidden)
     if not matched(sorted(then), sorted(now))[0]:  # no answer kept, nor spelt otherwise
         return _telling(shown) != _telling(old_shown)
-    if contrary(question(e.front, e.back), question(s.front, s.back)):
-        return True  # "Hyperkalemia causes …", now "Hypokalemia causes …"
     mine, theirs = _question(shown, shared(s.path)), _question(old_shown, shared(e.path))
     # a word highlighted now, or no longer, is no word of another subject
     led = not s.front.startswith("{{c") and not e.front.startswith("{{c")

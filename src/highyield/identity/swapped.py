@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 
 from highyield.extract.auto.specific import SPECIFIC, rarity
 from highyield.identity.alike import ALIKE, LINKS, matched
+from highyield.identity.contrary import opposite
 
 NAME_WORDS = 4  # a title of more words names a topic (a clipped article), not a subject
 SOMEWHAT = 0.2  # a word at least this rare says something ("Wilson"; not "treatment")
@@ -46,8 +47,15 @@ def _exchanged(before: Sequence[str], after: Sequence[str]) -> tuple[set[str], s
 
 def joined_alike(a: Sequence[str], b: Sequence[str]) -> bool:
     """Are two runs of words one text written with other breaks ("antioxidant", "anti
-    oxidant")?"""
+    oxidant")? Not a word and its opposite ("hyperkalemia", "hypokalemia"); and the
+    words both runs end with say nothing of it ("MCD shows", "MN shows")."""
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
     one, other = "".join(a), "".join(b)
+    if one == other:
+        return True
+    if any(opposite(x, y) for x in a for y in b):
+        return False
     return one[:1] == other[:1] and SequenceMatcher(None, one, other).ratio() >= ALIKE
 
 
@@ -129,6 +137,8 @@ def _replaced(left: list[str], came: list[str]) -> bool:
     something ("Huntington", "Wilson"; "B" and "C" of hepatitis), not "treatment" and
     "management"."""
     gone, new = _exchanged(left, came)
+    if any(opposite(x, y) for x in gone for y in new):  # "Acute kidney injury", now
+        return True  # "Chronic kidney disease"; "Left heart failure", "Right …"
     if not gone or not _telling_any(gone | new):
         return False
     # the same drug or disease named on both sides, a generic word changed ("Side
