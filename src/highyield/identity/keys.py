@@ -200,6 +200,8 @@ class _Matcher:
         for entry in self.ledger.values():
             if entry.kind in kinds and entry.key not in self.claimed:
                 by_text[of_entry(entry)].append(entry)
+        if not by_text:  # a first build: nothing to match
+            return left
         for same_note in (True, False):  # a card still in its note before any copy of it
             rest = []
             for i in left:
@@ -303,9 +305,11 @@ class _Matcher:
                     old.path == s.path and old.kind == s.kind:
                 continue  # unchanged: the common case, kept as it is
             front = renumber_text(s.front, identity.numbers)
-            top = max([old.top if old else 0, *(n for n, _ in deletions(front))])
+            numbers = [n for n, _ in deletions(front)]
+            top = max([old.top if old else 0, *numbers])
             entries[identity.key] = Entry(identity.key, s.kind, top, s.path, front, s.back)
-            _keep_gone(entries, identity.key, old, front)
+            if old is not None or identity.key in self.ledger:  # a new card has no gone
+                _keep_gone(entries, identity.key, old, front)  # lines yet
         return entries
 
 
