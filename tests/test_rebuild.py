@@ -615,6 +615,22 @@ def test_another_row_or_item_with_the_same_answer_or_columns_is_a_new_card(
     assert new.guid not in {c.guid for c in v1.cards}
 
 
+def test_a_question_kept_with_its_answer_rewritten_keeps_its_card(
+        project: Callable[..., Project]) -> None:
+    """The answer corrected, as an edit in Anki would be (thirteenth identity probe: a
+    multi-line card whose answer became a list of the same names written out was a new
+    card, its history retired)."""
+    before = "# Cardio\nWhich murmurs increase with Valsalva?\n?\nHCM and MVP\n"
+    p = project({"Cardio.md": before})
+    _, v1 = p.build_and_import()
+    p.write("Cardio.md", before.replace("HCM and MVP", "- Hypertrophic cardiomyopathy\n"
+                                        "- Mitral valve prolapse"))
+    built, v2 = p.build_and_import()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert [c.guid for c in v2.cards] == [c.guid for c in v1.cards]
+    assert "Mitral valve prolapse" in v2.cards[0].answer_text
+
+
 @pytest.mark.parametrize(("before", "after"), [
     ("- {{c1::Imatinib}} inhibits {{c2::BCR-ABL tyrosine kinase}}\n",
      "- {{c2::Imatinib}} inhibits {{c1::BCR-ABL tyrosine kinase}}\n"),

@@ -158,7 +158,8 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
                 continue
             score = ratio(mine, tokens[j])
             least = SAME_ANSWERS if e.path == s.path else MOVED_ANSWERS
-            if (score >= SIMILAR or (score >= least and _kept_answers(s.front, e.front))) \
+            if (score >= SIMILAR or (score >= least and _kept_answers(s.front, e.front))
+                    or _same_question(s, e)) \
                     and not _other_fact(s, e, shared) and not elsewhere(s, e):
                 scored.append((score, e.path == s.path, -i, e.key, i, j))
     scored.sort(reverse=True)
@@ -171,6 +172,13 @@ def similar_pairs(subjects: Sequence[Subject], entries: Sequence[Entry],
             used_subjects.add(i)
             used_entries.add(j)
     return pairs
+
+
+def _same_question(s: Subject, e: Entry) -> bool:
+    """A front/back card in its note whose question is as it was, its answer rewritten
+    ("HCM and MVP", now a list of the two written out): the answer corrected, as an edit
+    in Anki would be."""
+    return s.front == e.front and e.path == s.path and not deletions(s.front)
 
 
 def _other_fact(s: Subject, e: Entry, shared: Callable[[str], set[str]]) -> bool:
