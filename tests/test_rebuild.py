@@ -925,6 +925,10 @@ def test_an_item_moved_to_another_drugs_note_under_the_same_heading_is_another_f
                             "==torsades de pointes==\n"}),
     ({"Cardio.md": "# Cardio\n- {{c1::Lithium}} causes nephrogenic {{c2::DI}}\n"},
      {"Cardiology.md": "# Cardiology\n- {{c1::Lithium}} causes nephrogenic {{c2::DI}}\n"}),
+    ({"A.md": "# A\n- Class IB: lidocaine\n  - Best post-MI for ==ventricular "
+              "arrhythmias==\n  - Contraindicated in ==structural heart disease== post-MI\n"},
+     {"A.md": "# A\n- Class IB: lidocaine\n  - Useful post-MI for ==ventricular "
+              "arrhythmias==\n  - Contraindicated in ==structural heart disease== post-MI\n"}),
     ({"P.md": "# Psych\n- Side effects of lithium\n  - ==Nephrogenic DI==\n  - "
               "==Hypothyroidism==\n"},
      {"P.md": "# Psych\n- Adverse effects of lithium\n  - ==Nephrogenic DI==\n  - "

@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
+from highyield.extract.auto.specific import rarity
 from highyield.identity.alike import ALIKE, matched
 from highyield.identity.clozes import CLOZE_OPEN, deletions
 from highyield.identity.contrary import contrary, question
-from highyield.identity.swapped import another_subject
+from highyield.identity.swapped import SOMEWHAT, another_subject
 
 if TYPE_CHECKING:
     from highyield.identity.ledger import Entry
@@ -212,8 +213,12 @@ def _question(shown: list[str], shared: set[str]) -> list[str]:
 
 def _alike(mine: list[str], theirs: list[str]) -> bool:
     """Do two questions share a word, or one put a little differently (a typo fixed:
-    "antioxidnt", "Huntingtons"; a hyphen: "anti-oxidant"; a short form: "Tx", "ALS")?"""
+    "antioxidnt", "Huntingtons"; a hyphen: "anti-oxidant"; a short form: "Tx", "ALS")? Or
+    is all that tells them apart one everyday word for another ("Best post-MI for …", now
+    "Useful post-MI for …", beside another card that says "post-MI" too)?"""
     if matched(theirs, mine)[0]:
+        return True
+    if len(mine) == len(theirs) == 1 and max(map(rarity, mine + theirs)) < SOMEWHAT:
         return True
     return SequenceMatcher(None, "".join(sorted(set(mine))), "".join(sorted(set(theirs)))
                            ).ratio() >= ALIKE
