@@ -469,3 +469,27 @@ def test_output_that_cannot_be_utf8_shows_a_question_mark_for_what_it_lacks(
     assert forced.startswith("Built vault ? ") and "· 0 errors · 0 warnings" in forced
     cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards
     assert [c.answer_text for c in cards] == ["n Riluzole slows ALS — modestly. n.md"]
+
+
+@pytest.mark.parametrize("command", [
+    [str(Path(sys.executable).with_name("highyield"))],  # as installed
+    [sys.executable, "-m", "highyield"],
+])
+def test_the_c_locale_reads_note_names_as_utf8(command: list[str], tmp_path: Path) -> None:
+    """LC_ALL=C with Python's UTF-8 mode off read file names as ASCII: a note named
+    "Ünïcode note.md" was "not valid UTF-8" on a first build, and an internal error once
+    the ledger named it (fourteenth fault probe)."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Ünïcode note.md").write_text("- Ärzte ==β-blocker== ok.\n", encoding="utf-8")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "LC_ALL": "C",
+           "PYTHONUTF8": "0", "HIGHYIELD_HOME": str(tmp_path / "home")}
+    for args in (["build", str(vault), "-o", str(tmp_path / "o.apkg"), "-v"],
+                 ["build", str(vault), "-o", str(tmp_path / "o.apkg"), "--force"],
+                 ["check", str(vault)], ["cards", str(vault)]):
+        done = subprocess.run([*command, *args], env=env, capture_output=True, timeout=120)
+        out = (done.stdout + done.stderr).decode("utf-8")
+        assert done.returncode == 0 and "internal error" not in out, out
+        assert "not valid UTF-8" not in out, out
+    cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards
+    assert [c.answer_text for c in cards] == ["Ünïcode note Ärzte β-blocker ok. Ünïcode note.md"]

@@ -1,25 +1,27 @@
-"""The ``highyield`` command's start. Ctrl-C while its modules load (a fifth of a second)
-says "interrupted", as it does later, never a Python traceback."""
+"""The ``highyield`` command's start: Python in UTF-8 mode, whatever the locale (notes'
+names and text are UTF-8, as Obsidian writes them; in the C locale a name like "Ünïcode
+note.md" stopped every command), then the commands, which handle Ctrl-C themselves
+(``highyield/__init__`` handles it while they load)."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sys
-from types import FrameType
-
-
-def _interrupted(signum: int, frame: FrameType | None) -> None:
-    sys.stderr.write("interrupted\n")
-    sys.stderr.flush()
-    os._exit(130)  # nothing was begun: no file open, nothing to undo
-
-
-signal.signal(signal.SIGINT, _interrupted)
 
 
 def main() -> None:
+    _in_utf8()
     from highyield.cli import main as run
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # the commands handle it
     run()
+
+
+def _in_utf8() -> None:
+    """Start again in Python's UTF-8 mode where the locale would read file names as
+    ASCII (LC_ALL=C with PYTHONUTF8=0, say)."""
+    if sys.platform == "win32" or sys.flags.utf8_mode:
+        return
+    if sys.getfilesystemencoding().lower().replace("-", "") != "utf8":
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])

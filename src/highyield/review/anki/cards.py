@@ -16,6 +16,8 @@ from highyield.config import ReviewSettings
 from highyield.model import AnkiCard
 from highyield.review.schedule import CardState, Phase
 
+DAYS_BEFORE = 36_500  # a day number this far before the collection's first is no day
+
 DAY = 86400
 UTC = timezone.utc
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3  # Anki's card types
@@ -63,11 +65,12 @@ def state_of(card: AnkiCard, day: AnkiDay, settings: ReviewSettings,
 
 def _due(card: AnkiCard, day: AnkiDay) -> datetime:
     """A learning step within the day is due in seconds (whatever its queue: learning,
-    suspended or buried); the rest on a day number. A value no card has (a filtered
-    deck's position) raises ``ValueError``."""
+    suspended or buried); the rest on a day number, before the collection's first day
+    too (a card overdue since before the collection was made: thirteenth fault probe).
+    A value no card has (a filtered deck's position) raises ``ValueError``."""
     if card.type in (LEARNING, RELEARNING) and card.due > 10**8:
         return datetime.fromtimestamp(card.due, UTC)
-    if not 0 <= card.due < 10**6:
+    if not -DAYS_BEFORE < card.due < 10**6:
         raise ValueError(f"due {card.due} is no day")
     return day.start_of(card.due)
 

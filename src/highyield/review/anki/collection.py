@@ -27,6 +27,7 @@ from highyield.review.anki.failures import (
     schema_version,
     unwritten,
 )
+from highyield.review.f32 import f32
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -245,7 +246,8 @@ def _stale(col: Collection, params: dict[int, list[float]]) -> list[dict[str, An
     stale = []
     for conf_id, weights in params.items():
         conf = col.decks.get_config(conf_id)  # type: ignore[arg-type]
-        if conf is not None and list(conf.get("fsrsParams6") or ()) != weights:
+        if conf is not None and list(map(f32, conf.get("fsrsParams6") or ())) != \
+                list(map(f32, weights)):  # Anki keeps them in 32 bits (thirteenth probe)
             conf["fsrsParams6"] = weights
             stale.append(conf)
     return stale
