@@ -1,7 +1,9 @@
 """A question turned into another by a little word: a number ("Type 1 DM", now "Type 2
-DM"; "CN III", now "CN IV"), a negation ("Warfarin crosses the placenta", now "… does
-not cross …"), or a word and its opposite ("Hyperkalemia", now "Hypokalemia";
-"increases", now "decreases"). However alike the rest, these ask another fact."""
+DM"; "CN III", now "CN IV"), a letter ("Hemophilia A", now "B"), a negation ("Warfarin
+crosses the placenta", now "… does not cross …"), a word and its opposite
+("Hyperkalemia", now "Hypokalemia"; "increases", now "decreases"), arrows turned round,
+or opposites that trade places ("high ferritin, low TIBC"). However alike the rest, these
+ask another fact."""
 
 from __future__ import annotations
 
@@ -48,8 +50,8 @@ def opposite(a: str, b: str) -> bool:
 
 
 def contrary(before: str, after: str) -> bool:
-    """Do two questions (their text, answers left out) differ by a number, a negation,
-    or a word and its opposite?"""
+    """Do two questions (their text, answers left out) differ by a number, a letter, a
+    negation, arrows, or a word and its opposite?"""
     before, after = _HYPHEN.sub("", before), _HYPHEN.sub("", after)  # "anti-oxidant"
     numbers = _numbers(before), _numbers(after)
     if all(numbers) and numbers[0] != numbers[1]:
