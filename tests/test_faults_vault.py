@@ -333,6 +333,23 @@ def test_an_unreadable_image_is_a_warning_at_its_line_and_the_deck_is_written(
     assert checked.stdout.startswith(unreadable)
 
 
+def test_an_image_too_large_for_a_deck_is_a_warning_and_the_deck_is_written(
+        shared: Path) -> None:
+    """A 2.2 GB image was an internal error (a ZIP without ZIP64), and no deck, under
+    watch too (fifteenth fault probe). One over AnkiWeb's 100 MB is left out, said at its
+    line; the package writes any size it still meets."""
+    vault = _vault(shared, {"ALS.md": ALS, "x.png": PNG})
+    with (vault / "x.png").open("r+b") as f:
+        f.truncate(2200 * 1024 * 1024)  # sparse: no disk used
+    built = _run(shared, "build", "vault", "-o", "out/o.apkg")
+    assert (built.returncode, built.stderr) == (0, (
+        "vault/ALS.md:3: warning: image 'x.png' is 2,200 MB, over the 100 MB a file in an "
+        "Anki deck may be; it is not packed\n"
+        "  hint: make it smaller: AnkiWeb syncs no file over 100 MB\n"))
+    imported, media = _imported(shared / "out/o.apkg", shared / "anki")
+    assert len(imported.cards) == 2 and media == []
+
+
 UNREADABLE_FOLDER = ("vault/Private: warning: cannot read folder: Permission denied; its notes "
                      "and images are skipped, and the cards made of them before are kept\n"
                      "  hint: check the folder's permissions: highyield must be able to list "

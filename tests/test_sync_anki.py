@@ -930,3 +930,25 @@ def test_a_card_due_before_the_collection_was_made_keeps_syncing(sides: Sides) -
     assert len(_store_log(sides)[ref]) == len(_anki_log(sides)[ref]) == 2
     _agree(sides)
     assert _said(sides.sync())[1].startswith("  answers: 0 to Anki, 0 to the review store")
+
+
+def test_an_anki_answer_at_a_time_the_store_keeps_none_at_is_left_in_anki(
+        sides: Sides) -> None:
+    """A revlog row from the year 3000 (a damaged collection) went into the review store,
+    which then called itself damaged (fifteenth fault probe)."""
+    sides.anki("distal convoluted tubule", Rating.Good, _now_ms() - 60_000)
+    col = Collection(str(sides.collection))
+    assert col.db is not None
+    col.db.execute("INSERT INTO revlog SELECT 32503680000001, cid, usn, 3, 10, 1, 2500, "
+                   "3000, 1 FROM revlog LIMIT 1")
+    col.close()
+    synced = sides.sync()
+    assert synced.returncode == 0, synced.stderr
+    assert _said(synced)[1].startswith("  answers: 0 to Anki, 1 to the review store")
+    stats = subprocess.run([sys.executable, "-m", "highyield", "stats", "--state",
+                            str(sides.store)], capture_output=True, text=True,
+                           env=sides.env(), timeout=60)
+    assert stats.returncode == 0 and "damaged" not in stats.stderr, stats.stderr
+    ref = sides.key_of("distal convoluted tubule")
+    assert [at for at, _ in _store_log(sides)[ref]] == [
+        at for at, _ in _anki_log(sides)[ref] if at < 32503680000000]

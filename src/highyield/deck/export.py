@@ -231,7 +231,8 @@ def _write_zip(db: Path, media: MediaSet, apkg: Path) -> dict[str, str]:
             except (Refused, OSError) as exc:
                 left_out[name] = _how(exc)
                 continue
-            with image, z.open(str(len(packed)), "w") as entry:
+            # ZIP64 for one that grew past 2 GB since it was resolved: never a failure
+            with image, z.open(str(len(packed)), "w", force_zip64=True) as entry:
                 shutil.copyfileobj(image, entry, CHUNK)
             packed.append(name)
         z.writestr("media", _media_json(packed))

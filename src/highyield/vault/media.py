@@ -27,6 +27,8 @@ from highyield.vault.opening import (
     open_in_vault,
 )
 
+MAX_IMAGE_BYTES = 100 * 1024 * 1024  # AnkiWeb syncs no larger file (a 2.2 GB one stopped
+_MB = 1024 * 1024  # the build: fifteenth fault probe)
 _UNSAFE = re.compile(r"[^A-Za-z0-9 ._()+-]")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"  # kept as written; everything else is %-encoded
 
@@ -96,8 +98,13 @@ class MediaResolver:
     def _check(self, path: Path) -> Found | None:
         """The file, or why it is not packed; None when nothing usable is there."""
         try:
-            with open_in_vault(self.root, path):
-                return Found(path)
+            with open_in_vault(self.root, path) as f:
+                size = os.fstat(f.fileno()).st_size
+            if size > MAX_IMAGE_BYTES:
+                return Found(None, f"is {size / _MB:,.0f} MB, over the {MAX_IMAGE_BYTES // _MB} "
+                             "MB a file in an Anki deck may be; it is not packed",
+                             "make it smaller: AnkiWeb syncs no file over 100 MB")
+            return Found(path)
         except Outside:
             return Found(None, "points outside the vault; it is not packed")
         except NotRegular as exc:

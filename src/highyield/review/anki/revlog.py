@@ -14,6 +14,7 @@ from datetime import datetime
 from highyield.model import RevlogRow
 from highyield.review.schedule import CardState, Phase
 from highyield.review.store import from_ms
+from highyield.review.store.values import EARLIEST_MS, LATEST_MS
 
 MAX_TAKEN_MS = 60_000  # Anki keeps at most a minute an answer
 FILTERED, MANUAL, RESCHEDULED = 3, 4, 5
@@ -30,8 +31,11 @@ class Answered:
 
 
 def answered(row: RevlogRow) -> Answered | None:
-    """The answer a revlog row records, or None for a manual entry."""
-    if not 1 <= row.ease <= 4 or row.type in (MANUAL, RESCHEDULED):
+    """The answer a revlog row records, or None for a manual entry, and for a time the
+    review store keeps no answer at (before 1970 or from the year 3000: a damaged row,
+    which the store took and then called damaged; fifteenth fault probe)."""
+    if not 1 <= row.ease <= 4 or row.type in (MANUAL, RESCHEDULED) or \
+            not EARLIEST_MS <= row.id < LATEST_MS:
         return None
     return Answered(row.id, row.ease, max(0, row.time))
 
