@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -952,3 +953,26 @@ def test_an_anki_answer_at_a_time_the_store_keeps_none_at_is_left_in_anki(
     ref = sides.key_of("distal convoluted tubule")
     assert [at for at, _ in _store_log(sides)[ref]] == [
         at for at, _ in _anki_log(sides)[ref] if at < 32503680000000]
+
+
+def test_a_backup_on_a_full_disk_is_said_and_leaves_no_broken_backup(sides: Sides,
+                                                                        tmp_path: Path) -> None:
+    """A full disk under the backups folder left a half-written or empty backup there,
+    and an empty one blamed the collection (fifteenth fault probe)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], check=True)
+    try:
+        (disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(disk).free - 4096))
+        backups = sides.collection.parent / "backups"
+        backups.symlink_to(disk, target_is_directory=True)
+        sides.quiz("distal convoluted tubule", Rating.Good, datetime.now(UTC))
+        before = sides.collection.read_bytes()
+        refused = sides.sync()
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "error: cannot make a backup of the collection in anki/backups (" in \
+            refused.stderr, refused.stderr
+        assert sides.collection.read_bytes() == before
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

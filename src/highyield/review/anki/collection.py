@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -162,6 +162,7 @@ def backup(col: Collection, path: Path) -> Path | None:
     """A backup as Anki makes one, in the profile's backups folder; its path. Nothing is
     written to the collection without one."""
     folder = path.parent / "backups"
+    before: set[Path] = set()
     try:
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
@@ -169,11 +170,21 @@ def backup(col: Collection, path: Path) -> Path | None:
         before = set(folder.iterdir())
         col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
         made = sorted(set(folder.iterdir()) - before)
+        if made and made[-1].stat().st_size == 0:  # a full disk, said by no error
+            raise OSError(errno.ENOSPC, "the backup is empty: a full disk?", str(made[-1]))
     except Exception as exc:
-        if isinstance(exc, OSError) or type(exc).__name__ in ("BackendIOError", "DBError"):
+        if isinstance(exc, OSError) or type(exc).__name__.endswith(("IOError", "DBError")):
+            _remove_new(folder, before)  # no half-written backup left to trust
             raise no_backup(folder, exc) from None
         raise
     return made[-1] if made else None
+
+
+def _remove_new(folder: Path, before: set[Path]) -> None:
+    with suppress(OSError):
+        for path in set(folder.iterdir()) - before:
+            with suppress(OSError):
+                path.unlink()
 
 
 def note_updates(col: Collection, texts: dict[int, NoteText]
