@@ -976,3 +976,20 @@ def test_a_backup_on_a_full_disk_is_said_and_leaves_no_broken_backup(sides: Side
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_read_only_profile_folder_is_called_read_only(sides: Sides) -> None:
+    """(Fifteenth fault probe: "not an Anki collection this Anki package can open".)"""
+    folder = sides.collection.parent
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--",
+             sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
+             str(sides.vault), "--state", str(sides.store)], cwd=sides.root,
+            capture_output=True, text=True, env=sides.env(), timeout=120)
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 2 and "not an Anki collection" not in done.stderr
+    assert "error: anki/collection.anki2 is read-only (or its folder is); it was not changed" \
+        in done.stderr, done.stderr

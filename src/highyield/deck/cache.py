@@ -224,8 +224,11 @@ def load(path: Path) -> BuildCache:
 
 
 def _why(exc: Exception) -> str:
+    """Why the cache could not be read; naming the part, when the damage is in one."""
     if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
+        why = exc.strerror or type(exc).__name__
+        part = Path(exc.filename).name if exc.filename else ""
+        return f"{part}: {why}" if ".pickle" in part and part.count(".") > 1 else why
     return "its contents are damaged"
 
 

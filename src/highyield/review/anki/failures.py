@@ -32,6 +32,8 @@ def schema_version(path: Path) -> int:
     except (sqlite3.Error, TypeError) as exc:
         if "locked" in str(exc):  # Anki holds it open, and locked
             raise in_use(path) from None
+        if "readonly" in str(exc):  # its folder read-only: no journal can be made there
+            raise read_only(path) from None
         raise damaged(path, str(exc)) from None
     if version > NEWEST_SCHEMA:
         raise HighyieldError(f"{display_path(path)} was made by a newer Anki (schema "
