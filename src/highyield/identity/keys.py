@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 from highyield.identity.clozes import deletions, renumber, renumber_text, shape
 from highyield.identity.ledger import CONTEXT, GONE, Entry, context_key, gone_key, is_card
-from highyield.identity.similar import pair_deletions, shown_words, similar_pairs, words
+from highyield.identity.numbering import renumber_kept
+from highyield.identity.similar import shown_words, similar_pairs, words
 from highyield.identity.subject import Subject, anchor_key, digest, subject_of
 from highyield.identity.swapped import SEPARATOR, moved_under_another
 from highyield.model import Card, Draft
@@ -133,7 +134,7 @@ class _Matcher:
     def _claim(self, i: int, key: str) -> None:
         entry = self.ledger.get(key)
         same = entry is not None and entry.front == self.subjects[i].front
-        numbers = _renumber(self.subjects[i], entry, self._gone(key)) \
+        numbers = renumber_kept(self.subjects[i], entry, self._gone(key)) \
             if entry is not None and not same else NO_NUMBERS
         if entry is not None:
             self.matched[i] = entry
@@ -329,64 +330,6 @@ def _keep_gone(entries: dict[str, Entry], key: str, old: Entry | None, front: st
     for n, text in deletions(old.front):
         if n not in now:
             entries[gone_key(key, n)] = Entry(gone_key(key, n), GONE, n, old.path, text, "")
-
-
-def _renumber(s: Subject, entry: Entry, gone: list[tuple[int, str]]) -> dict[int, int]:
-    """Keep the numbers the card's deletions had: an added highlight gets a number above
-    any the card had, a removed one leaves the others where they were, and one that comes
-    back (the same words) gets its number again. Numbers the author wrote change only
-    when they were renumbered, each group of deletions as it was ("{{c1::Imatinib}}
-    inhibits {{c2::BCR-ABL}}", now c2 and c1): each keeps its card."""
-    if entry.kind != s.kind:
-        return {}
-    moved = _written_moved(s, entry)
-    new = [(n, text) for n, text in deletions(s.front) if n > s.written]
-    if not new:
-        return moved
-    fixed = {moved.get(n, n) for n, _ in deletions(s.front) if n <= s.written}
-    old = [(n, text) for n, text in deletions(entry.front) if n not in fixed]
-    back = _returning(new, old, [(n, t) for n, t in gone if n not in fixed])
-    new = [(n, text) for n, text in new if n not in back]
-    mapping = {**back, **pair_deletions(new, old, max([entry.top, s.written, *fixed]),
-                                        s.front, entry.front)}
-    if sorted(mapping.values()) != sorted(set(mapping.values())) or \
-            fixed & set(mapping.values()):
-        return moved
-    return {**moved, **{a: b for a, b in mapping.items() if a != b}}
-
-
-def _written_moved(s: Subject, entry: Entry) -> dict[int, int]:
-    """The author's cloze numbers, renumbered: each group of deletions (the answers one
-    number hides) that the card had under another number, back to that number; none
-    unless every group is one the card had, each under its own number."""
-    if not s.written:
-        return {}
-    now: dict[int, list[str]] = defaultdict(list)
-    for n, text in deletions(s.front):
-        if n <= s.written:
-            now[n].append(text)
-    then: dict[int, list[str]] = defaultdict(list)
-    for n, text in deletions(entry.front):
-        then[n].append(text)
-    had = {tuple(sorted(texts)): n for n, texts in then.items()}
-    mapping = {n: had.get(tuple(sorted(texts))) for n, texts in now.items()}
-    numbers = list(mapping.values())
-    if None in numbers or len(set(numbers)) != len(numbers):
-        return {}
-    return {a: b for a, b in mapping.items() if b is not None and a != b}
-
-
-def _returning(new: list[tuple[int, str]], old: list[tuple[int, str]],
-               gone: list[tuple[int, str]]) -> dict[int, int]:
-    """The new deletions that are a lost one come back (its very words, and no deletion
-    the card has now): each gets the number it had."""
-    now = {text for _, text in old}
-    by_text = {text: n for n, text in gone}
-    back: dict[int, int] = {}
-    for n, text in new:
-        if text not in now and text in by_text and by_text[text] not in back.values():
-            back[n] = by_text[text]
-    return back
 
 
 # ---------------------------------------------------------------- drafts to cards
