@@ -493,3 +493,23 @@ def test_the_c_locale_reads_note_names_as_utf8(command: list[str], tmp_path: Pat
         assert "not valid UTF-8" not in out, out
     cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards
     assert [c.answer_text for c in cards] == ["Ünïcode note Ärzte β-blocker ok. Ünïcode note.md"]
+
+
+def test_output_to_a_full_device_is_said_not_called_a_bug(tmp_path: Path) -> None:
+    """(Sixteenth fault probe: `highyield --help >/dev/full` was "a bug in highyield".)"""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "n.md").write_text("- ==Riluzole== slows ALS.\n", encoding="utf-8")
+    env = {**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")}
+    for args in (["--help"], ["check", str(vault)], ["cards", str(vault)],
+                 ["build", str(vault), "-o", str(tmp_path / "o.apkg")]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "highyield", *args], env=env,
+                                  stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert done.returncode == 1 and "internal error" not in done.stderr, done.stderr
+        assert done.stderr.endswith(
+            "error: cannot write the output: No space left on device\n  hint: standard "
+            "output goes to a full disk or a device that takes nothing (/dev/full): send it "
+            "elsewhere; what was done is kept\n"), done.stderr
+    cards = import_apkg(tmp_path / "o.apkg", tmp_path / "anki").cards  # the deck was built
+    assert [c.answer_text for c in cards] == ["n Riluzole slows ALS. n.md"]

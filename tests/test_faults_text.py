@@ -365,9 +365,10 @@ def test_a_control_character_in_a_folder_name_is_removed_from_the_tags(
 
 def test_cloze_numbers_outside_the_limit_are_said_to_be_left_out(
         make_vault: Callable[..., Path]) -> None:
-    """``{{c1::`` to ``{{c999::`` are deletions; another number (c1000, c0, c-1, twenty
-    digits) is shown as written, the warning says so at the item's line, and its ``::``
-    never makes a Front::Back card."""
+    """``{{c1::`` to ``{{c500::`` are deletions (Anki makes no card past c500: sixteenth
+    fault probe); another number (c501, c1000, c0, c-1, twenty digits) is shown as
+    written, the warning says so at the item's line, and its ``::`` never makes a
+    Front::Back card."""
     many = " ".join(f"{{{{c{n}::w{n}}}}}" for n in range(1, 1201))
     vault = make_vault({"many.md": f"# Many\n\n- {many}\n- {{{{c1000::one}}}} more ==here==\n"
                                    "- `{{c1000::code}}` is ==shown as written==\n"
@@ -375,20 +376,21 @@ def test_cloze_numbers_outside_the_limit_are_said_to_be_left_out(
                                    "- {{c-1::minus}} and {{c99999999999999999999::huge}} y\n",
                         "good.md": GOOD})
     built = _build(vault)
-    hint = ("  hint: number the deletions from c1 to c999 (each number is a card); split a "
-            "longer list into several items\n")
+    hint = ("  hint: number the deletions from c1 to c500 (each number is a card; Anki "
+            "makes none past it); split a longer list into several items\n")
     assert (built.code, built.stderr) == (0, (
-        "vault/many.md:3: warning: cloze numbers outside c1 to c999 are left out: "
-        "{{c1000::…}} and 200 more are shown as written, not hidden\n" + hint +
-        "vault/many.md:4: warning: a cloze number outside c1 to c999 is left out: "
+        "vault/many.md:3: warning: cloze numbers outside c1 to c500 are left out: "
+        "{{c501::…}} and 699 more are shown as written, not hidden\n" + hint +
+        "vault/many.md:4: warning: a cloze number outside c1 to c500 is left out: "
         "{{c1000::…}} is shown as written, not hidden\n" + hint +
-        "vault/many.md:6: warning: a cloze number outside c1 to c999 is left out: "
+        "vault/many.md:6: warning: a cloze number outside c1 to c500 is left out: "
         "{{c0::…}} is shown as written, not hidden\n" + hint +
-        "vault/many.md:7: warning: cloze numbers outside c1 to c999 are left out: "
+        "vault/many.md:7: warning: cloze numbers outside c1 to c500 are left out: "
         "{{c-1::…}} and 1 more are shown as written, not hidden\n" + hint))
     assert built.deck is not None
     many_cards = [c for c in built.deck.by_source("many.md") if "w1 " in c.answer_text]
-    assert len(many_cards) == 999
+    assert len(many_cards) == 500
+    assert max(c.ord for c in built.deck.cards) < 500  # Anki makes no card past c500
     assert many_cards[0].question_text.endswith("{{c1199::w1199}} {{c1200::w1200}}")
     [more] = [c for c in built.deck.by_source("many.md") if "here" in c.answer_text]
     assert more.question_text == "many {{c1000::one}} more [...]"
@@ -398,21 +400,23 @@ def test_cloze_numbers_outside_the_limit_are_said_to_be_left_out(
     assert "basic" not in built.stdout.replace("0 basic", "")
 
 
-def test_highlights_past_the_999th_deletion_stay_text_and_anki_takes_the_deck(
+def test_highlights_past_the_500th_deletion_stay_text_and_anki_takes_the_deck(
         make_vault: Callable[..., Path]) -> None:
-    """A statement of 70,000 highlights made a deck Anki refuses; deletions stop at c999
-    (after the statement's own clozes), and the warning says how many were left."""
+    """A statement of 70,000 highlights made a deck Anki refuses; deletions stop at c500,
+    past which Anki makes no card (after the statement's own clozes), and the warning says
+    how many were left."""
     line = "- {{c5::first}} " + "==ab== " * 70_000 + "\n"
     vault = make_vault({"hl.md": "# Highlights\n\n" + line, "good.md": GOOD})
     built = _build(vault)
     assert (built.code, built.stderr) == (0, (
-        "vault/hl.md:3: warning: 69,006 highlights past the 999th deletion of one "
+        "vault/hl.md:3: warning: 69,505 highlights past the 500th deletion of one "
         "statement are left as text, not hidden\n  hint: number the deletions from c1 to "
-        "c999 (each number is a card); split a longer list into several items\n"))
+        "c500 (each number is a card; Anki makes none past it); split a longer list into "
+        "several items\n"))
     assert built.deck is not None
     cards = built.deck.by_source("hl.md")
-    assert len(cards) == 995  # c5, then c6 to c999
-    assert cards[0].fields["Text"].count("{{c") == 995
+    assert len(cards) == 496  # c5, then c6 to c500
+    assert cards[0].fields["Text"].count("{{c") == 496
     assert _texts(built.deck)[0] == ("good.md", "The {{c1::good note}} still builds.")
 
 
@@ -468,7 +472,7 @@ def test_a_statement_of_1500_highlights_reworded_rebuilds_in_seconds(
     again = _build(vault)
     assert again.seconds < 15, again.seconds
     assert again.stdout.startswith("Built vault → out.apkg: ~1 updated\n"), again.stdout
-    assert again.deck is not None and len(again.deck.cards) == 999
+    assert again.deck is not None and len(again.deck.cards) == 500
 
 
 def test_clozes_nested_50000_deep_build_in_seconds_and_deeper_ones_are_text(

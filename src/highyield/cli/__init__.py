@@ -3,6 +3,7 @@ and prints the result. A HighyieldError becomes a clean message and an exit code
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -523,10 +524,30 @@ def main() -> None:
     except Exception as exc:  # a bug: say so plainly, without a traceback
         if os.environ.get("HIGHYIELD_DEBUG"):
             raise
+        if isinstance(exc, OSError) and _output_unwritable():
+            click.echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+            click.echo("  hint: standard output goes to a full disk or a device that takes "
+                       "nothing (/dev/full): send it elsewhere; what was done is kept",
+                       err=True)
+            sys.exit(1)
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("  hint: this is a bug in highyield; run again with HIGHYIELD_DEBUG=1 "
                    "for the details and report them", err=True)
         sys.exit(70)
+
+
+def _output_unwritable() -> bool:
+    """Does standard output refuse what is written to it (sixteenth fault probe: a full
+    disk under it was "a bug in highyield")? Then it is sent nowhere, so that Python's
+    last flush says nothing either."""
+    try:
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+        return False
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return True
 
 
 def _plain_output() -> None:

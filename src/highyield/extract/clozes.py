@@ -32,12 +32,12 @@ _LABEL = re.compile(r"^([^:]{1,80}?):\s+(?=\S)")
 
 MAX_NUMBER = MAX_CLOZE_NUMBER
 _WRITTEN = re.compile(r"\{\{c(-?\d+)::")
-OVER_HINT = ("number the deletions from c1 to c999 (each number is a card); split a longer "
-             "list into several items")
+OVER_HINT = (f"number the deletions from c1 to c{MAX_NUMBER} (each number is a card; Anki "
+             "makes none past it); split a longer list into several items")
 
 
 def over_limit(display: str, line: int, inlines: Inlines) -> Diagnostic | None:
-    """A warning for the cloze numbers outside c1 to c999 (``c0``, ``c-1``, ``c1000``):
+    """A warning for the cloze numbers outside c1 to c500 (``c0``, ``c-1``, ``c501``):
     parse.inline leaves them as text, so the card shows them as written."""
     over = list(_over(inlines))
     if not over:
@@ -68,7 +68,7 @@ def nothing_hidden(display: str, line: int, empty: int) -> Diagnostic:
 
 
 def too_many(display: str, line: int, left_out: int) -> Diagnostic:
-    """The warning for highlights that would be numbered past c999: they stay text."""
+    """The warning for highlights that would be numbered past c500: they stay text."""
     return warning(display, line, f"{left_out:,} highlights past the {MAX_NUMBER}th "
                    "deletion of one statement are left as text, not hidden", OVER_HINT)
 
@@ -121,7 +121,7 @@ class _Numbers:
 
 class Made(NamedTuple):
     front: Inlines
-    left_out: int  # highlights that stayed text because they would pass c999
+    left_out: int  # highlights that stayed text because they would pass c500
     empty: int  # highlights with nothing to hide
 
 

@@ -45,7 +45,8 @@ MAX_DEPTH = 32  # deeper nesting is kept as literal text
 # memory grow about 2.5 times a level (10 levels of a long note outrun any memory), so
 # clozes nest 3 deep, the limit Anki 24.11 set for this reason; deeper ones are text.
 MAX_CLOZE_NESTING = 3
-MAX_CLOZE_NUMBER = 999  # {{c1:: to {{c999::; other numbers are text
+MAX_CLOZE_NUMBER = 500  # {{c1:: to {{c500:: (Anki makes no card past c500: sixteenth
+# fault probe); other numbers are text
 
 # The lookahead lets the scan skip plain text fast: every token starts with one of these.
 _TOKEN = re.compile(r"""(?=[\\`$={}:!\[<*_\#\n^~])(?:
@@ -610,7 +611,7 @@ class _Parser:
 
 
 def cloze_number(digits: str) -> int | None:
-    """The card a ``{{cN::`` makes: c1 to c999 (``c0``, ``c-1`` and ``c1000`` are text)."""
+    """The card a ``{{cN::`` makes: c1 to c500 (``c0``, ``c-1`` and ``c501`` are text)."""
     if digits.startswith("-") or len(digits) > len(str(MAX_CLOZE_NUMBER)):
         return None
     return int(digits) if 1 <= int(digits) <= MAX_CLOZE_NUMBER else None
