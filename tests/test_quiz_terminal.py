@@ -406,3 +406,24 @@ def test_a_missing_image_is_said_to_be_missing(make_vault: Callable[..., Path],
                        "  image missing: missing.png\r\n"
                        "Source: Heart.md:2")
     _quit(child)
+
+
+def test_a_store_deleted_during_the_quiz_stops_it_before_an_answer_is_confirmed(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """SQLite writes on into a deleted file: the quiz confirmed answers that were lost
+    with it (seventeenth fault probe). Now the answer is refused, and the quiz says why."""
+    vault = make_vault({"Facts.md": FACTS})
+    store = tmp_path / "s.sqlite3"
+    child = _spawn(vault, store)
+    child.expect_exact(FRONT_KEYS)
+    store.unlink()
+    child.send(" ")
+    child.send("3")
+    child.expect(pexpect.EOF)
+    child.close()
+    said = " ".join((child.before or "").split())
+    assert child.exitstatus != 0
+    assert f"error: the review store {store} was deleted while in use; this last change " \
+        "was not saved" in said, said
+    assert "Good → next in" not in said
+    assert not store.exists()

@@ -10,6 +10,7 @@ answer survive a crash or power cut. Cards that leave the notes are marked retir
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -270,6 +271,8 @@ class Store:
             raise self._failed(exc) from None
         try:
             yield self.db
+            if self._deleted():  # SQLite would write on into the lost file
+                raise failures.deleted(display_path(self.path))
             self.db.execute("COMMIT")
         except BaseException as exc:
             if self.db.in_transaction:  # SQLite may have rolled back already
@@ -278,6 +281,13 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 raise self._failed(exc) from None
             raise
+
+    def _deleted(self) -> bool:
+        """Was the file this connection writes deleted since it was opened? (It is the
+        temporary one while a new store is made.)"""
+        row = self.db.execute("PRAGMA database_list").fetchone()
+        file = row[2] if row else ""
+        return bool(file) and not os.path.lexists(file)
 
     def _failed(self, exc: sqlite3.Error) -> Exception:
         return failures.explain(exc, self.path) or exc

@@ -205,3 +205,11 @@ def _user(uid: int) -> str:
         return pwd.getpwuid(uid).pw_name
     except (ImportError, KeyError):
         return str(uid)
+
+
+def deleted(shown: str) -> HighyieldError:
+    """The store's file was deleted while it was open (seventeenth fault probe: the quiz
+    went on confirming answers that were written into the deleted file)."""
+    return HighyieldError(f"the review store {shown} was deleted while in use; this last "
+                          "change was not saved", hint="put the store back (from a backup) "
+                          "and start again; a new store starts with no history")
