@@ -423,7 +423,7 @@ def test_a_store_deleted_during_the_quiz_stops_it_before_an_answer_is_confirmed(
     child.close()
     said = " ".join((child.before or "").split())
     assert child.exitstatus != 0
-    assert f"error: the review store {store} was deleted while in use; this last change " \
-        "was not saved" in said, said
+    assert f"error: the review store {store} was deleted or moved while in use; this last " \
+        "change was not saved" in said, said
     assert "Good → next in" not in said
     assert not store.exists()

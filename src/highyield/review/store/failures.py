@@ -210,6 +210,8 @@ def _user(uid: int) -> str:
 def deleted(shown: str) -> HighyieldError:
     """The store's file was deleted while it was open (seventeenth fault probe: the quiz
     went on confirming answers that were written into the deleted file)."""
-    return HighyieldError(f"the review store {shown} was deleted while in use; this last "
-                          "change was not saved", hint="put the store back (from a backup) "
-                          "and start again; a new store starts with no history")
+    return HighyieldError(f"the review store {shown} was deleted or moved while in use; "
+                          "this last change was not saved", hint="put the store back where "
+                          "it was, with its -wal file beside it (the answers since it was "
+                          "opened are there), and start again; a new store starts with no "
+                          "history")
