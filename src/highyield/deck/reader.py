@@ -132,16 +132,15 @@ def scan_keys(deck: DeckConfig, paths: list[Path], files: list[FileStamp], cache
     """The Dataview fields of the deck's notes: each note's keys from the cache when its
     file is as the last build saw it, else from its text (and kept for the next)."""
     stamps = {stamp[0]: stamp for stamp in files}
+    rels = {path: path.relative_to(deck.vault).as_posix() for path in paths}
     before = cache.scanned
 
     def known(path: Path) -> NoteKeys | None:
-        rel = path.relative_to(deck.vault).as_posix()
-        kept = before.get(rel)
-        return kept[1] if kept is not None and kept[0] == stamps.get(rel) else None
+        kept = before.get(rels[path])
+        return kept[1] if kept is not None and kept[0] == stamps.get(rels[path]) else None
 
     found: dict[Path, NoteKeys] = {}
     fields = scan_fields(deck, paths, known, found)
-    rels = {path: path.relative_to(deck.vault).as_posix() for path in found}
-    cache.scanned = {rel: (stamps[rel], found[path]) for path, rel in rels.items()
-                     if rel in stamps}
+    cache.scanned = {rels[path]: (stamps[rels[path]], keys) for path, keys in found.items()
+                     if rels[path] in stamps}
     return fields

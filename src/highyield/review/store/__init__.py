@@ -119,6 +119,8 @@ def _changed(old: sqlite3.Row, row: CardRow) -> bool:
 class Store:
     def __init__(self, db: sqlite3.Connection, path: Path, created: bool = False) -> None:
         self.db, self.path, self.created = db, path, created
+        row = db.execute("PRAGMA database_list").fetchone()  # the file it writes (the
+        self.file: str = row[2] if row else ""  # temporary one while a store is made)
 
     # ------------------------------------------------------------ opening
 
@@ -283,11 +285,8 @@ class Store:
             raise
 
     def _deleted(self) -> bool:
-        """Was the file this connection writes deleted since it was opened? (It is the
-        temporary one while a new store is made.)"""
-        row = self.db.execute("PRAGMA database_list").fetchone()
-        file = row[2] if row else ""
-        return bool(file) and not os.path.lexists(file)
+        """Was the file this connection writes deleted since it was opened?"""
+        return bool(self.file) and not os.path.lexists(self.file)
 
     def _failed(self, exc: sqlite3.Error) -> Exception:
         return failures.explain(exc, self.path) or exc
