@@ -17,10 +17,10 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import genanki
 
@@ -41,6 +41,10 @@ FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
 
 
 _CLOZE_OPENER = re.compile(r"\{\{c(\d{1,3})::")
+BATCH = 1000  # notes written to the collection at a time
+_NOTE_SQL = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+_CARD_SQL = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_NEW_CARD = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "")  # type, queue, due … flags, data
 
 
 def deck_id(name: str) -> int:
@@ -58,26 +62,6 @@ def _model(kind: CardKind) -> genanki.Model:
         css=notetypes.CSS,
         model_type=genanki.Model.CLOZE if spec.is_cloze else genanki.Model.FRONT_BACK,
     )
-
-
-class _Note(genanki.Note):  # type: ignore[misc]
-    """A note with its own modification time: Anki updates a note on import only when
-    the incoming one is newer, so an unchanged card keeps its time and a changed one
-    gets the build's."""
-
-    def __init__(self, mod: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.mod = mod
-
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
-
-    def _cloze_cards(self) -> list[genanki.Card]:
-        """One card per cloze number in the Text field. genanki's own pattern stops at the
-        first ``}}``, so it misses the inner deletion of ``{{c1::a {{c2::b}}}}``, and
-        Anki's import makes no card the package lacks."""
-        numbers = {int(n) for n in _CLOZE_OPENER.findall(self.fields[0])}
-        return [genanki.Card(n - 1) for n in sorted(numbers)]
 
 
 @dataclass(frozen=True)
@@ -120,22 +104,48 @@ def _has_note_types(db: Path, notes: Sequence[Packed]) -> bool:
     return row is not None and wanted <= set(json.loads(row[0]))
 
 
-def _genanki_notes(notes: Sequence[Packed]) -> list[_Note]:
-    models = {kind.value: _model(kind) for kind in CardKind}
-    return [_Note(n.mod, model=models[n.kind], fields=list(n.fields), tags=list(n.tags),
-                  guid=n.key) for n in notes]
-
-
 def _fresh(db: Path, notes: Sequence[Packed], name: str, now: float) -> None:
     deck = genanki.Deck(deck_id(name), name)
-    for note in _genanki_notes(notes):
-        deck.add_note(note)
+    for kind in dict.fromkeys(n.kind for n in notes):  # the types the deck uses, in order
+        deck.add_model(_model(CardKind(kind)))
+    ids = itertools.count(int(now * 1000))
     conn = sqlite3.connect(db)
     try:
-        genanki.Package(deck).write_to_db(conn.cursor(), now, itertools.count(int(now * 1000)))
+        genanki.Package(deck).write_to_db(conn.cursor(), now, ids)
+        _insert(conn.cursor(), notes, deck.deck_id, ids)
         conn.commit()
     finally:
         conn.close()
+
+
+def _insert(cur: sqlite3.Cursor, notes: Sequence[Packed], deck: int,
+            ids: Iterator[int]) -> None:
+    """The notes and their cards, as genanki's ``Note.write_to_db`` writes them (the same
+    rows, ids taken in the same order), a thousand notes to a statement."""
+    cards = {kind.value: _cards_of(kind) for kind in CardKind}
+    for start in range(0, len(notes), BATCH):
+        note_rows, card_rows = [], []
+        for n in notes[start:start + BATCH]:
+            nid = next(ids)
+            note_rows.append((nid, n.key, notetypes.BY_KIND[CardKind(n.kind)].model_id,
+                              n.mod, -1, f" {' '.join(n.tags)} ", "\x1f".join(n.fields),
+                              n.fields[0], 0, 0, ""))
+            card_rows.extend((next(ids), nid, deck, ord_, n.mod, -1, *_NEW_CARD)
+                             for ord_ in cards[n.kind](n.fields))
+        cur.executemany(_NOTE_SQL, note_rows)
+        cur.executemany(_CARD_SQL, card_rows)
+
+
+def _cards_of(kind: CardKind) -> Callable[[tuple[str, ...]], list[int]]:
+    """The ords of a note's cards: for clozes, one per cloze number in the Text field
+    (genanki's own pattern stops at the first ``}}``, so it misses the inner deletion of
+    ``{{c1::a {{c2::b}}}}``, and Anki's import makes no card the package lacks); else
+    each template whose required fields are filled, as genanki decides."""
+    if notetypes.BY_KIND[kind].is_cloze:
+        return lambda fields: sorted({int(n) - 1 for n in _CLOZE_OPENER.findall(fields[0])})
+    req = _model(kind)._req
+    return lambda fields: [ord_ for ord_, any_or_all, needed in req
+                           if (any if any_or_all == "any" else all)(fields[i] for i in needed)]
 
 
 def _patch(reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> Path:
@@ -153,8 +163,7 @@ def _patch(reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> Path
         top = cur.execute("SELECT max(coalesce((SELECT max(id) FROM notes), 0), "
                           "coalesce((SELECT max(id) FROM cards), 0))").fetchone()[0]
         ids = itertools.count(max(top + 1, int(now * 1000)))
-        for note in _genanki_notes(notes):
-            note.write_to_db(cur, now, deck_id(name), ids)
+        _insert(cur, notes, deck_id(name), ids)
         conn.commit()
     finally:
         conn.close()
