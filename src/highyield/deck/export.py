@@ -123,11 +123,13 @@ def _insert(cur: sqlite3.Cursor, notes: Sequence[Packed], deck: int,
     """The notes and their cards, as genanki's ``Note.write_to_db`` writes them (the same
     rows, ids taken in the same order), a thousand notes to a statement."""
     cards = {kind.value: _cards_of(kind) for kind in CardKind}
+    models = {kind.value: notetypes.BY_KIND[kind].model_id for kind in CardKind}
     for start in range(0, len(notes), BATCH):
-        note_rows, card_rows = [], []
+        note_rows: list[tuple[object, ...]] = []
+        card_rows: list[tuple[object, ...]] = []
         for n in notes[start:start + BATCH]:
             nid = next(ids)
-            note_rows.append((nid, n.key, notetypes.BY_KIND[CardKind(n.kind)].model_id,
+            note_rows.append((nid, n.key, models[n.kind],
                               n.mod, -1, f" {' '.join(n.tags)} ", "\x1f".join(n.fields),
                               n.fields[0], 0, 0, ""))
             card_rows.extend((next(ids), nid, deck, ord_, n.mod, -1, *_NEW_CARD)
