@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from highyield.config import folder_deck
 from highyield.deck.html import HtmlRenderer
 from highyield.extract import ExtractRules, extract_note
+from highyield.identity.clozes import deletions, top_number
 from highyield.identity.collect import collect
 from highyield.identity.keys import assign_keys
 from highyield.model import Cloze, Embed, Source
@@ -155,3 +156,16 @@ def test_embeds_in_hostile_text_resolve_to_plain_names() -> None:
     # The resolver refuses URLs, so nothing is packed and no <img> is written.
     html = HtmlRenderer(lambda embed: None).inlines(drafts[0].front)
     assert html == "{{c1::x}} "
+
+
+cloze_pieces = st.sampled_from(["{{c1::", "{{c7::", "{{c12::", "{{c3::", "{{", "}}", "{",
+                                "}", "a", " ", "::", "c2"])
+
+
+@given(st.lists(cloze_pieces, max_size=80), st.integers(min_value=0, max_value=40))
+def test_top_number_is_the_highest_deletion(pieces: list[str], deep: int) -> None:
+    """The ledger's quick top number agrees with reading every deletion, nested too deep
+    or not."""
+    nested = "".join(f"{{{{c{n}::x " for n in range(1, deep + 1))
+    text = "".join(pieces) + nested + "}}" * (deep // 2)
+    assert top_number(text) == max((n for n, _ in deletions(text)), default=0)

@@ -41,6 +41,14 @@ def deletions(text: str) -> list[tuple[int, str]]:
     return [(number, text[start:end]) for number, start, end in found]
 
 
+def top_number(text: str) -> int:
+    """The highest number of a deletion in a canonical text (0 for none), as
+    ``deletions`` reads them: with no more openers than can nest, each one is a deletion."""
+    if text.count("{{c") <= MAX_NESTING:
+        return max(map(int, CLOZE_OPEN.findall(text)), default=0)
+    return max((number for number, _ in deletions(text)), default=0)
+
+
 def renumber_text(text: str, numbers: dict[int, int]) -> str:
     if not numbers:
         return text

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from highyield.identity.clozes import deletions, renumber, renumber_text, shape
+from highyield.identity.clozes import deletions, renumber, renumber_text, shape, top_number
 from highyield.identity.ledger import CONTEXT, GONE, Entry, context_key, gone_key, is_card
 from highyield.identity.numbering import renumber_kept
 from highyield.identity.similar import shown_words, similar_pairs, words
@@ -281,12 +281,11 @@ class _Matcher:
     def _new(self, left: list[int]) -> None:
         """Fresh keys from the content; the context joins in when the same content is in
         several places (as it always has, so keys made before the ledger stay)."""
-        count: dict[str, int] = defaultdict(int)
-        for i in left:
-            count[self.subjects[i].content] += 1
-        for i in left:
+        contents = [self.subjects[i].content for i in left]
+        count = Counter(contents)
+        for i, content in zip(left, contents, strict=True):
             s = self.subjects[i]
-            key = digest(s.content) if count[s.content] == 1 else digest(s.content, s.where)
+            key = digest(content) if count[content] == 1 else digest(content, s.where)
             n = 0
             while key in self.claimed or key in self.ledger:  # a card of another context
                 n += 1
@@ -306,8 +305,7 @@ class _Matcher:
                     old.path == s.path and old.kind == s.kind:
                 continue  # unchanged: the common case, kept as it is
             front = renumber_text(s.front, identity.numbers)
-            numbers = [n for n, _ in deletions(front)]
-            top = max([old.top if old else 0, *numbers])
+            top = max(old.top if old else 0, top_number(front))
             entries[identity.key] = Entry(identity.key, s.kind, top, s.path, front, s.back)
             if old is not None or identity.key in self.ledger:  # a new card has no gone
                 _keep_gone(entries, identity.key, old, front)  # lines yet
