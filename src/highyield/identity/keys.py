@@ -97,6 +97,8 @@ class _Matcher:
         nothing is settled. The subjects left, by note and line."""
         subjects, settled = self.subjects, self.settled
         rest = [i for i in range(len(subjects)) if i not in settled]
+        if not settled:
+            return sorted(rest, key=lambda i: (subjects[i].path, subjects[i].line))
         same = {(s.kind, s.front, s.back, s.where) for s in map(subjects.__getitem__, rest)}
         wheres = {where for *_, where in same}
         if len(set(settled.values())) < len(settled) or any(
@@ -298,8 +300,8 @@ class _Matcher:
             if identity.key is None or i in self.done:
                 continue  # merged; or settled, its lines as they are
             s, old = self.subjects[i], self.matched.get(i)
-            if s.where and self._context(identity.key) != s.where:
-                where = context_key(identity.key)
+            where = context_key(identity.key)
+            if s.where and ((e := self.ledger.get(where)) is None or e.front != s.where):
                 entries[where] = Entry(where, CONTEXT, 0, s.path, s.where, "")
             if old is not None and old.front == s.front and old.back == s.back and \
                     old.path == s.path and old.kind == s.kind:
