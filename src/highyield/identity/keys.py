@@ -76,6 +76,7 @@ class _Matcher:
         self.shared: dict[str, set[str]] = {}
         self.parts: set[str] | None = None  # every context's parts, when first asked
         self.done: Collection[int] = ()  # the settled subjects
+        self.unclaimed: list[Entry] | None = None  # as ``_free`` last found them
 
     def run(self) -> Identified:
         order = self._settle()
@@ -192,16 +193,21 @@ class _Matcher:
                     e.key != digest(s.content, s.where), e.key)).key)
         left = self._same_by(rest, lambda e: e.content, lambda s: s.content)
         return self._same_by(left, lambda e: shape(e.content),
-                             lambda s: s.shape)
+                             lambda s: s.shape, _digitless)
 
     def _same_by(self, left: list[int], of_entry: Callable[[Entry], str],
-                 of_subject: Callable[[Subject], str]) -> list[int]:
+                 of_subject: Callable[[Subject], str],
+                 rough: Callable[[str], str] = str) -> list[int]:
+        """``rough``: the text as a cheaper test sees it, the same for any two texts
+        ``of_entry`` and ``of_subject`` find the same; only the ledger's entries that pass
+        it are worked out in full."""
         if not left:
             return left
         by_text: dict[str, list[Entry]] = defaultdict(list)
         kinds = {self.subjects[i].kind for i in left}  # never a gone or context line
-        for entry in self.ledger.values():
-            if entry.kind in kinds and entry.key not in self.claimed:
+        wanted = {rough(self.subjects[i].content) for i in left}
+        for entry in self._free():
+            if entry.kind in kinds and rough(entry.content) in wanted:
                 by_text[of_entry(entry)].append(entry)
         if not by_text:  # a first build: nothing to match
             return left
@@ -222,9 +228,11 @@ class _Matcher:
         return left
 
     def _close(self, left: list[int]) -> list[int]:
-        free = [e for e in self.ledger.values()
-                if e.key not in self.claimed and is_card(e) and self.in_scope(e.path)]
-        if not left or not free:
+        if not left:
+            return left
+        scoped: dict[str, bool] = {}
+        free = [e for e in self._free() if scoped.setdefault(e.path, self.in_scope(e.path))]
+        if not free:
             return left
         pairs = similar_pairs([self.subjects[i] for i in left], free, self._shared,
                               lambda s, e: not self._fits(s, e))
@@ -233,6 +241,16 @@ class _Matcher:
             self._claim(left[index], entry.key)
             taken.add(index)
         return [i for n, i in enumerate(left) if n not in taken]
+
+    def _free(self) -> list[Entry]:
+        """The ledger's card lines that no card has claimed yet: one pass over the ledger,
+        then the last list, shorter each time."""
+        if self.unclaimed is None:
+            self.unclaimed = [e for e in self.ledger.values()
+                              if e.key not in self.claimed and is_card(e)]
+        else:
+            self.unclaimed = [e for e in self.unclaimed if e.key not in self.claimed]
+        return self.unclaimed
 
     def _fits(self, s: Subject, e: Entry) -> bool:
         """Was the card last read in a context that fits this one? Not when its nearest
@@ -312,6 +330,14 @@ class _Matcher:
             if old is not None or identity.key in self.ledger:  # a new card has no gone
                 _keep_gone(entries, identity.key, old, front)  # lines yet
         return entries
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def _digitless(text: str) -> str:
+    """The text without its digits: two texts of one shape are the same without them."""
+    return text.translate(_DIGITS)
 
 
 def _there(part: str) -> bool:
