@@ -34,7 +34,7 @@ class Packed(NamedTuple):
     retired: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a first build has one per card
 class Change:
     what: str  # "new", "updated", "moved", "back" (from retirement), "retired" or "known"
     source: str

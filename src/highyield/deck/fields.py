@@ -4,6 +4,7 @@ note's cards can be cached between builds and loaded far faster than parsed agai
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from highyield.deck.html import HtmlRenderer, context_html, source_html
@@ -47,9 +48,10 @@ class Made(NamedTuple):
 
 
 def made_of(draft: Draft, media: MediaSet, vault_name: str, with_seen: bool) -> Made:
-    return Made(subject_of(draft), fields_for(draft, media, vault_name), draft.tags,
-                label(draft), draft.score, seen_of(draft) if with_seen else None,
-                _cards(draft))
+    fields = fields_for(draft, media, vault_name)
+    text = label(draft)
+    return Made(subject_of(draft), fields, draft.tags, fields[0] if text == fields[0] else text,
+                draft.score, seen_of(draft) if with_seen else None, _cards(draft))
 
 
 def _cards(d: Draft) -> int:
@@ -61,23 +63,40 @@ def _cards(d: Draft) -> int:
 def fields_for(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
     """The Anki fields, with no control character (U+001F would split them: Anki could not
     import the deck) and no link MathJax could make (``deck.mathjax``)."""
-    return tuple(without_links(strip_controls(f)) for f in _rendered(d, media, vault_name))
+    front, back = _sides(d, media)
+    return (_field(front), _field(back), _context_field(d.context),
+            _source_field(d.ref.path, vault_name))
 
 
-def _rendered(d: Draft, media: MediaSet, vault_name: str) -> tuple[str, ...]:
+def _field(text: str) -> str:
+    return without_links(strip_controls(text))
+
+
+@lru_cache(maxsize=1024)
+def _context_field(context: tuple[str, ...]) -> str:
+    """A context's field, made once for the cards under it: one string for them all, in
+    the build and in its cache."""
+    return _field(context_html(context))
+
+
+@lru_cache(maxsize=1024)
+def _source_field(path: str, vault_name: str) -> str:
+    """A note's link, made once for its cards (as ``_context_field``)."""
+    return _field(source_html(path, vault_name))
+
+
+def _sides(d: Draft, media: MediaSet) -> tuple[str, str]:
+    """The Text and Extra fields of a cloze; the Front and Back of another card."""
     rel = d.ref.path
 
     def lookup(embed: Embed) -> str | None:
         return media.name(rel, embed)
 
     r = HtmlRenderer(lookup)
-    context, source = context_html(d.context), source_html(d.ref, vault_name)
     if d.kind is CardKind.CLOZE:
         text = r.inlines(d.front) + r.items(d.cue, "hy-cue")
-        extra = r.items(d.extra, "hy-items") + r.images(d.images)
-        return (text, extra, context, source)
-    back = r.inlines(d.back) + r.images(d.images)
-    return (r.inlines(d.front), back, context, source)
+        return text, r.items(d.extra, "hy-items") + r.images(d.images)
+    return r.inlines(d.front), r.inlines(d.back) + r.images(d.images)
 
 
 def label(d: Draft) -> str:

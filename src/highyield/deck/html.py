@@ -23,7 +23,6 @@ from highyield.model import (
     Highlight,
     Inlines,
     Math,
-    SourceRef,
     Styled,
     Text,
 )
@@ -105,8 +104,8 @@ def obsidian_url(vault: str, note_rel: str) -> str:
     return f"obsidian://open?vault={quote(vault, safe='')}&file={quote(file, safe='')}"
 
 
-def source_html(ref: SourceRef, vault: str) -> str:
+def source_html(path: str, vault: str) -> str:
     """A link to the note. Without the line number: a line added above a card must not
     change the card in Anki."""
-    url = html.escape(obsidian_url(vault, ref.path), quote=True)
-    return f'<a href="{url}">{escape(ref.path)}</a>'
+    url = html.escape(obsidian_url(vault, path), quote=True)
+    return f'<a href="{url}">{escape(path)}</a>'

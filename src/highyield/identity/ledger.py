@@ -25,12 +25,13 @@ import re
 import stat
 from collections.abc import Iterable
 from contextlib import suppress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from highyield.errors import Diagnostic, display_path, error, escaped, warning
 from highyield.paths import cache_folder, vault_name
-from highyield.regular import read_bytes
+from highyield.regular import open_regular, read_bytes
 from highyield.vault.atomic import ordinary_mode, write_at, write_atomically
 from highyield.vault.opening import Outside, folder_in_vault
 
@@ -42,6 +43,7 @@ HEADER = ("# highyield identity ledger: one card a line (key, kind, highest cloz
           "note, front, back), then its context (key@).\n# Keep it with your notes; it lets "
           f"a reworded card keep its key. Deleting it loses nothing else.\n{ESCAPED}\n")
 COLUMNS = 6
+LINES_AT_ONCE = 5000  # ledger lines encoded together when it is written
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _ESCAPED = re.compile(r"\\([\\tnr])")
@@ -363,7 +365,7 @@ def _a_link(vault: Path) -> Diagnostic:
                    "ledger keeps the cards' keys")
 
 
-def _write(vault: Path, data: bytes) -> None:
+def _write(vault: Path, data: list[bytes]) -> None:
     """Write the ledger in the vault's ``.highyield`` folder, following no link to it."""
     folder = folder_in_vault(vault, FOLDER)
     try:
@@ -373,7 +375,23 @@ def _write(vault: Path, data: bytes) -> None:
 
 
 def ledger_text(entries: Iterable[Entry]) -> str:
-    return HEADER + "".join(e.line() + "\n" for e in sorted(entries, key=lambda e: e.key))
+    return b"".join(_ledger_bytes(entries)).decode("utf-8")
+
+
+def _ledger_bytes(entries: Iterable[Entry]) -> list[bytes]:
+    """The ledger's text, encoded, in pieces of a few thousand lines: never the whole of
+    it as one string too (a 50,000-card ledger is 10 MB, and was held three times over)."""
+    ordered = sorted(entries, key=attrgetter("key"))
+    return [HEADER.encode("utf-8"), *(
+        "".join([e.line() + "\n" for e in ordered[at:at + LINES_AT_ONCE]]).encode("utf-8")
+        for at in range(0, len(ordered), LINES_AT_ONCE))]
+
+
+def _holds(path: Path, data: list[bytes]) -> bool:
+    """Is the file at ``path`` the pieces ``data``, read a piece at a time? A pipe or a
+    device in its place is not (``regular.open_regular``)."""
+    with open_regular(path) as f:
+        return all(f.read(len(piece)) == piece for piece in data) and not f.read(1)
 
 
 
@@ -394,12 +412,12 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
     written to gets a warning, not an error: the deck is still right, only rewording is
     not remembered (but for this computer's copy). A ledger that would be written outside
     the vault is not written: that is an error."""
-    data = ledger_text(entries.values()).encode("utf-8")
+    data = _ledger_bytes(entries.values())
     copied = _copy(vault, data, unsaved)
     path = ledger_path(vault)
     problem = _refused(vault)
     try:
-        if problem is None and (not path.exists() or read_bytes(path) != data):
+        if problem is None and (not path.exists() or not _holds(path, data)):
             _write(vault, data)
     except Outside:  # a link, or it became one since it was looked at
         problem = _outside(vault) or _a_link(vault)
@@ -426,13 +444,13 @@ def _mark_unwritten(vault: Path, copied: bool) -> None:
         write_atomically(_unwritten_mark(vault), _hash(held).encode(), ordinary_mode())
 
 
-def _copy(vault: Path, data: bytes, unsaved: list[OSError] | None) -> bool:
+def _copy(vault: Path, data: list[bytes], unsaved: list[OSError] | None) -> bool:
     """Keep this computer's copy of the ledger; False (and why in ``unsaved``) if it
     could not be kept."""
     try:
         copy = local_copy(vault)
         if _differs(copy, data):
-            write_atomically(copy, data, ordinary_mode())
+            write_atomically(copy, lambda f: f.writelines(data), ordinary_mode())
     except OSError as exc:
         if unsaved is not None:
             unsaved.append(exc)
@@ -440,11 +458,11 @@ def _copy(vault: Path, data: bytes, unsaved: list[OSError] | None) -> bool:
     return True
 
 
-def _differs(copy: Path, data: bytes) -> bool:
+def _differs(copy: Path, data: list[bytes]) -> bool:
     """Is this computer's copy missing, or not ``data``? A pipe or a device in its place
     (it is highyield's own file) is replaced, never waited on."""
     try:
-        return read_bytes(copy) != data
+        return not _holds(copy, data)
     except OSError:
         return True
 

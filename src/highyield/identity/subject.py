@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 from highyield.identity.clozes import shape
@@ -28,6 +29,12 @@ CANONICAL = TextStyle(
 def canonical(inlines: Inlines) -> str:
     """The identifying text of a card side: words and deletions, not formatting."""
     return normalize(flatten(inlines, CANONICAL))
+
+
+@lru_cache(maxsize=1024)
+def _where(context: tuple[str, ...]) -> str:
+    """A card's context as identity compares it, made once for the cards under it."""
+    return normalize(" › ".join(context))
 
 
 def normalize(text: str) -> str:
@@ -72,5 +79,5 @@ def subject_of(draft: Draft) -> Subject:
     whole statement's deletion (``Draft.keyed``): its key stays as the choice improves."""
     front = draft.keyed or draft.front
     return Subject(draft.kind.value, canonical(front), canonical(draft.back),
-                   normalize(" › ".join(draft.context)), draft.ref.path, draft.ref.line,
+                   _where(draft.context), draft.ref.path, draft.ref.line,
                    draft.anchor, draft.written)

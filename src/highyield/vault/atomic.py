@@ -13,7 +13,7 @@ import glob
 import os
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -59,7 +59,7 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None],
         raise
 
 
-def write_at(folder: int, name: str, data: bytes, mode: int) -> None:
+def write_at(folder: int, name: str, data: Iterable[bytes], mode: int) -> None:
     """``write_atomically`` in the open folder ``folder``: the temporary file and the
     rename never leave it, whatever its path leads to meanwhile."""
     temp = f"{temp_prefix(name)}{secrets.token_hex(4)}{TEMP_SUFFIX}"
@@ -67,7 +67,7 @@ def write_at(folder: int, name: str, data: bytes, mode: int) -> None:
     fd = os.open(temp, flags, 0o600, dir_fd=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.writelines(data)
             os.fchmod(f.fileno(), mode)
         os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
