@@ -28,6 +28,7 @@ from highyield.config import DeckConfig, folder_deck
 from highyield.deck.build import Built, build
 from highyield.deck.cache import cache_file
 from highyield.errors import Diagnostic, HighyieldError, display_path
+from highyield.identity import ledger
 from highyield.identity.ledger import ledger_path, ledger_text, local_copy, read_ledger
 from highyield.paths import cache_folder
 from tests.anki_client import Imported, import_apkg
@@ -336,6 +337,26 @@ def test_zeros_written_over_a_ledger_line_are_damage(vault: Vault) -> None:
     assert [c.what for c in built.changes.items] == ["updated"]
     assert (imported.new, imported.updated) == (0, 1)
     assert b"\0" not in ledger_path(vault.vault).read_bytes()
+
+
+def test_a_line_not_utf8_is_found_in_a_ledger_read_in_pieces(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ledger is decoded a piece at a time: a bad byte in one piece is that line's
+    damage, at its own line number, and every other line is read."""
+    vault.build()
+    whole = read_ledger(vault.vault, [])
+    data = ledger_path(vault.vault).read_bytes()
+    at = data.index(b"riluzole")
+    number = data[:at].count(b"\n") + 1
+    key = data[data.rindex(b"\n", 0, at) + 1:].split(b"\t", 1)[0].decode()
+    damaged = data[:at] + b"\xff" + data[at + 1:]
+    monkeypatch.setattr(ledger, "READ_AT_ONCE", 64)  # many pieces, even in a small ledger
+    os.remove(local_copy(vault.vault))  # the vault's ledger alone, as read
+    ledger_path(vault.vault).write_bytes(damaged)
+    problems: list[Diagnostic] = []
+    assert read_ledger(vault.vault, problems) == {k: e for k, e in whole.items() if k != key}
+    assert [(d.line, d.message) for d in problems if d.line] == [
+        (number, "unreadable ledger line (not UTF-8), skipped")]
 
 
 def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
