@@ -14,19 +14,19 @@ from typing import TypeAlias
 # ---------------------------------------------------------------- inline nodes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Break:
     """A line break. ``line`` is the source line the content after it starts on."""
 
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Highlight:
     """``==x==``, ``<mark>x</mark>`` or ``<span style="background:…">x</span>``."""
 
@@ -35,7 +35,7 @@ class Highlight:
     color: str = ""  # the CSS colour as written, "" when none
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cloze:
     """``{{c1::x}}`` or ``{{c1::x::hint}}``; extract also turns highlights into these."""
 
@@ -44,7 +44,7 @@ class Cloze:
     hint: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Styled:
     """Formatting kept on cards: b, i, u, sub, sup."""
 
@@ -52,14 +52,14 @@ class Styled:
     children: Inlines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     text: str
     block: bool = False  # a fenced code block (kept in a multi-line card's answer)
     lang: str = ""  # a fenced block's language tag, e.g. "python"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Math:
     source: str
     display: bool

@@ -57,7 +57,8 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
            elsewhere: Callable[[str], str] = lambda key: "",
            known: Collection[str] = ()) -> tuple[list[Packed], Changes]:
     """The notes to write (current ones, then retired ones) with their times, and what
-    changed. ``current`` notes come with mod 0; ``old`` is the last build's.
+    changed. Each of the ``current`` notes gets the time it should have, whatever it came
+    with; ``old`` is the last build's.
     ``elsewhere`` names the note of another deck a card gone from this one lives in now:
     such a card leaves this deck instead of being retired. ``known``: the keys the vault's
     ledger held; a card the last build here did not write (there was none on this
@@ -76,8 +77,10 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
         if before is not None and not what:
             same_place = before.source == note.source and before.label == note.label
             out.append(before if same_place else note._replace(mod=before.mod))
-        else:
-            out.append(note._replace(mod=_later(before, stamp)))
+        elif note.mod != (mod := _later(before, stamp)):
+            out.append(note._replace(mod=mod))
+        else:  # a new card, made with the build's time
+            out.append(note)
     present = {n.key for n in current}
     for key in sorted(old.keys() - present, key=lambda k: (_where(old[k].source), k)):
         before = old[key]

@@ -173,10 +173,11 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics),
                    *_damaged(run)]
     keyed = _keyed(run, notes, diagnostics)
-    current = _packed(keyed.made, keyed.identified, run.cache.packed)
+    current = _packed(keyed.made, keyed.identified, run.cache.packed, int(run.now))
     packed, changes = settle(run.cache.packed, current, run.now,
                              _elsewhere(deck, notes.keys(), keyed.identified.ledger),
                              keyed.known)
+    current = packed[:len(current)]  # the same cards, with their times: one copy of each
     stamp = media_stamp(run.media.files)
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
     if run.left_out:  # written without them: the next build must try again
@@ -299,10 +300,11 @@ def _reuse(cache: BuildCache, packed: list[Packed], keep: Path,
     return Reuse(keep, dirty)
 
 
-def _packed(made: list[Made], identified: Identified, before: dict[str, Packed]
-            ) -> list[Packed]:
+def _packed(made: list[Made], identified: Identified, before: dict[str, Packed],
+            stamp: int) -> list[Packed]:
     """Each card's Anki note (as the last build wrote it, for a settled card whose
-    fields are the very ones it wrote)."""
+    fields are the very ones it wrote; else with the build's time, which a new card
+    keeps)."""
     current = []
     settled = identified.settled
     for n, (m, identity) in enumerate(zip(made, identified.identities, strict=True)):
@@ -316,7 +318,7 @@ def _packed(made: list[Made], identified: Identified, before: dict[str, Packed]
         s = m.subject
         label = renumber_text(m.label, identity.numbers) if identity.numbers else m.label
         current.append(Packed(identity.key, s.kind, m.fields_numbered(identity.numbers),
-                              m.tags, 0, label, str(SourceRef(s.path, s.line))))
+                              m.tags, stamp, label, str(SourceRef(s.path, s.line))))
     return current
 
 
