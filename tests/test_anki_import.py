@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from highyield.config.deckfile import load_deck_file
+from highyield.deck import notetypes
+from highyield.model import CardKind
 from tests.anki_client import Imported, RenderedCard, visible
 from tests.conftest import FIXTURES, PROJECT, SAMPLE_AUTO, vault_copy
 
@@ -401,3 +403,17 @@ def test_a_list_without_a_lead_in_shows_its_siblings_too(syntax_deck: Imported) 
         f"lists › Hypercalcaemia {BLANK} sarcoidosis {BLANK} milk-alkali syndrome"
     lone = _list_card(syntax_deck, "BCG")
     assert lone.question_text == f"lists › Vaccines › Live vaccines {BLANK} for tuberculosis"
+
+
+@pytest.mark.parametrize("kind", [k for k in CardKind if k is not CardKind.CLOZE])
+def test_each_front_back_types_required_fields_are_those_genanki_finds(kind: CardKind) -> None:
+    """A patched collection makes a note's cards from ``notetypes``' required fields,
+    without genanki: they must be those genanki works out from the templates."""
+    import genanki
+
+    spec = notetypes.BY_KIND[kind]
+    model = genanki.Model(spec.model_id, spec.name, fields=[{"name": f} for f in spec.fields],
+                          templates=[{"name": n, "qfmt": q, "afmt": a}
+                                     for n, q, a in spec.templates])
+    assert [(ord_, rule, list(fields)) for ord_, rule, fields in model._req] == [
+        (ord_, "any", list(fields)) for ord_, fields in enumerate(spec.required)]

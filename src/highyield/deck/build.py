@@ -227,7 +227,7 @@ def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]
 def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
     """Write the deck, unless no card or image changed and the deck file is as the last
     build left it. Returns whether it was written."""
-    from highyield.deck.export import write_deck  # genanki loads only when a deck is written
+    from highyield.deck.export import write_deck  # genanki: only for a new collection
 
     cache, deck = run.cache, run.deck
     same = not run.force and not changed and \

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import genanki
-
 from highyield.config.output import refused
 from highyield.deck import notetypes
 from highyield.errors import HighyieldError, display_path
@@ -32,6 +30,8 @@ from highyield.vault.atomic import TEMP_SUFFIX, temp_prefix
 from highyield.vault.opening import NotRegular, Outside, Refused
 
 if TYPE_CHECKING:
+    import genanki
+
     from highyield.deck.anki_notes import Packed
     from highyield.vault.media import MediaSet
 
@@ -54,6 +54,8 @@ def deck_id(name: str) -> int:
 
 
 def _model(kind: CardKind) -> genanki.Model:
+    import genanki  # only a new collection needs it (it loads asyncio: 16 MB, 80 ms)
+
     spec = notetypes.BY_KIND[kind]
     return genanki.Model(
         spec.model_id, spec.name,
@@ -105,6 +107,8 @@ def _has_note_types(db: Path, notes: Sequence[Packed]) -> bool:
 
 
 def _fresh(db: Path, notes: Sequence[Packed], name: str, now: float) -> None:
+    import genanki
+
     deck = genanki.Deck(deck_id(name), name)
     for kind in dict.fromkeys(n.kind for n in notes):  # the types the deck uses, in order
         deck.add_model(_model(CardKind(kind)))
@@ -142,12 +146,12 @@ def _cards_of(kind: CardKind) -> Callable[[tuple[str, ...]], list[int]]:
     """The ords of a note's cards: for clozes, one per cloze number in the Text field
     (genanki's own pattern stops at the first ``}}``, so it misses the inner deletion of
     ``{{c1::a {{c2::b}}}}``, and Anki's import makes no card the package lacks); else
-    each template whose required fields are filled, as genanki decides."""
-    if notetypes.BY_KIND[kind].is_cloze:
+    each template with one of its required fields filled (``notetypes``)."""
+    spec = notetypes.BY_KIND[kind]
+    if spec.is_cloze:
         return lambda fields: sorted({int(n) - 1 for n in _CLOZE_OPENER.findall(fields[0])})
-    req = _model(kind)._req
-    return lambda fields: [ord_ for ord_, any_or_all, needed in req
-                           if (any if any_or_all == "any" else all)(fields[i] for i in needed)]
+    return lambda fields: [ord_ for ord_, needed in enumerate(spec.required)
+                           if any(fields[i] for i in needed)]
 
 
 def _patch(reuse: Reuse, notes: Sequence[Packed], name: str, now: float) -> Path:

@@ -21,6 +21,9 @@ class NoteType:
     fields: tuple[str, ...]
     templates: tuple[tuple[str, str, str], ...]  # (name, front, back)
     is_cloze: bool = False
+    # for each template of a front/back type, the fields of which one must be filled for
+    # it to make a card (as genanki works it out from the templates, and Anki does)
+    required: tuple[tuple[int, ...], ...] = ()
 
 
 CLOZE = NoteType(
@@ -47,6 +50,7 @@ BASIC = NoteType(
         '{{FrontSide}}<div class="hy"><hr id="answer"><div class="hy-back">{{Back}}</div>'
         f"{_SOURCE}</div>",
     ),),
+    required=((0, 2),),  # Front or Context
 )
 
 REVERSED = NoteType(
@@ -59,6 +63,7 @@ REVERSED = NoteType(
         '{{FrontSide}}<div class="hy"><hr id="answer"><div class="hy-back">{{Front}}</div>'
         f"{_SOURCE}</div>",
     )),
+    required=((0, 2), (1, 2)),  # Front or Context; Back or Context
 )
 
 BY_KIND = {CardKind.CLOZE: CLOZE, CardKind.BASIC: BASIC, CardKind.REVERSED: REVERSED}
