@@ -10,7 +10,7 @@ tagged ``highyield::retired``: Anki's importer never deletes a note.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -55,13 +55,13 @@ class Changes:
 
 def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
            elsewhere: Callable[[str], str] = lambda key: "",
-           known: Collection[str] = ()) -> tuple[list[Packed], Changes]:
+           known: Callable[[str], bool] = lambda key: False) -> tuple[list[Packed], Changes]:
     """The notes to write (current ones, then retired ones) with their times, and what
     changed. Each of the ``current`` notes gets the time it should have, whatever it came
     with; ``old`` is the last build's.
     ``elsewhere`` names the note of another deck a card gone from this one lives in now:
-    such a card leaves this deck instead of being retired. ``known``: the keys the vault's
-    ledger held; a card the last build here did not write (there was none on this
+    such a card leaves this deck instead of being retired. ``known``: did the vault's
+    ledger hold the key? A card the last build here did not write (there was none on this
     computer, or it was in another deck) is "known", not "new", when the ledger held it."""
     stamp = int(now)
     out: list[Packed] = []
@@ -69,7 +69,7 @@ def settle(old: dict[str, Packed], current: Sequence[Packed], now: float,
     for note in current:
         before = old.get(note.key)
         what = _compare(before, note)
-        if what == "new" and note.key in known:
+        if what == "new" and known(note.key):
             what = "known"
         if what:
             was = before.source if before is not None and what == "moved" else ""

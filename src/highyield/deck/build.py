@@ -99,7 +99,6 @@ class _Keyed:
     made: list[Made]
     identified: Identified
     repeats: int  # auto cards left out because another card says the same
-    known: frozenset[str]  # the keys the ledger held before this build
 
 
 def build(deck: DeckConfig, now: float | None = None, progress: Progress | None = None,
@@ -176,7 +175,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     current = _packed(keyed.made, keyed.identified, run.cache.packed, int(run.now))
     packed, changes = settle(run.cache.packed, current, run.now,
                              _elsewhere(deck, notes.keys(), keyed.identified.ledger),
-                             keyed.known)
+                             keyed.identified.held)
     current = packed[:len(current)]  # the same cards, with their times: one copy of each
     stamp = media_stamp(run.media.files)
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
@@ -216,12 +215,12 @@ def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]
         at += len(n.made)
     made = [m for mine in kept for m in mine]
     ledger = read_ledger(run.deck.vault, diagnostics)
-    known = settled(notes, kept, run.cache, file_stat(ledger_path(run.deck.vault)))
+    unchanged = settled(notes, kept, run.cache, file_stat(ledger_path(run.deck.vault)))
     identified = identify([m.subject for m in made], ledger, scope(run.deck, notes.keys()),
-                          known)
+                          unchanged, in_place=True)
     notes.update(with_keys(notes, kept, identified.identities))
     diagnostics.extend(repeated_ids(run.deck, identified.repeated_ids))
-    return _Keyed(made, identified, len(out), frozenset(ledger))
+    return _Keyed(made, identified, len(out))
 
 
 def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
