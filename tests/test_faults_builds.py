@@ -5,6 +5,7 @@ Python, and a killed build is killed with SIGKILL."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pexpect
 import pytest
@@ -89,6 +91,7 @@ def _imported(deck: DeckConfig, folder: Path) -> tuple[Imported, set[int]]:
 BUILDER = """
 import sys
 from pathlib import Path
+from typing import BinaryIO
 from highyield.config import folder_deck
 from highyield.deck.build import build
 import highyield.deck.export  # loaded now, so that both builds start at the same moment
@@ -504,6 +507,47 @@ def test_a_pipe_in_place_of_this_computers_ledger_copy_is_replaced(vault: Vault)
     assert (imported.new, imported.updated) == (0, 1)
 
 
+@pytest.mark.parametrize("fails", ["to be made", "at its first write"])
+def test_a_ledger_is_written_whole_when_no_file_can_hold_its_text_meanwhile(
+        vault: Vault, monkeypatch: pytest.MonkeyPatch, fails: str) -> None:
+    """The ledger's text is kept in a file beside this computer's copy while it is
+    compared and written; when that file cannot be made (a full disk), or fills up, the
+    text is kept in memory instead, and both ledgers are written all the same."""
+    vault.build()
+    before = ledger_path(vault.vault).read_bytes()
+    real = tempfile.TemporaryFile
+
+    def spool(**kwargs: Any) -> _Full:
+        if fails == "to be made":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return _Full(real(**kwargs))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", spool)
+    vault.reword("ALS.md", *REWORDED)
+    built, imported = vault.build()
+    assert vault.messages(built) == []
+    assert (imported.new, imported.updated) == (0, 1)
+    written = ledger_path(vault.vault).read_bytes()
+    assert written != before and written == local_copy(vault.vault).read_bytes()
+    assert REWORDED[1].encode() in written
+
+
+class _Full:
+    """A temporary file on a disk that fills up at the first write."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self.inner = inner
+
+    def __enter__(self) -> _Full:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.inner.close()
+
+    def writelines(self, lines: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
 def test_a_highyield_folder_swapped_for_a_link_after_the_check_is_not_written_through(
         vault: Vault, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
         ) -> None:
@@ -517,7 +561,7 @@ def test_a_highyield_folder_swapped_for_a_link_after_the_check_is_not_written_th
 
     def look_then_swap(root: Path) -> Diagnostic | None:
         found = looked_at(root)
-        if sys._getframe(1).f_code.co_name == "write_ledger":  # the look before writing
+        if sys._getframe(1).f_code.co_name == "_written":  # the look before writing
             shutil.rmtree(root / ".highyield")
             (root / ".highyield").symlink_to(elsewhere)
         return found

@@ -23,11 +23,12 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from contextlib import suppress
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from highyield.errors import Diagnostic, display_path, error, escaped, warning
 from highyield.paths import cache_folder, vault_name
@@ -391,7 +392,7 @@ def _a_link(vault: Path) -> Diagnostic:
                    "ledger keeps the cards' keys")
 
 
-def _write(vault: Path, data: list[bytes]) -> None:
+def _write(vault: Path, data: Iterable[bytes]) -> None:
     """Write the ledger in the vault's ``.highyield`` folder, following no link to it."""
     folder = folder_in_vault(vault, FOLDER)
     try:
@@ -401,19 +402,48 @@ def _write(vault: Path, data: list[bytes]) -> None:
 
 
 def ledger_text(entries: Iterable[Entry]) -> str:
-    return b"".join(_ledger_bytes(entries)).decode("utf-8")
+    return b"".join(_pieces(entries)).decode("utf-8")
 
 
-def _ledger_bytes(entries: Iterable[Entry]) -> list[bytes]:
-    """The ledger's text, encoded, in pieces of a few thousand lines: never the whole of
-    it as one string too (a 50,000-card ledger is 10 MB, and was held three times over)."""
+def _pieces(entries: Iterable[Entry]) -> Iterator[bytes]:
+    """The ledger's text, encoded, a few thousand lines at a time."""
     ordered = sorted(entries, key=attrgetter("key"))
-    return [HEADER.encode("utf-8"), *(
-        "".join([e.line() + "\n" for e in ordered[at:at + LINES_AT_ONCE]]).encode("utf-8")
-        for at in range(0, len(ordered), LINES_AT_ONCE))]
+    yield HEADER.encode("utf-8")
+    for at in range(0, len(ordered), LINES_AT_ONCE):
+        yield "".join([e.line() + "\n" for e in ordered[at:at + LINES_AT_ONCE]]).encode()
 
 
-def _holds(path: Path, data: list[bytes]) -> bool:
+@contextmanager
+def _spooled(vault: Path, entries: Collection[Entry]
+             ) -> Iterator[Callable[[], Iterator[bytes]]]:
+    """The ledger's text, made once and read back as often as it is compared and
+    written, a piece at a time: from a file of its own beside this computer's copy
+    (deleted as it is made), never the whole of it in memory (a 50,000-card ledger is
+    10 MB); in memory when that folder takes no file (read-only, a full disk)."""
+    with ExitStack() as stack:
+        spool: BinaryIO | None
+        try:
+            folder = local_copy(vault).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            spool = stack.enter_context(tempfile.TemporaryFile(dir=folder))
+            spool.writelines(_pieces(entries))
+            spool.flush()
+        except OSError:
+            spool = None
+        if spool is None:
+            kept = list(_pieces(entries))
+            yield lambda: iter(kept)
+        else:
+            yield lambda: _read_back(spool)
+
+
+def _read_back(spool: BinaryIO) -> Iterator[bytes]:
+    spool.seek(0)
+    while piece := spool.read(READ_AT_ONCE):
+        yield piece
+
+
+def _holds(path: Path, data: Iterable[bytes]) -> bool:
     """Is the file at ``path`` the pieces ``data``, read a piece at a time? A pipe or a
     device in its place is not (``regular.open_regular``)."""
     with open_regular(path) as f:
@@ -444,13 +474,18 @@ def write_ledger(vault: Path, entries: dict[str, Entry],
     written to gets a warning, not an error: the deck is still right, only rewording is
     not remembered (but for this computer's copy). A ledger that would be written outside
     the vault is not written: that is an error."""
-    data = _ledger_bytes(entries.values())
-    copied = _copy(vault, data, unsaved)
+    with _spooled(vault, entries.values()) as text:
+        return _written(vault, text, unsaved)
+
+
+def _written(vault: Path, text: Callable[[], Iterator[bytes]],
+             unsaved: list[OSError] | None) -> Written:
+    copied = _copy(vault, text, unsaved)
     path = ledger_path(vault)
     problem = _refused(vault)
     try:
-        if problem is None and (not path.exists() or not _holds(path, data)):
-            _write(vault, data)
+        if problem is None and (not path.exists() or not _holds(path, text())):
+            _write(vault, text())
     except Outside:  # a link, or it became one since it was looked at
         problem = _outside(vault) or _a_link(vault)
     except OSError as exc:
@@ -476,13 +511,14 @@ def _mark_unwritten(vault: Path, copied: bool) -> None:
         write_atomically(_unwritten_mark(vault), _hash(held).encode(), ordinary_mode())
 
 
-def _copy(vault: Path, data: list[bytes], unsaved: list[OSError] | None) -> bool:
+def _copy(vault: Path, text: Callable[[], Iterator[bytes]],
+          unsaved: list[OSError] | None) -> bool:
     """Keep this computer's copy of the ledger; False (and why in ``unsaved``) if it
     could not be kept."""
     try:
         copy = local_copy(vault)
-        if _differs(copy, data):
-            write_atomically(copy, lambda f: f.writelines(data), ordinary_mode())
+        if _differs(copy, text()):
+            write_atomically(copy, lambda f: f.writelines(text()), ordinary_mode())
     except OSError as exc:
         if unsaved is not None:
             unsaved.append(exc)
@@ -490,7 +526,7 @@ def _copy(vault: Path, data: list[bytes], unsaved: list[OSError] | None) -> bool
     return True
 
 
-def _differs(copy: Path, data: list[bytes]) -> bool:
+def _differs(copy: Path, data: Iterable[bytes]) -> bool:
     """Is this computer's copy missing, or not ``data``? A pipe or a device in its place
     (it is highyield's own file) is replaced, never waited on."""
     try:
