@@ -115,6 +115,10 @@ def _fresh(db: Path, notes: Sequence[Packed], name: str, now: float) -> None:
     ids = itertools.count(int(now * 1000))
     conn = sqlite3.connect(db)
     try:
+        # a new file in the build's own folder, renamed into place only once whole: no
+        # journal and no waiting for the disk, and a smaller page cache (512 KB)
+        conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+                           "PRAGMA cache_size=-512;")
         genanki.Package(deck).write_to_db(conn.cursor(), now, ids)
         _insert(conn.cursor(), notes, deck.deck_id, ids)
         conn.commit()
