@@ -27,6 +27,8 @@ def test_long_builds_show_a_progress_bar(tmp_path: Path) -> None:
     child = pexpect.spawn(_highyield(), ["build", str(vault), "-o", str(tmp_path / "v.apkg")],
                           env=env, encoding="utf-8", timeout=60, dimensions=(24, 100))
     child.expect(r"Reading vault\s+\[#*-*\]")
+    child.expect("Writing vault…")  # the deck, after the last note is read
+    child.expect(r"\r\x1b\[2K")  # that line taken back once it is written
     child.expect(r"Built vault → .*v\.apkg")
     child.expect(r"300 notes read · 300 cards in 300 Anki notes \(300 cloze, 0 basic, 0 reversed\)")
     child.expect(pexpect.EOF)

@@ -206,7 +206,7 @@ def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
     (each is printed once, with a time stamp on the summary)."""
     from highyield.deck.build import build as build_deck
 
-    with DelayedProgress(f"Reading {deck.name}") as progress:
+    with DelayedProgress(f"Reading {deck.name}", then=f"Writing {deck.name}") as progress:
         result = build_deck(deck, now=time.time(), progress=progress, force=force,
                             waiting=_waiting(deck))
     found = result.tally.diagnostics if result.tally is not None else ()
