@@ -362,6 +362,23 @@ def test_a_line_not_utf8_is_found_in_a_ledger_read_in_pieces(
         (number, "unreadable ledger line (not UTF-8), skipped")]
 
 
+def test_a_ledger_over_64_mb_is_not_read_and_the_copy_is_used(vault: Vault) -> None:
+    """The ledger is read a piece at a time, but one over 64 MB (no real ledger comes
+    near: 500,000 cards take about 50) is refused before any of it is read."""
+    vault.build()
+    with ledger_path(vault.vault).open("r+b") as f:
+        f.truncate(65 * 1024 * 1024)  # sparse: no disk is used for it
+    vault.reword("ALS.md", *REWORDED)
+    built, imported = vault.build()
+    assert vault.messages(built) == [(
+        display_path(ledger_path(vault.vault)), None, "cannot read the ledger: over 64 MB; "
+        "this computer's copy from the last build is used",
+        "let highyield read and write the vault's .highyield/ folder")]
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert (imported.new, imported.updated) == (0, 1)
+    assert ledger_path(vault.vault).stat().st_size < 1024 * 1024  # written again
+
+
 def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
     built, imported = _reworded_after(vault, b"\0" * 300, copy=b"garbage\n")
     shown = display_path(ledger_path(vault.vault))

@@ -30,12 +30,16 @@ def read_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def open_regular(path: Path) -> BinaryIO:
-    """The file, open for reading. Raises OSError as ``read_bytes`` does, for any size."""
+def open_regular(path: Path, limit: int | None = None) -> BinaryIO:
+    """The file, open for reading. Raises OSError as ``read_bytes`` does: for any size,
+    or (EFBIG) over ``limit`` bytes, to be read a piece at a time."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if limit is not None and info.st_size > limit:
+            raise OSError(errno.EFBIG, f"over {limit // (1024 * 1024)} MB", str(path))
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

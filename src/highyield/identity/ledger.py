@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -32,7 +33,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from highyield.errors import Diagnostic, display_path, error, escaped, warning
 from highyield.paths import cache_folder, vault_name
-from highyield.regular import open_regular, read_bytes
+from highyield.regular import MAX_BYTES, open_regular, read_bytes
 from highyield.vault.atomic import ordinary_mode, write_at, write_atomically
 from highyield.vault.opening import Outside, folder_in_vault
 
@@ -45,7 +46,8 @@ HEADER = ("# highyield identity ledger: one card a line (key, kind, highest cloz
           f"a reworded card keep its key. Deleting it loses nothing else.\n{ESCAPED}\n")
 COLUMNS = 6
 LINES_AT_ONCE = 5000  # ledger lines encoded together when it is written
-READ_AT_ONCE = 1 << 20  # bytes of a ledger read at a time to compare it
+READ_AT_ONCE = 1 << 20  # bytes of a ledger read at a time
+BOM = b"\xef\xbb\xbf"  # a byte order mark
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _ESCAPED = re.compile(r"\\([\\tnr])")
@@ -114,6 +116,8 @@ def local_copy(vault: Path) -> Path:
 class _Read(NamedTuple):
     entries: dict[str, Entry]
     bad: list[tuple[int, str]]  # each unreadable line: its number and what is wrong
+    digest: str = ""  # the sha256 of the bytes read
+    blank: bool = True  # they hold nothing but white space
 
 
 def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
@@ -124,17 +128,24 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
     refused = _refused(vault)
     if refused is not None:
         problems.append(refused)
-        return _parse(_copy_bytes(vault) or b"").entries
+        copy = _copy_read(vault)
+        return {} if copy is None else copy.entries
     try:
-        data = read_bytes(path)
+        read = _read_file(path)
     except FileNotFoundError:
         return _missing(vault, problems)
     except OSError as exc:
         return _unreadable(vault, exc, problems)
-    read = _parse(data)
     if read.entries and not read.bad:  # the common case
-        return _caught_up(vault, read.entries, data, problems)
-    return _mended(vault, read, not data.strip(), problems)
+        return _caught_up(vault, read, problems)
+    return _mended(vault, read, read.blank, problems)
+
+
+def _read_file(path: Path) -> _Read:
+    """The ledger at ``path``, read a megabyte at a time: never its whole text at once
+    (10 MB for 50,000 cards). Raises OSError as ``regular.read_bytes`` does."""
+    with open_regular(path, MAX_BYTES) as f:
+        return _parse(iter(lambda: f.read(READ_AT_ONCE), b""))
 
 
 def _unwritten_mark(vault: Path) -> Path:
@@ -143,15 +154,15 @@ def _unwritten_mark(vault: Path) -> Path:
     return local_copy(vault).with_suffix(".unwritten")
 
 
-def _caught_up(vault: Path, entries: dict[str, Entry], data: bytes,
-               problems: list[Diagnostic]) -> dict[str, Entry]:
+def _caught_up(vault: Path, read: _Read, problems: list[Diagnostic]) -> dict[str, Entry]:
     """The vault's ledger, with what the last build could not write into it (a full
     disk, a read-only folder) taken from this computer's copy: the copy wins where the
     vault's ledger is as it was then, the vault's where another computer changed it."""
+    entries = read.entries
     try:
         mark = read_bytes(_unwritten_mark(vault)).decode("ascii", "replace")
     except OSError:
-        return _filled(vault, entries, data, problems)  # the common case: no mark
+        return _filled(vault, read, problems)  # the common case: no mark
     copy = _copy_read(vault)
     if copy is None or not copy.entries:
         return entries
@@ -159,26 +170,23 @@ def _caught_up(vault: Path, entries: dict[str, Entry], data: bytes,
         display_path(ledger_path(vault)), None, "the last build could not write the "
         "ledger here; this computer's copy, written then, fills in what it missed",
         "nothing to do: the ledger is written again now"))
-    if mark == _hash(data):
+    if mark == read.digest:
         return {**entries, **copy.entries}
     return {**copy.entries, **entries}
 
 
-def _filled(vault: Path, entries: dict[str, Entry], data: bytes,
-            problems: list[Diagnostic]) -> dict[str, Entry]:
+def _filled(vault: Path, read: _Read, problems: list[Diagnostic]) -> dict[str, Entry]:
     """The vault's ledger, with the cards it lacks and this computer's copy has put back.
     A ledger never loses a card's line, so those were lost: cut short (a sync stopped
     half-way), overwritten, or an older ledger put back. The vault's lines win where both
     have a card: another computer may have changed them."""
-    try:
-        if _holds(local_copy(vault), [data]):  # the common case: the copy is this ledger
-            return entries
-    except OSError:
+    entries = read.entries
+    if _copy_digest(vault) in (None, read.digest):  # the common case: this very ledger
         return entries
-    copied = _copy_bytes(vault)
+    copied = _copy_read(vault)
     if copied is None:
         return entries
-    copy = _parse(copied).entries
+    copy = copied.entries
     lost = [key for key, e in copy.items() if key not in entries and e.kind != GONE]
     cards = sum(1 for key in lost if is_card(copy[key]))
     if not cards:
@@ -195,11 +203,28 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _parse(data: bytes) -> _Read:
-    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte order mark (Windows Notepad)
-    escaped = ESCAPED.encode() in data.split(b"\n", 5)[:5]
-    lines = _split_lines(data)
-    nul = b"\x00" in data  # a block of zeros written over lines: each such line is damaged
+def _parse(chunks: Iterable[bytes]) -> _Read:
+    """The ledger in ``chunks`` (its bytes, in order), with their hash and whether they
+    are blank."""
+    digest = hashlib.sha256()
+    blank = True
+
+    def read() -> Iterator[bytes]:
+        nonlocal blank
+        for n, chunk in enumerate(chunks):
+            digest.update(chunk)
+            blank = blank and not chunk.strip()
+            yield chunk.removeprefix(BOM) if n == 0 else chunk  # Windows Notepad's
+
+    lines = _split_lines(read())
+    first = list(itertools.islice(lines, 5))
+    escaped = any(line in (ESCAPED, ESCAPED.encode()) for line in first)
+    entries, bad = _entries(itertools.chain(first, lines), escaped)
+    return _Read(entries, bad, digest.hexdigest(), blank)
+
+
+def _entries(lines: Iterable[str | bytes], escaped: bool
+             ) -> tuple[dict[str, Entry], list[tuple[int, str]]]:
     entries: dict[str, Entry] = {}
     bad = []
     make = Entry._make
@@ -209,7 +234,7 @@ def _parse(data: bytes) -> _Read:
     for number, raw in enumerate(lines, 1):
         parts: list[Any] = raw.split("\t") if isinstance(raw, str) else []
         if len(parts) == COLUMNS and parts[2].isdigit() and parts[0] and \
-                not parts[5].endswith("\r") and not (nul and "\x00" in raw):  # most, quickly
+                not parts[5].endswith("\r") and "\x00" not in raw:  # most, quickly
             kind = parts[1] = shared(parts[1], parts[1])
             parts[2] = int(parts[2])
             parts[3] = shared(parts[3], parts[3])
@@ -225,24 +250,28 @@ def _parse(data: bytes) -> _Read:
         if escaped and "\\" in entry.path:
             entry = entry._replace(path=_ESCAPED.sub(lambda m: _UNESCAPE[m[1]], entry.path))
         entries[entry.key] = entry
-    return _Read(entries, bad)
+    return entries, bad
 
 
-def _split_lines(data: bytes) -> Iterator[str | bytes]:
-    """The lines of ``data``, as ``split(b"\\n")`` cuts them, decoded a megabyte at a time
-    (never the whole text beside its bytes). A piece that is not UTF-8 keeps its lines as
-    bytes, for the bad ones to be found one by one."""
-    at = 0
-    while True:
-        end = data.find(b"\n", min(at + READ_AT_ONCE, len(data)))
-        piece = data[at:] if end == -1 else data[at:end]
-        try:
-            yield from piece.decode("utf-8").split("\n")
-        except UnicodeDecodeError:
-            yield from piece.split(b"\n")
-        if end == -1:
-            return
-        at = end + 1
+def _split_lines(chunks: Iterable[bytes]) -> Iterator[str | bytes]:
+    """The lines of the bytes in ``chunks``, as ``split(b"\\n")`` cuts them all, decoded
+    a piece at a time (never the whole text beside its bytes). A piece that is not UTF-8
+    keeps its lines as bytes, for the bad ones to be found one by one."""
+    rest = b""
+    for chunk in chunks:
+        rest += chunk
+        end = rest.rfind(b"\n")
+        if end != -1:
+            yield from _decoded(rest[:end])
+            rest = rest[end + 1:]
+    yield from _decoded(rest)
+
+
+def _decoded(piece: bytes) -> list[str] | list[bytes]:
+    try:
+        return piece.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return piece.split(b"\n")
 
 
 def _entry(raw: str | bytes) -> Entry | str:
@@ -268,16 +297,23 @@ def _entry(raw: str | bytes) -> Entry | str:
     return Entry(key, kind, int(top), path, front, back)
 
 
-def _copy_bytes(vault: Path) -> bytes | None:
+def _copy_read(vault: Path) -> _Read | None:
     try:
-        return read_bytes(local_copy(vault))
+        return _read_file(local_copy(vault))
     except OSError:
         return None
 
 
-def _copy_read(vault: Path) -> _Read | None:
-    data = _copy_bytes(vault)
-    return None if data is None else _parse(data)
+def _copy_digest(vault: Path) -> str | None:
+    """The hash of this computer's copy, read a piece at a time (None if unreadable)."""
+    digest = hashlib.sha256()
+    try:
+        with open_regular(local_copy(vault)) as f:
+            while chunk := f.read(READ_AT_ONCE):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _missing(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
