@@ -379,6 +379,35 @@ def test_a_ledger_over_64_mb_is_not_read_and_the_copy_is_used(vault: Vault) -> N
     assert ledger_path(vault.vault).stat().st_size < 1024 * 1024  # written again
 
 
+def test_a_ledger_copy_not_kept_is_said_and_kept_by_the_next_build(vault: Vault) -> None:
+    """This computer's copy of the ledger could not be written while the rest of the
+    cache was: the warning names its folder (not the cache as a whole, nor says that every
+    note is read again), and the next build is not "up to date" but writes the copy, so
+    that a ledger lost later still has it (fault probe: a card added meanwhile came back
+    new)."""
+    vault.build()
+    folder = local_copy(vault.vault).parent
+    shutil.rmtree(folder)
+    folder.write_text("not a folder")
+    (vault.vault / "ALS.md").write_text(ALS + "\n- Edaravone is a ==free radical scavenger==.\n",
+                                        encoding="utf-8")
+    built, _ = vault.build()
+    assert vault.messages(built) == [(
+        display_path(folder), None, "cannot keep this computer's copy of the vault's ledger: "
+        f"{display_path(folder)} is a file, not a folder", "move the file away, or set "
+        "HIGHYIELD_HOME to a folder you may write to; the vault's ledger keeps each card's "
+        "identity meanwhile, and each build tries again")]
+    folder.unlink()
+    again, _ = vault.build()
+    assert again.tally is not None and vault.messages(again) == []  # not "up to date"
+    assert local_copy(vault.vault).read_bytes() == ledger_path(vault.vault).read_bytes()
+    ledger_path(vault.vault).unlink()
+    vault.reword("ALS.md", "free radical scavenger", "free radical sweeper")
+    built, imported = vault.build()
+    assert [c.what for c in built.changes.items] == ["updated"]
+    assert (imported.new, imported.updated) == (0, 1)
+
+
 def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:
     built, imported = _reworded_after(vault, b"\0" * 300, copy=b"garbage\n")
     shown = display_path(ledger_path(vault.vault))

@@ -32,7 +32,7 @@ from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.parallel import read_many
 from highyield.deck.reader import CachedReader, scan_keys
 from highyield.deck.settled import settled, with_keys
-from highyield.deck.unsaved import unsaved
+from highyield.deck.unsaved import uncopied, unsaved
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import left_out
@@ -40,7 +40,7 @@ from highyield.extract.dataview import FieldScan
 from highyield.identity.clozes import renumber_text
 from highyield.identity.collect import Tally, deck_notes, deck_problems, repeated_ids, scope
 from highyield.identity.keys import Identified, identify
-from highyield.identity.ledger import Entry, ledger_path, read_ledger, write_ledger
+from highyield.identity.ledger import Entry, ledger_path, local_copy, read_ledger, write_ledger
 from highyield.identity.subject import Subject
 from highyield.model import CardKind, Progress, SourceRef
 from highyield.vault.files import is_read, out_of_sight, unread, vault_files
@@ -182,13 +182,17 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     if run.left_out:  # written without them: the next build must try again
         stamp = tuple(s for s in stamp if s[0] not in run.left_out)
         diagnostics.extend(_left_out(deck, notes, run.left_out))
-    problem, kept = write_ledger(deck.vault, keyed.identified.ledger, run.unsaved)
+    ledger = write_ledger(deck.vault, keyed.identified.ledger)
+    problem = ledger.problem
     run.cache.ledger = file_stat(ledger_path(deck.vault)) if problem is None else (-1, -1)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
-    _save(run, notes, packed, stamp, problem is not None or any(unread(d) for d in diagnostics))
+    _save(run, notes, packed, stamp, problem is not None or ledger.uncopied is not None or
+          any(unread(d) for d in diagnostics))
     if run.unsaved:  # said once
-        diagnostics.append(unsaved(run.unsaved[0], identity_kept=kept))
+        diagnostics.append(unsaved(run.unsaved[0], identity_kept=ledger.kept))
+    elif ledger.uncopied is not None:  # the rest of the cache was saved
+        diagnostics.append(uncopied(local_copy(deck.vault), ledger.uncopied))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),

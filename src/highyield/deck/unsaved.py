@@ -23,13 +23,26 @@ NO_LEDGER = ("until then each build reads every note again, which is slower; the
 
 
 def unsaved(exc: OSError, identity_kept: bool = True) -> Diagnostic:
-    """The warning for a build whose cache (or kept collection, or this computer's copy of
-    the ledger) could not be written, from the first failure. ``identity_kept``: the
-    vault's ledger or this computer's copy of it was written all the same."""
+    """The warning for a build whose cache (or kept collection) could not be written,
+    from the first failure. ``identity_kept``: the vault's ledger or this computer's copy
+    of it was written all the same."""
     folder = cache_folder()
     why, fix = _why(folder, exc)
     return warning(display_path(folder), None, f"cannot save the build cache: {why}",
                    f"{fix}; {LOST_NOTHING if identity_kept else NO_LEDGER}")
+
+
+def uncopied(copy: Path, exc: OSError) -> Diagnostic:
+    """The warning for a build that saved its cache but not this computer's copy of the
+    vault's ledger: until it can, each build tries again (it is never "up to date")."""
+    if copy.is_dir() and not copy.is_symlink():
+        why, fix = (f"{display_path(copy)} is a folder, not a file",
+                    "move that folder away, or set HIGHYIELD_HOME to another folder")
+    else:
+        why, fix = _why(copy.parent, exc)
+    return warning(display_path(copy.parent), None, "cannot keep this computer's copy of "
+                   f"the vault's ledger: {why}", f"{fix}; the vault's ledger keeps each "
+                   "card's identity meanwhile, and each build tries again")
 
 
 def _why(folder: Path, exc: OSError) -> tuple[str, str]:

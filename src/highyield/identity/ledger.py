@@ -501,22 +501,21 @@ _FREE = {errno.ENOSPC: "free some space on the vault's disk",
 class Written(NamedTuple):
     problem: Diagnostic | None  # why the vault's ledger was not written, if so
     kept: bool  # the vault's ledger, or this computer's copy, holds the cards' identity
+    uncopied: OSError | None = None  # why this computer's copy was not written, if so
 
 
-def write_ledger(vault: Path, entries: dict[str, Entry],
-                 unsaved: list[OSError] | None = None) -> Written:
+def write_ledger(vault: Path, entries: dict[str, Entry]) -> Written:
     """Write the ledger if it changed, atomically, and keep this computer's copy (in the
-    cache folder: ``unsaved`` gets why it could not be written). A vault that cannot be
-    written to gets a warning, not an error: the deck is still right, only rewording is
-    not remembered (but for this computer's copy). A ledger that would be written outside
-    the vault is not written: that is an error."""
+    cache folder). A vault that cannot be written to gets a warning, not an error: the
+    deck is still right, only rewording is not remembered (but for this computer's copy).
+    A ledger that would be written outside the vault is not written: that is an error."""
     with _spooled(vault, entries.values()) as text:
-        return _written(vault, text, unsaved)
+        return _written(vault, text)
 
 
-def _written(vault: Path, text: Callable[[], Iterator[bytes]],
-             unsaved: list[OSError] | None) -> Written:
-    copied = _copy(vault, text, unsaved)
+def _written(vault: Path, text: Callable[[], Iterator[bytes]]) -> Written:
+    uncopied = _copy(vault, text)
+    copied = uncopied is None
     path = ledger_path(vault)
     problem = _refused(vault)
     try:
@@ -531,7 +530,7 @@ def _written(vault: Path, text: Callable[[], Iterator[bytes]],
         if problem is None:
             with suppress(OSError):
                 _unwritten_mark(vault).unlink(missing_ok=True)
-    return Written(problem, problem is None or copied)
+    return Written(problem, problem is None or copied, uncopied)
 
 
 def _mark_unwritten(vault: Path, copied: bool) -> None:
@@ -547,19 +546,15 @@ def _mark_unwritten(vault: Path, copied: bool) -> None:
         write_atomically(_unwritten_mark(vault), _hash(held).encode(), ordinary_mode())
 
 
-def _copy(vault: Path, text: Callable[[], Iterator[bytes]],
-          unsaved: list[OSError] | None) -> bool:
-    """Keep this computer's copy of the ledger; False (and why in ``unsaved``) if it
-    could not be kept."""
+def _copy(vault: Path, text: Callable[[], Iterator[bytes]]) -> OSError | None:
+    """Keep this computer's copy of the ledger; why it could not be kept, if so."""
     try:
         copy = local_copy(vault)
         if _differs(copy, text()):
             write_atomically(copy, lambda f: f.writelines(text()), ordinary_mode())
     except OSError as exc:
-        if unsaved is not None:
-            unsaved.append(exc)
-        return False
-    return True
+        return exc
+    return None
 
 
 def _differs(copy: Path, data: Iterable[bytes]) -> bool:
