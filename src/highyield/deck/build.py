@@ -183,6 +183,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
         stamp = tuple(s for s in stamp if s[0] not in run.left_out)
         diagnostics.extend(_left_out(deck, notes, run.left_out))
     ledger = write_ledger(deck.vault, keyed.identified.ledger)
+    keyed.identified.ledger.clear()  # written: its memory goes to the cache's save
     problem = ledger.problem
     run.cache.ledger = file_stat(ledger_path(deck.vault)) if problem is None else (-1, -1)
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
