@@ -371,9 +371,9 @@ def test_a_ledger_over_64_mb_is_not_read_and_the_copy_is_used(vault: Vault) -> N
     vault.reword("ALS.md", *REWORDED)
     built, imported = vault.build()
     assert vault.messages(built) == [(
-        display_path(ledger_path(vault.vault)), None, "cannot read the ledger: over 64 MB; "
-        "this computer's copy from the last build is used",
-        "let highyield read and write the vault's .highyield/ folder")]
+        display_path(ledger_path(vault.vault)), None, "cannot read the ledger: over 64 MB "
+        "(no ledger is this large: damaged?); this computer's copy from the last build is "
+        "used", "nothing to do: the ledger is written again now")]
     assert [c.what for c in built.changes.items] == ["updated"]
     assert (imported.new, imported.updated) == (0, 1)
     assert ledger_path(vault.vault).stat().st_size < 1024 * 1024  # written again
@@ -406,6 +406,50 @@ def test_a_ledger_copy_not_kept_is_said_and_kept_by_the_next_build(vault: Vault)
     built, imported = vault.build()
     assert [c.what for c in built.changes.items] == ["updated"]
     assert (imported.new, imported.updated) == (0, 1)
+
+
+@pytest.mark.parametrize("copy", ["empty", "a pipe"])
+def test_a_missing_ledger_with_a_copy_that_cannot_stand_in_says_so(
+        vault: Vault, copy: str) -> None:
+    """The vault's ledger is gone and this computer's copy is empty, or cannot be read:
+    the build says so, and that a reworded card is taken for a new one (fault probe: it
+    said the copy was used, or nothing at all)."""
+    vault.build()
+    ledger_path(vault.vault).unlink()
+    path = local_copy(vault.vault)
+    path.unlink()
+    if copy == "empty":
+        path.write_bytes(b"")
+    else:
+        os.mkfifo(path)
+    vault.reword("ALS.md", *REWORDED)
+    built, _ = vault.build()
+    state = "is empty" if copy == "empty" else \
+        f"cannot be read either ({display_path(path)}: not a regular file)"
+    assert vault.messages(built) == [(
+        display_path(ledger_path(vault.vault)), None, "the ledger was missing, and this "
+        f"computer's copy of it {state}", "cards are matched by their exact text this time "
+        "(one reworded since it was first built is taken for a new card); the ledger is "
+        "written again")]
+    assert sorted(c.what for c in built.changes.items) == ["new", "retired"]
+
+
+def test_a_ledger_copy_not_kept_beside_an_unwritten_ledger_says_identity_may_be_lost(
+        vault: Vault) -> None:
+    """Neither the vault's ledger nor this computer's copy can be written (the rest of
+    the cache can): the copy's warning does not say that the vault's ledger keeps the
+    cards' identity."""
+    vault.build()
+    folder = local_copy(vault.vault).parent
+    shutil.rmtree(folder)
+    folder.write_text("not a folder")
+    shutil.rmtree(vault.vault / ".highyield")
+    (vault.vault / ".highyield").write_text("not a folder")
+    vault.reword("ALS.md", *REWORDED)
+    built, _ = vault.build()
+    [copy] = [m for m in vault.messages(built) if m[0] == display_path(folder)]
+    assert copy[3].endswith("; with the vault's ledger not written either, a reworded card "
+                            "may be taken for a new one, and each build tries again")
 
 
 def test_a_ledger_damaged_here_and_in_the_copy_says_both(vault: Vault) -> None:

@@ -281,10 +281,11 @@ def test_a_named_pipe_is_never_read_by_any_command(shared: Path) -> None:
 
 SETTINGS_PIPES = (
     "vault/.highyield/ledger.tsv: warning: cannot read the ledger: not a regular file\n"
-    "  hint: cards are matched by their exact text this time\n"
+    "  hint: move what is at .highyield/ledger.tsv away (the build writes the ledger "
+    "there); until then cards are matched by their exact text\n"
     "vault/.highyield/ledger.tsv: warning: cannot write the ledger: not a regular file\n"
-    "  hint: let highyield write to the vault's .highyield/ folder; until then this "
-    "computer's copy keeps each card's identity\n"
+    "  hint: move what is at .highyield/ledger.tsv away (the build writes the ledger "
+    "there); until then this computer's copy keeps each card's identity\n"
     "vault/.obsidian/plugins/obsidian-spaced-repetition/data.json: warning: "
     "obsidian-spaced-repetition settings: cannot read it (not a regular file)\n")
 

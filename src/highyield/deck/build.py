@@ -193,7 +193,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     if run.unsaved:  # said once
         diagnostics.append(unsaved(run.unsaved[0], identity_kept=ledger.kept))
     elif ledger.uncopied is not None:  # the rest of the cache was saved
-        diagnostics.append(uncopied(local_copy(deck.vault), ledger.uncopied))
+        diagnostics.append(uncopied(local_copy(deck.vault), ledger.uncopied, problem is None))
     diagnostics.sort(key=lambda d: (d.path, d.line or 0))
     tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),

@@ -32,17 +32,20 @@ def unsaved(exc: OSError, identity_kept: bool = True) -> Diagnostic:
                    f"{fix}; {LOST_NOTHING if identity_kept else NO_LEDGER}")
 
 
-def uncopied(copy: Path, exc: OSError) -> Diagnostic:
+def uncopied(copy: Path, exc: OSError, vault_kept: bool = True) -> Diagnostic:
     """The warning for a build that saved its cache but not this computer's copy of the
-    vault's ledger: until it can, each build tries again (it is never "up to date")."""
+    vault's ledger: until it can, each build tries again (it is never "up to date").
+    ``vault_kept``: the vault's ledger was written."""
     if copy.is_dir() and not copy.is_symlink():
         why, fix = (f"{display_path(copy)} is a folder, not a file",
                     "move that folder away, or set HIGHYIELD_HOME to another folder")
     else:
         why, fix = _why(copy.parent, exc)
+    meanwhile = "the vault's ledger keeps each card's identity meanwhile" if vault_kept else \
+        "with the vault's ledger not written either, a reworded card may be taken for a new one"
     return warning(display_path(copy.parent), None, "cannot keep this computer's copy of "
-                   f"the vault's ledger: {why}", f"{fix}; the vault's ledger keeps each "
-                   "card's identity meanwhile, and each build tries again")
+                   f"the vault's ledger: {why}", f"{fix}; {meanwhile}, and each build tries "
+                   "again")
 
 
 def _why(folder: Path, exc: OSError) -> tuple[str, str]:

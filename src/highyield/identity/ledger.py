@@ -318,7 +318,13 @@ def _copy_digest(vault: Path) -> str | None:
 
 def _missing(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
     copy = _copy_read(vault)
-    if copy is None:
+    if copy is None or not copy.entries:
+        unusable = _unusable_copy(vault, copy)
+        problems.extend([warning(
+            display_path(ledger_path(vault)), None, f"the ledger was missing, and this "
+            f"computer's copy of it {unusable}", "cards are matched by their exact text this "
+            "time (one reworded since it was first built is taken for a new card); the "
+            "ledger is written again")] if unusable else [])
         return {}
     problems.append(_told(vault, "the ledger was missing", copy) if copy.bad else warning(
         display_path(ledger_path(vault)), None, "the ledger was missing; this computer's "
@@ -331,11 +337,41 @@ def _unreadable(vault: Path, exc: OSError, problems: list[Diagnostic]) -> dict[s
     copy = _copy_read(vault)
     used = copy is not None and bool(copy.entries)
     problems.append(warning(
-        display_path(ledger_path(vault)), None, f"cannot read the ledger: {exc.strerror}"
+        display_path(ledger_path(vault)), None, f"cannot read the ledger: {_what(exc)}"
         + ("; this computer's copy from the last build is used" if used else ""),
-        "let highyield read and write the vault's .highyield/ folder" if used else
-        "cards are matched by their exact text this time"))
+        _unreadable_hint(exc) + ("" if used else "; until then cards are matched by their "
+                                 "exact text")))
     return copy.entries if copy is not None and used else {}
+
+
+def _what(exc: OSError) -> str:
+    if exc.errno == errno.EFBIG:
+        return f"{exc.strerror} (no ledger is this large: damaged?)"
+    return exc.strerror or str(exc)
+
+
+def _unreadable_hint(exc: OSError) -> str:
+    """What to do about a ledger that could not be read, by why."""
+    if exc.errno in (errno.EINVAL, errno.EISDIR):  # a folder, a pipe or a device there
+        return f"move what is at .highyield/{FILE} away (the build writes the ledger there)"
+    if exc.errno == errno.EFBIG:
+        return "nothing to do: the ledger is written again now"
+    return "let highyield read and write the vault's .highyield/ folder"
+
+
+def _unusable_copy(vault: Path, copy: _Read | None) -> str:
+    """Why this computer's copy of the ledger, there, cannot stand in for it ("" when
+    there is none, as before a first build)."""
+    if copy is not None:
+        return "is empty"
+    path = local_copy(vault)
+    if not os.path.lexists(path):
+        return ""
+    try:
+        _read_file(path)
+    except OSError as exc:
+        return f"cannot be read either ({display_path(path)}: {_what(exc)})"
+    return ""
 
 
 def _mended(vault: Path, read: _Read, blank: bool, problems: list[Diagnostic]
@@ -570,6 +606,8 @@ def _unwritten(path: Path, exc: OSError, copied: bool) -> Diagnostic:
     free = _FREE.get(exc.errno or 0)
     if exc.errno == errno.EROFS:
         free = "the vault's file system is mounted read-only: mount it read-write"
+    elif exc.errno in (errno.EINVAL, errno.EISDIR):  # a folder, a pipe or a device there
+        free = _unreadable_hint(exc)
     kept = "this computer's copy keeps each card's identity" if copied else \
         "a reworded card may be taken for a new one (this computer's copy could not be " \
         "saved either)"
