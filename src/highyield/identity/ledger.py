@@ -145,7 +145,26 @@ def _read_file(path: Path) -> _Read:
     """The ledger at ``path``, read a megabyte at a time: never its whole text at once
     (10 MB for 50,000 cards). Raises OSError as ``regular.read_bytes`` does."""
     with open_regular(path, MAX_BYTES) as f:
-        return _parse(iter(lambda: f.read(READ_AT_ONCE), b""))
+        return _parse(_chunks(f))
+
+
+def _chunks(f: BinaryIO) -> Iterator[bytes]:
+    """The rest of an open file, a megabyte at a time."""
+    while chunk := f.read(READ_AT_ONCE):
+        yield chunk
+
+
+def _digest(path: Path) -> str | None:
+    """The hash of the file at ``path``, read a piece at a time (None if it cannot be
+    read, or is over MAX_BYTES)."""
+    digest = hashlib.sha256()
+    try:
+        with open_regular(path, MAX_BYTES) as f:
+            for chunk in _chunks(f):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _unwritten_mark(vault: Path) -> Path:
@@ -181,7 +200,7 @@ def _filled(vault: Path, read: _Read, problems: list[Diagnostic]) -> dict[str, E
     half-way), overwritten, or an older ledger put back. The vault's lines win where both
     have a card: another computer may have changed them."""
     entries = read.entries
-    if _copy_digest(vault) in (None, read.digest):  # the common case: this very ledger
+    if _digest(local_copy(vault)) in (None, read.digest):  # the common case: this very ledger
         return entries
     copied = _copy_read(vault)
     if copied is None:
@@ -197,10 +216,6 @@ def _filled(vault: Path, read: _Read, problems: list[Diagnostic]) -> dict[str, E
         f"({display_path(local_copy(vault))}) fills them in", "nothing to do: the ledger in "
         "the vault is written again with them"))
     return {**entries, **{key: copy[key] for key in lost}}
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _parse(chunks: Iterable[bytes]) -> _Read:
@@ -298,28 +313,24 @@ def _entry(raw: str | bytes) -> Entry | str:
 
 
 def _copy_read(vault: Path) -> _Read | None:
-    try:
-        return _read_file(local_copy(vault))
-    except OSError:
-        return None
+    copy = _copy_or_why(vault)
+    return copy if isinstance(copy, _Read) else None
 
 
-def _copy_digest(vault: Path) -> str | None:
-    """The hash of this computer's copy, read a piece at a time (None if unreadable)."""
-    digest = hashlib.sha256()
+def _copy_or_why(vault: Path) -> _Read | OSError | None:
+    """This computer's copy of the ledger, or why it cannot be read (None: there is
+    none, as before a first build)."""
+    path = local_copy(vault)
     try:
-        with open_regular(local_copy(vault)) as f:
-            while chunk := f.read(READ_AT_ONCE):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
+        return _read_file(path)
+    except OSError as exc:
+        return exc if os.path.lexists(path) else None
 
 
 def _missing(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
-    copy = _copy_read(vault)
-    if copy is None or not copy.entries:
-        unusable = _unusable_copy(vault, copy)
+    copy = _copy_or_why(vault)
+    if not isinstance(copy, _Read) or not copy.entries:
+        unusable = _unusable(vault, copy)
         problems.extend([warning(
             display_path(ledger_path(vault)), None, f"the ledger was missing, and this "
             f"computer's copy of it {unusable}", "cards are matched by their exact text this "
@@ -359,19 +370,14 @@ def _unreadable_hint(exc: OSError) -> str:
     return "let highyield read and write the vault's .highyield/ folder"
 
 
-def _unusable_copy(vault: Path, copy: _Read | None) -> str:
-    """Why this computer's copy of the ledger, there, cannot stand in for it ("" when
-    there is none, as before a first build)."""
-    if copy is not None:
+def _unusable(vault: Path, copy: _Read | OSError | None) -> str:
+    """Why this computer's copy of the ledger cannot stand in for it ("" when there is
+    none)."""
+    if isinstance(copy, _Read):
         return "is empty"
-    path = local_copy(vault)
-    if not os.path.lexists(path):
+    if copy is None:
         return ""
-    try:
-        _read_file(path)
-    except OSError as exc:
-        return f"cannot be read either ({display_path(path)}: {_what(exc)})"
-    return ""
+    return f"cannot be read either ({display_path(local_copy(vault))}: {_what(copy)})"
 
 
 def _mended(vault: Path, read: _Read, blank: bool, problems: list[Diagnostic]
@@ -511,8 +517,7 @@ def _spooled(vault: Path, entries: Collection[Entry]
 
 def _read_back(spool: BinaryIO) -> Iterator[bytes]:
     spool.seek(0)
-    while piece := spool.read(READ_AT_ONCE):
-        yield piece
+    yield from _chunks(spool)
 
 
 def _holds(path: Path, data: Iterable[bytes]) -> bool:
@@ -574,12 +579,9 @@ def _mark_unwritten(vault: Path, copied: bool) -> None:
     changes (and what it held then), so that the next build reads them from the copy."""
     if not copied:
         return
-    try:
-        held = read_bytes(ledger_path(vault))
-    except OSError:
-        held = b""
+    held = _digest(ledger_path(vault)) or hashlib.sha256(b"").hexdigest()
     with suppress(OSError):
-        write_atomically(_unwritten_mark(vault), _hash(held).encode(), ordinary_mode())
+        write_atomically(_unwritten_mark(vault), held.encode(), ordinary_mode())
 
 
 def _copy(vault: Path, text: Callable[[], Iterator[bytes]]) -> OSError | None:
