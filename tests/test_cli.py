@@ -371,6 +371,18 @@ def test_quiz_tag_finds_a_tag_under_a_parent_and_says_when_none_match(
     assert "hint: tags in vault: USMLE::Neurology" in none.output
 
 
+@pytest.mark.parametrize("tag", ["", "#", "  ", "::"])
+def test_quiz_refuses_a_tag_that_names_no_tag(runner: CliRunner, make_vault: Callable[..., Path],
+                                              tmp_path: Path, tag: str) -> None:
+    vault = make_vault({"ALS.md": TAGGED, "Other.md": "- an ==other== fact\n"})
+    result = runner.invoke(cli, ["quiz", str(vault), "--state", str(tmp_path / "s.sqlite3"),
+                                 "--tag", tag], input=" 3q")
+    assert result.exit_code == 2, result.output
+    assert f"error: --tag {tag!r} names no tag" in result.output
+    assert "leave --tag out to study every card" in result.output
+    assert "[...]" not in result.output  # no card was shown
+
+
 def test_state_may_name_a_new_folder(runner: CliRunner, make_vault: Callable[..., Path],
                                      tmp_path: Path) -> None:
     vault = make_vault({"n.md": "- a ==fact==\n"})

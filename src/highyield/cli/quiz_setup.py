@@ -49,6 +49,10 @@ def check_tag(store: Store, decks: Sequence[DeckConfig], tag: str | None) -> Non
     """A --tag no card has is a mistake worth saying, with the tags there are."""
     if tag is None:
         return
+    if not tag.strip().lstrip("#").strip(":/"):
+        raise HighyieldError(f"--tag {tag!r} names no tag",
+                             hint="give a tag's name, as in --tag Neurology; leave --tag "
+                                  "out to study every card")
     names = tuple(d.name for d in decks)
     if tag_count(store.db, Filter(names, tag)):
         return
