@@ -383,6 +383,37 @@ def test_quiz_refuses_a_tag_that_names_no_tag(runner: CliRunner, make_vault: Cal
     assert "[...]" not in result.output  # no card was shown
 
 
+def test_a_note_two_decks_read_is_studied_in_both(runner: CliRunner, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deck of every note and a deck of one folder share the folder's cards: each deck's
+    quiz and stats take them, whichever deck read them last (before, the last one alone
+    had them)."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "all.yaml").write_text("deck: All\nnotes: ../notes\n")
+    (tmp_path / "decks" / "cardio.yaml").write_text(
+        'deck: Cardio\nnotes: ../notes\ninclude: ["Cardio/**"]\n')
+    for name, text in {"Cardio/heart.md": "- The heart has ==four== chambers.\n",
+                       "Renal/kidney.md": "- The kidney filters ==blood==.\n"}.items():
+        (tmp_path / "notes" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "notes" / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    state = ["--state", "s.sqlite3"]
+    both = runner.invoke(cli, ["quiz", *state], input="q")  # reads All, then Cardio
+    assert both.exit_code == 0, both.output
+    assert "tomorrow 0 due and 2 new" in both.output
+    for deck, new in (("All", 2), ("Cardio", 1)):
+        quiz = runner.invoke(cli, ["quiz", "--deck", deck, *state], input="q")
+        assert quiz.exit_code == 0, quiz.output
+        assert f"tomorrow 0 due and {new} new" in quiz.output, (deck, quiz.output)
+        stats = runner.invoke(cli, ["stats", "--deck", deck, *state])
+        assert f"Cards: {new} new · 0 learning" in stats.output, (deck, stats.output)
+    studied = runner.invoke(cli, ["quiz", "--deck", "Cardio", *state], input=" 3q")
+    assert studied.exit_code == 0, studied.output
+    assert "The heart has [...] chambers." in studied.output
+    stats = runner.invoke(cli, ["stats", "--deck", "All", *state])
+    assert "Cards: 1 new · 1 learning" in stats.output, stats.output
+
+
 def test_state_may_name_a_new_folder(runner: CliRunner, make_vault: Callable[..., Path],
                                      tmp_path: Path) -> None:
     vault = make_vault({"n.md": "- a ==fact==\n"})

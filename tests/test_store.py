@@ -24,7 +24,9 @@ from highyield.review.store import (
     state_json,
     state_values,
 )
+from highyield.review.store.exchange import histories, known
 from highyield.review.store.migrations import MIGRATIONS
+from highyield.review.store.reads import Filter, counts_by_phase, tag_count
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)
@@ -48,7 +50,7 @@ def test_a_new_store_is_wal_full_sync_strict(tmp_path: Path) -> None:
         tables = dict(store.db.execute("SELECT name, sql FROM sqlite_master "
                                        "WHERE type = 'table'").fetchall())
         assert set(tables) == {"meta", "decks", "cards", "reviews", "parameters",
-                               "pending_sync"}
+                               "pending_sync", "also_in"}
         assert all(sql.rstrip().endswith("STRICT") for sql in tables.values())
         assert store.version == SCHEMA_VERSION == len(MIGRATIONS)
 
@@ -127,9 +129,57 @@ def test_a_card_that_moves_to_another_deck_keeps_its_schedule(tmp_path: Path) ->
         outcome = answer(CardState(), Rating.Easy, T0, ReviewSettings())
         store.answer("a", 1, outcome, 10)
         assert store.sync("B", rows("a"), "p", 4, T0).added == 0
-        assert store.view("a", 1)[0] == "B"
+        assert store.view("a", 1, ["B"])[0] == "B"
         assert store.state("a", 1) == outcome.after
 
+
+
+def _in(store: Store, deck: str) -> list[str]:
+    """The active cards of one deck, as the quiz takes them."""
+    sql, params = Filter((deck,)).where(store.db, None)
+    return sorted(k for (k,) in store.db.execute(f"SELECT key FROM cards WHERE {sql}", params))
+
+
+def test_a_card_two_decks_read_is_in_both_and_retired_only_when_both_drop_it(
+        tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        assert store.sync("All", rows("a", "b"), "p", 4, T0).added == 2
+        outcome = answer(CardState(), Rating.Good, T0, ReviewSettings())
+        store.answer("a", 1, outcome, 10)
+        assert store.sync("Cardio", rows("a"), "p", 4, T0).added == 0
+        assert (_in(store, "All"), _in(store, "Cardio")) == (["a", "b"], ["a"])
+        assert tag_count(store.db, Filter(("All", "Cardio"))) == 2  # one card, not two
+        assert store.view("a", 1, ["All"])[0] == "All"
+        assert store.view("a", 1, ["Cardio"])[0] == "Cardio"
+        assert {d.deck for d in known(store, ["All"]).values()} == {"All"}
+        assert {d.deck for d in known(store, ["Cardio"]).values()} == {"Cardio"}
+        assert len(histories(store, "All")[("a", 1)]) == 1
+        assert len(histories(store, "Cardio")[("a", 1)]) == 1
+        left = store.sync("Cardio", [], "p2", 4, T0 + timedelta(days=1))
+        assert left.retired == 0  # All still has it
+        assert (_in(store, "All"), _in(store, "Cardio")) == (["a", "b"], [])
+        gone = store.sync("All", rows("b"), "p3", 4, T0 + timedelta(days=2))
+        assert gone.retired == 1
+        assert _in(store, "All") == ["b"]
+        assert counts_by_phase(store.db, ["All"], T0)["retired"] == 1
+        assert counts_by_phase(store.db, ["Cardio"], T0)["retired"] == 0
+        back = store.sync("Cardio", rows("a"), "p4", 4, T0 + timedelta(days=3))
+        assert (back.added, back.revived) == (0, 0)  # it joins Cardio, schedule kept
+        assert store.state("a", 1) == outcome.after
+        assert (_in(store, "All"), _in(store, "Cardio")) == (["b"], ["a"])
+        assert counts_by_phase(store.db, ["All"], T0)["retired"] == 0
+
+
+def test_a_shared_card_its_first_deck_drops_stays_the_other_decks(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.sync("All", rows("a"), "p", 4, T0)
+        store.sync("Cardio", rows("a"), "p", 4, T0)
+        assert store.sync("All", [], "p2", 4, T0).retired == 0
+        assert (_in(store, "All"), _in(store, "Cardio")) == ([], ["a"])
+        assert store.view("a", 1, ["All"])[0] == "Cardio"  # none of those: its own deck
+        assert store.sync("Cardio", [], "p3", 4, T0).retired == 1
+        assert counts_by_phase(store.db, ["Cardio"], T0)["retired"] == 1
+        assert counts_by_phase(store.db, ["All"], T0)["retired"] == 0
 
 def _v1_store(path: Path) -> None:
     db = sqlite3.connect(path, isolation_level=None)
@@ -157,6 +207,8 @@ def test_an_older_store_is_migrated_keeping_its_data(tmp_path: Path) -> None:
         assert state.interval_days == 12  # from its last answer to its due time, in days
         assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
         assert store.integrity() == "ok"
+        assert tag_count(store.db, Filter(("D",))) == 1  # in its deck, as it was
+        assert known(store, ["D"])[("k", 1)].deck == "D"
 
 
 def test_a_store_from_a_newer_highyield_is_refused_unchanged(tmp_path: Path) -> None:

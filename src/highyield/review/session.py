@@ -140,7 +140,7 @@ class Session:
 
     def _card(self, ref: Ref) -> bool:
         """Show one card and act on the keys. False when the student quits."""
-        deck, source, view = self.store.view(*ref)
+        deck, source, view = self.store.view(*ref, self.plan.which.decks)
         state = self.store.state(*ref)
         shown_at = self.clock()
         counts = left(self.store, self.plan, shown_at, self._new_seen())

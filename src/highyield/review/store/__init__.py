@@ -23,7 +23,7 @@ from typing import overload
 from highyield import __version__
 from highyield.errors import HighyieldError, display_path
 from highyield.review.schedule import CardState, Outcome
-from highyield.review.store import connect, create, failures, location, values
+from highyield.review.store import connect, create, failures, location, membership, values
 from highyield.review.store.migrations import MIGRATIONS, missing, upgrade
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -317,8 +317,9 @@ class Store:
     def sync(self, deck: str, rows: Sequence[CardRow], fingerprint: str, day_starts_at: int,
              now: datetime, unseen: Callable[[str], bool] = lambda source: False) -> Synced:
         """Make the deck's cards those of ``rows``: new ones added, changed ones updated,
-        missing ones retired (never deleted) unless ``unseen`` says their note cannot be
-        read now, returning ones revived. One transaction."""
+        missing ones taken out of the deck (retired, never deleted, when no other deck has
+        them) unless ``unseen`` says their note cannot be read now; returning ones
+        revived. One transaction."""
         ms = to_ms(now)
         known = self._cards_of(deck)
         added = revived = 0
@@ -332,34 +333,66 @@ class Store:
                     db.execute("UPDATE cards SET source = ?, position = ?, tags = ?, view = ?, "
                                "retired_at = NULL WHERE key = ? AND ord = ?",
                                (row.source, row.position, row.tags, row.view, row.key, row.ord))
-            gone = [(ms, k, o) for (k, o), old in known.items()
-                    if old["retired_at"] is None and not unseen(old["source"])]
-            db.executemany("UPDATE cards SET retired_at = ? WHERE key = ? AND ord = ?", gone)
+            retired = self._leave(deck, [old for old in known.values()
+                                         if old["retired_at"] is None
+                                         and not unseen(old["source"])], ms)
             db.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                        (deck, fingerprint, day_starts_at, ms))
-        return Synced(added, len(gone), revived, len(rows))
+        return Synced(added, retired, revived, len(rows))
 
     def _cards_of(self, deck: str) -> dict[tuple[str, int], sqlite3.Row]:
+        """The deck's cards: those it read first (``cards.deck``), and those it is also in."""
         cursor = self.db.cursor()
         cursor.row_factory = sqlite3.Row
-        cursor.execute("SELECT key, ord, source, position, tags, view, retired_at FROM cards "
-                       "WHERE deck = ?", (deck,))
+        columns = "c.key, c.ord, c.deck, c.source, c.position, c.tags, c.view, c.retired_at"
+        cursor.execute(f"SELECT {columns} FROM cards c WHERE c.deck = ? UNION ALL "
+                       f"SELECT {columns} FROM also_in a JOIN cards c ON c.key = a.key "
+                       "AND c.ord = a.ord WHERE a.deck = ?", (deck, deck))
         return {(r["key"], r["ord"]): r for r in cursor}
 
     def _insert(self, deck: str, row: CardRow, ms: int | None) -> int:
-        """A new card (returns 1), or one another deck had: it moves to this deck with
-        its schedule (returns 0)."""
-        moved = self.db.execute(
-            "UPDATE cards SET deck = ?, source = ?, position = ?, tags = ?, view = ?, "
-            "retired_at = NULL WHERE key = ? AND ord = ?",
-            (deck, row.source, row.position, row.tags, row.view, row.key, row.ord)).rowcount
-        if moved:
-            return 0
+        """A new card (returns 1), or one another deck has or had, with its schedule
+        (returns 0): a retired card becomes this deck's; a card another deck has is also
+        in this one."""
+        if self.db.execute(
+                "INSERT INTO cards (key, ord, deck, added_at, source, position, tags, view) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, ord) DO NOTHING",
+                (row.key, row.ord, deck, ms, row.source, row.position, row.tags,
+                 row.view)).rowcount:
+            return 1
+        if self.db.execute("SELECT retired_at IS NULL FROM cards WHERE key = ? AND ord = ?",
+                           (row.key, row.ord)).fetchone()[0]:
+            self.db.execute("INSERT OR IGNORE INTO also_in VALUES (?, ?, ?)",
+                            (row.key, row.ord, deck))
         self.db.execute(
-            "INSERT INTO cards (key, ord, deck, added_at, source, position, tags, view) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.key, row.ord, deck, ms, row.source, row.position, row.tags, row.view))
-        return 1
+            "UPDATE cards SET deck = CASE WHEN retired_at IS NULL THEN deck ELSE ? END, "
+            "source = ?, position = ?, tags = ?, view = ?, retired_at = NULL "
+            "WHERE key = ? AND ord = ?",
+            (deck, row.source, row.position, row.tags, row.view, row.key, row.ord))
+        return 0
+
+    def _leave(self, deck: str, gone: Sequence[sqlite3.Row], ms: int | None) -> int:
+        """These cards leave the deck. A card another deck is also in stays that deck's;
+        the others are retired, and stay in this one. Returns how many were retired."""
+        retired = 0
+        for card in gone:
+            ref = (card["key"], card["ord"])
+            if card["deck"] != deck:
+                self.db.execute("DELETE FROM also_in WHERE key = ? AND ord = ? AND deck = ?",
+                                (*ref, deck))
+                continue
+            other = self.db.execute("SELECT min(deck) FROM also_in WHERE key = ? AND ord = ?",
+                                    ref).fetchone()[0]
+            if other is None:
+                self.db.execute("UPDATE cards SET retired_at = ? WHERE key = ? AND ord = ?",
+                                (ms, *ref))
+                retired += 1
+            else:
+                self.db.execute("UPDATE cards SET deck = ? WHERE key = ? AND ord = ?",
+                                (other, *ref))
+                self.db.execute("DELETE FROM also_in WHERE key = ? AND ord = ? AND deck = ?",
+                                (*ref, other))
+        return retired
 
     def state(self, key: str, ord: int) -> CardState:
         row = self.db.execute(f"SELECT {STATE_COLUMNS} FROM cards WHERE key = ? AND ord = ?",
@@ -368,10 +401,12 @@ class Store:
             raise KeyError((key, ord))
         return state_from_row(row, values.card(key, ord))
 
-    def view(self, key: str, ord: int) -> tuple[str, str, str]:
-        """(deck, source, view JSON) of a card."""
-        row = self.db.execute("SELECT deck, source, view FROM cards WHERE key = ? AND ord = ?",
-                              (key, ord)).fetchone()
+    def view(self, key: str, ord: int, decks: Sequence[str]) -> tuple[str, str, str]:
+        """(deck, source, view JSON) of a card; the deck is one of ``decks`` when the card
+        is in one of them."""
+        row = self.db.execute(f"SELECT coalesce({membership.deck_among(decks)}, deck), "
+                              "source, view FROM cards WHERE key = ? AND ord = ?",
+                              (*decks, *decks, key, ord)).fetchone()
         if row is None:
             raise KeyError((key, ord))
         return row[0], row[1], values.view(row[2], values.card(key, ord))

@@ -24,6 +24,7 @@ from highyield.review.store import (
     state_values,
     to_ms,
 )
+from highyield.review.store.membership import deck_among, in_decks
 from highyield.review.store.values import card
 
 
@@ -59,27 +60,30 @@ class Pending:
 
 def known(store: Store, decks: Sequence[str]) -> dict[tuple[str, int], Known]:
     """Every card of these decks, retired ones too."""
-    marks = ", ".join("?" * len(decks))
     answers: dict[tuple[str, int], list[Answered]] = defaultdict(list)
+    inside, args = in_decks(store.db, decks, "c")
     for key, ord_, at_ms, rating, duration in store.db.execute(
             "SELECT r.key, r.ord, r.reviewed_at, r.rating, r.duration_ms FROM reviews r "
-            f"JOIN cards c ON c.key = r.key AND c.ord = r.ord WHERE c.deck IN ({marks}) "
-            "ORDER BY r.reviewed_at, r.id", tuple(decks)):
+            f"JOIN cards c ON c.key = r.key AND c.ord = r.ord WHERE {inside} "
+            "ORDER BY r.reviewed_at, r.id", args):
         answers[key, ord_].append(Answered(at_ms, rating, duration))
+    inside, args = in_decks(store.db, decks)
     return {(row[0], row[1]): Known(row[2], state_from_row(row[3:], card(row[0], row[1])),
                                     tuple(answers[row[0], row[1]]))
-            for row in store.db.execute(f"SELECT key, ord, deck, {STATE_COLUMNS} FROM cards "
-                                        f"WHERE deck IN ({marks})", tuple(decks))}
+            for row in store.db.execute(
+                f"SELECT key, ord, {deck_among(decks)}, {STATE_COLUMNS} FROM cards "
+                f"WHERE {inside}", (*decks, *decks, *args))}
 
 
 def histories(store: Store, deck: str
               ) -> dict[tuple[str, int], list[tuple[Answered, CardState]]]:
     """Each studied card's answers, oldest first, each with the card's state before it."""
     found: dict[tuple[str, int], list[tuple[Answered, CardState]]] = defaultdict(list)
+    inside, args = in_decks(store.db, [deck], "c")
     for key, ord_, at_ms, rating, duration, before in store.db.execute(
             "SELECT r.key, r.ord, r.reviewed_at, r.rating, r.duration_ms, r.before FROM "
-            "reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord WHERE c.deck = ? "
-            "ORDER BY r.reviewed_at, r.id", (deck,)):
+            f"reviews r JOIN cards c ON c.key = r.key AND c.ord = r.ord WHERE {inside} "
+            "ORDER BY r.reviewed_at, r.id", args):
         found[key, ord_].append((Answered(at_ms, rating, duration),
                                  state_from_json(before, card(key, ord_))))
     return found

@@ -8,6 +8,7 @@ import math
 from datetime import datetime
 
 from highyield.review.store import Store, to_ms
+from highyield.review.store.membership import in_decks
 from highyield.review.store.values import BadValue
 
 WEIGHTS = 21  # FSRS-6
@@ -28,10 +29,10 @@ def keep(store: Store, deck: str, fitted: tuple[float, ...], reviews: int, log_l
 
 def answers(store: Store, deck: str) -> list[tuple[str, int, int, int]]:
     """Every answer to the deck's cards: (key, ordinal, time in ms, rating)."""
+    inside, args = in_decks(store.db, [deck], "c")
     return store.db.execute(
         "SELECT r.key, r.ord, r.reviewed_at, r.rating FROM reviews r JOIN cards c "
-        "ON c.key = r.key AND c.ord = r.ord WHERE c.deck = ? ORDER BY r.id",
-        (deck,)).fetchall()
+        f"ON c.key = r.key AND c.ord = r.ord WHERE {inside} ORDER BY r.id", args).fetchall()
 
 
 def _checked(text: str, deck: str) -> tuple[float, ...]:

@@ -104,9 +104,23 @@ def m005_pending_anki_sync(db: sqlite3.Connection) -> None:
         ) STRICT""")
 
 
+def m006_decks_sharing_cards(db: sqlite3.Connection) -> None:
+    """The other decks a card is in, besides ``cards.deck``: a note two decks read gives
+    both the same card (one schedule), and each deck's quiz and stats take it."""
+    db.execute("""
+        CREATE TABLE also_in (
+            key TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            deck TEXT NOT NULL,                -- never the card's own cards.deck
+            PRIMARY KEY (key, ord, deck),
+            FOREIGN KEY (key, ord) REFERENCES cards (key, ord)
+        ) STRICT""")
+    db.execute("CREATE INDEX also_in_by_deck ON also_in (deck)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying,
                                      m003_review_intervals, m004_fitted_parameters,
-                                     m005_pending_anki_sync)
+                                     m005_pending_anki_sync, m006_decks_sharing_cards)
 
 
 def upgrade(db: sqlite3.Connection, written_by: str) -> int:
