@@ -258,6 +258,41 @@ def test_a_deck_file_that_expands_too_far_is_a_clear_error(tmp_path: Path) -> No
         "and *aliases\n")
 
 
+
+@pytest.mark.parametrize("char", ["\0", "\x7f", "\x90"])
+def test_a_deck_file_with_a_character_yaml_refuses_names_it_and_its_line(
+        tmp_path: Path, char: str) -> None:
+    project = tmp_path / "project"
+    (project / "decks").mkdir(parents=True)
+    (project / "notes").mkdir()
+    (project / "notes" / "n.md").write_text(GOOD)
+    (project / "decks" / "d.yaml").write_text(f"deck: D\nnotes: ../notes\ntags: [a{char}b]\n")
+    result, _ = _run(project, "build")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: decks/d.yaml:3: invalid YAML: the character U+{ord(char):04X}, which YAML "
+        "does not allow\n  hint: delete it (an editor that shows invisible characters "
+        "helps)\n")
+
+
+def test_a_control_character_moved_is_said_where_it_is_now(
+        make_vault: Callable[..., Path]) -> None:
+    """The note's text without it is the same, so its cards come from the last build: the
+    warning is this reading's (it was the last build's, naming the old line and
+    character)."""
+    vault = make_vault({"n.md": "- the ==first\0== fact\n- the ==second== fact\n",
+                        "good.md": GOOD})
+    first = _build(vault)
+    assert first.stderr.startswith("vault/n.md:1: warning: control character U+0000 removed")
+    (vault / "n.md").write_text("- the ==first== fact\n- the ==second\x7f== fact\n")
+    moved = _build(vault)
+    assert moved.code == 0, moved.stderr
+    assert moved.stderr == (
+        f"vault/n.md:2: warning: control character U+007F removed\n{CONTROLS_HINT}\n")
+    assert "no card changed" in moved.stdout
+    (vault / "n.md").write_text("- the ==first== fact\n- the ==second== fact\n")
+    assert _build(vault).stderr == ""
+
 LINK = re.compile(r"\\(?:href|url|hyperref)(?![A-Za-z])")
 
 

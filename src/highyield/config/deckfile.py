@@ -27,7 +27,7 @@ from highyield.config.inline import Dataview, InlineCards, plugin_listed
 from highyield.config.output import absolute, is_apkg
 from highyield.config.review import REVIEW_KEYS, read_review
 from highyield.config.srplugin import read_plugin
-from highyield.config.yamlload import Refused, load, repeated_keys
+from highyield.config.yamlload import Refused, failure, load, repeated_keys
 from highyield.errors import Diagnostic, HighyieldError, display_path, error
 from highyield.regular import read_text, unreadable
 from highyield.vault.globs import Selection
@@ -82,11 +82,9 @@ def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], yaml.Node]:
                                       f"the deck definition {exc.message}",
                                       exc.hint)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise HighyieldError.at(error(shown, mark.line + 1 if mark else None,
-                                      f"invalid YAML: {problem}",
-                                      "check the indentation and the quoting")) from None
+        line, problem, hint = failure(exc, text)
+        raise HighyieldError.at(error(shown, line + 1 if line is not None else None,
+                                      f"invalid YAML: {problem}", hint)) from None
     if not isinstance(data, dict) or node is None:
         raise HighyieldError.at(error(shown, 1, "a deck definition must be a mapping of keys",
                                       "start from the example in the README"))

@@ -26,6 +26,20 @@ class Refused(Exception):
 ALIASES_HINT = "write the values out instead of repeating them with &anchors and *aliases"
 
 
+def failure(exc: yaml.YAMLError, text: str) -> tuple[int | None, str, str]:
+    """Where YAML stopped in ``text`` (its line, from 0, when known), why, and a hint. A
+    character YAML does not take (NUL, DEL, a C1 control) is named, with its line."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) if isinstance(exc.position, int) else None
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
+        return (line, f"the character U+{code:04X}, which YAML does not allow",
+                "delete it (an editor that shows invisible characters helps)")
+    mark = getattr(exc, "problem_mark", None)
+    return (mark.line if mark is not None else None,
+            getattr(exc, "problem", None) or "not valid YAML",
+            "check the indentation and the quoting")
+
+
 def load(text: str) -> tuple[object, yaml.Node | None]:
     """The document's data and its node (for the lines of its keys). Raises
     ``yaml.YAMLError`` for invalid YAML, ``Refused`` beyond the limits."""

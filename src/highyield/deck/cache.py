@@ -77,6 +77,9 @@ class NoteCards:
     # the last build's cards, kept while the note cannot be read (not a note deleted):
     # read afresh once it can be
     kept: bool = False
+    # how many of ``diagnostics`` (the first ones) came from reading the file: a note read
+    # again to the same text gets those of this reading (a control character moved)
+    read_said: int = 0
 
 
 @dataclass

@@ -65,7 +65,9 @@ class CachedReader:
         size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (0, 0)
         if old is not None and old.sha == sha and not old.kept and self._usable(old) and \
                 self._same_media(rel, old) and self._same_depends(rel, old):
-            return _shown_from_here(replace(old, size=size, mtime_ns=mtime), path)
+            said = (*problems, *old.diagnostics[old.read_said:])
+            return _shown_from_here(replace(old, size=size, mtime_ns=mtime, diagnostics=said,
+                                            read_said=len(problems)), path)
         self.fresh += 1
         embedder = self.texts.for_note(rel)
         drafts, found, untestable, unsure = note_drafts(source, self.rules, self.media,
@@ -77,7 +79,8 @@ class CachedReader:
         made = tuple(made_of(d, self.media, self.deck.obsidian_vault, self.with_seen)
                      for d in drafts)
         return NoteCards(size, mtime, sha, made, tuple(problems + found + empty), pairs,
-                         embedder.depends, untestable, unsure, embedder.resolves)
+                         embedder.depends, untestable, unsure, embedder.resolves,
+                         read_said=len(problems))
 
     def kept(self, rel: str, old: NoteCards, problems: list[Diagnostic] | None = None
              ) -> NoteCards:

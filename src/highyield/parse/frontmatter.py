@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from highyield.config.yamlload import Refused, load
+from highyield.config.yamlload import Refused, failure, load
 from highyield.errors import Diagnostic, warning
 
 MAX_FRONTMATTER = 64 * 1024  # characters: far more than any note's, read in under a second
@@ -84,9 +84,8 @@ def _load_yaml(text: str, path: str,
                            f"{exc.hint}; {BODY_USED}"))
         return {}, None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "not valid YAML"
+        found, problem, _ = failure(exc, text)
+        line = found + 2 if found is not None else 1
         out.append(warning(path, line, f"invalid YAML frontmatter: {problem}",
                            f"fix the YAML between the --- lines; {BODY_USED}"))
         return {}, None
