@@ -993,3 +993,44 @@ def test_a_read_only_profile_folder_is_called_read_only(sides: Sides) -> None:
     assert done.returncode == 2 and "not an Anki collection" not in done.stderr
     assert "error: anki/collection.anki2 is read-only (or its folder is); it was not changed" \
         in done.stderr, done.stderr
+
+
+UNFINISHED = """
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode = DELETE")
+db.execute("PRAGMA cache_size = 1")  # the change spills into the file: the journal is hot
+db.execute("BEGIN")
+db.execute("UPDATE notes SET flds = flds || 'x'")
+db.execute("CREATE TABLE spill (b)")  # more pages than the cache holds: written to the file
+db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+           "INSERT INTO spill SELECT randomblob(4000) FROM n")
+print("written", flush=True)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_a_change_anki_left_unfinished_is_said_so_not_called_read_only(sides: Sides) -> None:
+    """Anki killed while writing leaves a journal whose change a read-only open cannot
+    undo: SQLite says "readonly". That was called a read-only file or folder."""
+    sides.quiz("distal convoluted tubule", Rating.Good, datetime.now(UTC))
+    killed = subprocess.run([sys.executable, "-c", UNFINISHED, str(sides.collection)],
+                            capture_output=True, text=True, timeout=60)
+    assert killed.returncode == -9 and killed.stdout == "written\n", killed.stderr
+    journal = Path(f"{sides.collection}-journal")
+    assert journal.stat().st_size > 0
+    before = sides.collection.read_bytes(), journal.read_bytes()
+    result = sides.sync()
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.splitlines()[-2:] == [
+        "error: anki/collection.anki2 has a change Anki did not finish (Anki stopped while "
+        "writing it: its journal, anki/collection.anki2-journal, is still there); it was not "
+        "changed",
+        "  hint: open the profile in Anki once and close it (Anki undoes the unfinished "
+        "change), then sync again"]
+    assert (sides.collection.read_bytes(), journal.read_bytes()) == before
+    Collection(str(sides.collection)).close()  # Anki opened and closed: the change undone
+    assert not journal.exists()
+    again = sides.sync()
+    assert again.returncode == 0, again.stderr
+    _agree(sides)

@@ -32,8 +32,8 @@ def schema_version(path: Path) -> int:
     except (sqlite3.Error, TypeError) as exc:
         if "locked" in str(exc):  # Anki holds it open, and locked
             raise in_use(path) from None
-        if "readonly" in str(exc):  # its folder read-only: no journal can be made there
-            raise read_only(path) from None
+        if "readonly" in str(exc):  # a journal to roll back, or no journal can be made
+            raise (unfinished(path) if _hot_journal(path) else read_only(path)) from None
         raise damaged(path, str(exc)) from None
     if version > NEWEST_SCHEMA:
         raise HighyieldError(f"{display_path(path)} was made by a newer Anki (schema "
@@ -48,6 +48,26 @@ def read_only(path: Path) -> HighyieldError:
     return HighyieldError(f"{display_path(path)} is read-only (or its folder is); it was "
                           "not changed", hint="let highyield write the collection and its "
                           "folder (Anki writes a journal beside it), then sync again")
+
+
+def unfinished(path: Path) -> HighyieldError:
+    journal = display_path(Path(f"{path}-journal"))
+    return HighyieldError(f"{display_path(path)} has a change Anki did not finish (Anki "
+                          f"stopped while writing it: its journal, {journal}, is still "
+                          "there); it was not changed", hint="open the profile in Anki "
+                          "once and close it (Anki undoes the unfinished change), then "
+                          "sync again")
+
+
+def _hot_journal(path: Path) -> bool:
+    """A rollback journal left beside a collection that may be written: opened read-only,
+    SQLite cannot undo what it holds, and says "readonly"."""
+    journal = Path(f"{path}-journal")
+    try:
+        return journal.stat().st_size > 0 and os.access(path, os.W_OK) and \
+            os.access(path.parent, os.W_OK)
+    except OSError:
+        return False
 
 
 def _looks_right(path: Path) -> None:
