@@ -32,10 +32,10 @@ def _as_before_the_move(*objects: object) -> bytes:
 def test_an_old_header_still_says_up_to_date(tmp_path: Path) -> None:
     header = cache.Header((cache.FORMAT, __version__), "f" * 64, (10, 20))
     path = tmp_path / "build.pickle"
-    path.write_bytes(_as_before_the_move(header))
+    path.write_bytes(_as_before_the_move(header, ()))
     assert b"highyield.buildcache" in path.read_bytes()
-    assert cache.up_to_date(path, "f" * 64, (10, 20))
-    assert not cache.up_to_date(path, "e" * 64, (10, 20))
+    assert cache.up_to_date(path, "f" * 64, (10, 20)) == ()
+    assert cache.up_to_date(path, "e" * 64, (10, 20)) is None
 
 
 def test_old_anki_notes_load(tmp_path: Path) -> None:
@@ -43,9 +43,21 @@ def test_old_anki_notes_load(tmp_path: Path) -> None:
     path = tmp_path / "shard.pickle"
     path.write_bytes(_as_before_the_move({"n.md": None}, {note.key: note}))
     assert b"highyield.changes" in path.read_bytes()
-    notes, packed = cache._pickles(path, 2)
+    notes, packed = cache._shard(path)
     assert notes == {"n.md": None} and packed == {note.key: note}
     assert type(packed[note.key]) is Packed
+
+
+def test_a_cache_of_the_last_format_is_read_as_none_not_called_damaged(tmp_path: Path) -> None:
+    """The format before this one had no build's problems after its header: it is not
+    read past the header (where that would be an index, this format has a tuple)."""
+    index = cache.Index("s", (), (-1, -1), ())
+    path = tmp_path / "build.pickle"
+    path.write_bytes(pickle.dumps(cache.Header((cache.FORMAT - 1, __version__), "f" * 64,
+                                               (10, 20))) + pickle.dumps(index))
+    loaded = cache.load(path)
+    assert (loaded.settings, loaded.notes, loaded.damaged) == ("", {}, "")
+    assert cache.up_to_date(path, "f" * 64, (10, 20)) is None
 
 
 def test_a_new_version_reads_every_note_again_and_keeps_unchanged_cards_times(

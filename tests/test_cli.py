@@ -414,6 +414,41 @@ def test_a_note_two_decks_read_is_studied_in_both(runner: CliRunner, tmp_path: P
     assert "Cards: 1 new · 1 learning" in stats.output, stats.output
 
 
+def test_an_up_to_date_build_says_again_the_problems_that_still_stand(
+        runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": "- The kidney filters ==blood==.\n",
+                        "b.md": "What is missing?\n?\n",
+                        "c.md": "---\ntags: [a\n---\n- The heart has ==four== chambers.\n"})
+    args = ["build", str(vault), "-o", str(tmp_path / "o.apkg")]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 1, first.output
+    assert "0 warnings" not in first.stdout and "1 error · 1 warning" in first.stdout
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 1, again.output  # the error still stands
+    assert again.stderr == first.stderr
+    assert again.stdout.endswith("up to date (nothing changed since the last build; --force "
+                                 "rebuilds); the 1 error and 1 warning above still stand\n")
+    monkeypatch.chdir(vault)  # shown from here, wherever the last build ran
+    inside = runner.invoke(cli, args)
+    assert inside.stderr.startswith("b.md:2: error: multi-line card has no answer"), \
+        inside.stderr
+    monkeypatch.chdir(tmp_path)
+    (vault / "b.md").write_text("What is missing?\n?\nThe answer.\n")
+    fixed = runner.invoke(cli, args)
+    assert fixed.exit_code == 0 and "0 errors · 1 warning" in fixed.stdout, fixed.output
+    still = runner.invoke(cli, args)
+    assert still.exit_code == 0, still.output
+    assert still.stdout.endswith("; the 1 warning above still stands\n")
+    assert still.stderr.startswith(f"{vault.name}/c.md:2: warning: invalid YAML frontmatter")
+    (vault / "c.md").write_text("- The heart has ==four== chambers.\n")
+    assert runner.invoke(cli, args).exit_code == 0
+    clean = runner.invoke(cli, args)
+    assert (clean.exit_code, clean.stderr) == (0, "")
+    assert clean.stdout.endswith("up to date (nothing changed since the last build; --force "
+                                 "rebuilds)\n")
+
+
 def test_state_may_name_a_new_folder(runner: CliRunner, make_vault: Callable[..., Path],
                                      tmp_path: Path) -> None:
     vault = make_vault({"n.md": "- a ==fact==\n"})

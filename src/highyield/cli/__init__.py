@@ -24,7 +24,7 @@ from highyield.cli.quiz_setup import check_tag, plan_for, store_decks, unsuspend
 from highyield.cli.terminal import console
 from highyield.config import DeckConfig, ReviewSettings
 from highyield.config.targets import decks_for
-from highyield.errors import Diagnostic, HighyieldError, display_path
+from highyield.errors import Diagnostic, HighyieldError, Severity, display_path
 from highyield.paths import store_path
 from highyield.review.anki.collection import NoteText
 from highyield.review.localzone import LOCAL
@@ -174,7 +174,8 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
     errors = 0
     for deck in _targets(vault, decks, output, min_score):
         result = _build(deck, force or write_ids, verbose)
-        errors += result.tally.errors if result.tally is not None else 0
+        errors += result.tally.errors if result.tally is not None else \
+            sum(d.count for d in result.standing if d.severity is Severity.ERROR)
         if write_ids:
             from highyield.identity.blockids import write_ids as write_block_ids
 
@@ -209,7 +210,7 @@ def _build(deck: DeckConfig, force: bool = False, verbose: bool = False,
     with DelayedProgress(f"Reading {deck.name}", then=f"Writing {deck.name}") as progress:
         result = build_deck(deck, now=time.time(), progress=progress, force=force,
                             waiting=_waiting(deck))
-    found = result.tally.diagnostics if result.tally is not None else ()
+    found = result.tally.diagnostics if result.tally is not None else result.standing
     if shown is not None:
         found = tuple(d for d in found if d not in shown)
         shown.update(found)

@@ -189,7 +189,8 @@ def built(b: Built, verbose: bool = False) -> str:
     """``Built USMLE → USMLE.apkg: +3 new, ~2 updated, 1 moved, -1 retired``."""
     head = f"{escaped(b.deck.name)} → {display_path(b.output)}"
     if b.tally is None:
-        return f"{head}: up to date (nothing changed since the last build; --force rebuilds)"
+        return (f"{head}: up to date (nothing changed since the last build; --force "
+                f"rebuilds){_standing(b.standing)}")
     first = f"Built {head}: {change_line(b.changes)}" if b.written else \
         f"{head}: no card changed; the deck is left as it was"
     lines = [first, f"  {counts(b.tally)}"]
@@ -198,6 +199,15 @@ def built(b: Built, verbose: bool = False) -> str:
                      f"{escaped(c.label)}" + (f"  (was {escaped(c.was)})" if c.was else "")
                      for c in b.changes.items)
     return "\n".join(lines)
+
+
+def _standing(said: Sequence[Diagnostic]) -> str:
+    """``; the 2 warnings above still stand``: an up-to-date deck's unfixed problems."""
+    found = [(sum(d.count for d in said if d.severity is kind), kind.value)
+             for kind in (Severity.ERROR, Severity.WARNING)]
+    total = sum(n for n, _ in found)
+    parts = " and ".join(_plural(n, kind) for n, kind in found if n)
+    return f"; the {parts} above still {'stands' if total == 1 else 'stand'}" if total else ""
 
 
 def change_line(changes: Changes) -> str:

@@ -10,7 +10,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,7 @@ class Built:
     cards: tuple[tuple[str, Subject], ...] = ()  # each own card's key and what it is
     read: dict[str, str] = field(default_factory=dict)  # each note's sha256, as read
     written: bool = True  # False: notes were read, but no card changed and the deck is kept
+    standing: tuple[Diagnostic, ...] = ()  # up to date: the last build's problems, unfixed
 
     @property
     def up_to_date(self) -> bool:
@@ -116,8 +117,10 @@ def build(deck: DeckConfig, now: float | None = None, progress: Progress | None 
 def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool) -> Built:
     where = cache_file(deck.name, deck.vault)
     files = vault_files(deck.vault)
-    if not force and up_to_date(where, deck_fingerprint(deck, files), file_stat(deck.output)):
-        return Built(deck, deck.output, None)
+    said = None if force else up_to_date(where, deck_fingerprint(deck, files),
+                                         file_stat(deck.output))
+    if said is not None:
+        return Built(deck, deck.output, None, standing=tuple(map(_from_here, said)))
     unlisted: list[Diagnostic] = []
     paths = deck_notes(deck, unlisted)
     cache = load(where)
@@ -169,8 +172,8 @@ def _out_of_sight(run: _Run, reader: CachedReader, found: dict[str, NoteCards]
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
-    diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics),
-                   *_damaged(run)]
+    once = _damaged(run)  # said by this build only: not by an up-to-date one after it
+    diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics), *once]
     keyed = _keyed(run, notes, diagnostics)
     current = _packed(keyed.made, keyed.identified, run.cache.packed, int(run.now))
     packed, changes = settle(run.cache.packed, current, run.now,
@@ -181,7 +184,9 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     written = _write(run, packed, bool(changes) or run.cache.media != stamp)
     if run.left_out:  # written without them: the next build must try again
         stamp = tuple(s for s in stamp if s[0] not in run.left_out)
-        diagnostics.extend(_left_out(deck, notes, run.left_out))
+        changed = _left_out(deck, notes, run.left_out)
+        once.extend(changed)
+        diagnostics.extend(changed)
     ledger = write_ledger(deck.vault, keyed.identified.ledger)
     keyed.identified.ledger.clear()  # written: its memory goes to the cache's save
     problem = ledger.problem
@@ -189,7 +194,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
     _save(run, notes, packed, stamp, problem is not None or ledger.uncopied is not None or
-          any(unread(d) for d in diagnostics))
+          any(unread(d) for d in diagnostics), [d for d in diagnostics if d not in once])
     if run.unsaved:  # said once
         diagnostics.append(unsaved(run.unsaved[0], identity_kept=ledger.kept))
     elif ledger.uncopied is not None:  # the rest of the cache was saved
@@ -260,16 +265,29 @@ def _left_out(deck: DeckConfig, notes: dict[str, NoteCards], left_out: dict[str,
 
 
 def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
-          stamp: tuple[tuple[str, str, int, int], ...], again: bool) -> None:
-    """Keep what this build learnt. After a note or folder could not be read, or the
-    ledger not written (``again``), the next build is never "up to date": it tries them
-    again, or says again that it cannot."""
+          stamp: tuple[tuple[str, str, int, int], ...], again: bool,
+          said: list[Diagnostic]) -> None:
+    """Keep what this build learnt, and what it ``said`` (an up-to-date build says it
+    again). After a note or folder could not be read, or the ledger not written
+    (``again``), the next build is never "up to date": it tries them again, or says
+    again that it cannot."""
     cache, deck = run.cache, run.deck
     cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
     cache.fingerprint = "" if again else deck_fingerprint(deck, run.files)
     cache.output = file_stat(deck.output)
+    cache.said = tuple(_anchored(d) for d in sorted(said, key=lambda d: (d.path, d.line or 0)))
     failed = save(run.where, cache)
     run.unsaved.extend([failed] if failed is not None else [])
+
+
+def _anchored(said: Diagnostic) -> Diagnostic:
+    """A problem kept for a later build, which may run in another folder: its path whole."""
+    return replace(said, path=str(Path.cwd() / said.path)) if said.path else said
+
+
+def _from_here(said: Diagnostic) -> Diagnostic:
+    """A kept problem, its path shown from the current folder."""
+    return replace(said, path=display_path(Path(said.path))) if said.path else said
 
 
 def _own_cards(keyed: _Keyed) -> tuple[tuple[str, Subject], ...]:

@@ -35,7 +35,7 @@ from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import FileStamp, file_stat, fingerprint
 from highyield.vault.media import Outcome
 
-FORMAT = 6
+FORMAT = 7
 SHARDS = 32
 # Where the cached classes lived before the code moved into packages: a cache written
 # then still loads, so the first build after the move keeps each card's time and history.
@@ -96,6 +96,7 @@ class BuildCache:
     # each note's Dataview keys (``extract.dataview``), by its path, with its file stamp
     scanned: dict[str, tuple[FileStamp, NoteKeys]] = field(default_factory=dict)
     ledger: tuple[int, int] = (-1, -1)  # the vault's ledger as this build left it, its stat
+    said: tuple[Diagnostic, ...] = ()  # the build's errors and warnings, for an up-to-date one
 
     def for_settings(self, settings: str) -> BuildCache:
         """The cache for cards made with ``settings``: its notes are dropped, to be read
@@ -173,13 +174,18 @@ class Header:
     output: tuple[int, int]
 
 
-def up_to_date(path: Path, fingerprint: str, output: tuple[int, int]) -> bool:
+def up_to_date(path: Path, fingerprint: str,
+               output: tuple[int, int]) -> tuple[Diagnostic, ...] | None:
+    """When the deck is as its last build left it: that build's errors and warnings,
+    which still stand (read without loading the rest). None when it must be built."""
     try:
         with open_regular(path) as f:
-            header = _Unpickler(f).load()
+            if _Unpickler(f).load() != Header((FORMAT, __version__), fingerprint, output):
+                return None
+            said = _Unpickler(f).load()
     except Exception:  # any damage means building afresh
-        return False
-    return bool(header == Header((FORMAT, __version__), fingerprint, output))
+        return None
+    return said if isinstance(said, tuple) else None
 
 
 @contextmanager
@@ -207,9 +213,8 @@ def load(path: Path) -> BuildCache:
     settings = ""
     try:
         with collector_off():
-            header, index = _pickles(path, 2)
-            if not isinstance(header, Header) or header.version[0] != FORMAT \
-                    or not isinstance(index, Index):
+            header, index = _header_and_index(path)
+            if not isinstance(index, Index):
                 return BuildCache(settings)
             shards = [Shard(name, *_shard(path.parent / name)) for name in index.shards]
     except (NotADirectoryError, PermissionError):  # said when it cannot be saved
@@ -235,9 +240,15 @@ def _why(exc: Exception) -> str:
     return "its contents are damaged"
 
 
-def _pickles(path: Path, count: int) -> list[Any]:
+def _header_and_index(path: Path) -> tuple[Header, Index | None]:
+    """The cache's header and index; no index (nothing to read) when the file is of
+    another ``FORMAT``, which may hold other things after its header."""
     with open_regular(path) as f:
-        return [_Unpickler(f).load() for _ in range(count)]
+        header = _Unpickler(f).load()
+        if not isinstance(header, Header) or header.version[0] != FORMAT:
+            return header, None
+        _Unpickler(f).load()  # what the build said
+        return header, _Unpickler(f).load()
 
 
 def _shard(path: Path) -> tuple[dict[str, NoteCards], dict[str, Packed]]:
@@ -272,8 +283,8 @@ def save(path: Path, cache: BuildCache) -> OSError | None:
             names = tuple(_shard_file(path, n, notes[n], packed[n], old[n], written)
                           for n in range(SHARDS))
             header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
-            _write(path, header, Index(cache.settings, cache.media, cache.base, names,
-                                       cache.scanned, cache.ledger))
+            _write(path, header, cache.said, Index(cache.settings, cache.media, cache.base,
+                                                   names, cache.scanned, cache.ledger))
     except OSError as exc:
         for new in written:
             with suppress(OSError):
