@@ -449,6 +449,20 @@ def test_an_up_to_date_build_says_again_the_problems_that_still_stand(
                                  "rebuilds)\n")
 
 
+def test_a_rebuild_says_how_many_notes_were_read_again(
+        runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "- The kidney filters ==blood==.\n",
+                        "b.md": "- The heart has ==four== chambers.\n",
+                        "c.md": "- The lung ==exchanges gas==.\n"})
+    args = ["build", str(vault), "-o", str(tmp_path / "o.apkg")]
+    assert "\n  3 notes read · 3 cards" in runner.invoke(cli, args).stdout
+    (vault / "b.md").write_text("- The heart has ==four== chambers and valves.\n")
+    edited = runner.invoke(cli, args).stdout
+    assert "~1 updated\n  3 notes (1 read again) · 3 cards" in edited, edited
+    forced = runner.invoke(cli, [*args, "--force"]).stdout
+    assert "\n  3 notes (none read again) · 3 cards" in forced, forced
+
+
 def test_state_may_name_a_new_folder(runner: CliRunner, make_vault: Callable[..., Path],
                                      tmp_path: Path) -> None:
     vault = make_vault({"n.md": "- a ==fact==\n"})

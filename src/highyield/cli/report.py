@@ -159,11 +159,15 @@ def skipped(problems: list[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
-def counts(t: Tally) -> str:
+def counts(t: Tally, fresh: int | None = None) -> str:
+    """The build's figures; ``fresh``: how many of its notes were read again (the others
+    came from the cache), when not all."""
     kinds = ", ".join(f"{t.kinds[k]} {k.value}" for k in CardKind)
     if t.auto:
         kinds += f"; {t.auto} auto"
-    parts = [_plural(t.notes, "note") + " read",
+    read = " read" if fresh is None or fresh >= t.notes else \
+        f" ({fresh:,} read again)" if fresh else " (none read again)"
+    parts = [_plural(t.notes, "note") + read,
              f"{_plural(t.cards, 'card')} in {_plural(t.anki_notes, 'Anki note')} ({kinds})"]
     if t.images:
         parts.append(_plural(t.images, "image"))
@@ -193,7 +197,7 @@ def built(b: Built, verbose: bool = False) -> str:
                 f"rebuilds){_standing(b.standing)}")
     first = f"Built {head}: {change_line(b.changes)}" if b.written else \
         f"{head}: no card changed; the deck is left as it was"
-    lines = [first, f"  {counts(b.tally)}"]
+    lines = [first, f"  {counts(b.tally, b.fresh)}"]
     if verbose:
         lines.extend(f"  {CHANGE_MARKS[c.what]} {c.what:<8} {escaped(c.source)}  "
                      f"{escaped(c.label)}" + (f"  (was {escaped(c.was)})" if c.was else "")
