@@ -25,6 +25,7 @@ from highyield.review.store import (
     state_values,
 )
 from highyield.review.store.exchange import histories, known
+from highyield.review.store.membership import in_decks
 from highyield.review.store.migrations import MIGRATIONS
 from highyield.review.store.reads import Filter, counts_by_phase, tag_count
 
@@ -180,6 +181,21 @@ def test_a_shared_card_its_first_deck_drops_stays_the_other_decks(tmp_path: Path
         assert store.sync("Cardio", [], "p3", 4, T0).retired == 1
         assert counts_by_phase(store.db, ["Cardio"], T0)["retired"] == 1
         assert counts_by_phase(store.db, ["All"], T0)["retired"] == 0
+
+
+def test_a_renamed_deck_gets_its_cards_as_its_own_so_its_queries_stay_indexed(
+        tmp_path: Path) -> None:
+    """The deck that read a card last is ``cards.deck``; the deck it was in before keeps
+    it in ``also_in`` (a renamed deck's old name is never read again)."""
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.sync("Cardio", rows("a"), "p", 4, T0)
+        outcome = answer(CardState(), Rating.Good, T0, ReviewSettings())
+        store.answer("a", 1, outcome, 10)
+        assert store.sync("Heart", rows("a"), "p", 4, T0).added == 0
+        assert store.db.execute("SELECT deck FROM cards").fetchall() == [("Heart",)]
+        assert store.db.execute("SELECT deck FROM also_in").fetchall() == [("Cardio",)]
+        assert in_decks(store.db, ["Heart"]) == ("cards.deck IN (?)", ("Heart",))
+        assert _in(store, "Heart") == ["a"] and store.state("a", 1) == outcome.after
 
 def _v1_store(path: Path) -> None:
     db = sqlite3.connect(path, isolation_level=None)

@@ -352,23 +352,22 @@ class Store:
 
     def _insert(self, deck: str, row: CardRow, ms: int | None) -> int:
         """A new card (returns 1), or one another deck has or had, with its schedule
-        (returns 0): a retired card becomes this deck's; a card another deck has is also
-        in this one."""
+        (returns 0). It becomes this deck's (``cards.deck``: the deck that read it last,
+        whose queries the indexes serve); a deck that still has it keeps it in
+        ``also_in``."""
         if self.db.execute(
                 "INSERT INTO cards (key, ord, deck, added_at, source, position, tags, view) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, ord) DO NOTHING",
                 (row.key, row.ord, deck, ms, row.source, row.position, row.tags,
                  row.view)).rowcount:
             return 1
-        if self.db.execute("SELECT retired_at IS NULL FROM cards WHERE key = ? AND ord = ?",
-                           (row.key, row.ord)).fetchone()[0]:
-            self.db.execute("INSERT OR IGNORE INTO also_in VALUES (?, ?, ?)",
-                            (row.key, row.ord, deck))
-        self.db.execute(
-            "UPDATE cards SET deck = CASE WHEN retired_at IS NULL THEN deck ELSE ? END, "
-            "source = ?, position = ?, tags = ?, view = ?, retired_at = NULL "
-            "WHERE key = ? AND ord = ?",
-            (deck, row.source, row.position, row.tags, row.view, row.key, row.ord))
+        self.db.execute("INSERT OR IGNORE INTO also_in SELECT key, ord, deck FROM cards "
+                        "WHERE key = ? AND ord = ? AND retired_at IS NULL",
+                        (row.key, row.ord))
+        self.db.execute("UPDATE cards SET deck = ?, source = ?, position = ?, tags = ?, "
+                        "view = ?, retired_at = NULL WHERE key = ? AND ord = ?",
+                        (deck, row.source, row.position, row.tags, row.view, row.key,
+                         row.ord))
         return 0
 
     def _leave(self, deck: str, gone: Sequence[sqlite3.Row], ms: int | None) -> int:

@@ -1,8 +1,8 @@
 """Which decks a card is in, as SQL. A note two decks read gives both the same card (one
-schedule, one history), and each deck's quiz, stats and sync take it. A card's first deck
-is ``cards.deck``, which the store's indexes serve; the ``also_in`` table holds the other
-decks that have it, if any. When none of the decks asked about shares a card, the SQL is
-the plain, indexed ``deck IN (...)``."""
+schedule, one history), and each deck's quiz, stats and sync take it. ``cards.deck`` is the
+deck that read the card last, which the store's indexes serve; the ``also_in`` table holds
+the other decks that have it, if any. When none of the decks asked about shares a card,
+the SQL is the plain, indexed ``deck IN (...)``."""
 
 from __future__ import annotations
 

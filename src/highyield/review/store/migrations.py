@@ -105,8 +105,9 @@ def m005_pending_anki_sync(db: sqlite3.Connection) -> None:
 
 
 def m006_decks_sharing_cards(db: sqlite3.Connection) -> None:
-    """The other decks a card is in, besides ``cards.deck``: a note two decks read gives
-    both the same card (one schedule), and each deck's quiz and stats take it."""
+    """The other decks a card is in, besides ``cards.deck`` (the deck that read it last):
+    a note two decks read gives both the same card (one schedule), and each deck's quiz
+    and stats take it."""
     db.execute("""
         CREATE TABLE also_in (
             key TEXT NOT NULL,
