@@ -33,9 +33,10 @@ def left(store: Store, plan: Plan, now: datetime, new_seen: int = 0) -> Left:
     db = store.db
     end = day_end(now, plan.tz, plan.hour())
     new = review = 0
-    for deck in plan.which.decks:
+    for n, deck in enumerate(plan.which.decks):
         reviews_room, new_room = room(store, plan, deck, now)
-        which = replace(plan.which, decks=(deck,))
+        # a card two of the decks have is counted in the first
+        which = replace(plan.which, decks=(deck,), outside=plan.which.decks[:n])
         review += reviews_left(db, which, now, end, reviews_room)
         if plan.new_cards is None:
             new += new_left(db, which, now, new_room)

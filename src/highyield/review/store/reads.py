@@ -28,6 +28,7 @@ class Filter:
 
     decks: tuple[str, ...]
     tag: str | None = None  # a tag also matches its children (tag::child)
+    outside: tuple[str, ...] = ()  # but not the cards also in these decks (counted there)
 
     def where(self, db: sqlite3.Connection, now: datetime | None,
               suspended: bool = False) -> tuple[str, list[object]]:
@@ -36,6 +37,10 @@ class Filter:
         inside, args = in_decks(db, self.decks)
         sql = f"{inside} AND retired_at IS NULL AND suspended = {int(suspended)}"
         params: list[object] = [*args]
+        if self.outside:
+            elsewhere, more = in_decks(db, self.outside)
+            sql += f" AND NOT {elsewhere}"
+            params += more
         if now is not None:
             sql += " AND (buried_until IS NULL OR buried_until <= ?)"
             params.append(to_ms(now))
