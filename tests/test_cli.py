@@ -401,6 +401,7 @@ def test_a_note_two_decks_read_is_studied_in_both(runner: CliRunner, tmp_path: P
     both = runner.invoke(cli, ["quiz", *state], input="q")  # reads All, then Cardio
     assert both.exit_code == 0, both.output
     assert "tomorrow 0 due and 2 new" in both.output
+    assert " · new · [2] + 0 + 0 " in both.output  # the shared card counted once
     for deck, new in (("All", 2), ("Cardio", 1)):
         quiz = runner.invoke(cli, ["quiz", "--deck", deck, *state], input="q")
         assert quiz.exit_code == 0, quiz.output
@@ -412,6 +413,12 @@ def test_a_note_two_decks_read_is_studied_in_both(runner: CliRunner, tmp_path: P
     assert "The heart has [...] chambers." in studied.output
     stats = runner.invoke(cli, ["stats", "--deck", "All", *state])
     assert "Cards: 1 new · 1 learning" in stats.output, stats.output
+    # a deck file's name, in any case, as quiz and build take it
+    by_file = runner.invoke(cli, ["stats", "--deck", "cardio", "--deck", "ALL", *state])
+    assert by_file.exit_code == 0 and "Cards: 1 new · 1 learning" in by_file.output, \
+        by_file.output
+    fitted = runner.invoke(cli, ["optimize", "--deck", "CARDIO", "--dry-run", *state])
+    assert fitted.exit_code == 0 and fitted.output.startswith("Cardio: "), fitted.output
 
 
 def test_an_up_to_date_build_says_again_the_problems_that_still_stand(

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import tzinfo
+from pathlib import Path
 
 from highyield.config import DeckConfig
+from highyield.config.targets import file_names
 from highyield.errors import HighyieldError, display_path, escaped
 from highyield.model import SourceRef
 from highyield.review.due import Plan
@@ -36,13 +38,19 @@ def where_in(decks: Sequence[DeckConfig]) -> Callable[[str, str], str]:
 
 
 def store_decks(store: Store, names: Sequence[str]) -> list[str]:
-    """The decks ``stats`` covers: those named, else every deck the store knows."""
+    """The decks ``stats`` and ``optimize`` cover: those named (by deck name in any case,
+    or by the name of their deck file in decks/ here), else every deck the store knows."""
     known = store.decks()
-    unknown = [n for n in names if n not in known]
+    if not names:
+        return known
+    by_name = {n.casefold(): n for n in known}
+    files = file_names(Path.cwd()) if any(n.casefold() not in by_name for n in names) else {}
+    chosen = {n: by_name.get(n.casefold()) or files.get(n.casefold()) for n in names}
+    unknown = [n for n, deck in chosen.items() if deck not in known]
     if unknown:
         raise HighyieldError(f"the review store has no deck named {unknown[0]!r}",
                              hint="decks studied so far: " + (", ".join(known) or "none"))
-    return [n for n in known if not names or n in names]
+    return [n for n in known if n in chosen.values()]
 
 
 def check_tag(store: Store, decks: Sequence[DeckConfig], tag: str | None) -> None:

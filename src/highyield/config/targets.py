@@ -67,6 +67,18 @@ def _chosen(vault: Path | None, names: tuple[str, ...], output: str | None,
     return targets
 
 
+def file_names(cwd: Path) -> dict[str, str]:
+    """Each deck file's name in decks/ here (case folded), with the deck it defines: the
+    review store knows decks by their names. Broken files are left out."""
+    found = {}
+    for path in find_deck_files(cwd / "decks"):
+        try:
+            found[path.stem.casefold()] = load_deck_file(path).name
+        except HighyieldError:
+            continue
+    return found
+
+
 def _defined_for(vault: Path, cwd: Path) -> DeckConfig | None:
     """The deck that decks/*.yaml here defines on this very folder, if one does: the quiz
     and sync-anki keep a deck's cards under its name (a folder's own deck, named after
