@@ -54,7 +54,8 @@ def test_invalid_frontmatter_warns_with_line_and_keeps_body(
         "bad.md": "---\ntitle: ok\ntags: [a, b\nmore: x\n---\n- the ==kept== fact\n"})
     messages = _messages(vault)
     assert len(messages) == 1
-    assert messages[0].startswith("bad.md:4: warning: invalid YAML frontmatter")
+    assert messages[0] == ("bad.md:4: warning: invalid YAML frontmatter: expected ',' or "
+                           "']', but got ':' (the [ opened at line 3)")
     assert [c.fields["Text"] for c in build_and_import(vault).cards] == ["the {{c1::kept}} fact"]
 
 

@@ -126,7 +126,12 @@ def test_sample_deck_definition() -> None:
      "decks/d.yaml:3: `review` must be a mapping | a mapping such as `new_per_day: 20` and "
      "`learning_steps: [1m, 10m]`"),
     ("deck: [X\n", "decks/d.yaml:2: invalid YAML: expected ',' or ']', but got '<stream end>' "
-                   "| check the indentation and the quoting"),
+                   "(the [ opened at line 1) | check the indentation and the quoting"),
+    ("deck: X\nnotes: ../notes\ntags: [a\ninclude: x\n",
+     "decks/d.yaml:4: invalid YAML: expected ',' or ']', but got ':' (the [ opened at line "
+     "3) | check the indentation and the quoting"),
+    ('deck: "X\nnotes: ../notes\n', "decks/d.yaml:3: invalid YAML: found unexpected end of "
+     "stream (the quote opened at line 1) | check the indentation and the quoting"),
     ("- a list\n", "decks/d.yaml:1: a deck definition must be a mapping of keys | start from "
                    "the example in the README"),
     *((f'notes: ../notes\ndeck: "{name}"\n', f"decks/d.yaml:2: the deck name `{name}` has an "

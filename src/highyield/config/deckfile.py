@@ -82,9 +82,8 @@ def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], yaml.Node]:
                                       f"the deck definition {exc.message}",
                                       exc.hint)) from None
     except yaml.YAMLError as exc:
-        line, problem, hint = failure(exc, text)
-        raise HighyieldError.at(error(shown, line + 1 if line is not None else None,
-                                      f"invalid YAML: {problem}", hint)) from None
+        line, problem, hint = failure(exc, text, 1)
+        raise HighyieldError.at(error(shown, line, f"invalid YAML: {problem}", hint)) from None
     if not isinstance(data, dict) or node is None:
         raise HighyieldError.at(error(shown, 1, "a deck definition must be a mapping of keys",
                                       "start from the example in the README"))

@@ -26,17 +26,31 @@ class Refused(Exception):
 ALIASES_HINT = "write the values out instead of repeating them with &anchors and *aliases"
 
 
-def failure(exc: yaml.YAMLError, text: str) -> tuple[int | None, str, str]:
-    """Where YAML stopped in ``text`` (its line, from 0, when known), why, and a hint. A
-    character YAML does not take (NUL, DEL, a C1 control) is named, with its line."""
+# what YAML was in when it stopped, as a student would say it
+OPENED = {"while parsing a flow sequence": "the [ opened",
+          "while parsing a flow mapping": "the { opened",
+          "while scanning a quoted scalar": "the quote opened",
+          "while parsing a block mapping": "the keys that start"}
+
+
+def failure(exc: yaml.YAMLError, text: str, first: int) -> tuple[int | None, str, str]:
+    """Where YAML stopped in ``text`` (its line in the file, whose line ``first`` is the
+    text's first, when known), why, and a hint. A character YAML does not take (NUL,
+    DEL, a C1 control) is named; a bracket or quote left open names the line it opened
+    at ("the [ opened at line 2")."""
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) if isinstance(exc.position, int) else None
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character))
-        return (line, f"the character U+{code:04X}, which YAML does not allow",
+        return (None if line is None else line + first,
+                f"the character U+{code:04X}, which YAML does not allow",
                 "delete it (an editor that shows invisible characters helps)")
     mark = getattr(exc, "problem_mark", None)
-    return (mark.line if mark is not None else None,
-            getattr(exc, "problem", None) or "not valid YAML",
+    problem = getattr(exc, "problem", None) or "not valid YAML"
+    opened = getattr(exc, "context_mark", None)
+    what = OPENED.get(str(getattr(exc, "context", "")))
+    if what and opened is not None and (mark is None or opened.line != mark.line):
+        problem += f" ({what} at line {opened.line + first})"
+    return (mark.line + first if mark is not None else None, problem,
             "check the indentation and the quoting")
 
 

@@ -84,8 +84,8 @@ def _load_yaml(text: str, path: str,
                            f"{exc.hint}; {BODY_USED}"))
         return {}, None
     except yaml.YAMLError as exc:
-        found, problem, _ = failure(exc, text)
-        line = found + 2 if found is not None else 1
+        found, problem, _ = failure(exc, text, 2)
+        line = found or 1
         out.append(warning(path, line, f"invalid YAML frontmatter: {problem}",
                            f"fix the YAML between the --- lines; {BODY_USED}"))
         return {}, None
