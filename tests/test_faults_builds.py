@@ -910,7 +910,7 @@ def _unsaved(folder: str, why: str, fix: str) -> str:
             "card's identity\n")
 
 
-KNOWN = "cards known from the ledger (no earlier build recorded on this computer)"
+KNOWN = "cards known from the ledger (none of them in this deck's last build here)"
 FREE_LEFT = 48 * 1024  # room for a few shards of the cache, not for the kept collection
 
 

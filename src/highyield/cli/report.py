@@ -222,7 +222,8 @@ def change_line(changes: Changes) -> str:
     known = changes.count("known")
     if known:  # not new: the vault's ledger has them; this computer has no build of them
         parts.append(f"{_plural(known, 'card')} known from the ledger" +
-                     (" (no earlier build recorded on this computer)" if changes.first else ""))
+                     (" (none of them in this deck's last build here)" if changes.first
+                      else ""))
     return ", ".join(parts)
 
 
