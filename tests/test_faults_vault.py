@@ -154,7 +154,7 @@ def test_a_name_that_is_not_utf8_is_skipped_and_named_by_build_check_and_quiz(
     assert media == [PNG]
     checked = _run(shared, "check", "vault")
     assert (checked.returncode, checked.stdout) == (0, BAD_NAMES + (
-        "Checked vault (vault): 1 note read · 2 cards in 2 Anki notes (2 cloze, 0 basic, "
+        "Checked vault: 1 note read · 2 cards in 2 Anki notes (2 cloze, 0 basic, "
         "0 reversed) · 1 image · 0 errors · 3 warnings\n"))
     quiz = _run(shared, "quiz", "vault", "--state", "s.sqlite3")
     assert quiz.returncode == 0, quiz.stderr

@@ -234,7 +234,8 @@ def ids_written(w: Written) -> str:
 
 
 def checked(c: Collected) -> str:
-    return f"Checked {escaped(c.deck.name)} ({display_path(c.deck.vault)}): {counts(c.tally)}"
+    name, vault = escaped(c.deck.name), display_path(c.deck.vault)
+    return f"Checked {name}{f' ({vault})' if vault != name else ''}: {counts(c.tally)}"
 
 
 def card_json(card: Card, deck: str) -> str:
