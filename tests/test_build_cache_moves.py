@@ -13,6 +13,7 @@ from highyield import __version__
 from highyield.deck import cache
 from highyield.deck.anki_notes import Packed
 from highyield.deck.build import build
+from highyield.errors import Diagnostic, warning
 from tests.anki_client import import_apkg
 from tests.conftest import FIXED_NOW
 from tests.test_rebuild import Project
@@ -48,16 +49,41 @@ def test_old_anki_notes_load(tmp_path: Path) -> None:
     assert type(packed[note.key]) is Packed
 
 
-def test_a_cache_of_the_last_format_is_read_as_none_not_called_damaged(tmp_path: Path) -> None:
-    """The format before this one had no build's problems after its header: it is not
-    read past the header (where that would be an index, this format has a tuple)."""
-    index = cache.Index("s", (), (-1, -1), ())
+def test_a_cache_written_before_its_build_said_anything_kept_is_read_whole(
+        tmp_path: Path) -> None:
+    """The build's problems come between the header and the index; a cache without them
+    (written by the version before) keeps its notes and Anki notes, and so its cards'
+    times: a new format would have dropped them, and Anki would overwrite edits."""
+    header = cache.Header((cache.FORMAT, __version__), "f" * 64, (10, 20))
     path = tmp_path / "build.pickle"
-    path.write_bytes(pickle.dumps(cache.Header((cache.FORMAT - 1, __version__), "f" * 64,
-                                               (10, 20))) + pickle.dumps(index))
+    path.write_bytes(pickle.dumps(header) + pickle.dumps(cache.Index("s", (), (-1, -1), ())))
     loaded = cache.load(path)
-    assert (loaded.settings, loaded.notes, loaded.damaged) == ("", {}, "")
+    assert (loaded.settings, loaded.fingerprint, loaded.damaged) == ("s", "f" * 64, "")
+    assert cache.up_to_date(path, "f" * 64, (10, 20)) == ()
+
+
+def test_what_a_build_said_damaged_means_building_again_not_an_internal_error(
+        tmp_path: Path) -> None:
+    header = cache.Header((cache.FORMAT, __version__), "f" * 64, (10, 20))
+    index = cache.Index("s", (), (-1, -1), ())
+    hollow = object.__new__(Diagnostic)  # its class, none of its fields: a flipped byte
+    path = tmp_path / "build.pickle"
+    wrong = warning("n.md", 1, "m", "h")
+    object.__setattr__(wrong, "line", "1")
+    for said in [(hollow,), (wrong,), ["x"]]:
+        path.write_bytes(pickle.dumps(header) + pickle.dumps(said) + pickle.dumps(index))
+        assert cache.up_to_date(path, "f" * 64, (10, 20)) is None
+        assert cache.load(path).settings == "s"  # the rest is used
+    kept = (warning("n.md", 1, "m", "h"),)
+    path.write_bytes(pickle.dumps(header) + pickle.dumps(kept) + pickle.dumps(index))
+    assert cache.up_to_date(path, "f" * 64, (10, 20)) == kept
+
+
+def test_a_header_without_its_fields_is_a_damaged_cache(tmp_path: Path) -> None:
+    path = tmp_path / "build.pickle"
+    path.write_bytes(pickle.dumps(object.__new__(cache.Header)) + pickle.dumps(()))
     assert cache.up_to_date(path, "f" * 64, (10, 20)) is None
+    assert cache.load(path).damaged == "its contents are damaged"
 
 
 def test_a_new_version_reads_every_note_again_and_keeps_unchanged_cards_times(

@@ -24,7 +24,7 @@ from highyield import __version__
 from highyield.config import DeckConfig, settings_of
 from highyield.deck.anki_notes import Packed
 from highyield.deck.fields import Made
-from highyield.errors import Diagnostic
+from highyield.errors import Diagnostic, Severity
 from highyield.extract.dataview import NoteKeys
 from highyield.identity.ledger import ledger_path
 from highyield.model import Embed, SourceRef
@@ -35,7 +35,7 @@ from highyield.vault.files import vault_files
 from highyield.vault.fingerprint import FileStamp, file_stat, fingerprint
 from highyield.vault.media import Outcome
 
-FORMAT = 7
+FORMAT = 6
 SHARDS = 32
 # Where the cached classes lived before the code moved into packages: a cache written
 # then still loads, so the first build after the move keeps each card's time and history.
@@ -177,7 +177,8 @@ class Header:
 def up_to_date(path: Path, fingerprint: str,
                output: tuple[int, int]) -> tuple[Diagnostic, ...] | None:
     """When the deck is as its last build left it: that build's errors and warnings,
-    which still stand (read without loading the rest). None when it must be built."""
+    which still stand (read without loading the rest; none from a cache written before
+    they were kept). None when it must be built, or what it said is damaged."""
     try:
         with open_regular(path) as f:
             if _Unpickler(f).load() != Header((FORMAT, __version__), fingerprint, output):
@@ -185,7 +186,21 @@ def up_to_date(path: Path, fingerprint: str,
             said = _Unpickler(f).load()
     except Exception:  # any damage means building afresh
         return None
-    return said if isinstance(said, tuple) else None
+    return () if isinstance(said, Index) else _checked_said(said)
+
+
+def _checked_said(said: object) -> tuple[Diagnostic, ...] | None:
+    """What a build said, as kept: None if any of it is damaged."""
+    if not isinstance(said, tuple):
+        return None
+    try:
+        whole = all(isinstance(d, Diagnostic) and isinstance(d.path, str) and
+                    isinstance(d.line, (int, type(None))) and isinstance(d.severity, Severity)
+                    and isinstance(d.message, str) and isinstance(d.hint, str) and
+                    isinstance(d.more, int) for d in said)
+    except AttributeError:  # a Diagnostic without its fields
+        return None
+    return said if whole else None
 
 
 @contextmanager
@@ -217,6 +232,11 @@ def load(path: Path) -> BuildCache:
             if not isinstance(index, Index):
                 return BuildCache(settings)
             shards = [Shard(name, *_shard(path.parent / name)) for name in index.shards]
+            notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
+            packed = {key: p for shard in shards for key, p in shard.packed.items()}
+            return BuildCache(index.settings, notes, header.fingerprint, header.output,
+                              packed, index.media, index.base, shards,
+                              scanned=index.scanned, ledger=index.ledger)
     except (NotADirectoryError, PermissionError):  # said when it cannot be saved
         return BuildCache(settings)
     except FileNotFoundError as exc:  # none yet, or a part of it deleted
@@ -224,11 +244,6 @@ def load(path: Path) -> BuildCache:
                           f"{Path(exc.filename or '').name} is missing")
     except Exception as exc:  # any damage means starting afresh
         return BuildCache(settings, damaged=_why(exc))
-    notes = {rel: n for shard in shards for rel, n in shard.notes.items()}
-    packed = {key: p for shard in shards for key, p in shard.packed.items()}
-    return BuildCache(index.settings, notes, header.fingerprint, header.output, packed,
-                      index.media, index.base, shards, scanned=index.scanned,
-                      ledger=index.ledger)
 
 
 def _why(exc: Exception) -> str:
@@ -242,13 +257,19 @@ def _why(exc: Exception) -> str:
 
 def _header_and_index(path: Path) -> tuple[Header, Index | None]:
     """The cache's header and index; no index (nothing to read) when the file is of
-    another ``FORMAT``, which may hold other things after its header."""
+    another ``FORMAT``. What the build said comes between them; a cache written before
+    that was kept has the index at once."""
     with open_regular(path) as f:
         header = _Unpickler(f).load()
-        if not isinstance(header, Header) or header.version[0] != FORMAT:
+        if not isinstance(header, Header):
             return header, None
-        _Unpickler(f).load()  # what the build said
-        return header, _Unpickler(f).load()
+        if not (isinstance(header.version, tuple) and isinstance(header.fingerprint, str)
+                and isinstance(header.output, tuple)):
+            raise ValueError("a damaged header")
+        if header.version[:1] != (FORMAT,):
+            return header, None
+        index = _Unpickler(f).load()
+        return header, index if isinstance(index, Index) else _Unpickler(f).load()
 
 
 def _shard(path: Path) -> tuple[dict[str, NoteCards], dict[str, Packed]]:
