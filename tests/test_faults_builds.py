@@ -304,6 +304,8 @@ def test_a_damaged_ledger_is_made_whole_from_this_computers_copy(vault: Vault) -
     assert [c.what for c in built.changes.items] == ["updated"]
     assert (imported.new, imported.updated) == (0, 1)
     assert ledger_path(vault.vault).read_bytes() == local_copy(vault.vault).read_bytes()
+    again, _ = vault.build()  # the ledger was written whole: nothing of it still stands
+    assert again.up_to_date and again.standing == ()
 
 
 def test_a_ledger_that_lost_lines_is_filled_in_from_this_computers_copy(vault: Vault) -> None:

@@ -174,7 +174,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
     once = _damaged(run)  # said by this build only: not by an up-to-date one after it
     diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics), *once]
-    keyed = _keyed(run, notes, diagnostics)
+    keyed = _keyed(run, notes, diagnostics, once)
     current = _packed(keyed.made, keyed.identified, run.cache.packed, int(run.now))
     packed, changes = settle(run.cache.packed, current, run.now,
                              _elsewhere(deck, notes.keys(), keyed.identified.ledger),
@@ -214,9 +214,11 @@ def _damaged(run: _Run) -> list[Diagnostic]:
                     "is written again now; if this happens again, check the disk")]
 
 
-def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]) -> _Keyed:
+def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic],
+           once: list[Diagnostic]) -> _Keyed:
     """Repeated auto cards left out, then every card keyed against the ledger (those of
-    notes as the last build left them, with the ledger too, keep their keys at once)."""
+    notes as the last build left them, with the ledger too, keep their keys at once).
+    What reading the ledger says goes to ``once`` too: this build writes it whole."""
     made = [m for n in notes.values() for m in n.made]
     out = left_out([m.ranked() for m in made]) if any(m.auto for m in made) else set()
     kept, at = [], 0
@@ -224,7 +226,10 @@ def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic]
         kept.append([m for i, m in enumerate(n.made, at) if i not in out])
         at += len(n.made)
     made = [m for mine in kept for m in mine]
-    ledger = read_ledger(run.deck.vault, diagnostics)
+    told: list[Diagnostic] = []
+    ledger = read_ledger(run.deck.vault, told)
+    diagnostics.extend(told)
+    once.extend(told)
     unchanged = settled(notes, kept, run.cache, file_stat(ledger_path(run.deck.vault)))
     identified = identify([m.subject for m in made], ledger, scope(run.deck, notes.keys()),
                           unchanged, in_place=True)
