@@ -487,9 +487,9 @@ def test_one_mistake_repeated_two_thousand_times_is_shown_five_times_and_counted
     checked, _ = _run(vault.parent, "check", vault.name)
     assert checked.stdout.startswith(unclosed * 5 + unclosed.replace(
         "unclosed", "and 1,995 more like this from here on: unclosed", 1))
-    assert "· 0 errors · 2000 warnings" in checked.stdout
+    assert "· 0 errors · 2,000 warnings" in checked.stdout
     built = _build(vault)
-    assert "· 0 errors · 2000 warnings" in built.stdout
+    assert "· 0 errors · 2,000 warnings" in built.stdout
     assert built.stderr.index("1,995 more like this") > built.stderr.rindex(
         "warning: unclosed highlight ==")
 
