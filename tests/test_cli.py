@@ -470,6 +470,52 @@ def test_a_rebuild_says_how_many_notes_were_read_again(
     assert "\n  3 notes (none read again) · 3 cards" in forced, forced
 
 
+def _project(tmp_path: Path, decks: dict[str, str], notes: dict[str, str]) -> None:
+    for name, text in {**{f"decks/{d}": t for d, t in decks.items()},
+                       **{f"notes/{n}": t for n, t in notes.items()}}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+
+def test_a_card_moved_out_of_one_of_two_decks_stays_in_the_other_with_its_schedule(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _project(tmp_path, {"all.yaml": "deck: All\nnotes: ../notes\n",
+                        "cardio.yaml": 'deck: Cardio\nnotes: ../notes\ninclude: ["Cardio/**"]\n'},
+             {"Cardio/heart.md": "- The heart has ==four== chambers.\n",
+              "Cardio/valves.md": "- The heart has ==four== valves.\n"})
+    monkeypatch.chdir(tmp_path)
+    state = ["--state", "s.sqlite3"]
+    studied = runner.invoke(cli, ["quiz", "--new", "1", *state], input=" 3q")
+    assert "Cards: 1 new · 1 learning" in runner.invoke(cli, ["stats", *state]).output
+    assert studied.exit_code == 0, studied.output
+    (tmp_path / "notes/Cardio/heart.md").rename(tmp_path / "notes/heart.md")
+    moved = runner.invoke(cli, ["quiz", *state], input="q")  # All read, then Cardio
+    assert moved.exit_code == 0, moved.output
+    assert "Read All: 2 cards (0 added, 1 back in the notes)" in moved.output, moved.output
+    for deck, line in (("All", "Cards: 1 new · 1 learning · 0 review · 0 retired"),
+                       ("Cardio", "Cards: 1 new · 0 learning · 0 review · 0 retired")):
+        stats = runner.invoke(cli, ["stats", "--deck", deck, *state])
+        assert line in stats.output, (deck, stats.output)
+
+
+def test_a_renamed_decks_deleted_notes_are_retired(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(Fault probe: the old name, never read again, kept them active for good.)"""
+    _project(tmp_path, {"d.yaml": "deck: All\nnotes: ../notes\n"},
+             {"a.md": "- The heart has ==four== chambers.\n",
+              "b.md": "- The kidney filters ==blood==.\n"})
+    monkeypatch.chdir(tmp_path)
+    state = ["--state", "s.sqlite3"]
+    assert runner.invoke(cli, ["quiz", *state], input="q").exit_code == 0
+    (tmp_path / "decks/d.yaml").write_text("deck: Everything\nnotes: ../notes\n")
+    assert runner.invoke(cli, ["quiz", *state], input="q").exit_code == 0
+    (tmp_path / "notes/b.md").unlink()
+    gone = runner.invoke(cli, ["quiz", *state], input="q")
+    assert "Read Everything: 1 card (0 added, 1 retired (gone" in gone.output, gone.output
+    stats = runner.invoke(cli, ["stats", *state])  # every deck the store knows
+    assert "Cards: 1 new · 0 learning · 0 review · 1 retired" in stats.output, stats.output
+
+
 def test_state_may_name_a_new_folder(runner: CliRunner, make_vault: Callable[..., Path],
                                      tmp_path: Path) -> None:
     vault = make_vault({"n.md": "- a ==fact==\n"})

@@ -25,7 +25,7 @@ from highyield.review.store import (
     state_values,
 )
 from highyield.review.store.exchange import histories, known
-from highyield.review.store.membership import in_decks
+from highyield.review.store.membership import STALE, in_decks
 from highyield.review.store.migrations import MIGRATIONS
 from highyield.review.store.reads import Filter, counts_by_phase, tag_count
 
@@ -141,8 +141,11 @@ def _in(store: Store, deck: str) -> list[str]:
     return sorted(k for (k,) in store.db.execute(f"SELECT key FROM cards WHERE {sql}", params))
 
 
-def test_a_card_two_decks_read_is_in_both_and_retired_only_when_both_drop_it(
+def test_a_card_two_decks_read_is_in_both_and_comes_back_to_one_that_still_has_it(
         tmp_path: Path) -> None:
+    """A card the deck that read it last drops is retired, and the other deck is marked
+    stale: its next reading brings the card back, with its schedule. (Kept active on the
+    other deck's word, a renamed deck's old name would keep it for good.)"""
     with Store.open(tmp_path / "r.sqlite3") as store:
         assert store.sync("All", rows("a", "b"), "p", 4, T0).added == 2
         outcome = answer(CardState(), Rating.Good, T0, ReviewSettings())
@@ -157,18 +160,15 @@ def test_a_card_two_decks_read_is_in_both_and_retired_only_when_both_drop_it(
         assert len(histories(store, "All")[("a", 1)]) == 1
         assert len(histories(store, "Cardio")[("a", 1)]) == 1
         left = store.sync("Cardio", [], "p2", 4, T0 + timedelta(days=1))
-        assert left.retired == 0  # All still has it
+        assert left.retired == 1 and store.fingerprint("All") == STALE
+        assert (_in(store, "All"), _in(store, "Cardio")) == (["b"], [])
+        back = store.sync("All", rows("a", "b"), "p3", 4, T0 + timedelta(days=2))
+        assert (back.added, back.revived, back.retired) == (0, 1, 0)
+        assert store.state("a", 1) == outcome.after  # its schedule came back with it
         assert (_in(store, "All"), _in(store, "Cardio")) == (["a", "b"], [])
-        gone = store.sync("All", rows("b"), "p3", 4, T0 + timedelta(days=2))
-        assert gone.retired == 1
-        assert _in(store, "All") == ["b"]
-        assert counts_by_phase(store.db, ["All"], T0)["retired"] == 1
         assert counts_by_phase(store.db, ["Cardio"], T0)["retired"] == 0
-        back = store.sync("Cardio", rows("a"), "p4", 4, T0 + timedelta(days=3))
-        assert (back.added, back.revived) == (0, 0)  # it joins Cardio, schedule kept
-        assert store.state("a", 1) == outcome.after
-        assert (_in(store, "All"), _in(store, "Cardio")) == (["b"], ["a"])
-        assert counts_by_phase(store.db, ["All"], T0)["retired"] == 0
+        gone = store.sync("All", rows("b"), "p4", 4, T0 + timedelta(days=3))
+        assert gone.retired == 1 and counts_by_phase(store.db, ["All"], T0)["retired"] == 1
 
 
 def test_a_shared_card_its_first_deck_drops_stays_the_other_decks(tmp_path: Path) -> None:
@@ -208,6 +208,7 @@ def _v1_store(path: Path) -> None:
     db.execute("INSERT INTO reviews (key, ord, reviewed_at, rating, phase_before, due_after, "
                "duration_ms, before) VALUES ('k', 1, 1779000000000, 3, 2, 1780000000000, "
                "900, '{}')")
+    db.execute("INSERT INTO decks VALUES ('D', 'print', 4, 1779000000000)")
     db.close()
 
 
@@ -225,6 +226,7 @@ def test_an_older_store_is_migrated_keeping_its_data(tmp_path: Path) -> None:
         assert store.integrity() == "ok"
         assert tag_count(store.db, Filter(("D",))) == 1  # in its deck, as it was
         assert known(store, ["D"])[("k", 1)].deck == "D"
+        assert store.fingerprint("D") == ""  # read again: a card it shares is found
 
 
 def test_a_store_from_a_newer_highyield_is_refused_unchanged(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from highyield.review.stats import compute
 from highyield.review.stats import text as stats_text
 from highyield.review.store import Store
 from highyield.review.store.using import using
-from highyield.review.sync import DeckSync, sync_deck
+from highyield.review.sync import DeckSync, marked_stale, sync_deck
 
 if TYPE_CHECKING:
     from highyield.deck.build import Built
@@ -375,10 +375,7 @@ def quiz(vault: Path | None, decks: tuple[str, ...], tag: str | None,
         if store.created:
             click.echo(f"New review store: {display_path(store.path)}", err=True)
         _no_unfinished_sync(store)
-        for deck in targets:
-            with DelayedProgress(f"Reading {deck.name}") as progress:
-                read = sync_deck(store, deck, _now(), progress, _waiting(deck))
-            _show_read(read)
+        _read_decks(store, targets)
         check_tag(store, targets, tag)
         plan = plan_for(store, targets, LOCAL, tag, new_cards)
         if unsuspending:
@@ -437,9 +434,7 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
     for deck in targets:
         texts.update(_built_texts(deck, build=not dry_run))
     with Store.open(store_path(state)) as store, using(store.path, alone=True):
-        for deck in targets:
-            with DelayedProgress(f"Reading {deck.name}") as progress:
-                _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
+        _read_decks(store, targets)
         tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
                                 frozenset(t.model_id for t in notetypes.BY_KIND.values()))
     click.echo(report.anki_synced(tally, collection))
@@ -460,6 +455,17 @@ def _built_texts(deck: DeckConfig, build: bool) -> dict[str, NoteText]:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _read_decks(store: Store, targets: list[DeckConfig]) -> None:
+    """Each deck's notes into the review store, if they changed; then once more each
+    deck that another deck's reading marked stale (a card they shared was retired)."""
+    again = list(targets)
+    for _ in range(2):
+        for deck in again:
+            with DelayedProgress(f"Reading {deck.name}") as progress:
+                _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
+        again = marked_stale(store, targets)
 
 
 def _show_read(read: DeckSync) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from highyield.config import DeckConfig, card_settings
 from highyield.model import Card, SourceRef
 from highyield.review.store import CardRow, Store, Synced
+from highyield.review.store.membership import STALE
 from highyield.review.views import quiz_views
 from highyield.vault.files import find_notes, out_of_sight, unread
 from highyield.vault.fingerprint import FileStamp, stamp
@@ -71,6 +72,11 @@ def card_rows(cards: Sequence[Card], media: MediaSet) -> list[CardRow]:
 
 def _position(card: Card, index: int) -> int:
     return index * POSITION_STRIDE + (AUTO_LATER if card.draft.auto else 0)
+
+
+def marked_stale(store: Store, decks: Sequence[DeckConfig]) -> list[DeckConfig]:
+    """The decks whose reading another deck's marked stale (``membership.leave``)."""
+    return [d for d in decks if store.fingerprint(d.name) == STALE]
 
 
 def _unseen(deck: DeckConfig) -> Callable[[str], bool]:

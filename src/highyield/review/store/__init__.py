@@ -317,81 +317,30 @@ class Store:
     def sync(self, deck: str, rows: Sequence[CardRow], fingerprint: str, day_starts_at: int,
              now: datetime, unseen: Callable[[str], bool] = lambda source: False) -> Synced:
         """Make the deck's cards those of ``rows``: new ones added, changed ones updated,
-        missing ones taken out of the deck (retired, never deleted, when no other deck has
-        them) unless ``unseen`` says their note cannot be read now; returning ones
-        revived. One transaction."""
+        missing ones taken out of the deck (see ``membership.leave``) unless ``unseen``
+        says their note cannot be read now; returning ones revived. One transaction, the
+        deck's cards read inside it (two quizzes reading two decks that share cards)."""
         ms = to_ms(now)
-        known = self._cards_of(deck)
         added = revived = 0
         with self.transaction() as db:
+            known = membership.cards_of(db, deck)
             for row in rows:
                 old = known.pop((row.key, row.ord), None)
                 if old is None:
-                    added += self._insert(deck, row, ms)
+                    joined = membership.join(db, deck, row, ms)
+                    added += joined == "new"
+                    revived += joined == "revived"
                 elif _changed(old, row) or old["retired_at"] is not None:
                     revived += old["retired_at"] is not None
                     db.execute("UPDATE cards SET source = ?, position = ?, tags = ?, view = ?, "
                                "retired_at = NULL WHERE key = ? AND ord = ?",
                                (row.source, row.position, row.tags, row.view, row.key, row.ord))
-            retired = self._leave(deck, [old for old in known.values()
-                                         if old["retired_at"] is None
-                                         and not unseen(old["source"])], ms)
+            retired = membership.leave(db, deck, [old for old in known.values()
+                                                  if old["retired_at"] is None
+                                                  and not unseen(old["source"])], ms)
             db.execute("INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?)",
                        (deck, fingerprint, day_starts_at, ms))
         return Synced(added, retired, revived, len(rows))
-
-    def _cards_of(self, deck: str) -> dict[tuple[str, int], sqlite3.Row]:
-        """The deck's cards: those it read first (``cards.deck``), and those it is also in."""
-        cursor = self.db.cursor()
-        cursor.row_factory = sqlite3.Row
-        columns = "c.key, c.ord, c.deck, c.source, c.position, c.tags, c.view, c.retired_at"
-        cursor.execute(f"SELECT {columns} FROM cards c WHERE c.deck = ? UNION ALL "
-                       f"SELECT {columns} FROM also_in a JOIN cards c ON c.key = a.key "
-                       "AND c.ord = a.ord WHERE a.deck = ?", (deck, deck))
-        return {(r["key"], r["ord"]): r for r in cursor}
-
-    def _insert(self, deck: str, row: CardRow, ms: int | None) -> int:
-        """A new card (returns 1), or one another deck has or had, with its schedule
-        (returns 0). It becomes this deck's (``cards.deck``: the deck that read it last,
-        whose queries the indexes serve); a deck that still has it keeps it in
-        ``also_in``."""
-        if self.db.execute(
-                "INSERT INTO cards (key, ord, deck, added_at, source, position, tags, view) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, ord) DO NOTHING",
-                (row.key, row.ord, deck, ms, row.source, row.position, row.tags,
-                 row.view)).rowcount:
-            return 1
-        self.db.execute("INSERT OR IGNORE INTO also_in SELECT key, ord, deck FROM cards "
-                        "WHERE key = ? AND ord = ? AND retired_at IS NULL",
-                        (row.key, row.ord))
-        self.db.execute("UPDATE cards SET deck = ?, source = ?, position = ?, tags = ?, "
-                        "view = ?, retired_at = NULL WHERE key = ? AND ord = ?",
-                        (deck, row.source, row.position, row.tags, row.view, row.key,
-                         row.ord))
-        return 0
-
-    def _leave(self, deck: str, gone: Sequence[sqlite3.Row], ms: int | None) -> int:
-        """These cards leave the deck. A card another deck is also in stays that deck's;
-        the others are retired, and stay in this one. Returns how many were retired."""
-        retired = 0
-        for card in gone:
-            ref = (card["key"], card["ord"])
-            if card["deck"] != deck:
-                self.db.execute("DELETE FROM also_in WHERE key = ? AND ord = ? AND deck = ?",
-                                (*ref, deck))
-                continue
-            other = self.db.execute("SELECT min(deck) FROM also_in WHERE key = ? AND ord = ?",
-                                    ref).fetchone()[0]
-            if other is None:
-                self.db.execute("UPDATE cards SET retired_at = ? WHERE key = ? AND ord = ?",
-                                (ms, *ref))
-                retired += 1
-            else:
-                self.db.execute("UPDATE cards SET deck = ? WHERE key = ? AND ord = ?",
-                                (other, *ref))
-                self.db.execute("DELETE FROM also_in WHERE key = ? AND ord = ? AND deck = ?",
-                                (*ref, other))
-        return retired
 
     def state(self, key: str, ord: int) -> CardState:
         row = self.db.execute(f"SELECT {STATE_COLUMNS} FROM cards WHERE key = ? AND ord = ?",

@@ -117,6 +117,7 @@ def m006_decks_sharing_cards(db: sqlite3.Connection) -> None:
             FOREIGN KEY (key, ord) REFERENCES cards (key, ord)
         ) STRICT""")
     db.execute("CREATE INDEX also_in_by_deck ON also_in (deck)")
+    db.execute("UPDATE decks SET fingerprint = ''")  # each deck reads its notes again
 
 
 MIGRATIONS: tuple[Migration, ...] = (m001_cards_and_reviews, m002_leeches_and_burying,
