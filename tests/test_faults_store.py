@@ -545,6 +545,25 @@ def test_a_quiz_on_a_store_the_user_may_not_write_says_so_before_any_card(
     assert _sha(store) == before
 
 
+
+def test_an_older_store_the_user_may_not_write_is_not_sent_to_stats(
+        shared: tuple[Path, Path]) -> None:
+    """(Fault probe: the quiz said `stats` reads it as it is, and stats said to run the
+    quiz: an older store must be brought up to date, which writes it.)"""
+    vault, store = shared
+    db = sqlite3.connect(store)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    db.close()
+    before = _sha(store)
+    quiz = _as(NOBODY, "quiz", str(vault), "--state", str(store))
+    assert quiz.returncode == 2 and "read-only for you (nobody)" in quiz.stderr, quiz.stderr
+    assert "`highyield stats` reads it" not in quiz.stderr
+    assert "(it was written by an older highyield, and is brought up to date once it can " \
+        "be)" in quiz.stderr
+    stats = _as(NOBODY, "stats", "--state", str(store))
+    assert stats.returncode == 2 and "an older highyield" in stats.stderr, stats.stderr
+    assert _sha(store) == before
+
 # ------------------------------------------------------------------ a new store, made at once
 
 ONE_FACT = "# A\n\n- The ==aorta== is big.\n"

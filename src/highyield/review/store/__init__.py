@@ -176,16 +176,29 @@ class Store:
         except OSError as exc:
             raise failures.cannot_open(display_path(path), exc) from None
 
-    @staticmethod
-    def _refuse(path: Path, writable: bool) -> None:
+    @classmethod
+    def _refuse(cls, path: Path, writable: bool) -> None:
         """Refuse, before opening it, an empty file (never started afresh) and, to write
         in, a store this user may not write or on a full disk."""
         if connect.empty(path):
             raise failures.empty(display_path(path))
         if writable and not failures.writable(path):
-            raise failures.read_only(path)
+            raise failures.read_only(path, current=not cls._older(path))
         if writable and failures.full(path):
             raise failures.disk_full(display_path(path))
+
+    @staticmethod
+    def _older(path: Path) -> bool:
+        """Whether the store is of an older version (read only; False when that cannot
+        be told)."""
+        try:
+            db = connect.reader(path)
+            try:
+                return 0 < int(db.execute("PRAGMA user_version").fetchone()[0]) < SCHEMA_VERSION
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error):
+            return False
 
     @staticmethod
     def _connect(path: Path, writable: bool) -> sqlite3.Connection:

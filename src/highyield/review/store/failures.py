@@ -153,13 +153,16 @@ def cannot_make(path: Path, folder: Path) -> HighyieldError:
                                "keep the store in a folder you may write")
 
 
-def read_only(path: Path) -> HighyieldError:
-    """The store may not be written: whose it is and why, when the permissions say so."""
+def read_only(path: Path, current: bool = True) -> HighyieldError:
+    """The store may not be written: whose it is and why, when the permissions say so.
+    ``current``: of this highyield's version, so that ``stats`` reads it as it is (an
+    older one must be brought up to date first, which writes it)."""
+    stats = "; `highyield stats` reads it as it is" if current else \
+        " (it was written by an older highyield, and is brought up to date once it can be)"
     return HighyieldError(f"the review store {display_path(path)} is read-only{_why(path)}; "
                           "answers cannot be saved in it",
                           hint="make the file and its folder writable, or pass --state PATH "
-                               "to study with another store; `highyield stats` reads it as "
-                               "it is")
+                               f"to study with another store{stats}")
 
 
 def writable(path: Path) -> bool:
