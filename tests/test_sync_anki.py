@@ -1034,3 +1034,19 @@ def test_a_change_anki_left_unfinished_is_said_so_not_called_read_only(sides: Si
     again = sides.sync()
     assert again.returncode == 0, again.stderr
     _agree(sides)
+
+
+def test_a_profile_folder_with_hash_and_question_marks_is_read_as_named(sides: Sides) -> None:
+    """(Fault probe: the path went into an SQLite URI unescaped: `#` and `?` cut it short,
+    a stray file `User ` was made, and the collection was called "not an Anki collection".)"""
+    sides.quiz("distal convoluted tubule", Rating.Good, datetime.now(UTC))
+    odd = sides.root / "User #1?x%41"
+    odd.mkdir()
+    shutil.copy(sides.collection, odd / "collection.anki2")
+    moved = Sides(sides.root, sides.vault, odd / "collection.anki2", sides.store)
+    result = moved.sync()
+    assert result.returncode == 0, result.stderr
+    assert "Merged with User #1?x%41/collection.anki2" in result.stdout, result.stdout
+    assert sorted(p.name for p in sides.root.iterdir() if p.name.startswith("User")) == \
+        ["User #1?x%41"]
+    _agree(moved)

@@ -24,7 +24,7 @@ def schema_version(path: Path) -> int:
     """The collection's schema version, read without changing anything."""
     _looks_right(path)
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
             version = int(db.execute("SELECT ver FROM col").fetchone()[0])
         finally:
