@@ -1050,3 +1050,18 @@ def test_a_profile_folder_with_hash_and_question_marks_is_read_as_named(sides: S
     assert sorted(p.name for p in sides.root.iterdir() if p.name.startswith("User")) == \
         ["User #1?x%41"]
     _agree(moved)
+
+
+@pytest.mark.parametrize("end", ["-journal", "-wal"])
+def test_a_folder_where_the_journal_goes_is_named_not_the_collection(sides: Sides,
+                                                                      end: str) -> None:
+    """(Fault probe: "not an Anki collection this Anki package can open".)"""
+    Path(f"{sides.collection}{end}").mkdir()
+    before = sides.collection.read_bytes()
+    result = sides.sync()
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.splitlines()[-2:] == [
+        f"error: anki/collection.anki2{end} is not a file; SQLite keeps the collection's "
+        "journal under that name, so neither Anki nor sync-anki can open the collection; "
+        "it was not changed", f"  hint: move anki/collection.anki2{end} away, then sync again"]
+    assert sides.collection.read_bytes() == before

@@ -23,6 +23,7 @@ def in_use(path: Path) -> HighyieldError:
 def schema_version(path: Path) -> int:
     """The collection's schema version, read without changing anything."""
     _looks_right(path)
+    _side_files_right(path)
     try:
         db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
@@ -68,6 +69,18 @@ def _hot_journal(path: Path) -> bool:
             os.access(path.parent, os.W_OK)
     except OSError:
         return False
+
+
+def _side_files_right(path: Path) -> None:
+    """The names beside the collection where SQLite keeps its journals hold files, if
+    anything: a folder there stops Anki and sync-anki alike."""
+    for end in ("-journal", "-wal", "-shm"):
+        side = Path(f"{path}{end}")
+        if os.path.lexists(side) and not side.is_file():
+            raise HighyieldError(f"{display_path(side)} is not a file; SQLite keeps the "
+                                 "collection's journal under that name, so neither Anki nor "
+                                 "sync-anki can open the collection; it was not changed",
+                                 hint=f"move {display_path(side)} away, then sync again")
 
 
 def _looks_right(path: Path) -> None:
