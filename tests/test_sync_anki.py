@@ -1065,3 +1065,44 @@ def test_a_folder_where_the_journal_goes_is_named_not_the_collection(sides: Side
         "journal under that name, so neither Anki nor sync-anki can open the collection; "
         "it was not changed", f"  hint: move anki/collection.anki2{end} away, then sync again"]
     assert sides.collection.read_bytes() == before
+
+
+LEFT_IN_WAL = """
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode = WAL")
+db.execute("PRAGMA wal_autocheckpoint = 0")
+db.execute("UPDATE col SET mod = mod + 1")
+os.kill(os.getpid(), 9)
+"""
+
+
+@pytest.mark.parametrize("left", ["wal", "journal"])
+def test_a_read_only_profile_folder_with_a_journal_left_is_called_read_only(
+        sides: Sides, left: str) -> None:
+    """A journal left that SQLite cannot read without writing beside it (a -wal without
+    its -shm), or a change Anki did not finish: in a read-only folder, the folder is the
+    fault to mend first, and the journal is named too (fault probe: "not an Anki
+    collection", and a second step to learn of the unfinished change)."""
+    script = LEFT_IN_WAL if left == "wal" else UNFINISHED
+    killed = subprocess.run([sys.executable, "-c", script, str(sides.collection)],
+                            capture_output=True, text=True, timeout=60)
+    assert killed.returncode == -9, killed.stderr
+    Path(f"{sides.collection}-shm").unlink(missing_ok=True)
+    assert Path(f"{sides.collection}-{left}").stat().st_size > 0
+    folder = sides.collection.parent
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--",
+             sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
+             str(sides.vault), "--state", str(sides.store)], cwd=sides.root,
+            capture_output=True, text=True, env=sides.env(), timeout=120)
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 2, done.stdout
+    message, hint = done.stderr.splitlines()[-2:]
+    assert message == ("error: anki/collection.anki2 is read-only (or its folder is); it "
+                       "was not changed"), done.stderr
+    unfinished = "its journal also holds a change Anki did not finish" in hint
+    assert unfinished == (left == "journal"), hint

@@ -35,20 +35,30 @@ def schema_version(path: Path) -> int:
             raise in_use(path) from None
         if "readonly" in str(exc):  # a journal to roll back, or no journal can be made
             raise (unfinished(path) if _hot_journal(path) else read_only(path)) from None
+        if not _writable(path):  # a journal that cannot be read without writing beside it
+            raise read_only(path) from None
         raise damaged(path, str(exc)) from None
     if version > NEWEST_SCHEMA:
         raise HighyieldError(f"{display_path(path)} was made by a newer Anki (schema "
                              f"{version}) than the anki package here reads; it was not "
                              "changed", hint="update it: pip install -U 'highyield[anki]'")
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    if not _writable(path):
         raise read_only(path)
     return version
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def read_only(path: Path) -> HighyieldError:
+    journal = Path(f"{path}-journal")
+    also = (" (its journal also holds a change Anki did not finish: open the profile in "
+            "Anki once it may be written, and close it)") if journal.is_file() and \
+        journal.stat().st_size > 0 else ""
     return HighyieldError(f"{display_path(path)} is read-only (or its folder is); it was "
                           "not changed", hint="let highyield write the collection and its "
-                          "folder (Anki writes a journal beside it), then sync again")
+                          f"folder (Anki writes a journal beside it), then sync again{also}")
 
 
 def unfinished(path: Path) -> HighyieldError:
