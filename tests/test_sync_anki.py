@@ -978,18 +978,24 @@ def test_a_backup_on_a_full_disk_is_said_and_leaves_no_broken_backup(sides: Side
         subprocess.run(["umount", str(disk)], check=True)
 
 
-def test_a_read_only_profile_folder_is_called_read_only(sides: Sides) -> None:
-    """(Fifteenth fault probe: "not an Anki collection this Anki package can open".)"""
+def _sync_in_a_read_only_folder(sides: Sides) -> subprocess.CompletedProcess[str]:
+    """sync-anki with the profile folder mode 555, as root without the powers that would
+    let it write there anyway."""
     folder = sides.collection.parent
     folder.chmod(0o555)
     try:
-        done = subprocess.run(
+        return subprocess.run(
             ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--",
              sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
              str(sides.vault), "--state", str(sides.store)], cwd=sides.root,
             capture_output=True, text=True, env=sides.env(), timeout=120)
     finally:
         folder.chmod(0o755)
+
+
+def test_a_read_only_profile_folder_is_called_read_only(sides: Sides) -> None:
+    """(Fifteenth fault probe: "not an Anki collection this Anki package can open".)"""
+    done = _sync_in_a_read_only_folder(sides)
     assert done.returncode == 2 and "not an Anki collection" not in done.stderr
     assert "error: anki/collection.anki2 is read-only (or its folder is); it was not changed" \
         in done.stderr, done.stderr
@@ -1090,16 +1096,7 @@ def test_a_read_only_profile_folder_with_a_journal_left_is_called_read_only(
     assert killed.returncode == -9, killed.stderr
     Path(f"{sides.collection}-shm").unlink(missing_ok=True)
     assert Path(f"{sides.collection}-{left}").stat().st_size > 0
-    folder = sides.collection.parent
-    folder.chmod(0o555)
-    try:
-        done = subprocess.run(
-            ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--",
-             sys.executable, "-m", "highyield", "sync-anki", str(sides.collection),
-             str(sides.vault), "--state", str(sides.store)], cwd=sides.root,
-            capture_output=True, text=True, env=sides.env(), timeout=120)
-    finally:
-        folder.chmod(0o755)
+    done = _sync_in_a_read_only_folder(sides)
     assert done.returncode == 2, done.stdout
     message, hint = done.stderr.splitlines()[-2:]
     assert message == ("error: anki/collection.anki2 is read-only (or its folder is); it "
