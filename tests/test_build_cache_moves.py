@@ -33,7 +33,7 @@ def _as_before_the_move(*objects: object) -> bytes:
 def test_an_old_header_still_says_up_to_date(tmp_path: Path) -> None:
     header = cache.Header((cache.FORMAT, __version__), "f" * 64, (10, 20))
     path = tmp_path / "build.pickle"
-    path.write_bytes(_as_before_the_move(header, ()))
+    path.write_bytes(_as_before_the_move(header, cache.Index("s", (), (-1, -1), ()), ()))
     assert b"highyield.buildcache" in path.read_bytes()
     assert cache.up_to_date(path, "f" * 64, (10, 20)) == ()
     assert cache.up_to_date(path, "e" * 64, (10, 20)) is None
@@ -51,15 +51,16 @@ def test_old_anki_notes_load(tmp_path: Path) -> None:
 
 def test_a_cache_written_before_its_build_said_anything_kept_is_read_whole(
         tmp_path: Path) -> None:
-    """The build's problems come between the header and the index; a cache without them
-    (written by the version before) keeps its notes and Anki notes, and so its cards'
-    times: a new format would have dropped them, and Anki would overwrite edits."""
+    """The build's problems come after the index; a cache without them (written by the
+    version before) keeps its notes and Anki notes, and so its cards' times: a new format
+    would have dropped them, and Anki would overwrite edits. It is built once more, to
+    say its problems; and a version before reads a cache with them whole."""
     header = cache.Header((cache.FORMAT, __version__), "f" * 64, (10, 20))
     path = tmp_path / "build.pickle"
     path.write_bytes(pickle.dumps(header) + pickle.dumps(cache.Index("s", (), (-1, -1), ())))
     loaded = cache.load(path)
     assert (loaded.settings, loaded.fingerprint, loaded.damaged) == ("s", "f" * 64, "")
-    assert cache.up_to_date(path, "f" * 64, (10, 20)) == ()
+    assert cache.up_to_date(path, "f" * 64, (10, 20)) is None
 
 
 def test_what_a_build_said_damaged_means_building_again_not_an_internal_error(
@@ -71,11 +72,11 @@ def test_what_a_build_said_damaged_means_building_again_not_an_internal_error(
     wrong = warning("n.md", 1, "m", "h")
     object.__setattr__(wrong, "line", "1")
     for said in [(hollow,), (wrong,), ["x"]]:
-        path.write_bytes(pickle.dumps(header) + pickle.dumps(said) + pickle.dumps(index))
+        path.write_bytes(pickle.dumps(header) + pickle.dumps(index) + pickle.dumps(said))
         assert cache.up_to_date(path, "f" * 64, (10, 20)) is None
         assert cache.load(path).settings == "s"  # the rest is used
     kept = (warning("n.md", 1, "m", "h"),)
-    path.write_bytes(pickle.dumps(header) + pickle.dumps(kept) + pickle.dumps(index))
+    path.write_bytes(pickle.dumps(header) + pickle.dumps(index) + pickle.dumps(kept))
     assert cache.up_to_date(path, "f" * 64, (10, 20)) == kept
 
 

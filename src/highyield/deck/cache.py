@@ -177,16 +177,17 @@ class Header:
 def up_to_date(path: Path, fingerprint: str,
                output: tuple[int, int]) -> tuple[Diagnostic, ...] | None:
     """When the deck is as its last build left it: that build's errors and warnings,
-    which still stand (read without loading the rest; none from a cache written before
-    they were kept). None when it must be built, or what it said is damaged."""
+    which still stand. None when it must be built: a cache written before they were kept
+    (built once more, to say them), or what it said is damaged."""
     try:
         with open_regular(path) as f:
             if _Unpickler(f).load() != Header((FORMAT, __version__), fingerprint, output):
                 return None
+            _Unpickler(f).load()  # the index
             said = _Unpickler(f).load()
-    except Exception:  # any damage means building afresh
+    except Exception:  # any damage, or nothing after the index, means building afresh
         return None
-    return () if isinstance(said, Index) else _checked_said(said)
+    return _checked_said(said)
 
 
 def _checked_said(said: object) -> tuple[Diagnostic, ...] | None:
@@ -257,8 +258,8 @@ def _why(exc: Exception) -> str:
 
 def _header_and_index(path: Path) -> tuple[Header, Index | None]:
     """The cache's header and index; no index (nothing to read) when the file is of
-    another ``FORMAT``. What the build said comes between them; a cache written before
-    that was kept has the index at once."""
+    another ``FORMAT``. What the build said comes after them, where a version that does
+    not keep it never reads it."""
     with open_regular(path) as f:
         header = _Unpickler(f).load()
         if not isinstance(header, Header):
@@ -268,8 +269,7 @@ def _header_and_index(path: Path) -> tuple[Header, Index | None]:
             raise ValueError("a damaged header")
         if header.version[:1] != (FORMAT,):
             return header, None
-        index = _Unpickler(f).load()
-        return header, index if isinstance(index, Index) else _Unpickler(f).load()
+        return header, _Unpickler(f).load()
 
 
 def _shard(path: Path) -> tuple[dict[str, NoteCards], dict[str, Packed]]:
@@ -304,8 +304,8 @@ def save(path: Path, cache: BuildCache) -> OSError | None:
             names = tuple(_shard_file(path, n, notes[n], packed[n], old[n], written)
                           for n in range(SHARDS))
             header = Header((FORMAT, __version__), cache.fingerprint, cache.output)
-            _write(path, header, cache.said, Index(cache.settings, cache.media, cache.base,
-                                                   names, cache.scanned, cache.ledger))
+            _write(path, header, Index(cache.settings, cache.media, cache.base, names,
+                                       cache.scanned, cache.ledger), cache.said)
     except OSError as exc:
         for new in written:
             with suppress(OSError):
