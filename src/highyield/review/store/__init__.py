@@ -365,9 +365,9 @@ class Store:
     def view(self, key: str, ord: int, decks: Sequence[str]) -> tuple[str, str, str]:
         """(deck, source, view JSON) of a card; the deck is one of ``decks`` when the card
         is in one of them."""
-        row = self.db.execute(f"SELECT coalesce({membership.deck_among(decks)}, deck), "
-                              "source, view FROM cards WHERE key = ? AND ord = ?",
-                              (*decks, *decks, key, ord)).fetchone()
+        among, args = membership.deck_among(decks)
+        row = self.db.execute(f"SELECT coalesce({among}, deck), source, view FROM cards "
+                              "WHERE key = ? AND ord = ?", (*args, key, ord)).fetchone()
         if row is None:
             raise KeyError((key, ord))
         return row[0], row[1], values.view(row[2], values.card(key, ord))

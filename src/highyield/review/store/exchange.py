@@ -68,11 +68,12 @@ def known(store: Store, decks: Sequence[str]) -> dict[tuple[str, int], Known]:
             "ORDER BY r.reviewed_at, r.id", args):
         answers[key, ord_].append(Answered(at_ms, rating, duration))
     inside, args = in_decks(store.db, decks)
+    among, first = deck_among(decks)
     return {(row[0], row[1]): Known(row[2], state_from_row(row[3:], card(row[0], row[1])),
                                     tuple(answers[row[0], row[1]]))
             for row in store.db.execute(
-                f"SELECT key, ord, {deck_among(decks)}, {STATE_COLUMNS} FROM cards "
-                f"WHERE {inside}", (*decks, *decks, *args))}
+                f"SELECT key, ord, {among}, {STATE_COLUMNS} FROM cards WHERE {inside}",
+                (*first, *args))}
 
 
 def histories(store: Store, deck: str

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 STALE = "-"  # a deck's fingerprint when a card it may still have was retired: read it again
 
 
-def marks(decks: Sequence[str]) -> str:
+def _marks(decks: Sequence[str]) -> str:
     return ", ".join("?" * len(decks))
 
 
@@ -24,24 +24,24 @@ def in_decks(db: sqlite3.Connection, decks: Sequence[str],
              card: str = "cards") -> tuple[str, tuple[str, ...]]:
     """SQL, and its parameters: the card (a row of ``card``, the cards table or its alias)
     is in one of these decks."""
-    plain = f"{card}.deck IN ({marks(decks)})"
+    plain = f"{card}.deck IN ({_marks(decks)})"
     if not _shared(db, decks):
         return plain, tuple(decks)
     return (f"({plain} OR EXISTS (SELECT 1 FROM also_in a WHERE a.key = {card}.key AND "
-            f"a.ord = {card}.ord AND a.deck IN ({marks(decks)})))", (*decks, *decks))
+            f"a.ord = {card}.ord AND a.deck IN ({_marks(decks)})))", (*decks, *decks))
 
 
 def _shared(db: sqlite3.Connection, decks: Sequence[str]) -> bool:
-    return db.execute(f"SELECT 1 FROM also_in WHERE deck IN ({marks(decks)}) LIMIT 1",
+    return db.execute(f"SELECT 1 FROM also_in WHERE deck IN ({_marks(decks)}) LIMIT 1",
                       tuple(decks)).fetchone() is not None
 
 
-def deck_among(decks: Sequence[str]) -> str:
-    """The card's deck if it is one of these, else the first of these it is also in: the
-    deck whose settings apply to it here. Takes the decks twice as parameters."""
-    return (f"CASE WHEN cards.deck IN ({marks(decks)}) THEN cards.deck ELSE (SELECT "
+def deck_among(decks: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """SQL, and its parameters: the card's deck if it is one of these, else the first of
+    these it is also in (the deck whose settings apply to it here), else NULL."""
+    return (f"CASE WHEN cards.deck IN ({_marks(decks)}) THEN cards.deck ELSE (SELECT "
             f"min(a.deck) FROM also_in a WHERE a.key = cards.key AND a.ord = cards.ord "
-            f"AND a.deck IN ({marks(decks)})) END")
+            f"AND a.deck IN ({_marks(decks)})) END", (*decks, *decks))
 
 
 def cards_of(db: sqlite3.Connection, deck: str) -> dict[tuple[str, int], sqlite3.Row]:
