@@ -34,7 +34,8 @@ def schema_version(path: Path) -> int:
         if "locked" in str(exc):  # Anki holds it open, and locked
             raise in_use(path) from None
         if "readonly" in str(exc):  # a journal to roll back, or no journal can be made
-            raise (unfinished(path) if _hot_journal(path) else read_only(path)) from None
+            raise (unfinished(path) if _journal_left(path) and _writable(path) else
+                   read_only(path)) from None
         if not _writable(path):  # a journal that cannot be read without writing beside it
             raise read_only(path) from None
         raise damaged(path, str(exc)) from None
@@ -52,10 +53,8 @@ def _writable(path: Path) -> bool:
 
 
 def read_only(path: Path) -> HighyieldError:
-    journal = Path(f"{path}-journal")
     also = (" (its journal also holds a change Anki did not finish: open the profile in "
-            "Anki once it may be written, and close it)") if journal.is_file() and \
-        journal.stat().st_size > 0 else ""
+            "Anki once it may be written, and close it)") if _journal_left(path) else ""
     return HighyieldError(f"{display_path(path)} is read-only (or its folder is); it was "
                           "not changed", hint="let highyield write the collection and its "
                           f"folder (Anki writes a journal beside it), then sync again{also}")
@@ -70,13 +69,11 @@ def unfinished(path: Path) -> HighyieldError:
                           "sync again")
 
 
-def _hot_journal(path: Path) -> bool:
-    """A rollback journal left beside a collection that may be written: opened read-only,
-    SQLite cannot undo what it holds, and says "readonly"."""
-    journal = Path(f"{path}-journal")
+def _journal_left(path: Path) -> bool:
+    """A rollback journal left beside the collection: a change Anki did not finish. A
+    read-only open cannot undo it, and SQLite says "readonly"."""
     try:
-        return journal.stat().st_size > 0 and os.access(path, os.W_OK) and \
-            os.access(path.parent, os.W_OK)
+        return Path(f"{path}-journal").stat().st_size > 0
     except OSError:
         return False
 
