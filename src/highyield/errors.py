@@ -60,6 +60,10 @@ class Diagnostic:
     def count(self) -> int:
         return 1 + self.more
 
+    def place(self) -> tuple[str, int]:
+        """The order problems are listed in: by path, then line."""
+        return self.path, self.line or 0
+
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path

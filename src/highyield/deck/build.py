@@ -194,12 +194,12 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics.extend([problem] if problem and problem not in diagnostics else [])
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
     _save(run, notes, packed, stamp, problem is not None or ledger.uncopied is not None or
-          any(unread(d) for d in diagnostics), [d for d in diagnostics if d not in once])
+          any(unread(d) for d in diagnostics), _without(diagnostics, once))
     if run.unsaved:  # said once
         diagnostics.append(unsaved(run.unsaved[0], identity_kept=ledger.kept))
     elif ledger.uncopied is not None:  # the rest of the cache was saved
         diagnostics.append(uncopied(local_copy(deck.vault), ledger.uncopied, problem is None))
-    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
+    diagnostics.sort(key=Diagnostic.place)
     tally = _tally(run, keyed, current, notes, diagnostics)
     return Built(deck, deck.output, tally, changes, run.fresh, _own_cards(keyed),
                  {rel: n.sha for rel, n in notes.items()}, written=written)
@@ -280,9 +280,15 @@ def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
     cache.notes, cache.packed, cache.media = notes, {p.key: p for p in packed}, stamp
     cache.fingerprint = "" if again else deck_fingerprint(deck, run.files)
     cache.output = file_stat(deck.output)
-    cache.said = tuple(_anchored(d) for d in sorted(said, key=lambda d: (d.path, d.line or 0)))
+    cache.said = tuple(_anchored(d) for d in sorted(said, key=Diagnostic.place))
     failed = save(run.where, cache)
     run.unsaved.extend([failed] if failed is not None else [])
+
+
+def _without(said: list[Diagnostic], once: list[Diagnostic]) -> list[Diagnostic]:
+    """What this build said, less what it said only once (these very diagnostics)."""
+    dropped = {id(d) for d in once}
+    return [d for d in said if id(d) not in dropped]
 
 
 def _anchored(said: Diagnostic) -> Diagnostic:

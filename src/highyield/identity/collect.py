@@ -118,7 +118,7 @@ def collect(deck: DeckConfig, progress: Progress | None = None) -> Collected:
     drafts, repeats = drop_repeats(drafts)
     assigned = _assign(deck, drafts, paths, diagnostics)
     diagnostics.extend(deck_problems(deck, paths, bool(assigned.cards), fields, diagnostics))
-    diagnostics.sort(key=lambda d: (d.path, d.line or 0))
+    diagnostics.sort(key=Diagnostic.place)
     return Collected(deck, read, tuple(assigned.cards), assigned.merged, repeats, media,
                      tuple(diagnostics), assigned.ledger, untestable, unsure)
 
