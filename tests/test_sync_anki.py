@@ -869,8 +869,10 @@ def test_an_answer_anki_moves_to_a_free_millisecond_is_one_answer_on_both_sides(
     """Anki keeps one answer a millisecond over all cards, and Set Due Date writes a row
     a millisecond for each card it changes: a quiz answer at one of those times went to
     Anki 18 ms later, and each sync after took the two for two answers, one more on each
-    side every time (thirteenth fault probe). The store's answer moves with Anki's."""
-    at_ms = _now_ms() - 60_000
+    side every time (thirteenth fault probe). The store's answer moves with Anki's, and
+    the card's last review time with it: the answer here is 10 ms before a second's edge,
+    so the move takes it into the next second (as Check Database would find)."""
+    at_ms = (_now_ms() - 60_000) // 1000 * 1000 + 990
     sides.quiz("distal convoluted tubule", Rating.Good, datetime.fromtimestamp(at_ms / 1000,
                                                                               UTC))
     [stored] = [t for t, _ in _store_log(sides)[sides.key_of("distal convoluted tubule")]]

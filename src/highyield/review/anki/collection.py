@@ -292,8 +292,18 @@ def placed(col: Collection, changes: list[Change]
                 moved.append((change.cid, r.id, free))
                 r = replace(r, id=free)
             rows.append(r)
-        out.append(replace(change, rows=tuple(rows)))
+        out.append(_last_review_moved(replace(change, rows=tuple(rows)), change.rows))
     return out, moved
+
+
+def _last_review_moved(change: Change, before: tuple[RevlogRow, ...]) -> Change:
+    """The change with its card's last review time in the second its last answer now
+    has: Anki's Check Database sets it from the revlog, and an answer moved over a
+    second's edge would otherwise be one second off."""
+    card = change.card
+    if card is None or not before or card.last_review != before[-1].id // 1000:
+        return change
+    return replace(change, card=replace(card, last_review=change.rows[-1].id // 1000))
 
 
 def _update(col: Any, cid: int, new: AnkiCard, memory_type: Any) -> None:
