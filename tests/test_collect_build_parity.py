@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from highyield.deck.anki_notes import RETIRED_TAG
 from highyield.identity.collect import Collected, collect
 from highyield.identity.ledger import ledger_path
-from highyield.model import Card, CardKind, anki_cards, cloze_numbers, preview_text
+from highyield.model import RETIRED_TAG, Card, CardKind, anki_cards, cloze_numbers, preview_text
 from tests.anki_client import Imported, import_apkg
 from tests.test_rebuild import Project
 

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 
 from highyield.cli import cli
 from highyield.config import DeckConfig, folder_deck
-from highyield.deck.anki_notes import RETIRED_TAG
 from highyield.deck.build import Built, build
 from highyield.deck.settled import settled as settled_keys
 from highyield.errors import display_path
 from highyield.identity.ledger import ledger_path
+from highyield.model import RETIRED_TAG
 from tests.anki_client import Imported, RenderedCard, import_apkg
 from tests.conftest import FIXED_NOW
 

@@ -1105,3 +1105,58 @@ def test_a_read_only_profile_folder_with_a_journal_left_is_called_read_only(
                        "was not changed"), done.stderr
     unfinished = "its journal also holds a change Anki did not finish" in hint
     assert unfinished == (left == "journal"), hint
+
+
+def test_a_card_one_deck_retired_and_another_brought_back_loses_the_retired_tag(
+        tmp_path: Path) -> None:
+    """Two decks share a note. Its fact is deleted and `sync-anki --deck Cardio` tags the
+    card highyield::retired in Anki; the fact comes back and `sync-anki --deck All` must
+    take the tag away, though All's last build never retired it (the tag stayed for good:
+    second fault probe). A dry run of both decks takes the card as the deck that has it
+    left it, not as the one that retired it."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "all.yaml").write_text("deck: All\nnotes: ../notes\n")
+    (tmp_path / "decks" / "cardio.yaml").write_text(
+        'deck: Cardio\nnotes: ../notes\ninclude: ["Cardio/**"]\n')
+    heart = tmp_path / "notes" / "Cardio" / "heart.md"
+    heart.parent.mkdir(parents=True)
+    facts = "- The heart has ==four== chambers.\n- The SA node sets the ==pace==.\n"
+    heart.write_text(facts)
+    env = {**os.environ, "HIGHYIELD_HOME": str(tmp_path / "home")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        state = () if args[0] == "build" else ("--state", str(tmp_path / "s.sqlite3"))
+        done = subprocess.run([sys.executable, "-m", "highyield", *args, *state],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    run("build")
+    collection = tmp_path / "anki" / "collection.anki2"
+    for deck in ("Cardio", "All"):
+        import_apkg(tmp_path / "decks" / f"{deck}.apkg", tmp_path / "anki")
+    run("sync-anki", str(collection))  # the store reads both decks
+
+    def tags_of_pace() -> list[str]:
+        col = Collection(str(collection))
+        try:
+            [note] = [col.get_note(n) for n in col.find_notes("") if
+                      "pace" in col.get_note(n)["Text"]]
+            return list(note.tags)
+        finally:
+            col.close()
+
+    heart.write_text(facts.replace("- The SA node sets the ==pace==.\n", ""))
+    said = run("sync-anki", str(collection), "--deck", "Cardio")
+    assert "highyield::retired" in tags_of_pace(), said.stdout + said.stderr
+    heart.write_text(facts)
+    run("sync-anki", str(collection), "--deck", "All")
+    assert "highyield::retired" not in tags_of_pace()
+    heart.write_text(facts.replace("- The SA node sets the ==pace==.\n", ""))
+    run("sync-anki", str(collection), "--deck", "Cardio")  # All has it: not retired
+    assert "highyield::retired" not in tags_of_pace()
+    heart.write_text(facts)
+    run("build", "--deck", "All")
+    dry = run("sync-anki", str(collection), "--dry-run")  # each deck's last build
+    assert "notes brought up to date" not in dry.stdout, dry.stdout  # Cardio's retired it

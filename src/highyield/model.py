@@ -290,6 +290,11 @@ Progress = Callable[[int, int], None]  # told (notes done, notes in all) as work
 
 # ---------------------------------------------------------------- a card's schedule in Anki
 
+# the tag a card gone from the notes keeps in Anki (whose importer never deletes a note);
+# highyield's own, so a sync takes it away from a card that is back
+RETIRED_TAG = "highyield::retired"
+
+
 
 @dataclass(frozen=True)
 class AnkiCard:

@@ -425,14 +425,13 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
       highyield sync-anki collection.anki2 --deck USMLE --dry-run
     """
     from highyield.deck import notetypes
+    from highyield.review.anki.collection import one_text_per_note
     from highyield.review.anki.failures import schema_version
     from highyield.review.anki.syncing import sync_anki as merge_histories
 
     targets = _targets(vault, decks)
     schema_version(collection)  # a wrong path, or Anki holding it: said before any build
-    texts = {}
-    for deck in targets:
-        texts.update(_built_texts(deck, build=not dry_run))
+    texts = one_text_per_note(_built_texts(deck, build=not dry_run) for deck in targets)
     with Store.open(store_path(state)) as store, using(store.path, alone=True):
         _read_decks(store, targets)
         tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,

@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from highyield.model import SourceRef
+from highyield.model import RETIRED_TAG, SourceRef
 
-RETIRED_TAG = "highyield::retired"
 TEXT_FIELDS = 2  # Text and Extra, or Front and Back; Context and Source follow
 
 

@@ -9,14 +9,14 @@ collection the package upgrades on opening is put back), and SQLite's own check 
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from highyield.errors import HighyieldError
-from highyield.model import AnkiCard, RevlogRow
+from highyield.model import RETIRED_TAG, AnkiCard, RevlogRow
 from highyield.review.anki.cards import AnkiDay
 from highyield.review.anki.failures import (
     check_after,
@@ -60,6 +60,21 @@ class NoteText:
     tags: tuple[str, ...]
     ours_before: tuple[str, ...]
     fields_before: tuple[str, ...] = ()
+
+    @property
+    def retired(self) -> bool:
+        return RETIRED_TAG in self.tags
+
+
+def one_text_per_note(per_deck: Iterable[dict[str, NoteText]]) -> dict[str, NoteText]:
+    """Each note's text, by key, from the decks' builds: a card one deck retired and
+    another has is the other's (it is not retired)."""
+    texts: dict[str, NoteText] = {}
+    for deck in per_deck:
+        for key, text in deck.items():
+            if key not in texts or texts[key].retired:
+                texts[key] = text
+    return texts
 
 
 @dataclass(frozen=True)
@@ -191,13 +206,14 @@ def note_updates(col: Collection, texts: dict[int, NoteText]
                  ) -> dict[int, tuple[list[str], list[str]]]:
     """The notes whose fields or tags are to change: (fields, tags) for each. The tags
     are the note's own in Anki (``marked``, ``leech``, any the student added) and
-    highyield's now; highyield's former ones go. Anki's tags ignore case."""
+    highyield's now; highyield's former ones go, and its retired tag whenever the card
+    is not retired (another deck may have retired it). Anki's tags ignore case."""
     updates = {}
     for nid, text in texts.items():
         note = cast(Any, col).get_note(nid)
         changed = text.fields != text.fields_before and len(text.fields) == len(note.fields)
         fields = list(text.fields) if changed else note.fields
-        ours = {t.casefold() for t in (*text.ours_before, *text.tags)}
+        ours = {t.casefold() for t in (*text.ours_before, *text.tags, RETIRED_TAG)}
         kept = [t for t in note.tags if t.casefold() not in ours]
         tags = sorted({t.casefold(): t for t in (*kept, *text.tags)}.values(), key=str.lower)
         if fields != note.fields or tags != sorted(note.tags, key=str.lower):
