@@ -280,6 +280,22 @@ def test_decks_for_picks_by_name_or_file(tmp_path: Path) -> None:
     assert deck.output == (tmp_path / "decks" / "Neuro-ALS.apkg").resolve()
 
 
+def test_a_decks_name_wins_over_another_decks_file_name(tmp_path: Path) -> None:
+    """--deck cardio, with deck Cardio in b.yaml and deck Heart in cardio.yaml: the deck
+    named so, not both (second fault probe); a broken file of that name is no matter."""
+    for folder in ("decks", "notes"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "decks" / "b.yaml").write_text("deck: Cardio\nnotes: ../notes\n")
+    (tmp_path / "decks" / "cardio.yaml").write_text("deck: Heart\nnotes: ../notes\n")
+    (tmp_path / "decks" / "heart.yaml").write_text("deck: Heart2\nnotes: ../notes\nouptut: x\n")
+    assert [d.name for d in decks_for(None, ("cardio",), None, tmp_path).decks] == ["Cardio"]
+    assert [d.name for d in decks_for(None, ("CARDIO", "b"), None, tmp_path).decks] == [
+        "Cardio"]
+    assert [d.name for d in decks_for(None, ("heart",), None, tmp_path).decks] == ["Heart"]
+    with pytest.raises(HighyieldError, match="unknown key `ouptut`"):  # it may be that one
+        decks_for(None, ("heart2",), None, tmp_path)
+
+
 def test_output_needs_a_single_deck(tmp_path: Path) -> None:
     _deck_file(tmp_path, "deck: A\nnotes: ../notes\n")
     (tmp_path / "decks" / "e.yaml").write_text("deck: B\nnotes: ../notes\n")

@@ -104,7 +104,8 @@ _vault_argument = click.argument(
     "vault", required=False, type=click.Path(path_type=Path))
 _deck_option = click.option(
     "--deck", "decks", multiple=True, metavar="NAME",
-    help="Only the deck with this name (or deck file name) from decks/*.yaml. Repeatable.")
+    help="Only the deck with this name from decks/*.yaml, or else the one whose file has "
+         "this name (any case). Repeatable.")
 _min_score_option = click.option(
     "--min-score", type=Score(), metavar="0-1",
     help="Auto-cloze: make cards only from statements scoring at least this (default: the "

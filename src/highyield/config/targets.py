@@ -138,14 +138,14 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
             raise _all_problems(list(broken.values()))
         return Targets(decks, [])
     wanted = {n.casefold(): n for n in names}
-    chosen = [d for d in decks if d.name.casefold() in wanted
-              or (d.source is not None and d.source.stem.casefold() in wanted)]
-    wanted_broken = [e for p, e in broken.items() if p.stem.casefold() in wanted]
+    by_name = {d.name.casefold() for d in decks}
+    wanted_broken = [e for p, e in broken.items()
+                     if p.stem.casefold() in wanted.keys() - by_name]
     if wanted_broken:
         raise _all_problems(wanted_broken)
-    found = {d.name.casefold() for d in chosen} | {
-        d.source.stem.casefold() for d in chosen if d.source is not None}
-    missing = [n for key, n in wanted.items() if key not in found]
+    named = {key: _named(decks, key) for key in wanted}
+    chosen = [d for d in decks if any(d in found for found in named.values())]
+    missing = [wanted[key] for key, found in named.items() if not found]
     if missing:
         if broken:
             raise _all_problems(list(broken.values()))
@@ -153,6 +153,13 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
                              hint="decks defined: " + ", ".join(d.name for d in decks))
     skipped = [d for e in broken.values() for d in _diagnostics(e)]
     return Targets(chosen, skipped)
+
+
+def _named(decks: list[DeckConfig], key: str) -> list[DeckConfig]:
+    """The deck ``--deck`` names (case folded): the one of that name, else the one whose
+    file has that name (another deck's file name never adds a second)."""
+    return [d for d in decks if d.name.casefold() == key] or [
+        d for d in decks if d.source is not None and d.source.stem.casefold() == key]
 
 
 def _one_file_a_name(decks: list[DeckConfig]) -> None:
