@@ -240,6 +240,13 @@ def test_answers_in_anki_reach_the_store_and_a_second_sync_changes_nothing(
     assert "backup" not in again.stdout
     assert sides.collection.stat().st_mtime_ns == before  # not even opened for writing
     _agree(sides)
+    dry = sides.sync("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    # nothing left beside the collection: reading it read-only left an empty -wal and a
+    # -shm in the profile (Anki keeps collections in WAL mode), which another user's
+    # Anki or sync then could not use (second fault probe)
+    assert [p.name for p in sides.collection.parent.iterdir()
+            if p.name.startswith("collection.anki2-")] == []
 
 
 def test_answers_in_the_quiz_reach_anki(sides: Sides) -> None:

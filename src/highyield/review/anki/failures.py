@@ -21,11 +21,12 @@ def in_use(path: Path) -> HighyieldError:
 
 
 def schema_version(path: Path) -> int:
-    """The collection's schema version, read without changing anything."""
+    """The collection's schema version, read without changing anything, and without
+    leaving anything beside it."""
     _looks_right(path)
     _side_files_right(path)
     try:
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode={_mode(path)}", uri=True)
         try:
             version = int(db.execute("SELECT ver FROM col").fetchone()[0])
         finally:
@@ -46,6 +47,15 @@ def schema_version(path: Path) -> int:
     if not _writable(path):
         raise read_only(path)
     return version
+
+
+def _mode(path: Path) -> str:
+    """How to open the collection to read it. Read-only, SQLite leaves the -wal and -shm
+    files it makes for a collection in WAL mode (as Anki keeps it) in the profile; a
+    connection that may write removes them when it closes, and reading writes nothing.
+    Read-only still where it cannot write, or where a journal left behind would be rolled
+    back (the student is told of that change instead)."""
+    return "rw" if _writable(path) and not _journal_left(path) else "ro"
 
 
 def _writable(path: Path) -> bool:
