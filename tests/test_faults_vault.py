@@ -378,6 +378,36 @@ def test_an_unreadable_folder_is_a_warning_every_time(shared: Path) -> None:
     assert len(import_apkg(shared / "d.apkg", shared / "anki").cards) == 3
 
 
+def test_a_folder_deeper_than_the_system_allows_is_said_with_what_to_do(
+        shared: Path) -> None:
+    """A folder whose path is over PATH_MAX (4,096 bytes) is skipped with its notes, said
+    as such: the hint was to check its permissions."""
+    vault = _vault(shared, {"ALS.md": "- ==Edaravone== scavenges free radicals.\n"})
+    deep, made = "a" * 200, os.open(vault, os.O_RDONLY)
+    for _ in range(21):  # each step relative to the last: no path over the limit is used
+        os.mkdir(deep, dir_fd=made)
+        made, parent = os.open(deep, os.O_RDONLY, dir_fd=made), made
+        os.close(parent)
+    note = os.open("Deep.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=made)
+    os.write(note, b"- ==Riluzole== blocks glutamate release.\n")
+    os.close(note)
+    os.close(made)
+    try:
+        built = _run(shared, "build", "vault", "-o", "d.apkg")
+    finally:
+        shutil.rmtree(vault / deep)  # by folder handles, as the fixture's cleanup cannot
+    assert built.returncode == 0, built.stderr
+    [said, hint] = built.stderr.splitlines()
+    assert said.startswith("vault/" + "/".join([deep] * 20)) and said.endswith(
+        ": warning: cannot read folder: File name too long; its notes and images are "
+        "skipped, and the cards made of them before are kept")
+    assert hint == ("  hint: its path is longer than this system allows: shorten the names "
+                    "of the folders on the way to it, or move the folder nearer the "
+                    "vault's top")
+    [card] = import_apkg(shared / "d.apkg", shared / "anki").cards  # the deep note's: none
+    assert "Edaravone" in card.fields["Text"]
+
+
 def test_a_note_that_becomes_readable_is_read_by_the_next_build_and_quiz(
         shared: Path) -> None:
     """``chmod`` changes neither a note's size nor its time, only its change time."""

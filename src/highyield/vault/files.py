@@ -7,6 +7,7 @@ show, keep or hash it): each of those is a warning."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -113,8 +114,19 @@ def _unlisted(exc: OSError) -> Diagnostic:
     return warning(shown(path), None,
                    f"{UNREAD_FOLDER}: {exc.strerror or exc}; its notes and images are "
                    "skipped, and the cards made of them before are kept",
-                   "check the folder's permissions: highyield must be able to list and open "
-                   "it")
+                   unread_hint(exc, "folder", "check the folder's permissions: highyield "
+                               "must be able to list and open it"))
+
+
+def unread_hint(exc: OSError, what: str, otherwise: str) -> str:
+    """What to do about a file or folder the system would not let highyield read."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"its path is longer than this system allows: shorten the names of the "
+                f"folders on the way to it, or move the {what} nearer the vault's top")
+    if exc.errno == errno.EIO:
+        return ("the disk could not read it (a failing disk, or a network or cloud drive "
+                "that went away): check the drive, then build again")
+    return otherwise
 
 
 def vault_files(root: Path) -> list[FileStamp]:

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from highyield.errors import Diagnostic, display_path, error, warning
 from highyield.model import Source
-from highyield.vault.files import UNREAD_NOTE
+from highyield.vault.files import UNREAD_NOTE, unread_hint
 from highyield.vault.opening import (
     Changed,
     Dangling,
@@ -65,7 +65,7 @@ def _read_bytes(root: Path, path: Path, shown: str, out: list[Diagnostic]) -> by
         return None
     except OSError as exc:
         out.append(error(shown, None, f"{UNREAD_NOTE}: {exc.strerror or exc}",
-                         "check the file's permissions"))
+                         unread_hint(exc, "note", "check the file's permissions")))
         return None
     if isinstance(data, int):
         out.append(warning(shown, None, f"note is {_over_limit(data)}; skipped",
