@@ -1181,6 +1181,31 @@ def test_a_ledger_on_a_read_only_mount_says_to_mount_it_read_write(
         subprocess.run(["umount", "-l", str(disk)], check=True)
 
 
+def test_a_folder_in_the_cache_files_place_is_said_once_as_such(tmp_path: Path) -> None:
+    """A folder where the cache's own file goes cannot be read nor written over. The build
+    said both, the first with "nothing to do: it is written again now" (first fault probe
+    of stop 25): now one warning names the folder and what to do, at every build."""
+    vault = _vault(tmp_path / "vault", 3)
+    out = tmp_path / "out.apkg"
+    command = [_highyield(), "build", str(vault), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    where = cache_file("vault", vault)
+    where.unlink()
+    where.mkdir()
+    said = (f"{display_path(where.parent)}: warning: cannot save the build cache: "
+            f"{display_path(where)} is a folder, not a file\n  hint: move that folder away, "
+            "or set HIGHYIELD_HOME to another folder; until then each build reads every note "
+            "again, which is slower but loses nothing: the deck is complete, and the vault's "
+            "ledger keeps each card's identity\n")
+    for n in (1, 2):
+        with (vault / f"Drug {n}.md").open("a", encoding="utf-8") as f:
+            f.write(f"- It is ==new {n}==.\n")
+        built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert (built.returncode, built.stderr) == (0, said)
+        assert "+1 new" in built.stdout
+    assert len(import_apkg(out, tmp_path / "anki").cards) == 8
+
+
 @pytest.mark.parametrize("what", ["a named pipe", "a folder"])
 def test_a_cache_file_that_is_no_file_is_said_and_the_deck_built(tmp_path: Path,
                                                                    what: str) -> None:

@@ -195,8 +195,9 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
     _save(run, notes, packed, stamp, problem is not None or ledger.uncopied is not None or
           any(unread(d) for d in diagnostics), _without(diagnostics, once))
-    if run.unsaved:  # said once
-        diagnostics.append(unsaved(run.unsaved[0], identity_kept=ledger.kept))
+    if run.unsaved:  # said once, in place of the damaged cache's promise to write it
+        diagnostics = [d for d in diagnostics if d not in _damaged(run)]
+        diagnostics.append(unsaved(run.unsaved[0], run.where, identity_kept=ledger.kept))
     elif ledger.uncopied is not None:  # the rest of the cache was saved
         diagnostics.append(uncopied(local_copy(deck.vault), ledger.uncopied, problem is None))
     diagnostics.sort(key=Diagnostic.place)

@@ -22,12 +22,12 @@ NO_LEDGER = ("until then each build reads every note again, which is slower; the
              "saved, a reworded card may be taken for a new one")
 
 
-def unsaved(exc: OSError, identity_kept: bool = True) -> Diagnostic:
-    """The warning for a build whose cache (or kept collection) could not be written,
-    from the first failure. ``identity_kept``: the vault's ledger or this computer's copy
-    of it was written all the same."""
+def unsaved(exc: OSError, where: Path, identity_kept: bool = True) -> Diagnostic:
+    """The warning for a build whose cache (``where``, or its kept collection) could not
+    be written, from the first failure. ``identity_kept``: the vault's ledger or this
+    computer's copy of it was written all the same."""
     folder = cache_folder()
-    why, fix = _why(folder, exc)
+    why, fix = _folder_in_place(where) or _why(folder, exc)
     return warning(display_path(folder), None, f"cannot save the build cache: {why}",
                    f"{fix}; {LOST_NOTHING if identity_kept else NO_LEDGER}")
 
@@ -36,16 +36,20 @@ def uncopied(copy: Path, exc: OSError, vault_kept: bool = True) -> Diagnostic:
     """The warning for a build that saved its cache but not this computer's copy of the
     vault's ledger: until it can, each build tries again (it is never "up to date").
     ``vault_kept``: the vault's ledger was written."""
-    if copy.is_dir() and not copy.is_symlink():
-        why, fix = (f"{display_path(copy)} is a folder, not a file",
-                    "move that folder away, or set HIGHYIELD_HOME to another folder")
-    else:
-        why, fix = _why(copy.parent, exc)
+    why, fix = _folder_in_place(copy) or _why(copy.parent, exc)
     meanwhile = "the vault's ledger keeps each card's identity meanwhile" if vault_kept else \
         "with the vault's ledger not written either, a reworded card may be taken for a new one"
     return warning(display_path(copy.parent), None, "cannot keep this computer's copy of "
                    f"the vault's ledger: {why}", f"{fix}; {meanwhile}, and each build tries "
                    "again")
+
+
+def _folder_in_place(path: Path) -> tuple[str, str] | None:
+    """Why, and what to do, when a folder stands where the file is written."""
+    if path.is_dir() and not path.is_symlink():
+        return (f"{display_path(path)} is a folder, not a file",
+                "move that folder away, or set HIGHYIELD_HOME to another folder")
+    return None
 
 
 def _why(folder: Path, exc: OSError) -> tuple[str, str]:
