@@ -364,16 +364,29 @@ def test_a_line_not_utf8_is_found_in_a_ledger_read_in_pieces(
         (number, "unreadable ledger line (not UTF-8), skipped")]
 
 
-def test_a_ledger_over_64_mb_is_not_read_and_the_copy_is_used(vault: Vault) -> None:
-    """The ledger is read a piece at a time, but one over 64 MB (no real ledger comes
-    near: 500,000 cards take about 50) is refused before any of it is read."""
+def test_a_ledger_over_64_mb_that_a_build_wrote_is_read_back(tmp_path: Path) -> None:
+    """A few cards of notes near their 8 MB limit, or 320,000 cards, make a ledger over
+    64 MB, the limit of other files: a build wrote it, and the next refused it (fault
+    probe F4 of stop 24). The ledger's own limit is a gigabyte."""
+    entries = {f"{n:016x}": ledger.Entry(f"{n:016x}", "cloze", 1, f"Big {n}.md",
+                                        f"{{{{c1::fact {n}}}}} " + "x" * (1 << 20), "")
+               for n in range(66)}
+    ledger.write_ledger(tmp_path, entries)
+    assert ledger_path(tmp_path).stat().st_size > 66 * (1 << 20)
+    problems: list[Diagnostic] = []
+    assert read_ledger(tmp_path, problems) == entries and problems == []
+
+
+def test_a_ledger_over_a_gigabyte_is_not_read_and_the_copy_is_used(vault: Vault) -> None:
+    """The ledger is read a piece at a time, but one over a gigabyte (no real ledger comes
+    near: 500,000 cards take about 50 MB) is refused before any of it is read."""
     vault.build()
     with ledger_path(vault.vault).open("r+b") as f:
-        f.truncate(65 * 1024 * 1024)  # sparse: no disk is used for it
+        f.truncate(1025 * 1024 * 1024)  # sparse: no disk is used for it
     vault.reword("ALS.md", *REWORDED)
     built, imported = vault.build()
     assert vault.messages(built) == [(
-        display_path(ledger_path(vault.vault)), None, "cannot read the ledger: over 64 MB "
+        display_path(ledger_path(vault.vault)), None, "cannot read the ledger: over 1024 MB "
         "(no ledger is this large: damaged?); this computer's copy from the last build is "
         "used", "nothing to do: the ledger is written again now")]
     assert [c.what for c in built.changes.items] == ["updated"]

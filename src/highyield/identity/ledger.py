@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from highyield.errors import Diagnostic, display_path, error, escaped, warning
 from highyield.paths import cache_folder, vault_name
-from highyield.regular import MAX_BYTES, open_regular, read_bytes
+from highyield.regular import open_regular, read_bytes
 from highyield.vault.atomic import ordinary_mode, write_at, write_atomically
 from highyield.vault.opening import Outside, folder_in_vault
 
@@ -47,6 +47,10 @@ HEADER = ("# highyield identity ledger: one card a line (key, kind, highest cloz
 COLUMNS = 6
 LINES_AT_ONCE = 5000  # ledger lines encoded together when it is written
 READ_AT_ONCE = 1 << 20  # bytes of a ledger read at a time
+# The largest ledger read, a piece at a time (a damaged file of gigabytes is refused):
+# 64 MB, the limit of other files, is 320,000 cards, or a few cards of notes near their
+# 8 MB limit, and a build wrote such a ledger, then refused it (fault probe F4 of stop 24)
+MAX_BYTES = 1 << 30
 BOM = b"\xef\xbb\xbf"  # a byte order mark
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
