@@ -299,7 +299,7 @@ def _entry(raw: str | bytes) -> Entry | str:
         line = (raw if isinstance(raw, str) else raw.decode("utf-8")).rstrip("\r")
     except UnicodeDecodeError:
         return "not UTF-8"
-    if not line or line.startswith("#"):
+    if not line.strip() or line.startswith("#"):  # spaces alone: a blank line too
         return ""
     if "\x00" in line:
         return "zero bytes: written over?"
