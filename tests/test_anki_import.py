@@ -340,6 +340,23 @@ def test_images_with_the_same_name_in_two_folders_both_arrive(
     assert set(names) == set(deck.media)
 
 
+def test_one_image_reached_by_several_paths_is_packed_once(
+        make_vault: Callable[..., Path], build_and_import: Callable[..., Imported]) -> None:
+    """By name, relative with ``..`` and ``./``, and from the vault's top: one file, one
+    name in the package (it was packed twice, once with a hashed name)."""
+    red = (FIXTURES / "syntax" / "attachments" / "diagram.png").read_bytes()
+    vault = make_vault({
+        "att/figure.png": red,
+        "Cardio/heart.md": "- The ==SA node== paces ![[figure.png]]\n"
+                           "- The ==AV node== delays ![](../att/figure.png)\n"
+                           "- The ==His bundle== conducts ![](./../att/./figure.png)\n"
+                           "- The ==Purkinje fibres== spread ![](/att/figure.png)\n",
+    })
+    deck = build_and_import(vault)
+    assert deck.media == ["figure.png"]
+    assert {_image_name(c) for c in deck.cards} == {"figure.png"} and len(deck.cards) == 4
+
+
 def test_basic_answer_keeps_the_front_in_place(syntax_deck: Imported) -> None:
     card = _card(syntax_deck, "N-acetylcysteine")
     front_html = card.question

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -85,9 +86,9 @@ class MediaResolver:
             return Found(None, "is a URL, not a file in the vault; it is not packed")
         clean = target.split("#", 1)[0].split("?", 1)[0].strip()
         note_dir = PurePosixPath(note_rel).parent
-        candidates = [self.root / clean.lstrip("/")]
+        candidates = [self.root / _plain(clean.lstrip("/"))]
         if not clean.startswith("/"):
-            candidates.insert(0, self.root / note_dir / clean)
+            candidates.insert(0, self.root / _plain(f"{note_dir}/{clean}"))
         for candidate in candidates:
             found = self._check(candidate)
             if found is not None:
@@ -216,6 +217,14 @@ class MediaSet:
         self._folded[_folded(name)] = path
         self._names[path] = name
         return name
+
+
+def _plain(rel: str) -> str:
+    """A path inside the vault without its ``.`` and ``..`` steps, as Obsidian reads them
+    (one image reached by two paths was packed twice); one that climbs out of the vault
+    keeps them, to be refused as outside."""
+    plain = posixpath.normpath(rel)
+    return rel if plain == ".." or plain.startswith("../") else plain
 
 
 def _folded(name: str) -> str:
