@@ -1167,3 +1167,21 @@ def test_a_card_one_deck_retired_and_another_brought_back_loses_the_retired_tag(
     run("build", "--deck", "All")
     dry = run("sync-anki", str(collection), "--dry-run")  # each deck's last build
     assert "notes brought up to date" not in dry.stdout, dry.stdout  # Cardio's retired it
+
+
+def test_a_tag_that_differs_only_in_case_from_ankis_is_no_change(sides: Sides) -> None:
+    """Anki keeps a tag as the collection first had it (``Pharm``), whatever case a note
+    is given (``pharm``): compared exactly, every sync updated the notes again and made a
+    backup (new-user trial). Anki's tags ignore case, and so does the comparison."""
+    (sides.vault / "Renal.md").write_text("---\ntags: [Pharm]\n---\n" + NOTE)
+    assert "  notes brought up to date in Anki (text, highyield's tags): 4" in _said(sides.sync())
+    (sides.vault / "Renal.md").write_text("---\ntags: [pharm]\n---\n" + NOTE)
+    for _ in range(2):
+        again = sides.sync()
+        assert again.returncode == 0, again.stderr
+        assert "notes brought up to date" not in again.stdout and "backup" not in again.stdout
+    col = Collection(str(sides.collection))
+    try:
+        assert {t for n in col.find_notes("") for t in col.get_note(n).tags} == {"Pharm"}
+    finally:
+        col.close()

@@ -216,9 +216,16 @@ def note_updates(col: Collection, texts: dict[int, NoteText]
         ours = {t.casefold() for t in (*text.ours_before, *text.tags, RETIRED_TAG)}
         kept = [t for t in note.tags if t.casefold() not in ours]
         tags = sorted({t.casefold(): t for t in (*kept, *text.tags)}.values(), key=str.lower)
-        if fields != note.fields or tags != sorted(note.tags, key=str.lower):
+        if fields != note.fields or _folded(tags) != _folded(note.tags):
             updates[nid] = (fields, tags)
     return updates
+
+
+def _folded(tags: list[str]) -> list[str]:
+    """Tags as Anki compares them: a tag that differs only in case is the same tag, and
+    Anki writes it as the collection first had it (``cardio`` stays ``Cardio``): a case
+    alone never makes a change, or each sync would update the note again."""
+    return sorted(t.casefold() for t in tags)
 
 
 def presets(col: Collection, decks: set[int]) -> set[int]:
