@@ -212,7 +212,8 @@ def test_no_deck_definitions_is_a_clean_error(runner: CliRunner, tmp_path: Path,
 def test_unknown_deck_name(runner: CliRunner, project: Path) -> None:
     result = runner.invoke(cli, ["cards", "--deck", "Cardio"])
     assert result.exit_code == 2
-    assert result.stderr == "error: no deck named 'Cardio'\n  hint: decks defined: USMLE\n"
+    assert result.stderr == ("error: no deck named 'Cardio'\n"
+                             "  hint: decks defined: USMLE (usmle.yaml)\n")
 
 
 def test_output_that_is_a_folder_gets_the_deck_file(runner: CliRunner, project: Path) -> None:
@@ -417,6 +418,8 @@ def test_a_note_two_decks_read_is_studied_in_both(runner: CliRunner, tmp_path: P
     by_file = runner.invoke(cli, ["stats", "--deck", "cardio", "--deck", "ALL", *state])
     assert by_file.exit_code == 0 and "Cards: 1 new · 1 learning" in by_file.output, \
         by_file.output
+    whole = runner.invoke(cli, ["stats", "--deck", "cardio.yaml", *state])
+    assert whole.exit_code == 0 and "Cards: 0 new · 1 learning" in whole.output, whole.output
     fitted = runner.invoke(cli, ["optimize", "--deck", "CARDIO", "--dry-run", *state])
     assert fitted.exit_code == 0 and fitted.output.startswith("Cardio: "), fitted.output
 

@@ -292,6 +292,8 @@ def test_a_decks_name_wins_over_another_decks_file_name(tmp_path: Path) -> None:
     assert [d.name for d in decks_for(None, ("CARDIO", "b"), None, tmp_path).decks] == [
         "Cardio"]
     assert [d.name for d in decks_for(None, ("heart",), None, tmp_path).decks] == ["Heart"]
+    assert [d.name for d in decks_for(None, ("Cardio.YAML",), None, tmp_path).decks] == [
+        "Heart"]  # the file, named whole (new-user trial: "no deck named 'cardio.yaml'")
     with pytest.raises(HighyieldError, match="unknown key `ouptut`"):  # it may be that one
         decks_for(None, ("heart2",), None, tmp_path)
 

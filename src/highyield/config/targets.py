@@ -140,7 +140,7 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
     wanted = {n.casefold(): n for n in names}
     by_name = {d.name.casefold() for d in decks}
     wanted_broken = [e for p, e in broken.items()
-                     if p.stem.casefold() in wanted.keys() - by_name]
+                     if p.stem.casefold() in {file_key(n) for n in wanted.keys() - by_name}]
     if wanted_broken:
         raise _all_problems(wanted_broken)
     named = {key: _named(decks, key) for key in wanted}
@@ -150,16 +150,27 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
         if broken:
             raise _all_problems(list(broken.values()))
         raise HighyieldError(f"no deck named {missing[0]!r}",
-                             hint="decks defined: " + ", ".join(d.name for d in decks))
+                             hint="decks defined: " + ", ".join(
+                                 d.name + (f" ({d.source.name})" if d.source else "")
+                                 for d in decks))
     skipped = [d for e in broken.values() for d in _diagnostics(e)]
     return Targets(chosen, skipped)
 
 
 def _named(decks: list[DeckConfig], key: str) -> list[DeckConfig]:
     """The deck ``--deck`` names (case folded): the one of that name, else the one whose
-    file has that name (another deck's file name never adds a second)."""
+    file has that name, with or without its ``.yaml`` (another deck's file name never
+    adds a second)."""
     return [d for d in decks if d.name.casefold() == key] or [
-        d for d in decks if d.source is not None and d.source.stem.casefold() == key]
+        d for d in decks if d.source is not None and file_key(key) == d.source.stem.casefold()]
+
+
+def file_key(name: str) -> str:
+    """A deck file's name as ``--deck`` takes it: case folded, without ``.yaml``."""
+    folded = name.casefold()
+    for suffix in (".yaml", ".yml"):
+        folded = folded.removesuffix(suffix)
+    return folded
 
 
 def _one_file_a_name(decks: list[DeckConfig]) -> None:
