@@ -4,6 +4,7 @@ that changed, never from a file still being written, and Ctrl-C ends it cleanly.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from collections.abc import Callable
@@ -46,6 +47,31 @@ def test_watch_rebuilds_after_a_save_and_stops_on_ctrl_c(
     fronts = sorted(c.question_text for c in cards)
     assert len(fronts) == 2 and "Edaravone is a [...]" in fronts[0]
     assert "[...] blocks glutamate release" in fronts[1]
+
+
+def test_the_problems_of_a_note_just_saved_are_printed_again(
+        make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    """Each problem is printed once, but after a note is saved its own problems are
+    printed again: the summary said "1 error" with the line far above (new-user
+    trial). Another note's save does not repeat them."""
+    vault = make_vault({"ALS.md": NOTE + "What does riluzole do?\n?\n",
+                        "MS.md": "# MS\n- ==Natalizumab== blocks VLA-4.\n"})
+    child = _spawn(str(vault), "-o", str(tmp_path / "w.apkg"))
+    problem = r"vault/ALS\.md:\d: error: multi-line card has no answer"
+    child.expect(problem)
+    child.expect("Watching .* Ctrl-C stops")
+    (vault / "ALS.md").write_text(NOTE + "What does riluzole do?\n?\n\n"  # the same line
+                                  "- ==Edaravone== scavenges radicals.\n")
+    child.expect(problem)
+    child.expect(r"\+1 new")
+    (vault / "MS.md").write_text("# MS\n- ==Natalizumab== blocks VLA-4 integrin.\n")
+    child.expect(r"~1 updated")
+    assert not re.search(problem, child.before)
+    child.kill(signal.SIGINT)
+    child.expect("Stopped watching.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
 
 
 def test_a_file_written_in_pieces_is_built_once_whole(make_vault: Callable[..., Path],

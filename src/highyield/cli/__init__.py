@@ -244,7 +244,7 @@ def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
       highyield watch --deck USMLE -v
       highyield watch ~/Obsidian/Step1 -o step1.apkg
     """
-    from highyield.cli.watch import rounds
+    from highyield.cli.watch import forget_said, rounds
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it off
     targets = _targets(vault, decks, output)
@@ -256,6 +256,7 @@ def watch(vault: Path | None, decks: tuple[str, ...], output: str | None,
                 click.echo(report.watch_restarted(round_.restarted), err=True)
             if round_.back:
                 click.echo(report.watch_back(round_.back), err=True)
+            forget_said(shown, round_.paths)
             for deck in round_.decks:
                 try:
                     _build(deck, verbose=verbose, shown=shown)

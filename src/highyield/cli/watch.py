@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from highyield.config import DeckConfig
-from highyield.errors import HighyieldError, display_path
+from highyield.errors import Diagnostic, HighyieldError, display_path
 from highyield.vault.files import is_read
 from highyield.vault.fingerprint import file_stat
 
@@ -35,6 +35,13 @@ class Round:
     decks: tuple[DeckConfig, ...]
     restarted: str = ""  # why the watcher stopped and started again, before this round
     back: tuple[Path, ...] = ()  # notes folders moved away and back, watched anew
+
+
+def forget_said(shown: set[Diagnostic], paths: Iterable[Path]) -> None:
+    """Each problem is printed once, but those of a note just saved are printed again:
+    the student looks for them after the edit (they were far above, or never seen)."""
+    saved = {display_path(p) for p in paths}
+    shown.difference_update([d for d in shown if d.path in saved])
 
 
 def affected(decks: Iterable[DeckConfig], paths: Iterable[Path]) -> list[DeckConfig]:
