@@ -1185,3 +1185,16 @@ def test_a_tag_that_differs_only_in_case_from_ankis_is_no_change(sides: Sides) -
         assert {t for n in col.find_notes("") for t in col.get_note(n).tags} == {"Pharm"}
     finally:
         col.close()
+
+
+def test_a_note_with_an_error_is_synced_and_the_exit_status_is_one(sides: Sides) -> None:
+    """As `build`: the sync is done, and a script sees the error (it exited 0, though the
+    build it ran said "the 1 error above still stands"; new-user trial)."""
+    (sides.vault / "Renal.md").write_text(NOTE + "\nWhat does mannitol do?\n?\n")
+    sides.anki("thick ascending limb", Rating.Good, _now_ms())
+    for _ in range(2):  # the build, then an up-to-date one whose error still stands
+        synced = sides.sync()
+        assert synced.returncode == 1, synced.stderr
+        assert "multi-line card has no answer" in synced.stderr
+        assert _said(synced)[0].startswith("Merged with anki/collection.anki2: 4 cards")
+    _agree(sides)

@@ -175,8 +175,7 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
     errors = 0
     for deck in _targets(vault, decks, output, min_score):
         result = _build(deck, force or write_ids, verbose)
-        errors += result.tally.errors if result.tally is not None else \
-            sum(d.count for d in result.standing if d.severity is Severity.ERROR)
+        errors += _errors(result)
         if write_ids:
             from highyield.identity.blockids import write_ids as write_block_ids
 
@@ -186,6 +185,12 @@ def build(vault: Path | None, decks: tuple[str, ...], output: str | None,
             click.echo(report.progress_written(deck, _with_progress(deck, state)))
     if errors:
         sys.exit(1)
+
+
+def _errors(result: Built) -> int:
+    """The errors a build found, or that still stand in an up-to-date deck."""
+    return result.tally.errors if result.tally is not None else \
+        sum(d.count for d in result.standing if d.severity is Severity.ERROR)
 
 
 def _with_progress(deck: DeckConfig, state: str | None) -> int:
@@ -419,7 +424,8 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
     Safe with your only copy: it refuses while Anki has the collection open, backs
     it up first (into the profile's backups folder, as Anki does), writes it in one
     transaction, and a second run changes nothing. Needs the anki package:
-    pip install 'highyield[anki]'.
+    pip install 'highyield[anki]'. When a note has an error, the sync is done
+    all the same and the exit status is 1, as for `build`.
 
     \b
     Examples:
@@ -433,25 +439,28 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
 
     targets = _targets(vault, decks)
     schema_version(collection)  # a wrong path, or Anki holding it: said before any build
-    texts = one_text_per_note(_built_texts(deck, build=not dry_run) for deck in targets)
+    built = [_built_texts(deck, build=not dry_run) for deck in targets]
+    texts = one_text_per_note(texts for texts, _ in built)
     with Store.open(store_path(state)) as store, using(store.path, alone=True):
         _read_decks(store, targets)
         tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
                                 frozenset(t.model_id for t in notetypes.BY_KIND.values()))
     click.echo(report.anki_synced(tally, collection))
+    if any(errors for _, errors in built):
+        sys.exit(1)
 
 
-def _built_texts(deck: DeckConfig, build: bool) -> dict[str, NoteText]:
+def _built_texts(deck: DeckConfig, build: bool) -> tuple[dict[str, NoteText], int]:
     """Build the deck (as `build` does), and what its Anki notes now say, with the tags
-    highyield gave them before. Without ``build``: as the last build left them."""
+    highyield gave them before; and the build's errors. Without ``build``: as the last
+    build left them (no errors said)."""
     from highyield.deck.cache import last_packed
 
     before = last_packed(deck)
-    if build:
-        _build(deck)
+    errors = _errors(_build(deck)) if build else 0
     return {key: NoteText(p.fields, p.tags, *((before[key].tags, before[key].fields)
                                              if key in before else (p.tags, ())))
-            for key, p in last_packed(deck).items()}
+            for key, p in last_packed(deck).items()}, errors
 
 
 def _now() -> datetime:
