@@ -381,6 +381,22 @@ def test_a_ledger_over_64_mb_that_a_build_wrote_is_read_back(tmp_path: Path) -> 
     assert read_ledger(tmp_path, problems) == entries and problems == []
 
 
+def test_a_ledger_line_over_64_mb_is_one_unreadable_line(tmp_path: Path) -> None:
+    """300 MB with no line break (zeros, as a crash leaves them) was copied again at every
+    megabyte read: minutes for the build (fault probe). Now one unreadable line, and the
+    lines after it are read."""
+    ledger.write_ledger(tmp_path, {"k1": ledger.Entry("k1", "cloze", 1, "a.md", "f", "b")})
+    with ledger_path(tmp_path).open("r+b") as f:
+        f.seek(0, os.SEEK_END)
+        f.truncate(f.tell() + (300 << 20))  # sparse zeros after the last line
+    with ledger_path(tmp_path).open("ab") as f:
+        f.write(b"\nk2\tcloze\t1\tb.md\tfront\tback\n")
+    problems: list[Diagnostic] = []
+    assert list(read_ledger(tmp_path, problems)) == ["k1", "k2"]
+    assert [(d.line, d.message) for d in problems if d.line] == [
+        (5, "unreadable ledger line (over 64 MB: damaged?), skipped")]
+
+
 def test_a_ledger_over_a_gigabyte_is_not_read_and_the_copy_is_used(vault: Vault) -> None:
     """The ledger is read a piece at a time, but one over a gigabyte (no real ledger comes
     near: 500,000 cards take about 50 MB) is refused before any of it is read."""

@@ -66,7 +66,7 @@ def test_the_problems_of_a_note_just_saved_are_printed_again(
     child.expect(r"\+1 new")
     (vault / "MS.md").write_text("# MS\n- ==Natalizumab== blocks VLA-4 integrin.\n")
     child.expect(r"~1 updated")
-    assert not re.search(problem, child.before)
+    assert not re.search(problem, child.before or "")
     child.kill(signal.SIGINT)
     child.expect("Stopped watching.")
     child.expect(pexpect.EOF)

@@ -51,6 +51,8 @@ READ_AT_ONCE = 1 << 20  # bytes of a ledger read at a time
 # 64 MB, the limit of other files, is 320,000 cards, or a few cards of notes near their
 # 8 MB limit, and a build wrote such a ledger, then refused it (fault probe F4 of stop 24)
 MAX_BYTES = 1 << 30
+MAX_LINE = 64 << 20  # a card's line holds its text: at most a note's 8 MB, escaped
+TOO_LONG = b"\xff\xfe a line over MAX_LINE"  # stands for it (the object itself)
 BOM = b"\xef\xbb\xbf"  # a byte order mark
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -276,14 +278,28 @@ def _split_lines(chunks: Iterable[bytes]) -> Iterator[str | bytes]:
     """The lines of the bytes in ``chunks``, as ``split(b"\\n")`` cuts them all, decoded
     a piece at a time (never the whole text beside its bytes). A piece that is not UTF-8
     keeps its lines as bytes, for the bad ones to be found one by one."""
-    rest = b""
+    pending: list[bytes] = []  # the pieces of a line not ended yet
+    size = 0
     for chunk in chunks:
-        rest += chunk
-        end = rest.rfind(b"\n")
-        if end != -1:
-            yield from _decoded(rest[:end])
-            rest = rest[end + 1:]
-    yield from _decoded(rest)
+        end = chunk.rfind(b"\n")
+        if end == -1:  # joined once the line ends: a long line is copied once, not at
+            size += len(chunk)  # every piece (a gigabyte with no line break took minutes:
+            pending.append(chunk)  # fault probe), and one over MAX_LINE is not kept
+            if size > MAX_LINE:
+                pending.clear()
+            continue
+        yield from _decoded_after(pending, size, chunk[:end])
+        pending, size = [chunk[end + 1:]], len(chunk) - end - 1
+    yield from _decoded_after(pending, size, b"")
+
+
+def _decoded_after(pending: list[bytes], size: int, piece: bytes) -> list[str | bytes]:
+    """The lines of ``piece``, the first of them after the ``pending`` pieces (``size``
+    bytes); a line over MAX_LINE is one unreadable line, never joined."""
+    head, newline, tail = piece.partition(b"\n")
+    if size + len(head) <= MAX_LINE:
+        return list(_decoded(b"".join([*pending, piece])))
+    return [TOO_LONG, *(_decoded(tail) if newline else [])]
 
 
 def _decoded(piece: bytes) -> list[str] | list[bytes]:
@@ -295,6 +311,8 @@ def _decoded(piece: bytes) -> list[str] | list[bytes]:
 
 def _entry(raw: str | bytes) -> Entry | str:
     """The entry on a line; "" for a blank or comment line; else what is wrong."""
+    if raw is TOO_LONG:
+        return f"over {MAX_LINE >> 20} MB: damaged?"
     try:
         line = (raw if isinstance(raw, str) else raw.decode("utf-8")).rstrip("\r")
     except UnicodeDecodeError:
