@@ -1198,3 +1198,37 @@ def test_a_note_with_an_error_is_synced_and_the_exit_status_is_one(sides: Sides)
         assert "multi-line card has no answer" in synced.stderr
         assert _said(synced)[0].startswith("Merged with anki/collection.anki2: 4 cards")
     _agree(sides)
+
+
+def test_a_build_between_two_syncs_hides_nothing_from_anki(sides: Sides) -> None:
+    """sync-anki compared the notes with their last build: a `build` (or `watch`) run
+    before it had already taken in the change, so the new text never reached Anki, and a
+    tag highyield gave before stayed as if the student's (fault probe). It compares with
+    what the last sync gave. An edit made in Anki still stays while the note is as it was."""
+    (sides.vault / "Renal.md").write_text("---\ntags: [pharm]\n---\n" + NOTE)
+    assert sides.sync().returncode == 0
+    col = Collection(str(sides.collection))
+    try:
+        [edited] = [col.get_note(n) for n in col.find_notes("")
+                    if "carbonic anhydrase" in col.get_note(n)["Text"]]
+        edited["Extra"] = "My own mnemonic"
+        col.update_note(edited)
+    finally:
+        col.close()
+    (sides.vault / "Renal.md").write_text("---\ntags: [renal]\n---\n" + NOTE.replace(
+        "blocks ==aldosterone== receptors", "blocks the ==aldosterone== receptor"))
+    built = subprocess.run([sys.executable, "-m", "highyield", "build", str(sides.vault),
+                            "-o", str(sides.root / "deck.apkg")], cwd=sides.root,
+                           env=sides.env(), capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    synced = sides.sync()
+    assert synced.returncode == 0, synced.stderr
+    col = Collection(str(sides.collection))
+    try:
+        notes = {n: col.get_note(n) for n in col.find_notes("")}
+        assert any(n["Text"].startswith("Spironolactone blocks the {{c1::aldosterone}} "
+                                         "receptor") for n in notes.values())
+        assert {t for n in notes.values() for t in n.tags} == {"renal"}  # pharm was ours
+        assert notes[edited.id]["Extra"] == "My own mnemonic"
+    finally:
+        col.close()

@@ -433,33 +433,39 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
       highyield sync-anki collection.anki2 --deck USMLE --dry-run
     """
     from highyield.deck import notetypes
+    from highyield.review.anki import synced
     from highyield.review.anki.collection import one_text_per_note
     from highyield.review.anki.failures import schema_version
     from highyield.review.anki.syncing import sync_anki as merge_histories
 
     targets = _targets(vault, decks)
     schema_version(collection)  # a wrong path, or Anki holding it: said before any build
-    built = [_built_texts(deck, build=not dry_run) for deck in targets]
+    built = [_built_texts(deck, collection, build=not dry_run) for deck in targets]
     texts = one_text_per_note(texts for texts, _ in built)
     with Store.open(store_path(state)) as store, using(store.path, alone=True):
         _read_decks(store, targets)
         tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
                                 frozenset(t.model_id for t in notetypes.BY_KIND.values()))
+    if not dry_run:
+        synced.keep(zip(targets, (texts for texts, _ in built), strict=True), collection)
     click.echo(report.anki_synced(tally, collection))
     if any(errors for _, errors in built):
         sys.exit(1)
 
 
-def _built_texts(deck: DeckConfig, build: bool) -> tuple[dict[str, NoteText], int]:
-    """Build the deck (as `build` does), and what its Anki notes now say, with the tags
-    highyield gave them before; and the build's errors. Without ``build``: as the last
-    build left them (no errors said)."""
+def _built_texts(deck: DeckConfig, collection: Path,
+                 build: bool) -> tuple[dict[str, NoteText], int]:
+    """Build the deck (as `build` does), and what its Anki notes now say, with what
+    highyield gave them at the last sync (else as its last build left them); and the
+    build's errors. Without ``build``: as the last build left them (no errors said)."""
     from highyield.deck.cache import last_packed
+    from highyield.review.anki import synced
 
-    before = last_packed(deck)
+    given = synced.last_given(deck, collection) or {
+        key: (p.fields, p.tags) for key, p in last_packed(deck).items()}
     errors = _errors(_build(deck)) if build else 0
-    return {key: NoteText(p.fields, p.tags, *((before[key].tags, before[key].fields)
-                                             if key in before else (p.tags, ())))
+    return {key: NoteText(p.fields, p.tags, *((given[key][1], given[key][0])
+                                             if key in given else (p.tags, ())))
             for key, p in last_packed(deck).items()}, errors
 
 
