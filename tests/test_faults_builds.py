@@ -940,9 +940,14 @@ def test_commands_that_write_no_deck_do_not_mind_where_it_goes(
 
 def _unsaved(folder: str, why: str, fix: str) -> str:
     return (f"{folder}: warning: cannot save the build cache: {why}\n"
-            f"  hint: {fix}; until then each build reads every note again, which is slower "
-            "but loses nothing: the deck is complete, and the vault's ledger keeps each "
-            "card's identity\n")
+            f"  hint: {fix}; until then each build reads every note again, which is slower; "
+            "the deck is complete and the vault's ledger keeps each card's identity, but "
+            f"{NEW_TIMES}\n")
+
+
+NEW_TIMES = ("each card gets this build's time, so importing the deck into Anki replaces "
+             "edits made there, and a card gone from the notes is left out of the deck, not "
+             "kept as retired")
 
 
 KNOWN = "cards known from the ledger (none of them in this deck's last build here)"
@@ -1189,7 +1194,7 @@ def test_a_cache_and_a_ledger_both_unsaved_say_that_identity_may_be_lost(
         "folder\n  hint: move the file away, or set HIGHYIELD_HOME to a folder you may write "
         "to; until then each build reads every note again, which is slower; the deck is "
         "complete, but with neither the vault's ledger nor this computer's copy of it saved, "
-        "a reworded card may be taken for a new one\n")
+        f"a reworded card may be taken for a new one, and {NEW_TIMES}\n")
     assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 6
 
 
@@ -1225,11 +1230,8 @@ def test_a_folder_in_the_cache_files_place_is_said_once_as_such(tmp_path: Path) 
     where = cache_file("vault", vault)
     where.unlink()
     where.mkdir()
-    said = (f"{display_path(where.parent)}: warning: cannot save the build cache: "
-            f"{display_path(where)} is a folder, not a file\n  hint: move that folder away, "
-            "or set HIGHYIELD_HOME to another folder; until then each build reads every note "
-            "again, which is slower but loses nothing: the deck is complete, and the vault's "
-            "ledger keeps each card's identity\n")
+    said = _unsaved(display_path(where.parent), f"{display_path(where)} is a folder, not a "
+                    "file", "move that folder away, or set HIGHYIELD_HOME to another folder")
     for n in (1, 2):
         with (vault / f"Drug {n}.md").open("a", encoding="utf-8") as f:
             f.write(f"- It is ==new {n}==.\n")

@@ -1,7 +1,7 @@
 """A build cache that could not be saved (a full disk, a folder one may not write, a
 file where the folder should be), as the student is told it: once a build, naming the
-folder and why, and that nothing is lost (the deck is complete; the vault's ledger keeps
-each card's identity); only the next build is slower."""
+folder and why, what is kept (the deck is complete; the vault's ledger keeps each card's
+identity) and what is not (each card's time: Anki's import replaces edits made there)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ from highyield.paths import cache_folder
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
 DENIED = (errno.EACCES, errno.EPERM)
-LOST_NOTHING = ("until then each build reads every note again, which is slower but loses "
-                "nothing: the deck is complete, and the vault's ledger keeps each card's "
-                "identity")
+# Without its cache a build knows no card's last time: each gets the build's, and Anki's
+# import then takes every note for newer (fault probe: an edit made in Anki was replaced)
+NEW_TIMES = ("each card gets this build's time, so importing the deck into Anki replaces "
+             "edits made there, and a card gone from the notes is left out of the deck, "
+             "not kept as retired")
+IDENTITY_KEPT = ("until then each build reads every note again, which is slower; the deck is "
+                f"complete and the vault's ledger keeps each card's identity, but {NEW_TIMES}")
 NO_LEDGER = ("until then each build reads every note again, which is slower; the deck is "
              "complete, but with neither the vault's ledger nor this computer's copy of it "
-             "saved, a reworded card may be taken for a new one")
+             f"saved, a reworded card may be taken for a new one, and {NEW_TIMES}")
 
 
 def unsaved(exc: OSError, where: Path, identity_kept: bool = True) -> Diagnostic:
@@ -29,7 +33,7 @@ def unsaved(exc: OSError, where: Path, identity_kept: bool = True) -> Diagnostic
     folder = cache_folder()
     why, fix = _folder_in_place(where) or _why(folder, exc)
     return warning(display_path(folder), None, f"cannot save the build cache: {why}",
-                   f"{fix}; {LOST_NOTHING if identity_kept else NO_LEDGER}")
+                   f"{fix}; {IDENTITY_KEPT if identity_kept else NO_LEDGER}")
 
 
 def uncopied(copy: Path, exc: OSError, vault_kept: bool = True) -> Diagnostic:
