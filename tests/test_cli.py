@@ -424,6 +424,27 @@ def test_a_note_two_decks_read_is_studied_in_both(runner: CliRunner, tmp_path: P
     assert fitted.exit_code == 0 and fitted.output.startswith("Cardio: "), fitted.output
 
 
+def test_stats_takes_deck_as_build_and_quiz_do(runner: CliRunner, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deck's name before another deck's file name: `stats --deck cardio` showed the
+    figures of deck Heart (in cardio.yaml), though every other command took deck Cardio
+    (fault probe)."""
+    (tmp_path / "decks").mkdir()
+    (tmp_path / "decks" / "all.yaml").write_text("deck: Cardio\nnotes: ../notes\n")
+    (tmp_path / "decks" / "cardio.yaml").write_text("deck: Heart\nnotes: ../notes\n"
+                                                    "output: heart.apkg\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "heart.md").write_text("- The heart has ==four== chambers.\n")
+    monkeypatch.chdir(tmp_path)
+    state = ["--state", "s.sqlite3"]
+    assert runner.invoke(cli, ["quiz", "--deck", "heart", *state], input="q").exit_code == 0
+    named = runner.invoke(cli, ["stats", "--deck", "cardio", *state])
+    assert named.exit_code == 2
+    assert "the review store has no deck named 'cardio'" in named.output
+    by_file = runner.invoke(cli, ["stats", "--deck", "cardio.yaml", *state])
+    assert by_file.exit_code == 0 and "Cards: 1 new" in by_file.output, by_file.output
+
+
 def test_an_up_to_date_build_says_again_the_problems_that_still_stand(
         runner: CliRunner, make_vault: Callable[..., Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

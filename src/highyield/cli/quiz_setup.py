@@ -10,7 +10,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from highyield.config import DeckConfig
-from highyield.config.targets import file_key, file_names
+from highyield.config.targets import named_here
 from highyield.errors import HighyieldError, display_path, escaped
 from highyield.model import SourceRef
 from highyield.review.due import Plan
@@ -38,14 +38,14 @@ def where_in(decks: Sequence[DeckConfig]) -> Callable[[str, str], str]:
 
 
 def store_decks(store: Store, names: Sequence[str]) -> list[str]:
-    """The decks ``stats`` and ``optimize`` cover: those named (by deck name in any case,
-    or by the name of their deck file in decks/ here), else every deck the store knows."""
+    """The decks ``stats`` and ``optimize`` cover: those named (by a deck name the store
+    knows, in any case, else as ``--deck`` picks from decks/ here), else every deck the
+    store knows."""
     known = store.decks()
     if not names:
         return known
     by_name = {n.casefold(): n for n in known}
-    files = file_names(Path.cwd()) if any(n.casefold() not in by_name for n in names) else {}
-    chosen = {n: by_name.get(n.casefold()) or files.get(file_key(n)) for n in names}
+    chosen = {n: by_name.get(n.casefold()) or named_here(Path.cwd(), n) for n in names}
     unknown = [n for n, deck in chosen.items() if deck not in known]
     if unknown:
         raise HighyieldError(f"the review store has no deck named {unknown[0]!r}",

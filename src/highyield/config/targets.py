@@ -4,6 +4,7 @@ writes decks, each output is checked (``config.output``) before any is written."
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -67,16 +68,15 @@ def _chosen(vault: Path | None, names: tuple[str, ...], output: str | None,
     return targets
 
 
-def file_names(cwd: Path) -> dict[str, str]:
-    """Each deck file's name in decks/ here (case folded), with the deck it defines: the
-    review store knows decks by their names. Broken files are left out."""
-    found = {}
+def named_here(cwd: Path, name: str) -> str | None:
+    """The deck a ``--deck`` name means among the deck files in decks/ here, as ``_pick``
+    reads it: a deck's name, else a deck file's name. Broken files are left out."""
+    decks = []
     for path in find_deck_files(cwd / "decks"):
-        try:
-            found[path.stem.casefold()] = load_deck_file(path).name
-        except HighyieldError:
-            continue
-    return found
+        with suppress(HighyieldError):
+            decks.append(load_deck_file(path))
+    found = _named(decks, name.casefold())
+    return found[0].name if found else None
 
 
 def _defined_for(vault: Path, cwd: Path) -> DeckConfig | None:
