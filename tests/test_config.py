@@ -298,6 +298,22 @@ def test_a_decks_name_wins_over_another_decks_file_name(tmp_path: Path) -> None:
         decks_for(None, ("heart2",), None, tmp_path)
 
 
+def test_two_deck_files_of_one_name_are_told_apart_by_their_whole_name(tmp_path: Path
+                                                                      ) -> None:
+    """x.yaml and x.yml: `--deck x` built both (fault probe); now it says so, and
+    `--deck x.yml` takes that file alone, though x.yaml is broken."""
+    for folder in ("decks", "notes"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\noutput: a.apkg\n")
+    (tmp_path / "decks" / "x.yml").write_text("deck: B\nnotes: ../notes\noutput: b.apkg\n")
+    with pytest.raises(HighyieldError, match="--deck x names two deck files: .*x.yaml and "
+                                             ".*x.yml"):
+        decks_for(None, ("X",), None, tmp_path)
+    assert [d.name for d in decks_for(None, ("x.YML",), None, tmp_path).decks] == ["B"]
+    (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\nouptut: a\n")
+    assert [d.name for d in decks_for(None, ("x.yml",), None, tmp_path).decks] == ["B"]
+
+
 def test_output_needs_a_single_deck(tmp_path: Path) -> None:
     _deck_file(tmp_path, "deck: A\nnotes: ../notes\n")
     (tmp_path / "decks" / "e.yaml").write_text("deck: B\nnotes: ../notes\n")

@@ -139,8 +139,8 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
         return Targets(decks, [])
     wanted = {n.casefold(): n for n in names}
     by_name = {d.name.casefold() for d in decks}
-    wanted_broken = [e for p, e in broken.items()
-                     if p.stem.casefold() in {file_key(n) for n in wanted.keys() - by_name}]
+    wanted_broken = [e for p, e in broken.items() if (wanted.keys() - by_name) & {
+        p.name.casefold(), p.stem.casefold()}]
     if wanted_broken:
         raise _all_problems(wanted_broken)
     named = {key: _named(decks, key) for key in wanted}
@@ -160,17 +160,17 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
 def _named(decks: list[DeckConfig], key: str) -> list[DeckConfig]:
     """The deck ``--deck`` names (case folded): the one of that name, else the one whose
     file has that name, with or without its ``.yaml`` (another deck's file name never
-    adds a second)."""
-    return [d for d in decks if d.name.casefold() == key] or [
-        d for d in decks if d.source is not None and file_key(key) == d.source.stem.casefold()]
-
-
-def file_key(name: str) -> str:
-    """A deck file's name as ``--deck`` takes it: case folded, without ``.yaml``."""
-    folded = name.casefold()
-    for suffix in (".yaml", ".yml"):
-        folded = folded.removesuffix(suffix)
-    return folded
+    adds a second). Two files of that name (``x.yaml`` and ``x.yml``) are an error."""
+    by_name = [d for d in decks if d.name.casefold() == key]
+    if by_name:
+        return by_name
+    by_file = [d for d in decks if d.source is not None and key in (
+        d.source.name.casefold(), d.source.stem.casefold())]
+    if len(by_file) > 1:
+        files = " and ".join(display_path(d.source) for d in by_file if d.source)
+        raise HighyieldError(f"--deck {key} names two deck files: {files}",
+                             hint="give the deck's name, or a file's whole name (x.yaml)")
+    return by_file
 
 
 def _one_file_a_name(decks: list[DeckConfig]) -> None:
