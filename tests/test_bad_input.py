@@ -77,6 +77,9 @@ def test_embed_outside_the_vault_or_missing_is_never_packed(
     vault = make_vault({
         "n.md": "- ==a== ![](../secret.png)\n- ==b== ![[/etc/passwd.png]]\n"
                 "- ==c== ![[nowhere.png]]\n- ==d== ![](file:///etc/x.png)\n",
+        # inside the vault from the note, missing: not "outside" (from the vault's top it
+        # would be; fault probe)
+        "sub/m.md": "- The ==ulna== is medial ![[../img/gone.png]]\n",
     })
     assert _messages(vault) == [
         "n.md:1: warning: image '../secret.png' points outside the vault; it is not packed",
@@ -84,6 +87,7 @@ def test_embed_outside_the_vault_or_missing_is_never_packed(
         "n.md:3: warning: image 'nowhere.png' was not found in the vault",
         "n.md:4: warning: image 'file:///etc/x.png' is a URL, not a file in the "
         "vault; it is not packed",
+        "m.md:1: warning: image '../img/gone.png' was not found in the vault",
     ]
     deck = build_and_import(vault)
     assert deck.media == []

@@ -306,8 +306,8 @@ def test_two_deck_files_of_one_name_are_told_apart_by_their_whole_name(tmp_path:
         (tmp_path / folder).mkdir()
     (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\noutput: a.apkg\n")
     (tmp_path / "decks" / "x.yml").write_text("deck: B\nnotes: ../notes\noutput: b.apkg\n")
-    with pytest.raises(HighyieldError, match="--deck x names two deck files: .*x.yaml and "
-                                             ".*x.yml"):
+    with pytest.raises(HighyieldError, match=r"--deck x names two deck files: .*x\.yaml and "
+                                             r".*x\.yml"):
         decks_for(None, ("X",), None, tmp_path)
     assert [d.name for d in decks_for(None, ("x.YML",), None, tmp_path).decks] == ["B"]
     (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\nouptut: a\n")

@@ -87,6 +87,8 @@ class MediaResolver:
         clean = target.split("#", 1)[0].split("?", 1)[0].strip()
         note_dir = PurePosixPath(note_rel).parent
         candidates = [self.root / _plain(clean.lstrip("/"))]
+        if clean.startswith("../"):  # from the note alone: from the vault's top it would
+            candidates = []          # be outside, and a deleted image said so (fault probe)
         if not clean.startswith("/"):
             candidates.insert(0, self.root / _plain(f"{note_dir}/{clean}"))
         for candidate in candidates:
