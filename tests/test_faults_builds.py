@@ -1241,6 +1241,34 @@ def test_a_folder_in_the_cache_files_place_is_said_once_as_such(tmp_path: Path) 
     assert len(import_apkg(out, tmp_path / "anki").cards) == 8
 
 
+def test_a_folder_in_the_kept_collections_place_is_said_and_every_build_written(
+        tmp_path: Path) -> None:
+    """The copy of the deck's collection a build keeps to write the next from: a folder in
+    its place was called "cannot save the build cache: Is a directory" (untrue: the rest
+    was saved), and the build after failed ("unable to open database file") at every
+    change (fault probe)."""
+    vault = _vault(tmp_path / "vault", 3)
+    out = tmp_path / "out.apkg"
+    command = [_highyield(), "build", str(vault), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    kept = cache_file("vault", vault).with_suffix(".anki2")
+    kept.unlink()
+    kept.mkdir()
+    said = (f"{display_path(kept.parent)}: warning: cannot keep a copy of the deck's "
+            f"collection: {display_path(kept)} is a folder, not a file\n  hint: move that "
+            "folder away, or set HIGHYIELD_HOME to another folder; until then each build "
+            "that changes the deck writes it whole, which is slower; nothing else is lost\n")
+    for n in (1, 2):
+        with (vault / f"Drug {n}.md").open("a", encoding="utf-8") as f:
+            f.write(f"- It is ==new {n}==.\n")
+        built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert (built.returncode, built.stderr) == (0, said)
+        assert built.stdout.startswith("Built vault → ") and ": +1 new" in built.stdout
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert (again.returncode, again.stderr) == (0, "") and "up to date" in again.stdout
+    assert len(import_apkg(out, tmp_path / "anki").cards) == 8
+
+
 @pytest.mark.parametrize("what", ["a named pipe", "a folder"])
 def test_a_cache_file_that_is_no_file_is_said_and_the_deck_built(tmp_path: Path,
                                                                    what: str) -> None:

@@ -32,7 +32,7 @@ from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.parallel import read_many
 from highyield.deck.reader import CachedReader, scan_keys
 from highyield.deck.settled import settled, with_keys
-from highyield.deck.unsaved import uncopied, unsaved
+from highyield.deck.unsaved import uncopied, unkept, unsaved
 from highyield.errors import Diagnostic, display_path, warning
 from highyield.extract.auto import AUTO_TAG
 from highyield.extract.auto.repeats import left_out
@@ -90,7 +90,8 @@ class _Run:
     fresh: int = 0  # notes read afresh
     # images left out because they changed while the deck was written, and how
     left_out: dict[str, str] = field(default_factory=dict)
-    unsaved: list[OSError] = field(default_factory=list)  # what the cache folder refused
+    unsaved: list[OSError] = field(default_factory=list)  # the kept collection's refusals
+    uncached: OSError | None = None  # why the cache could not be saved, if so
 
 
 @dataclass(frozen=True)
@@ -195,9 +196,11 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     diagnostics.extend(deck_problems(deck, run.paths, bool(current), run.fields, diagnostics))
     _save(run, notes, packed, stamp, problem is not None or ledger.uncopied is not None or
           any(unread(d) for d in diagnostics), _without(diagnostics, once))
-    if run.unsaved:  # said once, in place of the damaged cache's promise to write it
+    if run.uncached is not None:  # said once, in place of the damaged cache's promise
         diagnostics = [d for d in diagnostics if d not in _damaged(run)]
-        diagnostics.append(unsaved(run.unsaved[0], run.where, identity_kept=ledger.kept))
+        diagnostics.append(unsaved(run.uncached, run.where, identity_kept=ledger.kept))
+    elif run.unsaved:  # the rest of the cache was saved
+        diagnostics.append(unkept(run.unsaved[0], run.where.with_suffix(".anki2")))
     elif ledger.uncopied is not None:  # the rest of the cache was saved
         diagnostics.append(uncopied(local_copy(deck.vault), ledger.uncopied, problem is None))
     diagnostics.sort(key=Diagnostic.place)
@@ -252,7 +255,7 @@ def _write(run: _Run, packed: list[Packed], changed: bool) -> bool:
     keep = run.where.with_suffix(".anki2")
     run.left_out = write_deck(deck.name, packed, run.media, deck.output, run.now, keep,
                               _reuse(cache, packed, keep, run.force), run.unsaved)
-    cache.base = file_stat(keep)
+    cache.base = (-1, -1) if run.unsaved else file_stat(keep)  # none kept: none to reuse
     return True
 
 
@@ -282,8 +285,7 @@ def _save(run: _Run, notes: dict[str, NoteCards], packed: list[Packed],
     cache.fingerprint = "" if again else deck_fingerprint(deck, run.files)
     cache.output = file_stat(deck.output)
     cache.said = tuple(_anchored(d) for d in sorted(said, key=Diagnostic.place))
-    failed = save(run.where, cache)
-    run.unsaved.extend([failed] if failed is not None else [])
+    run.uncached = save(run.where, cache)
 
 
 def _without(said: list[Diagnostic], once: list[Diagnostic]) -> list[Diagnostic]:
@@ -326,7 +328,8 @@ def _reuse(cache: BuildCache, packed: list[Packed], keep: Path,
     """Patch the last build's collection, if it is the one the cache describes."""
     from highyield.deck.export import Reuse
 
-    if force or not cache.packed or cache.base == (-1, -1) or file_stat(keep) != cache.base:
+    if force or not cache.packed or cache.base == (-1, -1) or file_stat(keep) != cache.base \
+            or not keep.is_file():  # a folder there, say (fault probe: every build failed)
         return None
     old = cache.packed
     dirty = frozenset(p.key for p in packed if (q := old.get(p.key)) is None or

@@ -36,6 +36,15 @@ def unsaved(exc: OSError, where: Path, identity_kept: bool = True) -> Diagnostic
                    f"{fix}; {IDENTITY_KEPT if identity_kept else NO_LEDGER}")
 
 
+def unkept(exc: OSError, kept: Path) -> Diagnostic:
+    """The warning for a build that saved its cache but could not keep its copy of the
+    deck's collection (the base the next build writes the deck from)."""
+    why, fix = _folder_in_place(kept) or _why(kept.parent, exc)
+    return warning(display_path(kept.parent), None, "cannot keep a copy of the deck's "
+                   f"collection: {why}", f"{fix}; until then each build that changes the "
+                   "deck writes it whole, which is slower; nothing else is lost")
+
+
 def uncopied(copy: Path, exc: OSError, vault_kept: bool = True) -> Diagnostic:
     """The warning for a build that saved its cache but not this computer's copy of the
     vault's ledger: until it can, each build tries again (it is never "up to date").
