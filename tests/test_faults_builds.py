@@ -281,7 +281,7 @@ def _reworded_after(v: Vault, damage: bytes, copy: bytes | None = None
 def test_an_empty_ledger_is_taken_from_this_computers_copy(vault: Vault, empty: bytes
                                                           ) -> None:
     """Lines of white space alone are empty too (each was an unreadable line, said one by
-    one: fault probe F6 of stop 24)."""
+    one: fault probe F6 of stop 24). Not a no-break space: that one is damage to say."""
     built, imported = _reworded_after(vault, empty)
     copy = local_copy(vault.vault)
     assert vault.messages(built) == [(
@@ -294,6 +294,17 @@ def test_an_empty_ledger_is_taken_from_this_computers_copy(vault: Vault, empty: 
     assert len(imported.cards) == 2
     assert ledger_path(vault.vault).read_bytes() == copy.read_bytes()
     assert b"inhibits the release of glutamate" in copy.read_bytes()
+
+
+def test_a_ledger_of_no_break_spaces_is_damaged_not_silently_empty(vault: Vault) -> None:
+    """A blank ledger is ASCII white space, as its bytes are tested; lines of no-break or
+    ideographic spaces were taken for blank lines, and the ledger for neither empty nor
+    damaged: no word said (fault probe)."""
+    built, imported = _reworded_after(vault, "\u00a0\n\u3000\n".encode())
+    said = [m for _, line, m, _ in vault.messages(built) if line is None]
+    assert said == ["the ledger is damaged; this computer's copy from the last build fills "
+                    f"in any card it lost ({display_path(local_copy(vault.vault))})"]
+    assert (imported.new, imported.updated) == (0, 1)
 
 
 def test_a_damaged_ledger_is_made_whole_from_this_computers_copy(vault: Vault) -> None:

@@ -54,6 +54,7 @@ MAX_BYTES = 1 << 30
 MAX_LINE = 64 << 20  # a card's line holds its text: at most a note's 8 MB, escaped
 TOO_LONG = b"\xff\xfe a line over MAX_LINE"  # stands for it (the object itself)
 BOM = b"\xef\xbb\xbf"  # a byte order mark
+ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip takes away: a blank ledger is one of these
 _SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPE = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _ESCAPED = re.compile(r"\\([\\tnr])")
@@ -317,7 +318,7 @@ def _entry(raw: str | bytes) -> Entry | str:
         line = (raw if isinstance(raw, str) else raw.decode("utf-8")).rstrip("\r")
     except UnicodeDecodeError:
         return "not UTF-8"
-    if not line.strip() or line.startswith("#"):  # spaces alone: a blank line too
+    if not line.strip(ASCII_SPACE) or line.startswith("#"):  # spaces alone: blank too
         return ""
     if "\x00" in line:
         return "zero bytes: written over?"
