@@ -465,7 +465,7 @@ def _built_texts(deck: DeckConfig, collection: Path,
         key: (p.fields, p.tags) for key, p in last_packed(deck).items()}
     errors = _errors(_build(deck)) if build else 0
     return {key: NoteText(p.fields, p.tags, *((given[key][1], given[key][0])
-                                             if key in given else (p.tags, ())))
+                                             if key in given else (p.tags, ())), p.mod)
             for key, p in last_packed(deck).items()}, errors
 
 

@@ -60,6 +60,7 @@ class NoteText:
     tags: tuple[str, ...]
     ours_before: tuple[str, ...]
     fields_before: tuple[str, ...] = ()
+    mod: int = 0  # when highyield's build last changed the note (seconds)
 
     @property
     def retired(self) -> bool:
@@ -204,14 +205,18 @@ def _remove_new(folder: Path, before: set[Path]) -> None:
 
 def note_updates(col: Collection, texts: dict[int, NoteText]
                  ) -> dict[int, tuple[list[str], list[str]]]:
-    """The notes whose fields or tags are to change: (fields, tags) for each. The tags
+    """The notes whose fields or tags are to change: (fields, tags) for each. The fields
+    change where highyield's changed since the last sync and its change is newer than the
+    note in Anki (Anki's import rule: an edit made in Anki after it stays, whatever the
+    sync remembered; fault probe). The tags
     are the note's own in Anki (``marked``, ``leech``, any the student added) and
     highyield's now; highyield's former ones go, and its retired tag whenever the card
     is not retired (another deck may have retired it). Anki's tags ignore case."""
     updates = {}
     for nid, text in texts.items():
         note = cast(Any, col).get_note(nid)
-        changed = text.fields != text.fields_before and len(text.fields) == len(note.fields)
+        changed = text.fields != text.fields_before and text.mod > note.mod and \
+            len(text.fields) == len(note.fields)
         fields = list(text.fields) if changed else note.fields
         ours = {t.casefold() for t in (*text.ours_before, *text.tags, RETIRED_TAG)}
         kept = [t for t in note.tags if t.casefold() not in ours]
