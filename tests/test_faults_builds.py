@@ -408,6 +408,21 @@ def test_a_ledger_line_over_64_mb_is_one_unreadable_line(tmp_path: Path) -> None
         (5, "unreadable ledger line (over 64 MB: damaged?), skipped")]
 
 
+def test_a_ledger_of_a_million_bad_lines_says_a_thousand_and_counts_the_rest(
+        tmp_path: Path) -> None:
+    """Each unreadable line was one warning kept in memory: 10 MB of short bad lines took
+    3.4 GB and half a minute (second fault probe)."""
+    ledger.write_ledger(tmp_path, {"k1": ledger.Entry("k1", "cloze", 1, "a.md", "f", "b")})
+    with ledger_path(tmp_path).open("ab") as f:
+        f.write(b"x\n" * 1_000_000)
+    problems: list[Diagnostic] = []
+    assert list(read_ledger(tmp_path, problems)) == ["k1"]
+    lines = [d for d in problems if d.line]
+    assert len(lines) == 1000 and lines[0].line == 5 and lines[-1].line == 1004
+    assert [d.message for d in problems if d.line is None and "more" in d.message] == [
+        "999,000 more unreadable ledger lines after the first 1,000, skipped"]
+
+
 def test_a_ledger_over_a_gigabyte_is_not_read_and_the_copy_is_used(vault: Vault) -> None:
     """The ledger is read a piece at a time, but one over a gigabyte (no real ledger comes
     near: 500,000 cards take about 50 MB) is refused before any of it is read."""

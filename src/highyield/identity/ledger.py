@@ -51,6 +51,7 @@ READ_AT_ONCE = 1 << 20  # bytes of a ledger read at a time
 # 64 MB, the limit of other files, is 320,000 cards, or a few cards of notes near their
 # 8 MB limit, and a build wrote such a ledger, then refused it (fault probe F4 of stop 24)
 MAX_BYTES = 1 << 30
+MAX_BAD_SAID = 1000  # unreadable lines said one by one (millions took gigabytes)
 MAX_LINE = 64 << 20  # a card's line holds its text: at most a note's 8 MB, escaped
 TOO_LONG = b"\xff\xfe a line over MAX_LINE"  # stands for it (the object itself)
 BOM = b"\xef\xbb\xbf"  # a byte order mark
@@ -125,6 +126,7 @@ class _Read(NamedTuple):
     bad: list[tuple[int, str]]  # each unreadable line: its number and what is wrong
     digest: str = ""  # the sha256 of the bytes read
     blank: bool = True  # they hold nothing but white space
+    unsaid: int = 0  # unreadable lines past the first MAX_BAD_SAID, counted only
 
 
 def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
@@ -241,14 +243,15 @@ def _parse(chunks: Iterable[bytes]) -> _Read:
     lines = _split_lines(read())
     first = list(itertools.islice(lines, 5))
     escaped = any(line in (ESCAPED, ESCAPED.encode()) for line in first)
-    entries, bad = _entries(itertools.chain(first, lines), escaped)
-    return _Read(entries, bad, digest.hexdigest(), blank)
+    entries, bad, unsaid = _entries(itertools.chain(first, lines), escaped)
+    return _Read(entries, bad, digest.hexdigest(), blank, unsaid)
 
 
 def _entries(lines: Iterable[str | bytes], escaped: bool
-             ) -> tuple[dict[str, Entry], list[tuple[int, str]]]:
+             ) -> tuple[dict[str, Entry], list[tuple[int, str]], int]:
     entries: dict[str, Entry] = {}
-    bad = []
+    bad: list[tuple[int, str]] = []
+    unsaid = 0
     make = Entry._make
     # one string for each kind, path and context that many lines share (a 50,000-card
     # ledger took 15 MB less)
@@ -266,13 +269,16 @@ def _entries(lines: Iterable[str | bytes], escaped: bool
         else:
             found = _entry(raw)
             if not isinstance(found, Entry):
-                bad.extend([(number, found)] if found else [])
+                if found and len(bad) < MAX_BAD_SAID:
+                    bad.append((number, found))
+                else:  # past MAX_BAD_SAID, counted only
+                    unsaid += bool(found)
                 continue
             entry = found
         if escaped and "\\" in entry.path:
             entry = entry._replace(path=_ESCAPED.sub(lambda m: _UNESCAPE[m[1]], entry.path))
         entries[entry.key] = entry
-    return entries, bad
+    return entries, bad, unsaid
 
 
 def _split_lines(chunks: Iterable[bytes]) -> Iterator[str | bytes]:
@@ -414,6 +420,10 @@ def _mended(vault: Path, read: _Read, blank: bool, problems: list[Diagnostic]
         problems.append(warning(shown, number, f"unreadable ledger line ({what}), skipped",
                                 "nothing to do: the ledger is written again without it"
                                 + ("" if fills else ", and that card is matched by its text")))
+    if read.unsaid:
+        problems.append(warning(shown, None, f"{read.unsaid:,} more unreadable ledger lines "
+                                f"after the first {MAX_BAD_SAID:,}, skipped", "nothing to do: "
+                                "the ledger is written again without them"))
     state = "the ledger is damaged" if read.bad else "the ledger is empty"
     if copy is not None and copy.bad:
         problems.append(_told(vault, state, copy))
@@ -436,7 +446,8 @@ def _told(vault: Path, state: str, copy: _Read) -> Diagnostic:
     """The ledger lost lines, and this computer's copy of it is damaged too."""
     return warning(display_path(ledger_path(vault)), None,
                    f"{state}, and this computer's copy of it is damaged too "
-                   f"({display_path(local_copy(vault))}, {_lines(len(copy.bad))} unreadable):"
+                   f"({display_path(local_copy(vault))}, "
+                   f"{_lines(len(copy.bad) + copy.unsaid)} unreadable):"
                    " the lines that could be read are used", "a card whose line was lost is "
                    "matched by its text (one reworded since it was first built is taken for a "
                    "new card); the ledger is written again")
