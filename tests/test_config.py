@@ -306,12 +306,29 @@ def test_two_deck_files_of_one_name_are_told_apart_by_their_whole_name(tmp_path:
         (tmp_path / folder).mkdir()
     (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\noutput: a.apkg\n")
     (tmp_path / "decks" / "x.yml").write_text("deck: B\nnotes: ../notes\noutput: b.apkg\n")
-    with pytest.raises(HighyieldError, match=r"--deck x names two deck files: .*x\.yaml and "
-                                             r".*x\.yml"):
+    with pytest.raises(HighyieldError, match=r"--deck X names two deck files: .*x\.yaml and "
+                                             r".*x\.yml"):  # as typed (second fault probe)
         decks_for(None, ("X",), None, tmp_path)
     assert [d.name for d in decks_for(None, ("x.YML",), None, tmp_path).decks] == ["B"]
     (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\nouptut: a\n")
     assert [d.name for d in decks_for(None, ("x.yml",), None, tmp_path).decks] == ["B"]
+
+
+def test_deck_names_and_files_in_any_unicode_form_and_case(tmp_path: Path) -> None:
+    """A file's whole name before another's stem (x.yaml, not x.yaml.yml), a name as
+    macOS writes it (é as two characters), a file ending .YAML (second fault probe)."""
+    for folder in ("decks", "notes"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "decks" / "x.yaml").write_text("deck: A\nnotes: ../notes\noutput: a.apkg\n")
+    (tmp_path / "decks" / "x.yaml.yml").write_text("deck: B\nnotes: ../notes\noutput: b.apkg\n")
+    (tmp_path / "decks" / "cafe\u0301.YAML").write_text(
+        "deck: Caf\u00e9 Deck\nnotes: ../notes\noutput: c.apkg\n")
+    assert [d.name for d in decks_for(None, ("x.yaml",), None, tmp_path).decks] == ["A"]
+    assert [d.name for d in decks_for(None, ("caf\u00e9",), None, tmp_path).decks] == [
+        "Caf\u00e9 Deck"]
+    assert [d.name for d in decks_for(None, ("CAFE\u0301 deck",), None, tmp_path).decks] == [
+        "Caf\u00e9 Deck"]
+    assert len(decks_for(None, (), None, tmp_path).decks) == 3
 
 
 def test_output_needs_a_single_deck(tmp_path: Path) -> None:

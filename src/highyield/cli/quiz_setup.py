@@ -10,7 +10,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from highyield.config import DeckConfig
-from highyield.config.targets import named_here
+from highyield.config.targets import fold, named_here
 from highyield.errors import HighyieldError, display_path, escaped
 from highyield.model import SourceRef
 from highyield.review.due import Plan
@@ -44,8 +44,8 @@ def store_decks(store: Store, names: Sequence[str]) -> list[str]:
     known = store.decks()
     if not names:
         return known
-    by_name = {n.casefold(): n for n in known}
-    chosen = {n: by_name.get(n.casefold()) or named_here(Path.cwd(), n) for n in names}
+    by_name = {fold(n): n for n in known}
+    chosen = {n: by_name.get(fold(n)) or named_here(Path.cwd(), n) for n in names}
     unknown = [n for n, deck in chosen.items() if deck not in known]
     if unknown:
         raise HighyieldError(f"the review store has no deck named {unknown[0]!r}",

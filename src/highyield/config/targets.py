@@ -4,6 +4,7 @@ writes decks, each output is checked (``config.output``) before any is written."
 
 from __future__ import annotations
 
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +27,8 @@ def find_deck_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir()
-                  if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("."))
+                  if p.suffix.lower() in (".yaml", ".yml") and p.is_file()
+                  and not p.name.startswith("."))
 
 
 STUDIERS = ("quiz", "sync-anki")  # commands that keep cards in the review store, by deck
@@ -75,7 +77,7 @@ def named_here(cwd: Path, name: str) -> str | None:
     for path in find_deck_files(cwd / "decks"):
         with suppress(HighyieldError):
             decks.append(load_deck_file(path))
-    found = _named(decks, name.casefold())
+    found = _named(decks, name)
     return found[0].name if found else None
 
 
@@ -137,13 +139,13 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
         if broken:
             raise _all_problems(list(broken.values()))
         return Targets(decks, [])
-    wanted = {n.casefold(): n for n in names}
-    by_name = {d.name.casefold() for d in decks}
+    wanted = {fold(n): n for n in names}
+    by_name = {fold(d.name) for d in decks}
     wanted_broken = [e for p, e in broken.items() if (wanted.keys() - by_name) & {
-        p.name.casefold(), p.stem.casefold()}]
+        fold(p.name), fold(p.stem)}]
     if wanted_broken:
         raise _all_problems(wanted_broken)
-    named = {key: _named(decks, key) for key in wanted}
+    named = {key: _named(decks, typed) for key, typed in wanted.items()}
     chosen = [d for d in decks if any(d in found for found in named.values())]
     missing = [wanted[key] for key, found in named.items() if not found]
     if missing:
@@ -157,20 +159,27 @@ def _pick(files: list[Path], names: tuple[str, ...]) -> Targets:
     return Targets(chosen, skipped)
 
 
-def _named(decks: list[DeckConfig], key: str) -> list[DeckConfig]:
-    """The deck ``--deck`` names (case folded): the one of that name, else the one whose
-    file has that name, with or without its ``.yaml`` (another deck's file name never
-    adds a second). Two files of that name (``x.yaml`` and ``x.yml``) are an error."""
-    by_name = [d for d in decks if d.name.casefold() == key]
-    if by_name:
-        return by_name
-    by_file = [d for d in decks if d.source is not None and key in (
-        d.source.name.casefold(), d.source.stem.casefold())]
-    if len(by_file) > 1:
+def _named(decks: list[DeckConfig], name: str) -> list[DeckConfig]:
+    """The deck ``--deck NAME`` names (in any case and Unicode form): the one of that
+    name, else the one whose file has that whole name, else that name before its
+    ``.yaml`` (another deck's file name never adds a second). Two files of that name
+    (``x.yaml`` and ``x.yml``) are an error."""
+    key = fold(name)
+    by_name = [d for d in decks if fold(d.name) == key]
+    whole = [d for d in decks if d.source is not None and fold(d.source.name) == key]
+    by_file = by_name or whole or [
+        d for d in decks if d.source is not None and fold(d.source.stem) == key]
+    if len(by_file) > 1 and not by_name:
         files = " and ".join(display_path(d.source) for d in by_file if d.source)
-        raise HighyieldError(f"--deck {key} names two deck files: {files}",
-                             hint="give the deck's name, or a file's whole name (x.yaml)")
+        raise HighyieldError(f"--deck {name} names two deck files: {files}",
+                             hint="give the deck's name, or a file's whole name "
+                                  f"({by_file[0].source.name if by_file[0].source else ''})")
     return by_file
+
+
+def fold(name: str) -> str:
+    """A name as --deck compares it: any case, and é one character or two (macOS)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _one_file_a_name(decks: list[DeckConfig]) -> None:
