@@ -277,7 +277,7 @@ def _reworded_after(v: Vault, damage: bytes, copy: bytes | None = None
     return v.build()
 
 
-@pytest.mark.parametrize("empty", [b"", b"   \n" * 500 + b"\t \r\n"])
+@pytest.mark.parametrize("empty", [b"", b"   \n" * 500 + b"\t \r\n", b"\xef\xbb\xbf\r\n"])
 def test_an_empty_ledger_is_taken_from_this_computers_copy(vault: Vault, empty: bytes
                                                           ) -> None:
     """Lines of white space alone are empty too (each was an unreadable line, said one by

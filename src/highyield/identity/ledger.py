@@ -237,8 +237,9 @@ def _parse(chunks: Iterable[bytes]) -> _Read:
         nonlocal blank
         for n, chunk in enumerate(chunks):
             digest.update(chunk)
-            blank = blank and not chunk.strip()
-            yield chunk.removeprefix(BOM) if n == 0 else chunk  # Windows Notepad's
+            chunk = chunk.removeprefix(BOM) if n == 0 else chunk  # Windows Notepad's
+            blank = blank and not chunk.strip()  # a byte order mark alone is empty too
+            yield chunk
 
     lines = _split_lines(read())
     first = list(itertools.islice(lines, 5))
