@@ -277,7 +277,7 @@ def _reworded_after(v: Vault, damage: bytes, copy: bytes | None = None
     return v.build()
 
 
-@pytest.mark.parametrize("empty", [b"", b"   \n" * 500 + b"\t \r\n", b"\xef\xbb\xbf\r\n"])
+@pytest.mark.parametrize("empty", [b"", b"   \n" * 500 + b"\t \r\n"])
 def test_an_empty_ledger_is_taken_from_this_computers_copy(vault: Vault, empty: bytes
                                                           ) -> None:
     """Lines of white space alone are empty too (each was an unreadable line, said one by
@@ -294,6 +294,18 @@ def test_an_empty_ledger_is_taken_from_this_computers_copy(vault: Vault, empty: 
     assert len(imported.cards) == 2
     assert ledger_path(vault.vault).read_bytes() == copy.read_bytes()
     assert b"inhibits the release of glutamate" in copy.read_bytes()
+
+
+@pytest.mark.parametrize("empty", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n \n"])
+def test_an_empty_ledger_without_a_copy_is_said(tmp_path: Path, empty: bytes) -> None:
+    """A byte order mark alone (Windows Notepad's) is empty too: it was neither empty nor
+    damaged, and with no copy on this computer nothing was said (second fault probe)."""
+    ledger_path(tmp_path).parent.mkdir()
+    ledger_path(tmp_path).write_bytes(empty)
+    problems: list[Diagnostic] = []
+    assert read_ledger(tmp_path, problems) == {}
+    assert [d.message for d in problems] == [
+        "the ledger is empty, and this computer has no copy of it"]
 
 
 def test_a_ledger_of_no_break_spaces_is_damaged_not_silently_empty(vault: Vault) -> None:
