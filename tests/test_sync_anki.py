@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import libfaketime  # type: ignore[import-untyped]
 import pexpect
@@ -1200,6 +1201,18 @@ def test_a_note_with_an_error_is_synced_and_the_exit_status_is_one(sides: Sides)
     _agree(sides)
 
 
+def _edit_extra(sides: Sides, text: str, extra: str) -> Any:
+    """Edit, in Anki, the Extra field of the note whose Text holds ``text``."""
+    col = Collection(str(sides.collection))
+    try:
+        [note] = [col.get_note(n) for n in col.find_notes("") if text in col.get_note(n)["Text"]]
+        note["Extra"] = extra
+        col.update_note(note)
+        return note
+    finally:
+        col.close()
+
+
 def test_a_build_between_two_syncs_hides_nothing_from_anki(sides: Sides) -> None:
     """sync-anki compared the notes with their last build: a `build` (or `watch`) run
     before it had already taken in the change, so the new text never reached Anki, and a
@@ -1207,14 +1220,7 @@ def test_a_build_between_two_syncs_hides_nothing_from_anki(sides: Sides) -> None
     what the last sync gave. An edit made in Anki still stays while the note is as it was."""
     (sides.vault / "Renal.md").write_text("---\ntags: [pharm]\n---\n" + NOTE)
     assert sides.sync().returncode == 0
-    col = Collection(str(sides.collection))
-    try:
-        [edited] = [col.get_note(n) for n in col.find_notes("")
-                    if "carbonic anhydrase" in col.get_note(n)["Text"]]
-        edited["Extra"] = "My own mnemonic"
-        col.update_note(edited)
-    finally:
-        col.close()
+    edited = _edit_extra(sides, "carbonic anhydrase", "My own mnemonic")
     (sides.vault / "Renal.md").write_text("---\ntags: [renal]\n---\n" + NOTE.replace(
         "blocks ==aldosterone== receptors", "blocks the ==aldosterone== receptor"))
     built = subprocess.run([sys.executable, "-m", "highyield", "build", str(sides.vault),
@@ -1248,14 +1254,7 @@ def test_an_edit_made_in_anki_after_highyields_change_stays_whatever_the_sync_re
     assert sides.sync().returncode == 0  # the new text reaches Anki
     memory.write_bytes(stale)  # as if killed before it was kept
     time.sleep(1.1)  # Anki keeps seconds: the edit is newer than the sync's write
-    col = Collection(str(sides.collection))
-    try:
-        [edited] = [col.get_note(n) for n in col.find_notes("")
-                    if "aldosterone" in col.get_note(n)["Text"]]
-        edited["Extra"] = "My own mnemonic"
-        col.update_note(edited)
-    finally:
-        col.close()
+    edited = _edit_extra(sides, "aldosterone", "My own mnemonic")
     again = sides.sync()
     assert again.returncode == 0 and "notes brought up to date" not in again.stdout
     col = Collection(str(sides.collection))
