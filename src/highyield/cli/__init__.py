@@ -443,7 +443,7 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
     built = [_built_texts(deck, collection, build=not dry_run) for deck in targets]
     texts = one_text_per_note(texts for texts, _ in built)
     with Store.open(store_path(state)) as store, using(store.path, alone=True):
-        _read_decks(store, targets)
+        _read_decks(store, targets, built=not dry_run)
         tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
                                 frozenset(t.model_id for t in notetypes.BY_KIND.values()))
     if not dry_run:
@@ -473,19 +473,20 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _read_decks(store: Store, targets: list[DeckConfig]) -> None:
+def _read_decks(store: Store, targets: list[DeckConfig], built: bool = False) -> None:
     """Each deck's notes into the review store, if they changed; then once more each
-    deck that another deck's reading marked stale (a card they shared was retired)."""
+    deck that another deck's reading marked stale (a card they shared was retired).
+    ``built``: the decks were just built, and their problems said."""
     again = list(targets)
     for _ in range(2):
         for deck in again:
             with DelayedProgress(f"Reading {deck.name}") as progress:
-                _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)))
+                _show_read(sync_deck(store, deck, _now(), progress, _waiting(deck)), built)
         again = marked_stale(store, targets)
 
 
-def _show_read(read: DeckSync) -> None:
-    if read.collected is not None and read.collected.diagnostics:
+def _show_read(read: DeckSync, said: bool = False) -> None:
+    if read.collected is not None and read.collected.diagnostics and not said:
         click.echo(report.diagnostics(read.collected.diagnostics, 5), err=True)
     if read.synced is not None:
         click.echo(report.synced(read), err=True)
