@@ -1241,6 +1241,23 @@ def test_a_build_between_two_syncs_hides_nothing_from_anki(sides: Sides) -> None
         col.close()
 
 
+def test_what_a_sync_gave_that_cannot_be_kept_is_said(sides: Sides) -> None:
+    """A folder in the place of that memory: the sync is done, and says what is at risk
+    (it was silent; second fault probe)."""
+    assert sides.sync().returncode == 0
+    [memory] = (sides.root / "home" / "cache").glob("synced-*.pickle")
+    memory.unlink()
+    memory.mkdir()
+    done = sides.sync()
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(
+        f"home/cache/{memory.name}: warning: cannot keep what this sync gave Anki: a folder "
+        "is in its place\n  hint: move it away, or set HIGHYIELD_HOME to a folder you may "
+        "write to; until then a change a build makes before the next sync may not reach "
+        "Anki\n"), done.stderr
+    assert _said(done)[0].startswith("Merged with anki/collection.anki2: 4 cards")
+
+
 def test_an_edit_made_in_anki_after_highyields_change_stays_whatever_the_sync_remembers(
         sides: Sides) -> None:
     """What the last sync gave may be behind Anki: a sync killed between its collection's

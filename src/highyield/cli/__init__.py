@@ -446,8 +446,10 @@ def sync_anki(collection: Path, vault: Path | None, decks: tuple[str, ...], dry_
         _read_decks(store, targets, built=not dry_run)
         tally = merge_histories(store, targets, collection, LOCAL, dry_run, texts,
                                 frozenset(t.model_id for t in notetypes.BY_KIND.values()))
-    if not dry_run:
+    unkept = [] if dry_run else \
         synced.keep(zip(targets, (texts for texts, _ in built), strict=True), collection)
+    if unkept:
+        click.echo(report.diagnostics(unkept), err=True)
     click.echo(report.anki_synced(tally, collection))
     if any(errors for _, errors in built):
         sys.exit(1)

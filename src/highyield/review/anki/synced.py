@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 from pathlib import Path
 
 from highyield.config import DeckConfig
+from highyield.errors import Diagnostic, display_path, warning
 from highyield.paths import cache_folder
 from highyield.regular import open_regular
 from highyield.review.anki.collection import NoteText
@@ -48,11 +48,20 @@ def last_given(deck: DeckConfig, collection: Path) -> Given | None:
 
 
 def keep(decks: Iterable[tuple[DeckConfig, Mapping[str, NoteText]]],
-         collection: Path) -> None:
-    """Remember what this sync gave each deck's notes (a file that cannot be written costs
-    only that)."""
+         collection: Path) -> list[Diagnostic]:
+    """Remember what this sync gave each deck's notes. One that cannot be written is a
+    warning: the next sync compares with the last build, which may hide a change."""
+    problems = []
     for deck, texts in decks:
         given = pickle.dumps({key: (text.fields, text.tags) for key, text in texts.items()},
                              pickle.HIGHEST_PROTOCOL)
-        with suppress(OSError):
-            write_atomically(_file(deck, collection), given)
+        where = _file(deck, collection)
+        try:
+            write_atomically(where, given)
+        except OSError as exc:
+            problems.append(warning(
+                display_path(where), None, "cannot keep what this sync gave Anki: "
+                f"{'a folder is in its place' if where.is_dir() else exc.strerror or exc}",
+                "move it away, or set HIGHYIELD_HOME to a folder you may write to; until "
+                "then a change a build makes before the next sync may not reach Anki"))
+    return problems
