@@ -979,13 +979,12 @@ def test_commands_that_write_no_deck_do_not_mind_where_it_goes(
 def _unsaved(folder: str, why: str, fix: str) -> str:
     return (f"{folder}: warning: cannot save the build cache: {why}\n"
             f"  hint: {fix}; until then each build reads every note again, which is slower; "
-            "the deck is complete and the vault's ledger keeps each card's identity, but "
+            "the deck is complete, the vault's ledger keeps each card's identity, and "
             f"{NEW_TIMES}\n")
 
 
-NEW_TIMES = ("each card gets this build's time, so importing the deck into Anki replaces "
-             "edits made there, and a card gone from the notes is left out of the deck, not "
-             "kept as retired")
+NEW_TIMES = ("each card's time is read back from the deck's last package (while it is there: "
+             "without it, importing the deck into Anki replaces edits made there)")
 
 
 KNOWN = "cards known from the ledger (none of them in this deck's last build here)"
@@ -1024,7 +1023,8 @@ def test_a_full_disk_under_the_cache_is_said_once_and_cards_are_not_called_new(
         monkeypatch.setenv("HIGHYIELD_HOME", str(full_disk / "home"))
         (tmp_path / "vault" / "Drug 60.md").write_text("# Drug 60\n- It causes ==effect X==.\n")
         full = _unsaved("disk/home/cache", "the disk is full", "free some space on that disk")
-        for said in (f"+1 new, 120 {KNOWN}", f"121 {KNOWN}"):
+        # each card's time read back from the deck's package: none called "known"
+        for said in ("+1 new", "no card changed"):
             result = runner.invoke(cli, args)
             assert (result.exit_code, result.stderr) == (0, full)  # once, every build
             assert result.stdout.startswith(f"Built vault → out/deck.apkg: {said}\n")
@@ -1036,7 +1036,7 @@ def test_a_full_disk_under_the_cache_is_said_once_and_cards_are_not_called_new(
         (full_disk / "filler").unlink()
         freed = runner.invoke(cli, args)
         assert (freed.exit_code, freed.stderr) == (0, "")
-        assert freed.stdout.startswith(f"Built vault → out/deck.apkg: 121 {KNOWN}\n")
+        assert freed.stdout.startswith("Built vault → out/deck.apkg: no card changed\n")
         assert runner.invoke(cli, args).stdout.endswith(": up to date (nothing changed since "
                                                         "the last build; --force rebuilds)\n")
         again = import_apkg(tmp_path / "out" / "deck.apkg", tmp_path / "anki", col)
@@ -1136,7 +1136,7 @@ def test_a_home_nobody_may_write_is_said_once_and_cards_are_not_called_new(
             result = _build_as_nobody(shared, shared / home)
             assert (result.returncode, result.stderr) == \
                 (0, _unsaved(f"{home}/cache", why, fix))
-            assert result.stdout.startswith(f"Built vault → out/deck.apkg: 20 {KNOWN}\n")
+            assert result.stdout.startswith("Built vault → out/deck.apkg: no card changed\n")
             imported = import_apkg(shared / "out" / "deck.apkg", tmp_path / "anki", col)
             assert (imported.new, _guids(imported)) == (0, _guids(first))
         assert list((shared / "roots").iterdir()) == [] and list(mine.iterdir())
@@ -1232,7 +1232,7 @@ def test_a_cache_and_a_ledger_both_unsaved_say_that_identity_may_be_lost(
         "folder\n  hint: move the file away, or set HIGHYIELD_HOME to a folder you may write "
         "to; until then each build reads every note again, which is slower; the deck is "
         "complete, but with neither the vault's ledger nor this computer's copy of it saved, "
-        f"a reworded card may be taken for a new one, and {NEW_TIMES}\n")
+        f"a reworded card may be taken for a new one; {NEW_TIMES}\n")
     assert len(import_apkg(tmp_path / "deck.apkg", tmp_path / "anki").cards) == 6
 
 
@@ -1277,6 +1277,54 @@ def test_a_folder_in_the_cache_files_place_is_said_once_as_such(tmp_path: Path) 
         assert (built.returncode, built.stderr) == (0, said)
         assert "+1 new" in built.stdout
     assert len(import_apkg(out, tmp_path / "anki").cards) == 8
+
+
+RENAL = ("# Renal\n- Furosemide acts on the ==thick ascending limb==.\n"
+         "- Thiazides act on the ==distal convoluted tubule==.\n"
+         "- Spironolactone blocks ==aldosterone==.\n")
+
+
+@pytest.mark.parametrize("lost", ["deleted", "a folder in its place"])
+def test_a_lost_cache_takes_each_cards_time_from_the_decks_last_package(
+        tmp_path: Path, lost: str) -> None:
+    """Without its cache a build gave every card its own time: Anki's import replaced an
+    edit made there, and a card gone from the notes was left out, not retired (fault
+    probe). The deck's last package holds each card's time: read back, it keeps them."""
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "vault" / "Renal.md").write_text(RENAL)
+    out = tmp_path / "out.apkg"
+    command = [_highyield(), "build", str(tmp_path / "vault"), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    col = Collection(str(_made(tmp_path / "anki") / "collection.anki2"))
+    try:
+        import_apkg(out, tmp_path / "anki", col)
+        [edited] = [col.get_note(n) for n in col.find_notes("")
+                    if "distal" in col.get_note(n)["Text"]]
+        edited["Extra"] = "My own mnemonic"
+        col.update_note(edited)
+        where = cache_file("vault", tmp_path / "vault")
+        where.unlink()
+        if lost != "deleted":
+            where.mkdir()
+        (tmp_path / "vault" / "Renal.md").write_text(RENAL.replace(
+            "- Spironolactone blocks ==aldosterone==.\n", ""))
+        built = subprocess.run([*command, "-v"], capture_output=True, text=True, timeout=120)
+        assert built.returncode == 0, built.stderr
+        assert built.stdout.splitlines()[0].endswith("out.apkg: -1 retired"), built.stdout
+        assert built.stdout.splitlines()[-1].split() == [  # told from the package's note
+            "-", "retired", "Renal.md", "Spironolactone", "blocks", "aldosterone."]
+        imported = import_apkg(out, tmp_path / "anki", col)
+        assert (imported.new, imported.updated) == (0, 1)  # the retired one, tagged
+        assert col.get_note(edited.id)["Extra"] == "My own mnemonic"
+        [retired] = [c for c in imported.cards if "aldosterone" in c.fields["Text"]]
+        assert "highyield::retired" in retired.tags
+    finally:
+        col.close()
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def test_a_folder_in_the_kept_collections_place_is_said_and_every_build_written(

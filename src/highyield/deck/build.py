@@ -31,6 +31,7 @@ from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.parallel import read_many
 from highyield.deck.reader import CachedReader, scan_keys
+from highyield.deck.recovered import from_package
 from highyield.deck.settled import settled, with_keys
 from highyield.deck.unsaved import uncopied, unkept, unsaved
 from highyield.errors import Diagnostic, display_path, warning
@@ -125,6 +126,8 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
     unlisted: list[Diagnostic] = []
     paths = deck_notes(deck, unlisted)
     cache = load(where)
+    if not cache.packed:  # lost: each card's time is in the deck's last package, if any
+        cache.packed = from_package(deck)
     fields = scan_keys(deck, paths, files, cache)  # the deck as its notes are read
     run = _Run(fields.deck, now, force, where, files, cache.for_settings(settings_of(
         fields.deck)), MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted)

@@ -1,7 +1,7 @@
 """A build cache that could not be saved (a full disk, a folder one may not write, a
 file where the folder should be), as the student is told it: once a build, naming the
-folder and why, what is kept (the deck is complete; the vault's ledger keeps each card's
-identity) and what is not (each card's time: Anki's import replaces edits made there)."""
+folder and why, and what is kept: the deck is complete, the vault's ledger keeps each
+card's identity, and its time is read back from the deck's last package."""
 
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ from highyield.paths import cache_folder
 
 FULL = (errno.ENOSPC, errno.EDQUOT)  # no space left; over the user's quota
 DENIED = (errno.EACCES, errno.EPERM)
-# Without its cache a build knows no card's last time: each gets the build's, and Anki's
-# import then takes every note for newer (fault probe: an edit made in Anki was replaced)
-NEW_TIMES = ("each card gets this build's time, so importing the deck into Anki replaces "
-             "edits made there, and a card gone from the notes is left out of the deck, "
-             "not kept as retired")
+# Without its cache a build reads each card's last time back from the deck's package
+# (``deck.recovered``); without that too, each gets the build's, and Anki's import takes
+# every note for newer (fault probe: an edit made in Anki was replaced)
+NEW_TIMES = ("each card's time is read back from the deck's last package (while it is "
+             "there: without it, importing the deck into Anki replaces edits made there)")
 IDENTITY_KEPT = ("until then each build reads every note again, which is slower; the deck is "
-                f"complete and the vault's ledger keeps each card's identity, but {NEW_TIMES}")
+                 f"complete, the vault's ledger keeps each card's identity, and {NEW_TIMES}")
 NO_LEDGER = ("until then each build reads every note again, which is slower; the deck is "
              "complete, but with neither the vault's ledger nor this computer's copy of it "
-             f"saved, a reworded card may be taken for a new one, and {NEW_TIMES}")
+             f"saved, a reworded card may be taken for a new one; {NEW_TIMES}")
 
 
 def unsaved(exc: OSError, where: Path, identity_kept: bool = True) -> Diagnostic:

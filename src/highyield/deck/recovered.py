@@ -1,0 +1,68 @@
+"""The Anki notes of the deck's own last package, read back when the build cache is lost
+(deleted, damaged, another computer's cache folder, a cache folder that cannot be
+written): each card keeps the time that build gave it, so Anki's import ("if newer")
+leaves alone the edits made there, and a card gone from the notes is kept as retired
+instead of left out. Without this, every card got the build's time (fault probe).
+
+Only the deck's own package is read back: its collection must hold this deck. Anything
+else there (another file, a damaged one) is no package, and nothing is recovered.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+from highyield.config import DeckConfig
+from highyield.deck import notetypes
+from highyield.deck.anki_notes import TEXT_FIELDS, Packed
+from highyield.model import RETIRED_TAG
+
+_TAG = re.compile(r"<[^>]*>")
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
+
+
+def from_package(deck: DeckConfig) -> dict[str, Packed]:
+    """The notes the deck's package at its output holds, by key; none when there is no
+    such package, or it cannot be read."""
+    try:
+        with zipfile.ZipFile(deck.output) as package, \
+                tempfile.TemporaryDirectory(prefix="highyield-") as work:
+            package.extract("collection.anki2", work)
+            return _notes(Path(work) / "collection.anki2", deck.name)
+    except (OSError, zipfile.BadZipFile, KeyError, sqlite3.Error, ValueError, TypeError):
+        return {}
+
+
+def _notes(collection: Path, name: str) -> dict[str, Packed]:
+    from highyield.deck.export import deck_id  # genanki: only when a package is there
+
+    kinds = {spec.model_id: kind.value for kind, spec in notetypes.BY_KIND.items()}
+    db = sqlite3.connect(f"{collection.as_uri()}?mode=ro", uri=True)
+    try:
+        if str(deck_id(name)) not in json.loads(db.execute("SELECT decks FROM col").fetchone()[0]):
+            return {}  # another deck's package
+        return {guid: _packed(guid, kinds[mid], tuple(fields.split("\x1f")), tags, mod)
+                for guid, mid, mod, tags, fields in db.execute(
+                    "SELECT guid, mid, mod, tags, flds FROM notes") if mid in kinds}
+    finally:
+        db.close()
+
+
+def _packed(key: str, kind: str, fields: tuple[str, ...], tags: str, mod: int) -> Packed:
+    """The note as the build that wrote it had it; its label and source (only shown, in a
+    build's list of changes) from its text and its Source field's link."""
+    source = _TAG.sub("", fields[-1]) if len(fields) > TEXT_FIELDS else ""
+    return Packed(key, kind, fields, tuple(tags.split()), int(mod), _line(fields[0]),
+                  html.unescape(source), RETIRED_TAG in tags.split())
+
+
+def _line(field: str) -> str:
+    """A field's text on one line: without markup, each cloze deletion's answer shown."""
+    text = html.unescape(_TAG.sub(" ", _CLOZE.sub(r"\1", field)))
+    return " ".join(text.split())
