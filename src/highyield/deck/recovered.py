@@ -23,6 +23,7 @@ from highyield.deck import notetypes
 from highyield.deck.anki_notes import TEXT_FIELDS, Packed
 from highyield.model import RETIRED_TAG
 
+MAX_COLLECTION = 2 << 30  # bytes: 50,000 cards take about 60 MB
 _TAG = re.compile(r"<[^>]*>")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 
@@ -33,6 +34,8 @@ def from_package(deck: DeckConfig) -> dict[str, Packed]:
     try:
         with zipfile.ZipFile(deck.output) as package, \
                 tempfile.TemporaryDirectory(prefix="highyield-") as work:
+            if package.getinfo("collection.anki2").file_size > MAX_COLLECTION:
+                return {}  # no deck of highyield's is this large: not its package
             package.extract("collection.anki2", work)
             return _notes(Path(work) / "collection.anki2", deck.name)
     except (OSError, zipfile.BadZipFile, KeyError, sqlite3.Error, ValueError, TypeError):
