@@ -1322,6 +1322,30 @@ def test_a_lost_cache_takes_each_cards_time_from_the_decks_last_package(
         col.close()
 
 
+def test_only_this_decks_own_package_is_read_back(tmp_path: Path) -> None:
+    """With the cache lost, the package at the output is read back only when it is this
+    deck's: another vault's deck of the same name put its cards in as retired, and a
+    damaged package was an internal error at every build (third fault probe)."""
+    for vault, text in (("vault", RENAL), ("other/vault", "- ==Warfarin== is a drug.\n")):
+        (tmp_path / vault).mkdir(parents=True)
+        (tmp_path / vault / "Renal.md").write_text(text)
+    out = tmp_path / "out.apkg"
+    subprocess.run([_highyield(), "build", str(tmp_path / "other" / "vault"), "-o", str(out)],
+                   check=True, capture_output=True, timeout=120)  # deck "vault" too
+    command = [_highyield(), "build", str(tmp_path / "vault"), "-o", str(out)]
+    built = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0 and ": +3 new\n" in built.stdout, built.stdout
+    assert [c.answer_text for c in import_apkg(out, tmp_path / "anki1").cards
+            if "Warfarin" in c.answer_text] == []
+    data = bytearray(out.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 800] = bytes(800)  # inside the compressed data
+    out.write_bytes(bytes(data))
+    shutil.rmtree(cache_folder())
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "internal error" not in again.stderr, again.stderr
+    assert len(import_apkg(out, tmp_path / "anki2").cards) == 3
+
+
 def _made(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder

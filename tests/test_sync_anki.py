@@ -1280,3 +1280,22 @@ def test_an_edit_made_in_anki_after_highyields_change_stays_whatever_the_sync_re
         assert col.get_note(edited.id)["Extra"] == "My own mnemonic"
     finally:
         col.close()
+
+
+def test_a_sync_after_the_cache_folder_is_lost_keeps_the_edits_made_in_anki(
+        sides: Sides) -> None:
+    """With the cache folder gone (the build cache and what the last sync gave), the sync
+    compared with nothing: a tag change rewrote every note's fields over the edits made
+    in Anki (third fault probe). It compares with the deck's last package, read back."""
+    assert sides.sync().returncode == 0
+    edited = _edit_extra(sides, "carbonic anhydrase", "My own mnemonic")
+    shutil.rmtree(sides.root / "home" / "cache")
+    (sides.vault / "Renal.md").write_text("---\ntags: [renal]\n---\n" + NOTE)
+    done = sides.sync()
+    assert done.returncode == 0, done.stderr
+    col = Collection(str(sides.collection))
+    try:
+        assert col.get_note(edited.id)["Extra"] == "My own mnemonic"
+        assert {t for n in col.find_notes("") for t in col.get_note(n).tags} == {"renal"}
+    finally:
+        col.close()

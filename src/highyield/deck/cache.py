@@ -219,8 +219,11 @@ def collector_off() -> Iterator[None]:
 
 
 def last_packed(deck: DeckConfig) -> dict[str, Packed]:
-    """The Anki notes the deck's last build on this computer wrote, by key."""
-    return load(cache_file(deck.name, deck.vault)).packed
+    """The Anki notes the deck's last build on this computer wrote, by key (read back
+    from its package when the cache is lost: ``deck.recovered``)."""
+    from highyield.deck.recovered import from_package
+
+    return load(cache_file(deck.name, deck.vault)).packed or from_package(deck)
 
 
 def load(path: Path) -> BuildCache:

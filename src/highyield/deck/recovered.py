@@ -21,7 +21,9 @@ from pathlib import Path
 from highyield.config import DeckConfig
 from highyield.deck import notetypes
 from highyield.deck.anki_notes import TEXT_FIELDS, Packed
+from highyield.identity.ledger import ledger_keys
 from highyield.model import RETIRED_TAG
+from highyield.regular import open_regular
 
 MAX_COLLECTION = 2 << 30  # bytes: 50,000 cards take about 60 MB
 _TAG = re.compile(r"<[^>]*>")
@@ -29,17 +31,19 @@ _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 
 
 def from_package(deck: DeckConfig) -> dict[str, Packed]:
-    """The notes the deck's package at its output holds, by key; none when there is no
-    such package, or it cannot be read."""
+    """The notes the deck's package at its output holds, by key, those of cards the
+    vault's ledger knows; none when there is no such package, or it cannot be read."""
     try:
-        with zipfile.ZipFile(deck.output) as package, \
+        with open_regular(deck.output) as raw, zipfile.ZipFile(raw) as package, \
                 tempfile.TemporaryDirectory(prefix="highyield-") as work:
             if package.getinfo("collection.anki2").file_size > MAX_COLLECTION:
                 return {}  # no deck of highyield's is this large: not its package
             package.extract("collection.anki2", work)
-            return _notes(Path(work) / "collection.anki2", deck.name)
-    except (OSError, zipfile.BadZipFile, KeyError, sqlite3.Error, ValueError, TypeError):
+            notes = _notes(Path(work) / "collection.anki2", deck.name)
+    except Exception:  # any damage (a bad zip, a bad collection): nothing to read back
         return {}
+    known = ledger_keys(deck.vault)  # not another vault's deck of the same name
+    return {key: note for key, note in notes.items() if key in known}
 
 
 def _notes(collection: Path, name: str) -> dict[str, Packed]:
@@ -52,9 +56,16 @@ def _notes(collection: Path, name: str) -> dict[str, Packed]:
             return {}  # another deck's package
         return {guid: _packed(guid, kinds[mid], tuple(fields.split("\x1f")), tags, mod)
                 for guid, mid, mod, tags, fields in db.execute(
-                    "SELECT guid, mid, mod, tags, flds FROM notes") if mid in kinds}
+                    "SELECT guid, mid, mod, tags, flds FROM notes")
+                if mid in kinds and _whole(guid, mod, tags, fields)}
     finally:
         db.close()
+
+
+def _whole(guid: object, mod: object, tags: object, fields: object) -> bool:
+    """A row as highyield writes it (a damaged or foreign one is left out)."""
+    return isinstance(guid, str) and bool(guid) and isinstance(tags, str) and \
+        isinstance(fields, str) and isinstance(mod, int) and 0 <= mod < 1 << 31
 
 
 def _packed(key: str, kind: str, fields: tuple[str, ...], tags: str, mod: int) -> Packed:

@@ -150,6 +150,17 @@ def read_ledger(vault: Path, problems: list[Diagnostic]) -> dict[str, Entry]:
     return _mended(vault, read, read.blank, problems)
 
 
+def ledger_keys(vault: Path) -> set[str]:
+    """The keys the vault's ledger (else this computer's copy) holds, read as they are,
+    without a word said; none when neither can be read."""
+    for path in (ledger_path(vault), local_copy(vault)):
+        try:
+            return set(_read_file(path).entries)
+        except OSError:
+            continue
+    return set()
+
+
 def _read_file(path: Path) -> _Read:
     """The ledger at ``path``, read a megabyte at a time: never its whole text at once
     (10 MB for 50,000 cards). Raises OSError as ``regular.read_bytes`` does."""
