@@ -1335,6 +1335,11 @@ def test_only_this_decks_own_package_is_read_back(tmp_path: Path) -> None:
     command = [_highyield(), "build", str(tmp_path / "vault"), "-o", str(out)]
     built = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert built.returncode == 0 and ": +3 new\n" in built.stdout, built.stdout
+    said = (f"{display_path(out)}: warning: each card's time could not be read back from "
+            "the deck's last package ({}): every card gets this build's time\n  hint: "
+            "importing the deck into Anki replaces edits made there (sync-anki leaves "
+            "them); nothing to do otherwise\n")
+    assert built.stderr == said.format("none of its cards is this vault's")
     assert [c.answer_text for c in import_apkg(out, tmp_path / "anki1").cards
             if "Warfarin" in c.answer_text] == []
     data = bytearray(out.read_bytes())
@@ -1343,6 +1348,8 @@ def test_only_this_decks_own_package_is_read_back(tmp_path: Path) -> None:
     shutil.rmtree(cache_folder())
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "internal error" not in again.stderr, again.stderr
+    assert again.stderr.startswith(said.split("(")[0] + "(it is not a package highyield "
+                                   "wrote, or is damaged: "), again.stderr
     assert len(import_apkg(out, tmp_path / "anki2").cards) == 3
 
 

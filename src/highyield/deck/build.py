@@ -31,7 +31,7 @@ from highyield.deck.fields import Made
 from highyield.deck.leftovers import remove_leftovers
 from highyield.deck.parallel import read_many
 from highyield.deck.reader import CachedReader, scan_keys
-from highyield.deck.recovered import from_package
+from highyield.deck.recovered import read_back
 from highyield.deck.settled import settled, with_keys
 from highyield.deck.unsaved import uncopied, unkept, unsaved
 from highyield.errors import Diagnostic, display_path, warning
@@ -93,6 +93,7 @@ class _Run:
     left_out: dict[str, str] = field(default_factory=dict)
     unsaved: list[OSError] = field(default_factory=list)  # the kept collection's refusals
     uncached: OSError | None = None  # why the cache could not be saved, if so
+    unread: str = ""  # why the deck's package gave no card's time, with the cache lost
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,13 @@ def _build(deck: DeckConfig, now: float, progress: Progress | None, force: bool)
     unlisted: list[Diagnostic] = []
     paths = deck_notes(deck, unlisted)
     cache = load(where)
+    unread = ""
     if not cache.packed:  # lost: each card's time is in the deck's last package, if any
-        cache.packed = from_package(deck)
+        cache.packed, unread = read_back(deck)
     fields = scan_keys(deck, paths, files, cache)  # the deck as its notes are read
     run = _Run(fields.deck, now, force, where, files, cache.for_settings(settings_of(
-        fields.deck)), MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted)
+        fields.deck)), MediaSet(MediaResolver(deck.vault)), paths, fields, unlisted,
+        unread=unread)
     return _finish(run, _read(run, progress))
 
 
@@ -176,7 +179,7 @@ def _out_of_sight(run: _Run, reader: CachedReader, found: dict[str, NoteCards]
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
-    once = _damaged(run)  # said by this build only: not by an up-to-date one after it
+    once = [*_damaged(run), *_unread(run)]  # said by this build only, not by an up-to-date one
     diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics), *once]
     keyed = _keyed(run, notes, diagnostics, once)
     current = _packed(keyed.made, keyed.identified, run.cache.packed, int(run.now))
@@ -219,6 +222,16 @@ def _damaged(run: _Run) -> list[Diagnostic]:
     return [warning(display_path(run.where), None, "the build cache could not be read "
                     f"({run.cache.damaged}): every note was read again", "nothing to do: it "
                     "is written again now; if this happens again, check the disk")]
+
+
+def _unread(run: _Run) -> list[Diagnostic]:
+    """The cache was lost, and the deck's package there gave no card's time."""
+    if not run.unread:
+        return []
+    return [warning(display_path(run.deck.output), None, "each card's time could not be "
+                    f"read back from the deck's last package ({run.unread}): every card gets "
+                    "this build's time", "importing the deck into Anki replaces edits made "
+                    "there (sync-anki leaves them); nothing to do otherwise")]
 
 
 def _keyed(run: _Run, notes: dict[str, NoteCards], diagnostics: list[Diagnostic],

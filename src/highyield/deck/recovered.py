@@ -33,27 +33,44 @@ _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 def from_package(deck: DeckConfig) -> dict[str, Packed]:
     """The notes the deck's package at its output holds, by key, those of cards the
     vault's ledger knows; none when there is no such package, or it cannot be read."""
+    return read_back(deck)[0]
+
+
+def read_back(deck: DeckConfig) -> tuple[dict[str, Packed], str]:
+    """``from_package``, and why a file at the output gave nothing ("" when there is
+    none, or it did)."""
     try:
         with open_regular(deck.output) as raw, zipfile.ZipFile(raw) as package, \
                 tempfile.TemporaryDirectory(prefix="highyield-") as work:
             if package.getinfo("collection.anki2").file_size > MAX_COLLECTION:
-                return {}  # no deck of highyield's is this large: not its package
+                return {}, "its collection is over 2 GB"  # no deck of highyield's is
             package.extract("collection.anki2", work)
             notes = _notes(Path(work) / "collection.anki2", deck.name)
-    except Exception:  # any damage (a bad zip, a bad collection): nothing to read back
-        return {}
+    except FileNotFoundError:
+        return {}, ""
+    except Exception as exc:  # any damage (a bad zip, a bad collection): nothing read back
+        return {}, f"it is not a package highyield wrote, or is damaged: {_what(exc)}"
+    if notes is None:
+        return {}, "it holds another deck"
     known = ledger_keys(deck.vault)  # not another vault's deck of the same name
-    return {key: note for key, note in notes.items() if key in known}
+    found = {key: note for key, note in notes.items() if key in known}
+    return found, "" if found or not notes else "none of its cards is this vault's"
 
 
-def _notes(collection: Path, name: str) -> dict[str, Packed]:
+def _what(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or \
+        type(exc).__name__
+
+
+def _notes(collection: Path, name: str) -> dict[str, Packed] | None:
+    """The package's notes of highyield's note types; None when it holds another deck."""
     from highyield.deck.export import deck_id  # genanki: only when a package is there
 
     kinds = {spec.model_id: kind.value for kind, spec in notetypes.BY_KIND.items()}
     db = sqlite3.connect(f"{collection.as_uri()}?mode=ro", uri=True)
     try:
         if str(deck_id(name)) not in json.loads(db.execute("SELECT decks FROM col").fetchone()[0]):
-            return {}  # another deck's package
+            return None
         return {guid: _packed(guid, kinds[mid], tuple(fields.split("\x1f")), tags, mod)
                 for guid, mid, mod, tags, fields in db.execute(
                     "SELECT guid, mid, mod, tags, flds FROM notes")
