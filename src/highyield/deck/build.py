@@ -179,7 +179,8 @@ def _out_of_sight(run: _Run, reader: CachedReader, found: dict[str, NoteCards]
 
 def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     deck = run.deck
-    once = [*_damaged(run), *_unread(run)]  # said by this build only, not by an up-to-date one
+    damaged = _damaged(run)
+    once = [*damaged, *_unread(run)]  # said by this build only, not by an up-to-date one
     diagnostics = [*run.unlisted, *(d for n in notes.values() for d in n.diagnostics), *once]
     keyed = _keyed(run, notes, diagnostics, once)
     current = _packed(keyed.made, keyed.identified, run.cache.packed, int(run.now))
@@ -203,7 +204,7 @@ def _finish(run: _Run, notes: dict[str, NoteCards]) -> Built:
     _save(run, notes, packed, stamp, problem is not None or ledger.uncopied is not None or
           any(unread(d) for d in diagnostics), _without(diagnostics, once))
     if run.uncached is not None:  # said once, in place of the damaged cache's promise
-        diagnostics = [d for d in diagnostics if d not in _damaged(run)]
+        diagnostics = [d for d in diagnostics if d not in damaged]
         diagnostics.append(unsaved(run.uncached, run.where, identity_kept=ledger.kept))
     elif run.unsaved:  # the rest of the cache was saved
         diagnostics.append(unkept(run.unsaved[0], run.where.with_suffix(".anki2")))
@@ -344,8 +345,7 @@ def _reuse(cache: BuildCache, packed: list[Packed], keep: Path,
     """Patch the last build's collection, if it is the one the cache describes."""
     from highyield.deck.export import Reuse
 
-    if force or not cache.packed or cache.base == (-1, -1) or file_stat(keep) != cache.base \
-            or not keep.is_file():  # a folder there, say (fault probe: every build failed)
+    if force or not cache.packed or cache.base == (-1, -1) or file_stat(keep) != cache.base:
         return None
     old = cache.packed
     dirty = frozenset(p.key for p in packed if (q := old.get(p.key)) is None or

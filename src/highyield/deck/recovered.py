@@ -89,8 +89,9 @@ def _packed(key: str, kind: str, fields: tuple[str, ...], tags: str, mod: int) -
     """The note as the build that wrote it had it; its label and source (only shown, in a
     build's list of changes) from its text and its Source field's link."""
     source = _TAG.sub("", fields[-1]) if len(fields) > TEXT_FIELDS else ""
-    return Packed(key, kind, fields, tuple(tags.split()), int(mod), _line(fields[0]),
-                  html.unescape(source), RETIRED_TAG in tags.split())
+    words = tuple(tags.split())
+    return Packed(key, kind, fields, words, int(mod), _line(fields[0]), html.unescape(source),
+                  RETIRED_TAG in words)
 
 
 def _line(field: str) -> str:
